@@ -1,0 +1,356 @@
+//! Low-balance alert rules as pure functions: stored states + one balance read → transitions,
+//! and the OxaPay-health rule that decides when admins hear about failing reads.
+
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+
+use crate::oxapay::{Balances, OxaPayError};
+
+/// Where one (chat, currency) threshold stands. Times are Unix seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertState {
+    /// Set (or changed) since the last successful check.
+    Unchecked,
+    Ok,
+    Low {
+        since: i64,
+        last_alert_at: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Threshold {
+    pub chat_id: i64,
+    pub currency: String,
+    pub level: Decimal,
+    pub state: AlertState,
+}
+
+/// What a chat is told about one threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    Low { balance: Decimal },
+    StillLow { balance: Decimal, since: i64 },
+    Recovered { balance: Decimal },
+}
+
+/// A threshold whose stored state changes, with what to tell its chat, if anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub chat_id: i64,
+    pub currency: String,
+    pub level: Decimal,
+    pub new_state: AlertState,
+    pub notice: Option<Notice>,
+}
+
+/// Evaluates every threshold against one balance read. A failed read changes nothing: an
+/// unreachable OxaPay is not a zero balance. A currency the account does not list is zero.
+/// Equal to the level is fine; strictly below is low.
+pub fn evaluate(
+    thresholds: &[Threshold],
+    read: Result<&Balances, &OxaPayError>,
+    now: i64,
+    repeat: Option<Duration>,
+) -> Vec<Transition> {
+    let Ok(balances) = read else {
+        return Vec::new();
+    };
+    thresholds
+        .iter()
+        .filter_map(|t| {
+            let balance = balances.get_or_zero(&t.currency);
+            let low = balance < t.level;
+            let (new_state, notice) = match (t.state, low) {
+                (AlertState::Ok, false) => return None,
+                (AlertState::Unchecked, false) => (AlertState::Ok, None),
+                (AlertState::Low { .. }, false) => {
+                    (AlertState::Ok, Some(Notice::Recovered { balance }))
+                }
+                (AlertState::Unchecked | AlertState::Ok, true) => (
+                    AlertState::Low {
+                        since: now,
+                        last_alert_at: now,
+                    },
+                    Some(Notice::Low { balance }),
+                ),
+                (
+                    AlertState::Low {
+                        since,
+                        last_alert_at,
+                    },
+                    true,
+                ) => {
+                    let due = repeat
+                        .is_some_and(|r| now.saturating_sub(last_alert_at) >= r.as_secs() as i64);
+                    if !due {
+                        return None;
+                    }
+                    (
+                        AlertState::Low {
+                            since,
+                            last_alert_at: now,
+                        },
+                        Some(Notice::StillLow { balance, since }),
+                    )
+                }
+            };
+            Some(Transition {
+                chat_id: t.chat_id,
+                currency: t.currency.clone(),
+                level: t.level,
+                new_state,
+                notice,
+            })
+        })
+        .collect()
+}
+
+/// How the balance reads have been going, as stored between cycles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Health {
+    pub failures: u32,
+    pub failing_since: Option<i64>,
+    pub last_error: Option<String>,
+    /// Whether the admins were told that OxaPay is unreachable (so they must hear it is back).
+    pub notice_sent: bool,
+}
+
+/// What the admins are told about OxaPay itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HealthNotice {
+    Unreachable {
+        since: i64,
+        failures: u32,
+        error: String,
+    },
+    Back {
+        since: i64,
+    },
+}
+
+/// Folds one read's outcome into the health record: after `failures_before_notice` failures in a
+/// row the admins hear once; when a read succeeds after that, they hear once more.
+pub fn next_health(
+    health: &Health,
+    outcome: Result<(), &OxaPayError>,
+    now: i64,
+    failures_before_notice: u32,
+) -> (Health, Option<HealthNotice>) {
+    match outcome {
+        Ok(()) => {
+            let notice = match (health.notice_sent, health.failing_since) {
+                (true, Some(since)) => Some(HealthNotice::Back { since }),
+                _ => None,
+            };
+            (Health::default(), notice)
+        }
+        Err(error) => {
+            let failures = health.failures.saturating_add(1);
+            let since = health.failing_since.unwrap_or(now);
+            let error = error.to_string();
+            let tell = !health.notice_sent && failures >= failures_before_notice;
+            let next = Health {
+                failures,
+                failing_since: Some(since),
+                last_error: Some(error.clone()),
+                notice_sent: health.notice_sent || tell,
+            };
+            let notice = tell.then_some(HealthNotice::Unreachable {
+                since,
+                failures,
+                error,
+            });
+            (next, notice)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn balances(pairs: &[(&str, &str)]) -> Balances {
+        Balances(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), d(v)))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    fn t(currency: &str, level: &str, state: AlertState) -> Threshold {
+        Threshold {
+            chat_id: 7,
+            currency: currency.into(),
+            level: d(level),
+            state,
+        }
+    }
+
+    const NOW: i64 = 1_000_000;
+    const LOW: AlertState = AlertState::Low {
+        since: 900_000,
+        last_alert_at: 900_000,
+    };
+
+    fn run(th: Threshold, b: &Balances, repeat: Option<Duration>) -> Option<Transition> {
+        let mut out = evaluate(&[th], Ok(b), NOW, repeat);
+        assert!(out.len() <= 1);
+        out.pop()
+    }
+
+    #[test]
+    fn below_alerts_once_from_ok_and_unchecked() {
+        let b = balances(&[("BTC", "0.25")]);
+        for from in [AlertState::Ok, AlertState::Unchecked] {
+            let tr = run(t("BTC", "1", from), &b, None).unwrap();
+            assert_eq!(
+                tr.new_state,
+                AlertState::Low {
+                    since: NOW,
+                    last_alert_at: NOW
+                }
+            );
+            assert_eq!(tr.notice, Some(Notice::Low { balance: d("0.25") }));
+        }
+        // Already low: silent without a repeat interval.
+        assert_eq!(run(t("BTC", "1", LOW), &b, None), None);
+    }
+
+    #[test]
+    fn equal_and_above_are_ok() {
+        for amount in ["1", "1.00000000", "2"] {
+            let b = balances(&[("BTC", amount)]);
+            assert_eq!(
+                run(t("BTC", "1", AlertState::Ok), &b, None),
+                None,
+                "{amount}"
+            );
+            let tr = run(t("BTC", "1", AlertState::Unchecked), &b, None).unwrap();
+            assert_eq!((tr.new_state, tr.notice), (AlertState::Ok, None));
+        }
+    }
+
+    #[test]
+    fn recovery_is_told_once() {
+        let b = balances(&[("BTC", "2")]);
+        let tr = run(t("BTC", "1", LOW), &b, None).unwrap();
+        assert_eq!(tr.new_state, AlertState::Ok);
+        assert_eq!(tr.notice, Some(Notice::Recovered { balance: d("2") }));
+    }
+
+    #[test]
+    fn missing_currency_and_zero_count_as_zero() {
+        let b = balances(&[("USDT", "5")]);
+        let tr = run(t("BTC", "0.1", AlertState::Ok), &b, None).unwrap();
+        assert_eq!(
+            tr.notice,
+            Some(Notice::Low {
+                balance: Decimal::ZERO
+            })
+        );
+        let b = balances(&[("BTC", "0")]);
+        assert!(run(t("BTC", "0.00000001", AlertState::Ok), &b, None).is_some());
+    }
+
+    #[test]
+    fn exact_decimal_boundaries() {
+        let b = balances(&[("BTC", "0.99999999")]);
+        assert!(run(t("BTC", "1", AlertState::Ok), &b, None).is_some());
+        let b = balances(&[("BTC", "1.00000000")]);
+        assert!(run(t("BTC", "1", AlertState::Ok), &b, None).is_none());
+        let b = balances(&[("BTC", "0.000000000000000001")]);
+        assert!(run(t("BTC", "0.000000000000000002", AlertState::Ok), &b, None).is_some());
+        assert!(run(t("BTC", "0.000000000000000001", AlertState::Ok), &b, None).is_none());
+    }
+
+    #[test]
+    fn read_failure_changes_nothing() {
+        let e = OxaPayError::Timeout(Duration::from_secs(10));
+        let ths = [
+            t("BTC", "1", AlertState::Ok),
+            t("BTC", "1", AlertState::Unchecked),
+            t("BTC", "1", LOW),
+        ];
+        assert!(evaluate(&ths, Err(&e), NOW, Some(Duration::from_secs(1))).is_empty());
+    }
+
+    #[test]
+    fn repeat_interval() {
+        let b = balances(&[("BTC", "0.5")]);
+        let repeat = Some(Duration::from_secs(3600));
+        let recent = AlertState::Low {
+            since: 900_000,
+            last_alert_at: NOW - 3599,
+        };
+        assert_eq!(run(t("BTC", "1", recent), &b, repeat), None);
+        let due = AlertState::Low {
+            since: 900_000,
+            last_alert_at: NOW - 3600,
+        };
+        let tr = run(t("BTC", "1", due), &b, repeat).unwrap();
+        assert_eq!(
+            tr.new_state,
+            AlertState::Low {
+                since: 900_000,
+                last_alert_at: NOW
+            }
+        );
+        assert_eq!(
+            tr.notice,
+            Some(Notice::StillLow {
+                balance: d("0.5"),
+                since: 900_000
+            })
+        );
+    }
+
+    #[test]
+    fn many_thresholds_only_changes_are_returned() {
+        let b = balances(&[("BTC", "0.5"), ("USDT", "100")]);
+        let ths = [
+            t("BTC", "1", AlertState::Ok),        // → low
+            t("USDT", "50", AlertState::Ok),      // unchanged
+            t("USDT", "500", LOW),                // still low, silent
+            t("TRX", "1", AlertState::Unchecked), // missing → low
+        ];
+        let out = evaluate(&ths, Ok(&b), NOW, None);
+        let names: Vec<_> = out.iter().map(|t| t.currency.as_str()).collect();
+        assert_eq!(names, vec!["BTC", "TRX"]);
+    }
+
+    #[test]
+    fn health_notices_after_n_failures_and_on_recovery() {
+        let e = OxaPayError::Connection("refused".into());
+        let mut h = Health::default();
+        let mut notices = Vec::new();
+        for i in 0..5 {
+            let (next, n) = next_health(&h, Err(&e), 100 + i, 3);
+            h = next;
+            notices.extend(n);
+        }
+        assert_eq!(
+            notices,
+            vec![HealthNotice::Unreachable {
+                since: 100,
+                failures: 3,
+                error: "connection failed: refused".into()
+            }]
+        );
+        let (h2, n) = next_health(&h, Ok(()), 200, 3);
+        assert_eq!(n, Some(HealthNotice::Back { since: 100 }));
+        assert_eq!(h2, Health::default());
+        // Failures below the limit, then success: nobody is told anything.
+        let (h, _) = next_health(&Health::default(), Err(&e), 1, 3);
+        let (_, n) = next_health(&h, Ok(()), 2, 3);
+        assert_eq!(n, None);
+    }
+}

@@ -1,0 +1,213 @@
+//! Wiring: database, OxaPay source, Telegram bot, dispatcher and balance checker, all stopped by
+//! one cancellation token (SIGINT/SIGTERM in production, the test harness in tests).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use teloxide::adaptors::throttle::Limits;
+use teloxide::dispatching::Dispatcher;
+use teloxide::error_handlers::ErrorHandler;
+use teloxide::prelude::*;
+use teloxide::types::Me;
+use teloxide::update_listeners::Polling;
+use teloxide::{ApiError, RequestError};
+use tokio_util::sync::CancellationToken;
+
+use crate::balance_source::BalanceSource;
+use crate::bot::{self, Ctx};
+use crate::checker::Checker;
+use crate::config::Config;
+use crate::delivery::TgBot;
+use crate::flood::{FloodGuard, FloodSettings};
+use crate::oxapay::OxaPayClient;
+use crate::storage::Store;
+
+/// Settings that are not the operator's to change, but that tests and benchmarks tune.
+#[derive(Debug, Clone)]
+pub struct Tuning {
+    pub telegram_limits: Limits,
+    pub polling_timeout: Duration,
+    /// Longest pause between failed `getUpdates` calls.
+    pub polling_backoff_cap: Duration,
+    pub flood: FloodSettings,
+    /// How long handlers still running at shutdown are waited for.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Self {
+            telegram_limits: Limits::default(),
+            polling_timeout: Duration::from_secs(10),
+            polling_backoff_cap: Duration::from_secs(60),
+            flood: FloodSettings::default(),
+            shutdown_grace: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Runs the bot until `shutdown` is cancelled. Errors are start-up failures (database, an invalid
+/// token); once running, failures are logged and survived.
+pub async fn run(
+    config: Config,
+    tuning: Tuning,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let store = Store::open(&config.database_url).await?;
+    let client = OxaPayClient::new(
+        &config.oxapay_api_url,
+        config.oxapay_key.clone(),
+        config.oxapay_timeout,
+    )?;
+    let source = Arc::new(BalanceSource::new(client, config.balance_cache));
+
+    // Long polling holds a request open for `polling_timeout`; the client must wait longer.
+    let http = teloxide::net::default_reqwest_settings()
+        .timeout(tuning.polling_timeout + Duration::from_secs(10))
+        .build()
+        .context("cannot build the HTTP client")?;
+    let mut plain = Bot::with_client(config.telegram_token.expose_secret(), http);
+    if let Some(url) = &config.telegram_api_url {
+        plain = plain.set_api_url(url.clone());
+    }
+    let bot: TgBot = plain.throttle(tuning.telegram_limits.clone());
+
+    let Some(me) = wait_for_telegram(&bot, &shutdown).await? else {
+        store.close().await;
+        return Ok(());
+    };
+    tracing::info!(
+        username = me.username(),
+        admins = config.admin_ids.len(),
+        "connected to Telegram"
+    );
+    bot::register_menus(&bot, &config.admin_ids).await;
+
+    let checker = Checker {
+        bot: bot.clone(),
+        store: store.clone(),
+        source: source.clone(),
+        admins: config.admin_ids.clone(),
+        interval: config.alert_interval,
+        repeat: config.alert_repeat,
+        failures_before_notice: config.alert_failures_before_notice,
+    };
+    let checker = tokio::spawn(checker.run(shutdown.clone()));
+
+    let ctx = Arc::new(Ctx {
+        store: store.clone(),
+        source,
+        admins: config.admin_ids.clone(),
+        flood: Mutex::new(FloodGuard::new(tuning.flood)),
+    });
+    let mut dispatcher = Dispatcher::builder(bot.clone(), bot::schema())
+        .dependencies(dptree::deps![ctx])
+        .default_handler(|_| async {})
+        .build();
+
+    let token = dispatcher.shutdown_token();
+    let stopper = tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move {
+            shutdown.cancelled().await;
+            tracing::info!("shutting down");
+            // The dispatcher refuses a shutdown before it has started; it starts at once.
+            loop {
+                match token.shutdown() {
+                    Ok(done) => break done.await,
+                    Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+            }
+        }
+    });
+
+    let cap = tuning.polling_backoff_cap;
+    let listener = Polling::builder(bot.clone())
+        .timeout(tuning.polling_timeout)
+        .backoff_strategy(move |errors| Duration::from_secs(1u64 << errors.min(6)).min(cap))
+        .delete_webhook()
+        .await
+        .build();
+    let dispatch = dispatcher.try_dispatch_with_listener(listener, Arc::new(PollingErrors));
+    tokio::pin!(dispatch);
+    let mut outcome = Ok(());
+    tokio::select! {
+        result = &mut dispatch => {
+            if let Err(e) = result {
+                outcome = Err(anyhow::anyhow!("Telegram refused the start of polling: {e}"));
+            }
+        }
+        _ = async {
+            shutdown.cancelled().await;
+            tokio::time::sleep(tuning.shutdown_grace).await;
+        } => tracing::warn!("handlers still busy at shutdown; stopping without them"),
+    }
+    shutdown.cancel();
+    stopper.abort();
+    if tokio::time::timeout(tuning.shutdown_grace, checker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("balance checker still busy at shutdown; stopping without it");
+    }
+    store.close().await;
+    tracing::info!("stopped");
+    outcome
+}
+
+/// Asks Telegram who we are, retrying while it cannot be reached. An invalid token is final.
+async fn wait_for_telegram(
+    bot: &TgBot,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Option<Me>> {
+    let mut delay = Duration::from_secs(1);
+    loop {
+        let attempt = tokio::select! {
+            _ = shutdown.cancelled() => return Ok(None),
+            r = bot.get_me() => r,
+        };
+        match attempt {
+            Ok(me) => return Ok(Some(me)),
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                anyhow::bail!(
+                    "TELOXIDE_TOKEN: Telegram rejected the bot token (check it with @BotFather)"
+                )
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in_s = delay.as_secs(), "cannot reach Telegram yet");
+                tokio::select! {
+                    _ = shutdown.cancelled() => return Ok(None),
+                    _ = tokio::time::sleep(delay) => {}
+                }
+                delay = (delay * 2).min(Duration::from_secs(60));
+            }
+        }
+    }
+}
+
+/// What `getUpdates` failures mean, said to the operator; polling itself backs off and retries.
+struct PollingErrors;
+
+impl ErrorHandler<RequestError> for PollingErrors {
+    fn handle_error(
+        self: Arc<Self>,
+        error: RequestError,
+    ) -> futures::future::BoxFuture<'static, ()> {
+        match &error {
+            RequestError::Api(ApiError::TerminatedByOtherGetUpdates) => tracing::error!(
+                "Telegram answered 409 Conflict: another process is polling updates with this \
+                 bot token (a second instance, or a webhook). Only one can receive messages; stop \
+                 the other one. Retrying with backoff."
+            ),
+            RequestError::Api(ApiError::InvalidToken) => {
+                tracing::error!("Telegram no longer accepts the bot token; retrying with backoff")
+            }
+            other => {
+                tracing::warn!(error = %other, "getUpdates failed; polling backs off and retries")
+            }
+        }
+        Box::pin(async {})
+    }
+}

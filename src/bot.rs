@@ -1,0 +1,339 @@
+//! The dispatcher's handler: authorization, flood control, the commands, and one log line each.
+
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::Me;
+use teloxide::utils::command::BotCommands;
+use tokio::time::Instant;
+
+use crate::balance_source::BalanceSource;
+use crate::commands::{self, AlertRequest, AlertsScope, Command};
+use crate::delivery::{Delivery, TgBot, send_html};
+use crate::flood::{FloodGuard, Verdict};
+use crate::messages;
+use crate::storage::Store;
+
+/// What the handlers share.
+pub struct Ctx {
+    pub store: Store,
+    pub source: Arc<BalanceSource>,
+    pub admins: BTreeSet<i64>,
+    pub flood: Mutex<FloodGuard>,
+}
+
+pub fn schema() -> UpdateHandler<Infallible> {
+    Update::filter_message().endpoint(on_message)
+}
+
+/// The result of one command: what to reply (if anything) and a word for the log.
+struct Outcome {
+    reply: Option<String>,
+    result: &'static str,
+}
+
+fn reply(text: String, result: &'static str) -> Outcome {
+    Outcome {
+        reply: Some(text),
+        result,
+    }
+}
+
+async fn on_message(bot: TgBot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(), Infallible> {
+    let Some(text) = msg.text() else {
+        return Ok(());
+    };
+    if !text.starts_with('/') {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let chat_id = msg.chat.id.0;
+    let user_id = msg.from.as_ref().map(|u| u.id.0 as i64);
+    let command = Command::parse(text, me.username()).ok();
+    // In groups, commands we do not know are usually another bot's: stay quiet.
+    if command.is_none() && (!msg.chat.is_private() || addressed_elsewhere(text, me.username())) {
+        return Ok(());
+    }
+    let name = command.as_ref().map_or("unknown", Command::name);
+    let outcome = respond(&ctx, command, user_id, chat_id).await;
+    let mut delivered = "none";
+    if let Some(text) = &outcome.reply {
+        delivered = match send_html(&bot, chat_id, text).await {
+            Delivery::Sent => "sent",
+            Delivery::Unreachable(e) | Delivery::Failed(e) => {
+                tracing::warn!(chat_id, command = name, error = %e, "reply not delivered");
+                "failed"
+            }
+            Delivery::Migrated(new) => {
+                tracing::warn!(
+                    chat_id,
+                    new_chat_id = new,
+                    "chat migrated; reply not delivered"
+                );
+                "failed"
+            }
+        };
+    }
+    tracing::info!(
+        chat_id,
+        user_id,
+        command = name,
+        outcome = outcome.result,
+        reply = delivered,
+        ms = started.elapsed().as_millis() as u64,
+        "command handled"
+    );
+    Ok(())
+}
+
+fn addressed_elsewhere(text: &str, my_name: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    match first.split_once('@') {
+        Some((_, name)) => !name.eq_ignore_ascii_case(my_name),
+        None => false,
+    }
+}
+
+fn now_unix() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+async fn respond(
+    ctx: &Ctx,
+    command: Option<Command>,
+    user_id: Option<i64>,
+    chat_id: i64,
+) -> Outcome {
+    let is_admin = user_id.is_some_and(|id| ctx.admins.contains(&id));
+    let allowed = if is_admin {
+        true
+    } else {
+        match ctx.store.is_allowed(user_id, chat_id).await {
+            Ok(allowed) => allowed,
+            Err(e) => {
+                tracing::error!(chat_id, error = %e, "authorization lookup failed");
+                return reply(messages::storage_failed(), "storage_error");
+            }
+        }
+    };
+    let now = Instant::now();
+    if !allowed {
+        let tell = ctx.flood.lock().expect("flood lock").refusal(chat_id, now);
+        return Outcome {
+            reply: tell.then(|| messages::not_authorized(user_id, chat_id)),
+            result: "not_authorized",
+        };
+    }
+    match ctx.flood.lock().expect("flood lock").command(chat_id, now) {
+        Verdict::Serve => {}
+        Verdict::SlowDown => return reply(messages::slow_down(), "rate_limited"),
+        Verdict::Drop => {
+            return Outcome {
+                reply: None,
+                result: "rate_limited",
+            };
+        }
+    }
+    // A chat that had blocked the bot writes again: its alerts resume.
+    match ctx.store.is_paused(chat_id).await {
+        Ok(true) => match ctx.store.unpause_chat(chat_id).await {
+            Ok(_) => tracing::info!(chat_id, "chat wrote again; its alerts resume"),
+            Err(e) => tracing::error!(chat_id, error = %e, "could not resume alerts"),
+        },
+        Ok(false) => {}
+        Err(e) => tracing::error!(chat_id, error = %e, "pause lookup failed"),
+    }
+    let Some(command) = command else {
+        return reply(messages::unknown_command(), "unknown_command");
+    };
+    if command.is_admin_only() && !is_admin {
+        return reply(messages::admin_only(), "admin_only");
+    }
+    let actor = user_id.unwrap_or(chat_id);
+    match command {
+        Command::Start(_) | Command::Help(_) => reply(messages::help(user_id, is_admin), "ok"),
+        Command::Balance(args) => balance(ctx, &args).await,
+        Command::Alert(args) => alert(ctx, chat_id, &args).await,
+        Command::Alerts(args) => alerts(ctx, chat_id, is_admin, &args).await,
+        Command::Allow(args) => allow(ctx, actor, &args).await,
+        Command::Deny(args) => deny(ctx, &args).await,
+        Command::Users(_) => match ctx.store.allowed_chats().await {
+            Ok(allowed) => {
+                let admins: Vec<i64> = ctx.admins.iter().copied().collect();
+                reply(messages::users(&admins, &allowed), "ok")
+            }
+            Err(e) => storage_error(e),
+        },
+    }
+}
+
+fn storage_error(e: sqlx::Error) -> Outcome {
+    tracing::error!(error = %e, "database error");
+    reply(messages::storage_failed(), "storage_error")
+}
+
+async fn balance(ctx: &Ctx, args: &str) -> Outcome {
+    let wanted = match commands::parse_balance(args) {
+        Ok(w) => w,
+        Err(text) => return reply(text, "bad_input"),
+    };
+    let snapshot = match ctx.source.read().await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "balance read failed for /balance");
+            return reply(messages::oxapay_failed(&e), "oxapay_error");
+        }
+    };
+    let all = &snapshot.balances.0;
+    match wanted {
+        None => {
+            let nonzero: Vec<(&str, _)> = all
+                .iter()
+                .filter(|(_, v)| !v.is_zero())
+                .map(|(k, v)| (k.as_str(), *v))
+                .collect();
+            reply(
+                messages::balances(&nonzero, all.len(), snapshot.fetched_at),
+                "ok",
+            )
+        }
+        Some(cur) => match all.get(cur.as_str()) {
+            Some(amount) => reply(
+                messages::one_balance(cur.as_str(), *amount, snapshot.fetched_at),
+                "ok",
+            ),
+            None => {
+                let known: Vec<&str> = all.keys().map(String::as_str).collect();
+                reply(
+                    messages::unknown_currency(cur.as_str(), &known),
+                    "unknown_currency",
+                )
+            }
+        },
+    }
+}
+
+async fn alert(ctx: &Ctx, chat_id: i64, args: &str) -> Outcome {
+    match commands::parse_alert(args) {
+        Err(text) => reply(text, "bad_input"),
+        Ok(AlertRequest::Set(cur, level)) => {
+            match ctx
+                .store
+                .set_threshold(chat_id, cur.as_str(), level, now_unix())
+                .await
+            {
+                Ok(()) => reply(messages::alert_set(cur.as_str(), level), "ok"),
+                Err(e) => storage_error(e),
+            }
+        }
+        Ok(AlertRequest::Off(cur)) => match ctx.store.remove_threshold(chat_id, cur.as_str()).await
+        {
+            Ok(existed) => reply(messages::alert_removed(cur.as_str(), existed), "ok"),
+            Err(e) => storage_error(e),
+        },
+    }
+}
+
+async fn alerts(ctx: &Ctx, chat_id: i64, is_admin: bool, args: &str) -> Outcome {
+    let scope = match commands::parse_alerts(args) {
+        Ok(s) => s,
+        Err(text) => return reply(text, "bad_input"),
+    };
+    let rows = match scope {
+        AlertsScope::AllChats if !is_admin => return reply(messages::admin_only(), "admin_only"),
+        AlertsScope::AllChats => ctx.store.all_thresholds(true).await,
+        AlertsScope::ThisChat => ctx.store.thresholds_of(chat_id).await,
+    };
+    let (thresholds, bad) = match rows {
+        Ok(r) => r,
+        Err(e) => return storage_error(e),
+    };
+    for b in bad {
+        tracing::error!(chat_id = b.chat_id, currency = %b.currency, problem = %b.problem, "unreadable threshold row");
+    }
+    let last_success = match ctx.store.checker().await {
+        Ok((last, _)) => last,
+        Err(e) => return storage_error(e),
+    };
+    reply(
+        messages::alert_list(
+            &thresholds,
+            last_success,
+            scope == AlertsScope::AllChats,
+            false,
+        ),
+        "ok",
+    )
+}
+
+async fn allow(ctx: &Ctx, actor: i64, args: &str) -> Outcome {
+    let id = match commands::parse_id(args) {
+        Ok(id) => id,
+        Err(text) => return reply(text, "bad_input"),
+    };
+    let kind = if id < 0 { "group" } else { "user" };
+    match ctx.store.allow(id, actor, now_unix()).await {
+        Ok(true) => reply(
+            format!("Allowed {kind} <code>{id}</code>: it can use the bot now."),
+            "ok",
+        ),
+        Ok(false) => reply(
+            format!("{kind} <code>{id}</code> was already allowed."),
+            "ok",
+        ),
+        Err(e) => storage_error(e),
+    }
+}
+
+async fn deny(ctx: &Ctx, args: &str) -> Outcome {
+    let id = match commands::parse_id(args) {
+        Ok(id) => id,
+        Err(text) => return reply(text, "bad_input"),
+    };
+    if ctx.admins.contains(&id) {
+        return reply(
+            format!(
+                "<code>{id}</code> is an admin (ADMIN_IDS) and cannot be denied; \
+                 remove it from ADMIN_IDS and restart the bot instead."
+            ),
+            "refused",
+        );
+    }
+    match ctx.store.deny(id).await {
+        Ok((true, removed)) => reply(
+            format!(
+                "Denied <code>{id}</code>: it can no longer use the bot ({removed} of its alerts removed)."
+            ),
+            "ok",
+        ),
+        Ok((false, removed)) => reply(
+            format!(
+                "<code>{id}</code> was not allowed; nothing to deny ({removed} alerts removed)."
+            ),
+            "ok",
+        ),
+        Err(e) => storage_error(e),
+    }
+}
+
+/// Registers the command menus: everyone's, and a larger one in each admin's private chat.
+/// A failure is logged: the bot works without a menu.
+pub async fn register_menus(bot: &TgBot, admins: &BTreeSet<i64>) {
+    use teloxide::types::{BotCommandScope, Recipient};
+    if let Err(e) = bot.set_my_commands(commands::menu(false)).await {
+        tracing::warn!(error = %e, "could not register the command menu");
+    }
+    for admin in admins {
+        let scope = BotCommandScope::Chat {
+            chat_id: Recipient::Id(ChatId(*admin)),
+        };
+        if let Err(e) = bot.set_my_commands(commands::menu(true)).scope(scope).await {
+            // Usually: this admin has not started a chat with the bot yet.
+            tracing::warn!(admin, error = %e, "could not register the admin command menu");
+        }
+    }
+    let _ = Command::descriptions();
+}

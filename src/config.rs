@@ -1,0 +1,358 @@
+//! Configuration from the environment (and `.env`, loaded by `main`).
+//!
+//! Parsing is a pure function over a lookup so every rule is unit-tested without touching the
+//! process environment. Errors name the variable and what it expects, and never echo a secret.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use reqwest::Url;
+use secrecy::{ExposeSecret, SecretString};
+
+/// Everything the bot needs to run. `Debug` prints the secrets as `[REDACTED]` (secrecy does that).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub telegram_token: SecretString,
+    pub telegram_api_url: Option<Url>,
+    pub oxapay_key: SecretString,
+    pub oxapay_api_url: Url,
+    pub oxapay_timeout: Duration,
+    pub database_url: String,
+    pub admin_ids: BTreeSet<i64>,
+    pub alert_interval: Duration,
+    /// `None`: a low balance is told once and not repeated while it stays low.
+    pub alert_repeat: Option<Duration>,
+    pub alert_failures_before_notice: u32,
+    /// Zero turns the cache off (concurrent readers still share one request).
+    pub balance_cache: Duration,
+    pub log_filter: String,
+}
+
+/// A variable that is missing or malformed: one line for the operator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var}: {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+fn err(var: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        problem: problem.into(),
+    }
+}
+
+pub const DEFAULT_OXAPAY_API_URL: &str = "https://api.oxapay.com";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://oxapay-bot.db";
+
+impl Config {
+    /// Reads the process environment (after `.env` has been loaded into it).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Parses configuration from any name → value lookup. Empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let telegram_token = parse_token(get("TELOXIDE_TOKEN"))?;
+        let telegram_api_url = get("TELEGRAM_API_URL")
+            .map(|v| parse_url("TELEGRAM_API_URL", &v))
+            .transpose()?;
+        let oxapay_key = get("OXAPAY_PAYOUT_API_KEY")
+            .ok_or_else(|| {
+                err(
+                    "OXAPAY_PAYOUT_API_KEY",
+                    "is required: the payout API key from the OxaPay panel",
+                )
+            })
+            .and_then(|v| {
+                if v.chars().any(char::is_whitespace) {
+                    Err(err(
+                        "OXAPAY_PAYOUT_API_KEY",
+                        "must not contain spaces: paste the key exactly as OxaPay shows it",
+                    ))
+                } else {
+                    Ok(SecretString::from(v))
+                }
+            })?;
+        let oxapay_api_url = parse_url(
+            "OXAPAY_API_URL",
+            &get("OXAPAY_API_URL").unwrap_or_else(|| DEFAULT_OXAPAY_API_URL.into()),
+        )?;
+        let oxapay_timeout = Duration::from_secs(parse_secs(
+            "OXAPAY_TIMEOUT_SECS",
+            get("OXAPAY_TIMEOUT_SECS"),
+            10,
+            1..=120,
+        )?);
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        if !database_url.starts_with("sqlite:") {
+            return Err(err(
+                "DATABASE_URL",
+                "must be a SQLite URL such as sqlite://oxapay-bot.db or sqlite:///data/bot.db",
+            ));
+        }
+        let admin_ids = parse_admin_ids(get("ADMIN_IDS"))?;
+        let alert_interval = Duration::from_secs(parse_secs(
+            "ALERT_INTERVAL_SECS",
+            get("ALERT_INTERVAL_SECS"),
+            300,
+            1..=86_400,
+        )?);
+        let alert_repeat = match parse_secs(
+            "ALERT_REPEAT_SECS",
+            get("ALERT_REPEAT_SECS"),
+            0,
+            0..=2_592_000,
+        )? {
+            0 => None,
+            secs => Some(Duration::from_secs(secs)),
+        };
+        let alert_failures_before_notice = parse_secs(
+            "ALERT_FAILURES_BEFORE_NOTICE",
+            get("ALERT_FAILURES_BEFORE_NOTICE"),
+            3,
+            1..=1_000,
+        )? as u32;
+        let balance_cache = Duration::from_secs(parse_secs(
+            "BALANCE_CACHE_SECS",
+            get("BALANCE_CACHE_SECS"),
+            5,
+            0..=3_600,
+        )?);
+        let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".into());
+        if tracing_subscriber::EnvFilter::try_new(&log_filter).is_err() {
+            return Err(err(
+                "RUST_LOG",
+                "must be a log filter such as info, debug or oxapay_bot=debug,info",
+            ));
+        }
+
+        Ok(Config {
+            telegram_token,
+            telegram_api_url,
+            oxapay_key,
+            oxapay_api_url,
+            oxapay_timeout,
+            database_url,
+            admin_ids,
+            alert_interval,
+            alert_repeat,
+            alert_failures_before_notice,
+            balance_cache,
+            log_filter,
+        })
+    }
+
+    /// The secrets, for the log redactor: anything printed must not contain these.
+    pub fn secrets(&self) -> Vec<String> {
+        vec![
+            self.telegram_token.expose_secret().to_owned(),
+            self.oxapay_key.expose_secret().to_owned(),
+        ]
+    }
+
+    pub fn is_admin(&self, user_id: i64) -> bool {
+        self.admin_ids.contains(&user_id)
+    }
+}
+
+fn parse_token(value: Option<String>) -> Result<SecretString, ConfigError> {
+    const VAR: &str = "TELOXIDE_TOKEN";
+    let value = value.ok_or_else(|| err(VAR, "is required: the bot token from @BotFather"))?;
+    // A token is "<bot id>:<secret>"; checking the shape catches a pasted key or a quoted value.
+    let well_formed = match value.split_once(':') {
+        Some((id, rest)) => {
+            !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_digit())
+                && !rest.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        }
+        None => false,
+    };
+    if well_formed {
+        Ok(SecretString::from(value))
+    } else {
+        Err(err(
+            VAR,
+            "must look like 123456789:AAE… (the bot token from @BotFather)",
+        ))
+    }
+}
+
+fn parse_url(var: &'static str, value: &str) -> Result<Url, ConfigError> {
+    match Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(url),
+        _ => Err(err(var, format!("must be an http(s) URL, got {value:?}"))),
+    }
+}
+
+fn parse_secs(
+    var: &'static str,
+    value: Option<String>,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    match value.parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(err(
+            var,
+            format!(
+                "must be a whole number from {} to {}, got {value:?}",
+                range.start(),
+                range.end()
+            ),
+        )),
+    }
+}
+
+fn parse_admin_ids(value: Option<String>) -> Result<BTreeSet<i64>, ConfigError> {
+    const VAR: &str = "ADMIN_IDS";
+    let value = value.ok_or_else(|| {
+        err(
+            VAR,
+            "is required: comma-separated Telegram user ids of the admins, e.g. 12345,67890",
+        )
+    })?;
+    let mut ids = BTreeSet::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.parse::<i64>() {
+            Ok(id) if id > 0 => {
+                ids.insert(id);
+            }
+            _ => {
+                return Err(err(
+                    VAR,
+                    format!("{part:?} is not a Telegram user id (a positive whole number)"),
+                ));
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(err(VAR, "must list at least one Telegram user id"));
+    }
+    Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const TOKEN: &str = "123456:AAE-secret_token";
+    const KEY: &str = "PAYOUT-KEY-XYZ";
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut env: HashMap<String, String> = [
+            ("TELOXIDE_TOKEN", TOKEN),
+            ("OXAPAY_PAYOUT_API_KEY", KEY),
+            ("ADMIN_IDS", "42"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        for (k, v) in pairs {
+            env.insert((*k).to_owned(), (*v).to_owned());
+        }
+        Config::from_lookup(|name| env.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let c = parse(&[]).unwrap();
+        assert_eq!(c.oxapay_api_url.as_str(), "https://api.oxapay.com/");
+        assert_eq!(c.oxapay_timeout, Duration::from_secs(10));
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.alert_interval, Duration::from_secs(300));
+        assert_eq!(c.alert_repeat, None);
+        assert_eq!(c.alert_failures_before_notice, 3);
+        assert_eq!(c.balance_cache, Duration::from_secs(5));
+        assert_eq!(c.log_filter, "info");
+        assert!(c.telegram_api_url.is_none());
+        assert!(c.is_admin(42));
+    }
+
+    #[test]
+    fn missing_required_values_name_the_variable() {
+        for var in ["TELOXIDE_TOKEN", "OXAPAY_PAYOUT_API_KEY", "ADMIN_IDS"] {
+            let e = parse(&[(var, "  ")]).unwrap_err();
+            assert_eq!(e.var, var);
+            assert!(e.problem.contains("required"), "{e}");
+        }
+    }
+
+    #[test]
+    fn malformed_values_are_rejected_with_what_is_expected() {
+        let cases = [
+            ("TELOXIDE_TOKEN", "not a token"),
+            ("TELOXIDE_TOKEN", "abc:def"),
+            ("OXAPAY_API_URL", "ftp://x"),
+            ("OXAPAY_API_URL", "nonsense"),
+            ("TELEGRAM_API_URL", "localhost:8081"),
+            ("OXAPAY_TIMEOUT_SECS", "ten"),
+            ("OXAPAY_TIMEOUT_SECS", "0"),
+            ("OXAPAY_TIMEOUT_SECS", "-5"),
+            ("ADMIN_IDS", "12,abc"),
+            ("ADMIN_IDS", "-100"),
+            ("ADMIN_IDS", ","),
+            ("DATABASE_URL", "postgres://x"),
+            ("ALERT_INTERVAL_SECS", "0"),
+            ("ALERT_REPEAT_SECS", "1.5"),
+            ("ALERT_FAILURES_BEFORE_NOTICE", "0"),
+            ("BALANCE_CACHE_SECS", "x"),
+            ("RUST_LOG", "[[["),
+        ];
+        for (var, value) in cases {
+            let e = parse(&[(var, value)]).unwrap_err();
+            assert_eq!(e.var, var, "{var}={value}: {e}");
+            assert!(e.to_string().starts_with(var));
+        }
+    }
+
+    #[test]
+    fn errors_never_echo_secrets() {
+        let e = parse(&[("TELOXIDE_TOKEN", "SECRETVALUE")]).unwrap_err();
+        assert!(!e.to_string().contains("SECRETVALUE"));
+        let e = parse(&[("OXAPAY_PAYOUT_API_KEY", "SECRET VALUE")]).unwrap_err();
+        assert!(!e.to_string().contains("SECRET"));
+    }
+
+    #[test]
+    fn values_are_parsed() {
+        let c = parse(&[
+            ("ADMIN_IDS", " 1, 2 ,3,"),
+            ("ALERT_REPEAT_SECS", "3600"),
+            ("BALANCE_CACHE_SECS", "0"),
+            ("TELEGRAM_API_URL", "http://127.0.0.1:8081"),
+            ("DATABASE_URL", "sqlite:///data/bot.db"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.admin_ids.iter().copied().collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(c.alert_repeat, Some(Duration::from_secs(3600)));
+        assert_eq!(c.balance_cache, Duration::ZERO);
+        assert_eq!(c.database_url, "sqlite:///data/bot.db");
+    }
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let c = parse(&[]).unwrap();
+        let debug = format!("{c:?}");
+        assert!(!debug.contains(TOKEN) && !debug.contains("secret_token"));
+        assert!(!debug.contains(KEY));
+        assert!(debug.contains("REDACTED"));
+    }
+}

@@ -1,0 +1,21 @@
+//! oxapay-bot: a Telegram bot showing an OxaPay merchant account's wallet balances to the people
+//! its admins allow, and telling chats when a wallet runs low.
+//!
+//! Pure logic (parsing, formatting, alert rules, flood control) lives apart from I/O (OxaPay
+//! client, SQLite store, Telegram delivery) so it is tested directly.
+
+pub mod alerts;
+pub mod app;
+pub mod balance_source;
+pub mod bot;
+pub mod checker;
+pub mod commands;
+pub mod config;
+pub mod delivery;
+pub mod domain;
+pub mod flood;
+pub mod messages;
+pub mod money;
+pub mod oxapay;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,469 @@
+//! Every text the bot sends, as HTML (Telegram's HTML parse mode). Pure functions: anything that
+//! came from outside (currency symbols, OxaPay messages) is escaped here.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use teloxide::utils::html::escape;
+
+use crate::alerts::{AlertState, HealthNotice, Notice, Threshold};
+use crate::oxapay::OxaPayError;
+use crate::storage::AllowedChat;
+
+/// Telegram refuses messages over 4096 characters (UTF-16 units after entity parsing); the raw
+/// HTML is longer than what it counts, so staying under this on the raw text is always safe.
+pub const MESSAGE_LIMIT: usize = 4000;
+
+pub fn time(unix: i64) -> String {
+    DateTime::<Utc>::from_timestamp(unix, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| "an unknown time".into())
+}
+
+fn time_of(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
+    let mut s = String::from(
+        "<b>OxaPay balance bot</b>\n\
+         Shows this OxaPay account's wallet balances and tells this chat when one runs low.\n\n\
+         /balance — every wallet that holds something\n\
+         /balance CUR — one currency, e.g. <code>/balance BTC</code>\n\
+         /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>\n\
+         /alert CUR off — stop that alert\n\
+         /alerts — this chat's alert levels and their state\n\
+         /help — this message\n",
+    );
+    if is_admin {
+        s.push_str(
+            "\n<b>Admin</b>\n\
+             /allow ID — let a user (positive id) or group (negative id) use the bot\n\
+             /deny ID — take that back (also removes that chat's alerts)\n\
+             /users — who may use the bot\n\
+             /alerts all — every chat's alert levels\n",
+        );
+    }
+    if let Some(id) = user_id {
+        s.push_str(&format!("\nYour Telegram user id: <code>{id}</code>"));
+    }
+    s
+}
+
+pub fn not_authorized(user_id: Option<i64>, chat_id: i64) -> String {
+    match user_id {
+        Some(id) if id != chat_id => format!(
+            "You are not authorized to use this bot. Your user id is <code>{id}</code> \
+             (this chat: <code>{chat_id}</code>) — ask an admin to /allow it."
+        ),
+        Some(id) => format!(
+            "You are not authorized to use this bot. Your user id is <code>{id}</code> — \
+             ask an admin to /allow it."
+        ),
+        None => format!(
+            "This chat is not authorized to use this bot. Its id is <code>{chat_id}</code> — \
+             ask an admin to /allow it."
+        ),
+    }
+}
+
+pub fn admin_only() -> String {
+    "Only admins can do that.".into()
+}
+
+pub fn slow_down() -> String {
+    "Too many commands at once — please slow down; the bot will answer again in a few seconds."
+        .into()
+}
+
+pub fn unknown_command() -> String {
+    "Unknown command. /help lists what this bot understands.".into()
+}
+
+pub fn oxapay_failed(e: &OxaPayError) -> String {
+    escape(&e.user_message())
+}
+
+pub fn storage_failed() -> String {
+    "The bot's database is busy or unavailable — nothing was changed; try again in a moment.".into()
+}
+
+/// Amounts aligned on the decimal point, in a monospace block.
+pub fn amount_table(rows: &[(&str, Decimal)]) -> String {
+    let parts: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|(cur, amount)| {
+            let text = amount.to_string();
+            let (int, frac) = match text.split_once('.') {
+                Some((i, f)) => (i.to_owned(), format!(".{f}")),
+                None => (text.clone(), String::new()),
+            };
+            (escape(cur), int, frac)
+        })
+        .collect();
+    let cur_w = parts.iter().map(|p| p.0.chars().count()).max().unwrap_or(0);
+    let int_w = parts.iter().map(|p| p.1.len()).max().unwrap_or(0);
+    let lines: Vec<String> = parts
+        .iter()
+        .map(|(cur, int, frac)| {
+            format!("{cur:<cur_w$}  {int:>int_w$}{frac}")
+                .trim_end()
+                .to_owned()
+        })
+        .collect();
+    format!("<pre>{}</pre>", lines.join("\n"))
+}
+
+pub fn balances(
+    balances: &[(&str, Decimal)],
+    total_currencies: usize,
+    at: DateTime<Utc>,
+) -> String {
+    if balances.is_empty() {
+        return format!(
+            "All {total_currencies} wallets are at zero.\n<i>OxaPay, {}</i>",
+            time_of(at)
+        );
+    }
+    format!(
+        "<b>OxaPay balances</b> (wallets above zero)\n{}\n<i>OxaPay, {}</i>",
+        amount_table(balances),
+        time_of(at)
+    )
+}
+
+pub fn one_balance(currency: &str, amount: Decimal, at: DateTime<Utc>) -> String {
+    format!(
+        "{}\n<i>OxaPay, {}</i>",
+        amount_table(&[(currency, amount)]),
+        time_of(at)
+    )
+}
+
+pub fn unknown_currency(currency: &str, known: &[&str]) -> String {
+    let mut list: Vec<String> = known.iter().take(40).map(|c| escape(c)).collect();
+    if known.len() > list.len() {
+        list.push("…".into());
+    }
+    format!(
+        "This OxaPay account has no <b>{}</b> wallet. Its wallets: {}.",
+        escape(currency),
+        list.join(", ")
+    )
+}
+
+pub fn bad_argument(problem: &str, usage: &str) -> String {
+    format!("{} — {}", escape(problem), usage)
+}
+
+pub const BALANCE_USAGE: &str =
+    "use /balance for every wallet or /balance CUR for one, e.g. <code>/balance BTC</code>.";
+pub const ALERT_USAGE: &str = "use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>) or <code>/alert CUR off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.";
+pub const ALERTS_USAGE: &str =
+    "use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.";
+pub const ID_USAGE: &str = "give a Telegram id: a user id like <code>123456789</code> or a group id like <code>-1001234567890</code>.";
+
+pub fn alert_set(currency: &str, level: Decimal) -> String {
+    format!(
+        "Alert set: this chat is told when <b>{}</b> falls below <code>{}</code>. \
+         The next balance check tells you where it stands.",
+        escape(currency),
+        level
+    )
+}
+
+pub fn alert_removed(currency: &str, existed: bool) -> String {
+    if existed {
+        format!("Alert for <b>{}</b> removed.", escape(currency))
+    } else {
+        format!("This chat had no alert for <b>{}</b>.", escape(currency))
+    }
+}
+
+fn state_text(state: AlertState) -> String {
+    match state {
+        AlertState::Unchecked => "not yet checked".into(),
+        AlertState::Ok => "ok".into(),
+        AlertState::Low { since, .. } => format!("low since {}", time(since)),
+    }
+}
+
+/// `/alerts`: thresholds with their state, and the last successful check.
+pub fn alert_list(
+    thresholds: &[Threshold],
+    last_success: Option<i64>,
+    show_chat: bool,
+    paused: bool,
+) -> String {
+    if thresholds.is_empty() {
+        return if show_chat {
+            "No chat has alerts.".into()
+        } else {
+            "This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code>.".into()
+        };
+    }
+    let mut s = String::from(if show_chat {
+        "<b>Alerts of every chat</b>\n"
+    } else {
+        "<b>Alerts of this chat</b>\n"
+    });
+    for t in thresholds {
+        let chat = if show_chat {
+            format!("<code>{}</code> ", t.chat_id)
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "{chat}<b>{}</b> below <code>{}</code>: {}\n",
+            escape(&t.currency),
+            t.level,
+            state_text(t.state)
+        ));
+    }
+    match last_success {
+        Some(at) => s.push_str(&format!("Last successful check: {}", time(at))),
+        None => s.push_str("No successful check yet."),
+    }
+    if paused {
+        s.push_str("\nAlerts to this chat were paused because Telegram refused delivery; they resume now that you wrote to the bot.");
+    }
+    s
+}
+
+/// One line per threshold event, for the chat that set it.
+pub fn alert_notice(currency: &str, level: Decimal, notice: Notice) -> String {
+    let cur = escape(currency);
+    match notice {
+        Notice::Low { balance } => {
+            format!("⚠️ Low balance: <b>{cur}</b> {balance} is below your alert level {level}")
+        }
+        Notice::StillLow { balance, since } => format!(
+            "⚠️ Still low: <b>{cur}</b> {balance} is below your alert level {level} (since {})",
+            time(since)
+        ),
+        Notice::Recovered { balance } => {
+            format!("✅ <b>{cur}</b> recovered: {balance} (alert level {level})")
+        }
+    }
+}
+
+pub fn health_notice(n: &HealthNotice, now: i64) -> String {
+    match n {
+        HealthNotice::Unreachable {
+            since,
+            failures,
+            error,
+        } => format!(
+            "🔴 OxaPay has been unreachable since {} ({failures} balance checks failed in a row). \
+             Low-balance alerts are on hold until it answers. Last error: {}",
+            time(*since),
+            escape(error)
+        ),
+        HealthNotice::Back { since } => format!(
+            "🟢 OxaPay answers again (unreachable from {} to {}). Low-balance alerts resume.",
+            time(*since),
+            time(now)
+        ),
+    }
+}
+
+pub fn users(admins: &[i64], allowed: &[AllowedChat]) -> String {
+    let mut s = String::from("<b>Admins</b> (from ADMIN_IDS)\n");
+    for id in admins {
+        s.push_str(&format!("<code>{id}</code>\n"));
+    }
+    s.push_str("\n<b>Allowed</b>\n");
+    if allowed.is_empty() {
+        s.push_str("nobody yet — use /allow ID\n");
+    }
+    for a in allowed {
+        let kind = if a.chat_id < 0 { "group" } else { "user" };
+        s.push_str(&format!(
+            "<code>{}</code> {kind}, by <code>{}</code> on {}\n",
+            a.chat_id,
+            a.added_by,
+            time(a.added_at)
+        ));
+    }
+    s.trim_end().to_owned()
+}
+
+/// Splits an HTML message into pieces Telegram accepts: at line boundaries, closing and reopening
+/// a `<pre>` block across pieces, never inside a tag or an entity. Our messages open `<pre>` at the
+/// start of a line and close it at the end of one.
+pub fn split_html(text: &str, limit: usize) -> Vec<String> {
+    const OPEN: &str = "<pre>";
+    const CLOSE: &str = "</pre>";
+    let len = |s: &str| s.encode_utf16().count();
+    let mut chunks = Vec::new();
+    let mut cur = String::new();
+    let mut cur_has_lines = false;
+    let mut in_pre = false;
+    for line in text.split('\n') {
+        let opens_here = !in_pre && line.starts_with(OPEN);
+        let pre_after = (in_pre || opens_here) && !line.ends_with(CLOSE);
+        for piece in hard_wrap(
+            line,
+            limit.saturating_sub(len(OPEN) + len(CLOSE) + 1).max(16),
+        ) {
+            let sep = usize::from(cur_has_lines);
+            let reserve = if pre_after { len(CLOSE) } else { 0 };
+            if cur_has_lines && len(&cur) + sep + len(&piece) + reserve > limit {
+                if in_pre {
+                    cur.push_str(CLOSE);
+                }
+                chunks.push(std::mem::take(&mut cur));
+                cur_has_lines = false;
+                if in_pre {
+                    cur.push_str(OPEN);
+                }
+            }
+            if cur_has_lines {
+                cur.push('\n');
+            }
+            cur.push_str(&piece);
+            cur_has_lines = true;
+            if opens_here {
+                in_pre = true;
+            }
+        }
+        in_pre = pre_after;
+    }
+    if cur_has_lines {
+        chunks.push(cur);
+    }
+    chunks
+}
+
+/// A line longer than a whole message (never produced by our own formatting) is cut at character
+/// boundaries, moving each cut before an `&entity;` it would split.
+fn hard_wrap(line: &str, max: usize) -> Vec<String> {
+    if line.encode_utf16().count() <= max {
+        return vec![line.to_owned()];
+    }
+    let mut out = Vec::new();
+    let mut rest = line;
+    while rest.encode_utf16().count() > max {
+        let mut cut = 0;
+        let mut units = 0;
+        for (i, c) in rest.char_indices() {
+            if units + c.len_utf16() > max {
+                break;
+            }
+            units += c.len_utf16();
+            cut = i + c.len_utf8();
+        }
+        if let Some(amp) = rest[..cut].rfind('&')
+            && !rest[amp..cut].contains(';')
+            && amp > 0
+        {
+            cut = amp;
+        }
+        out.push(rest[..cut].to_owned());
+        rest = &rest[cut..];
+    }
+    out.push(rest.to_owned());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn table_aligns_on_the_point_and_keeps_every_digit() {
+        let t = amount_table(&[
+            ("BTC", d("0.00000001")),
+            ("USDT", d("98765432.12345678")),
+            ("TRX", d("5")),
+        ]);
+        assert_eq!(
+            t,
+            "<pre>BTC          0.00000001\nUSDT  98765432.12345678\nTRX          5</pre>"
+        );
+    }
+
+    #[test]
+    fn outside_text_is_escaped() {
+        let e = OxaPayError::Api {
+            code: 131,
+            message: "<script>".into(),
+        };
+        assert!(!oxapay_failed(&e).contains('<'));
+        assert!(unknown_currency("<b>", &["A&B"]).contains("&lt;b&gt;"));
+        assert!(unknown_currency("X", &["A&B"]).contains("A&amp;B"));
+        let h = health_notice(
+            &HealthNotice::Unreachable {
+                since: 0,
+                failures: 3,
+                error: "<html> & co".into(),
+            },
+            10,
+        );
+        assert!(h.contains("&lt;html&gt; &amp; co"));
+    }
+
+    #[test]
+    fn alert_texts_carry_the_words_users_look_for() {
+        let low = alert_notice("BTC", d("1"), Notice::Low { balance: d("0.25") });
+        assert!(low.contains("Low") && low.contains("below") && low.contains("0.25"));
+        let rec = alert_notice("BTC", d("1"), Notice::Recovered { balance: d("2") });
+        assert!(rec.contains("recovered") && rec.contains('2'));
+    }
+
+    #[test]
+    fn short_messages_are_not_split() {
+        assert_eq!(
+            split_html("hello\n<pre>a\nb</pre>", 100),
+            vec!["hello\n<pre>a\nb</pre>"]
+        );
+    }
+
+    #[test]
+    fn long_tables_split_into_valid_pre_blocks() {
+        let rows: Vec<(String, Decimal)> = (0..600)
+            .map(|i| (format!("C{i:04}"), d("12345.678901")))
+            .collect();
+        let refs: Vec<(&str, Decimal)> = rows.iter().map(|(c, a)| (c.as_str(), *a)).collect();
+        let text = balances(&refs, 600, Utc::now());
+        assert!(text.len() > MESSAGE_LIMIT);
+        let parts = split_html(&text, MESSAGE_LIMIT);
+        assert!(parts.len() > 1);
+        let mut lines = 0;
+        for p in &parts {
+            assert!(p.encode_utf16().count() <= MESSAGE_LIMIT);
+            assert_eq!(
+                p.matches("<pre>").count(),
+                p.matches("</pre>").count(),
+                "{p}"
+            );
+            lines += p.lines().filter(|l| l.contains("12345.678901")).count();
+        }
+        assert_eq!(lines, 600, "no row lost or duplicated");
+        assert!(parts[0].starts_with("<b>OxaPay balances</b>"));
+        assert!(parts.last().unwrap().ends_with("UTC</i>"));
+    }
+
+    #[test]
+    fn a_giant_line_is_cut_outside_entities() {
+        let line = "a&amp;".repeat(2000);
+        let parts = split_html(&line, 100);
+        for p in &parts {
+            assert!(p.len() <= 100);
+            // Every piece holds whole entities only.
+            assert_eq!(p.matches('&').count(), p.matches("&amp;").count(), "{p}");
+        }
+        assert_eq!(parts.concat(), line);
+    }
+
+    #[test]
+    fn help_shows_admin_commands_only_to_admins() {
+        assert!(help(Some(5), true).contains("/allow"));
+        assert!(!help(Some(5), false).contains("/allow"));
+        assert!(help(Some(5), false).contains("<code>5</code>"));
+    }
+}

@@ -1,0 +1,457 @@
+//! Client for OxaPay's balance endpoint (`POST {base}/api/balance`, see `shared/spec`).
+//!
+//! The answer is parsed by a pure function so every failure shape is unit-tested. Transport
+//! failures and 5xx answers are retried once, with jitter, inside the one configured timeout;
+//! OxaPay's result codes are answers, not glitches, and are never retried.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use reqwest::Url;
+use rust_decimal::Decimal;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use tokio::time::Instant;
+
+use crate::money::parse_api_amount;
+
+/// Wallet balances by upper-case currency symbol, sorted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Balances(pub BTreeMap<String, Decimal>);
+
+impl Balances {
+    /// The balance of `currency`; a currency the account does not list holds nothing.
+    pub fn get_or_zero(&self, currency: &str) -> Decimal {
+        self.0.get(currency).copied().unwrap_or(Decimal::ZERO)
+    }
+}
+
+/// Why a balance read failed. Cloneable: one failed read is shared by every waiting caller.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OxaPayError {
+    #[error("no answer within {} s", .0.as_secs())]
+    Timeout(Duration),
+    #[error("connection failed: {0}")]
+    Connection(String),
+    #[error("HTTP status {status}")]
+    Status {
+        status: u16,
+        retry_after: Option<u64>,
+    },
+    #[error("unexpected answer: {0}")]
+    BadBody(String),
+    #[error("result code {code}: {message}")]
+    Api { code: i64, message: String },
+}
+
+impl OxaPayError {
+    /// One short sentence for a person in the chat (no internals, no secrets).
+    pub fn user_message(&self) -> String {
+        match self {
+            OxaPayError::Timeout(d) => format!(
+                "OxaPay did not answer within {} s — try again shortly.",
+                d.as_secs()
+            ),
+            OxaPayError::Connection(_) => {
+                "Could not reach OxaPay (connection failed) — try again shortly.".into()
+            }
+            OxaPayError::Status {
+                status: 429,
+                retry_after,
+            } => match retry_after {
+                Some(s) => format!("OxaPay is limiting requests — try again in {s} s."),
+                None => "OxaPay is limiting requests — try again in a minute.".into(),
+            },
+            OxaPayError::Status { status, .. } if *status >= 500 => {
+                format!("OxaPay is having trouble (HTTP {status}) — try again shortly.")
+            }
+            OxaPayError::Status { status, .. } => {
+                format!("OxaPay refused the request (HTTP {status}) — try again later.")
+            }
+            OxaPayError::BadBody(_) => {
+                "OxaPay sent an answer the bot could not read — try again shortly.".into()
+            }
+            OxaPayError::Api { code, .. } => match code {
+                101 => "OxaPay rejected the request as invalid (code 101).".into(),
+                102 => "OxaPay rejected the API key: it is not a payout key (code 102).".into(),
+                103 => {
+                    "OxaPay rejected the payout key (code 103): check OXAPAY_PAYOUT_API_KEY.".into()
+                }
+                104 => "OxaPay refused this server's IP (code 104): allow it in the OxaPay panel."
+                    .into(),
+                105 => "OxaPay does not know that currency (code 105).".into(),
+                124 => "OxaPay's request limit is exceeded (code 124) — try again later.".into(),
+                code => format!("OxaPay reported an error (code {code}) — try again later."),
+            },
+        }
+    }
+
+    /// Transport failures and server errors may pass; everything else is an answer.
+    fn is_retryable(&self) -> bool {
+        match self {
+            OxaPayError::Connection(_) => true,
+            OxaPayError::Status { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+/// Talks to OxaPay. `Debug` shows no key.
+#[derive(Clone)]
+pub struct OxaPayClient {
+    http: reqwest::Client,
+    endpoint: Url,
+    key: SecretString,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for OxaPayClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OxaPayClient")
+            .field("endpoint", &self.endpoint.as_str())
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(serde::Serialize)]
+struct BalanceRequest<'a> {
+    key: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<&'a str>,
+}
+
+impl OxaPayClient {
+    pub fn new(base: &Url, key: SecretString, timeout: Duration) -> anyhow::Result<Self> {
+        let endpoint = base.join("api/balance").map_err(|e| {
+            anyhow::anyhow!("OXAPAY_API_URL cannot be joined with api/balance: {e}")
+        })?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .user_agent(concat!("oxapay-bot/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            http,
+            endpoint,
+            key,
+            timeout,
+        })
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Reads the balances (all currencies, or only `currency`), within the configured timeout.
+    pub async fn balances(&self, currency: Option<&str>) -> Result<Balances, OxaPayError> {
+        let deadline = Instant::now() + self.timeout;
+        let first = self.attempt(currency, deadline).await;
+        match first {
+            Err(e) if e.is_retryable() => {
+                // Jitter keeps many bots that failed together from retrying together.
+                let pause = Duration::from_millis(100 + fastrand::u64(0..300));
+                if Instant::now() + pause >= deadline {
+                    return Err(e);
+                }
+                tracing::warn!(error = %e, "OxaPay balance read failed, retrying once");
+                tokio::time::sleep(pause).await;
+                self.attempt(currency, deadline).await
+            }
+            other => other,
+        }
+    }
+
+    async fn attempt(
+        &self,
+        currency: Option<&str>,
+        deadline: Instant,
+    ) -> Result<Balances, OxaPayError> {
+        let body = BalanceRequest {
+            key: self.key.expose_secret(),
+            currency,
+        };
+        let exchange = async {
+            let response = self
+                .http
+                .post(self.endpoint.clone())
+                .json(&body)
+                .send()
+                .await
+                .map_err(transport_error)?;
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            let bytes = response.bytes().await.map_err(transport_error)?;
+            parse_balance_response(status, retry_after, &bytes)
+        };
+        match tokio::time::timeout_at(deadline, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(OxaPayError::Timeout(self.timeout)),
+        }
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> OxaPayError {
+    // The chain names the cause (refused, reset, TLS…); the URL holds no secret but adds nothing.
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    OxaPayError::Connection(text)
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    result: Option<i64>,
+    message: Option<String>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+}
+
+/// Turns an HTTP answer into balances or the reason it is not one.
+pub fn parse_balance_response(
+    status: u16,
+    retry_after: Option<u64>,
+    body: &[u8],
+) -> Result<Balances, OxaPayError> {
+    if !(200..300).contains(&status) {
+        return Err(OxaPayError::Status {
+            status,
+            retry_after,
+        });
+    }
+    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| {
+        let start = String::from_utf8_lossy(&body[..body.len().min(60)]).replace('\n', " ");
+        OxaPayError::BadBody(format!("not JSON ({e}), starts with {start:?}"))
+    })?;
+    let Some(code) = envelope.result else {
+        return Err(OxaPayError::BadBody("no result code".into()));
+    };
+    if code != 100 {
+        return Err(OxaPayError::Api {
+            code,
+            message: envelope.message.unwrap_or_default(),
+        });
+    }
+    let data = envelope
+        .data
+        .ok_or_else(|| OxaPayError::BadBody("no data".into()))?;
+    let balances = parse_data(data).map_err(OxaPayError::BadBody)?;
+    if balances.0.is_empty() {
+        // A real account lists its wallets; an empty list is a glitch, and reading it as
+        // "everything is zero" would fire every low-balance alert at once.
+        return Err(OxaPayError::BadBody("no balances in the answer".into()));
+    }
+    Ok(balances)
+}
+
+/// `data` is documented as a map of symbol → amount string; also accepted: JSON numbers, an array
+/// of one-key objects, and `{"available": …}` entries seen in other clients.
+fn parse_data(data: &RawValue) -> Result<Balances, String> {
+    let text = data.get().trim_start();
+    let mut out = BTreeMap::new();
+    if text.starts_with('{') {
+        let map: BTreeMap<String, &RawValue> =
+            serde_json::from_str(data.get()).map_err(|e| format!("data: {e}"))?;
+        for (symbol, value) in map {
+            insert(&mut out, &symbol, value)?;
+        }
+    } else if text.starts_with('[') {
+        let items: Vec<BTreeMap<String, &RawValue>> =
+            serde_json::from_str(data.get()).map_err(|e| format!("data: {e}"))?;
+        for item in items {
+            for (symbol, value) in item {
+                insert(&mut out, &symbol, value)?;
+            }
+        }
+    } else {
+        return Err(format!("data is {}, not a list of balances", shorten(text)));
+    }
+    Ok(Balances(out))
+}
+
+fn insert(
+    out: &mut BTreeMap<String, Decimal>,
+    symbol: &str,
+    value: &RawValue,
+) -> Result<(), String> {
+    let symbol = symbol.trim().to_ascii_uppercase();
+    if symbol.is_empty() || symbol.len() > 20 || !symbol.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return Err(format!(
+            "currency symbol {:?} is not valid",
+            shorten(&symbol)
+        ));
+    }
+    let amount = amount_of(value).map_err(|e| format!("{symbol}: {e}"))?;
+    out.insert(symbol, amount);
+    Ok(())
+}
+
+fn amount_of(value: &RawValue) -> Result<Decimal, String> {
+    let raw = value.get().trim();
+    match raw.as_bytes().first() {
+        Some(b'"') => {
+            let s: String = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+            parse_api_amount(&s)
+        }
+        Some(b'{') => {
+            #[derive(Deserialize)]
+            struct Entry<'a> {
+                #[serde(borrow)]
+                available: Option<&'a RawValue>,
+                #[serde(borrow)]
+                balance: Option<&'a RawValue>,
+            }
+            let entry: Entry = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+            let inner = entry
+                .available
+                .or(entry.balance)
+                .ok_or_else(|| "entry has no available amount".to_string())?;
+            if inner.get().trim_start().starts_with('{') {
+                return Err("nested entry".into());
+            }
+            amount_of(inner)
+        }
+        Some(b'-' | b'0'..=b'9') => parse_api_amount(raw),
+        _ => Err(format!("{} is not an amount", shorten(raw))),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let s: String = text.chars().take(40).collect();
+    if s.len() < text.len() { s + "…" } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(body: &str) -> Result<Balances, OxaPayError> {
+        parse_balance_response(200, None, body.as_bytes())
+    }
+
+    fn amounts(b: &Balances) -> Vec<(String, String)> {
+        b.0.iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn string_amounts_are_exact() {
+        let b = ok(r#"{"result":100,"message":"Successful operation","data":{"BTC":"0.00000001","USDT":"98765432.12345678","ltc":"0"}}"#).unwrap();
+        assert_eq!(
+            amounts(&b),
+            vec![
+                ("BTC".into(), "0.00000001".into()),
+                ("LTC".into(), "0".into()),
+                ("USDT".into(), "98765432.12345678".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn number_amounts_keep_their_digits() {
+        let b =
+            ok(r#"{"result":100,"data":{"BTC":12345678901234567.89,"ETH":1e-8,"LTC":0}}"#).unwrap();
+        assert_eq!(b.0["BTC"].to_string(), "12345678901234567.89");
+        assert_eq!(b.0["ETH"].to_string(), "0.00000001");
+        assert_eq!(b.0["LTC"].to_string(), "0");
+    }
+
+    #[test]
+    fn other_data_shapes() {
+        let b = ok(r#"{"result":100,"data":[{"BTC":"1.5"},{"TRX":"2"}]}"#).unwrap();
+        assert_eq!(b.0.len(), 2);
+        let b = ok(r#"{"result":100,"data":{"BTC":{"available":"0.25","pending":"1"}}}"#).unwrap();
+        assert_eq!(b.0["BTC"].to_string(), "0.25");
+    }
+
+    #[test]
+    fn failures_are_told_apart() {
+        assert!(matches!(
+            parse_balance_response(500, None, b"<html>oops</html>"),
+            Err(OxaPayError::Status { status: 500, .. })
+        ));
+        assert!(matches!(
+            parse_balance_response(429, Some(30), b""),
+            Err(OxaPayError::Status {
+                status: 429,
+                retry_after: Some(30)
+            })
+        ));
+        for body in [
+            "<html><body>Checking your browser</body></html>",
+            r#"{"result":100,"data":{"BTC":"1."#,
+            "",
+            r#"{"result":100}"#,
+            r#"{"result":100,"data":null}"#,
+            r#"{"result":100,"data":{}}"#,
+            r#"{"result":100,"data":[]}"#,
+            r#"{"result":100,"data":"nope"}"#,
+            r#"{"result":100,"data":{"BTC":"abc"}}"#,
+            r#"{"result":100,"data":{"BTC":"1,000"}}"#,
+            r#"{"result":100,"data":{"BTC":true}}"#,
+            r#"{"result":100,"data":{"BTC":null}}"#,
+            r#"{"message":"hi"}"#,
+        ] {
+            assert!(matches!(ok(body), Err(OxaPayError::BadBody(_))), "{body}");
+        }
+        assert_eq!(
+            ok(r#"{"result":103,"message":"Invalid Payout API key","data":{}}"#),
+            Err(OxaPayError::Api {
+                code: 103,
+                message: "Invalid Payout API key".into()
+            })
+        );
+    }
+
+    #[test]
+    fn user_messages_are_specific() {
+        let m = |e: OxaPayError| e.user_message();
+        assert!(m(OxaPayError::Timeout(Duration::from_secs(10))).contains("within 10 s"));
+        assert!(
+            m(OxaPayError::Api {
+                code: 103,
+                message: String::new()
+            })
+            .contains("code 103")
+        );
+        assert!(
+            m(OxaPayError::Api {
+                code: 104,
+                message: String::new()
+            })
+            .contains("IP")
+        );
+        assert!(
+            m(OxaPayError::Api {
+                code: 101,
+                message: String::new()
+            })
+            .contains("code 101")
+        );
+        assert!(
+            m(OxaPayError::Status {
+                status: 502,
+                retry_after: None
+            })
+            .contains("HTTP 502")
+        );
+        assert!(
+            m(OxaPayError::Status {
+                status: 429,
+                retry_after: Some(7)
+            })
+            .contains("7 s")
+        );
+    }
+}
