@@ -93,12 +93,16 @@ impl Checker {
 
     /// One check: read, evaluate, record. Sends nothing itself (see `deliver`).
     pub async fn cycle(&self) -> anyhow::Result<CycleReport> {
-        let read = self.source.read().await;
-        let now = now_unix();
         let (thresholds, bad) = self.store.all_thresholds(false).await?;
         for b in &bad {
             tracing::error!(chat_id = b.chat_id, currency = %b.currency, problem = %b.problem, "unreadable threshold row skipped");
         }
+        if thresholds.is_empty() {
+            // Nobody is waiting for an alert: no reason to ask OxaPay.
+            return Ok(CycleReport::default());
+        }
+        let read = self.source.read().await;
+        let now = now_unix();
         let balances = read.as_ref().map(|s| &s.balances);
         let transitions = alerts::evaluate(&thresholds, balances, now, self.repeat);
         let (_, health) = self.store.checker().await?;
