@@ -85,6 +85,7 @@ struct TgInner {
     send_faults: VecDeque<TgFault>,
     chat_faults: HashMap<i64, TgFault>,
     tokens_seen: HashSet<String>,
+    confirmed: i64,
 }
 
 #[derive(Clone)]
@@ -305,7 +306,13 @@ async fn tg_handler(
             if let Some(f) = tg.lock().get_updates_faults.pop_front() {
                 return fault_response(f);
             }
-            let offset = body["offset"].as_i64().unwrap_or(0);
+            // As Telegram does: an offset confirms every earlier update for good.
+            let offset = {
+                let mut g = tg.lock();
+                let offset = body["offset"].as_i64().unwrap_or(0).max(g.confirmed);
+                g.confirmed = offset;
+                offset
+            };
             let timeout = body["timeout"].as_u64().unwrap_or(0).min(2);
             let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
             loop {
