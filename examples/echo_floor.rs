@@ -19,6 +19,7 @@
 
 use std::time::Duration;
 
+use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::Limits;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
