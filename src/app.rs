@@ -72,7 +72,7 @@ pub async fn run(
     if let Some(url) = &config.telegram_api_url {
         plain = plain.set_api_url(url.clone());
     }
-    let bot: TgBot = plain.throttle(tuning.telegram_limits.clone());
+    let bot: TgBot = plain.throttle(tuning.telegram_limits);
 
     let Some(me) = wait_for_telegram(&bot, &shutdown).await? else {
         store.close().await;

@@ -335,5 +335,4 @@ pub async fn register_menus(bot: &TgBot, admins: &BTreeSet<i64>) {
             tracing::warn!(admin, error = %e, "could not register the admin command menu");
         }
     }
-    let _ = Command::descriptions();
 }

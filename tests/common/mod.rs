@@ -541,18 +541,10 @@ async fn oxa_handler(State(oxa): State<FakeOxaPay>, headers: HeaderMap, body: By
 }
 
 /// Knobs for one test's bot.
+#[derive(Default)]
 pub struct Setup {
     pub env: Vec<(&'static str, String)>,
     pub flood: FloodSettings,
-}
-
-impl Default for Setup {
-    fn default() -> Self {
-        Setup {
-            env: vec![],
-            flood: FloodSettings::default(),
-        }
-    }
 }
 
 impl Setup {
