@@ -72,9 +72,11 @@ pub async fn run(
     if let Some(url) = &config.telegram_api_url {
         plain = plain.set_api_url(url.clone());
     }
-    let bot: TgBot = plain.throttle(tuning.telegram_limits);
+    // Replies use the plain bot (no batching delay); alerts and menus the throttled one.
+    let throttled: TgBot = plain.clone().throttle(tuning.telegram_limits);
+    let bot = plain;
 
-    let Some(me) = wait_for_telegram(&bot, &shutdown).await? else {
+    let Some(me) = wait_for_telegram(&throttled, &shutdown).await? else {
         store.close().await;
         return Ok(());
     };
@@ -83,10 +85,10 @@ pub async fn run(
         admins = config.admin_ids.len(),
         "connected to Telegram"
     );
-    bot::register_menus(&bot, &config.admin_ids).await;
+    bot::register_menus(&throttled, &config.admin_ids).await;
 
     let checker = Checker {
-        bot: bot.clone(),
+        bot: throttled,
         store: store.clone(),
         source: source.clone(),
         admins: config.admin_ids.clone(),

@@ -42,7 +42,7 @@ fn reply(text: String, result: &'static str) -> Outcome {
     }
 }
 
-async fn on_message(bot: TgBot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(), Infallible> {
+async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(), Infallible> {
     let Some(text) = msg.text() else {
         return Ok(());
     };

@@ -69,6 +69,9 @@ impl Checker {
                 r = self.cycle() => r,
             };
             match cycle {
+                Ok(r) if r.thresholds == 0 => {
+                    tracing::debug!("balance check skipped: no alert levels are set")
+                }
                 Ok(r) => tracing::info!(
                     read_ok = r.read_ok,
                     thresholds = r.thresholds,

@@ -1,5 +1,7 @@
 //! Sending HTML messages to Telegram and telling apart what a failure means for that chat.
 
+use std::time::Duration;
+
 use teloxide::adaptors::Throttle;
 use teloxide::payloads::SendMessageSetters;
 use teloxide::prelude::*;
@@ -8,9 +10,15 @@ use teloxide::{ApiError, RequestError};
 
 use crate::messages::{MESSAGE_LIMIT, split_html};
 
-/// Every message goes through `Throttle`: Telegram's rate limits are kept and its 429
-/// `retry_after` answers are waited out rather than failing the send.
+/// Broadcasts (alerts) go through `Throttle`, which keeps Telegram's rate limits by batching
+/// sends every 250 ms. Replies to commands use the plain `Bot`: one reply per command, already
+/// held to a human pace by flood control, and not worth a quarter-second of added latency.
 pub type TgBot = Throttle<Bot>;
+
+/// How often a 429 `retry_after` is waited out before the send counts as failed.
+const RETRIES_AFTER_429: usize = 3;
+/// A `retry_after` longer than this is not waited out inline.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
@@ -23,15 +31,34 @@ pub enum Delivery {
     Failed(String),
 }
 
-/// Sends `text`, split into pieces Telegram accepts. Stops at the first piece that fails.
-pub async fn send_html(bot: &TgBot, chat_id: i64, text: &str) -> Delivery {
+/// Sends `text`, split into pieces Telegram accepts, waiting out 429 answers. Stops at the first
+/// piece that fails.
+pub async fn send_html<R>(bot: &R, chat_id: i64, text: &str) -> Delivery
+where
+    R: Requester<Err = RequestError>,
+{
     for piece in split_html(text, MESSAGE_LIMIT) {
-        let sent = bot
-            .send_message(ChatId(chat_id), piece)
-            .parse_mode(ParseMode::Html)
-            .await;
-        if let Err(e) = sent {
-            return classify(e);
+        let mut retries = 0;
+        loop {
+            let sent = bot
+                .send_message(ChatId(chat_id), piece.clone())
+                .parse_mode(ParseMode::Html)
+                .await;
+            match sent {
+                Ok(_) => break,
+                Err(RequestError::RetryAfter(wait))
+                    if retries < RETRIES_AFTER_429 && wait.duration() <= MAX_RETRY_AFTER =>
+                {
+                    retries += 1;
+                    tracing::warn!(
+                        chat_id,
+                        retry_after_s = wait.seconds(),
+                        "Telegram asked to slow down; waiting"
+                    );
+                    tokio::time::sleep(wait.duration()).await;
+                }
+                Err(e) => return classify(e),
+            }
         }
     }
     Delivery::Sent

@@ -301,10 +301,16 @@ pub fn split_html(text: &str, limit: usize) -> Vec<String> {
     for line in text.split('\n') {
         let opens_here = !in_pre && line.starts_with(OPEN);
         let pre_after = (in_pre || opens_here) && !line.ends_with(CLOSE);
-        for piece in hard_wrap(
-            line,
-            limit.saturating_sub(len(OPEN) + len(CLOSE) + 1).max(16),
-        ) {
+        // The most a line may need in a fresh piece: a reopened <pre> and a closing one.
+        let fits_alone =
+            len(OPEN) * usize::from(in_pre) + len(line) + len(CLOSE) * usize::from(pre_after)
+                <= limit;
+        let pieces = if fits_alone {
+            vec![line.to_owned()]
+        } else {
+            hard_wrap(line, limit.saturating_sub(len(OPEN) + len(CLOSE)).max(16))
+        };
+        for piece in pieces {
             let sep = usize::from(cur_has_lines);
             let reserve = if pre_after { len(CLOSE) } else { 0 };
             if cur_has_lines && len(&cur) + sep + len(&piece) + reserve > limit {

@@ -1,7 +1,5 @@
 //! Exact amounts: parsing OxaPay's amount text and users' threshold input, never through `f64`.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
 /// Parses an amount as OxaPay sends it: a decimal string (`"0.0022866845"`) or the literal text of
@@ -28,6 +26,8 @@ pub fn parse_api_amount(text: &str) -> Result<Decimal, String> {
 /// The largest threshold a user may set: far beyond any wallet, far below `Decimal`'s limits.
 const MAX_INTEGER_DIGITS: usize = 15;
 const MAX_FRACTION_DIGITS: usize = 18;
+/// `Decimal` holds 28 significant digits exactly.
+const MAX_DIGITS: usize = 28;
 
 /// Why a user's amount was refused; `Display` is the sentence the user reads.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,7 +38,9 @@ pub enum AmountInputError {
     NotPlain,
     #[error("the amount must be above zero")]
     NotPositive,
-    #[error("the amount is too large: at most 15 digits before the point and 18 after it")]
+    #[error(
+        "the amount is too large or too precise: at most 15 digits before the point, 18 after it, 28 in all"
+    )]
     TooLarge,
 }
 
@@ -62,10 +64,14 @@ pub fn parse_user_amount(text: &str) -> Result<Decimal, AmountInputError> {
         return Err(AmountInputError::NotPlain);
     }
     let significant_int = int.trim_start_matches('0');
-    if significant_int.len() > MAX_INTEGER_DIGITS || frac.len() > MAX_FRACTION_DIGITS {
+    if significant_int.len() > MAX_INTEGER_DIGITS
+        || frac.len() > MAX_FRACTION_DIGITS
+        || significant_int.len() + frac.len() > MAX_DIGITS
+    {
         return Err(AmountInputError::TooLarge);
     }
-    let value = Decimal::from_str(t).map_err(|_| AmountInputError::TooLarge)?;
+    // Exact or refused: `from_str` would round a 29th digit away without a word.
+    let value = Decimal::from_str_exact(t).map_err(|_| AmountInputError::TooLarge)?;
     if value.is_zero() {
         return Err(AmountInputError::NotPositive);
     }
@@ -79,6 +85,7 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
@@ -161,6 +168,7 @@ mod tests {
             ("💰", NotPlain),
             ("1000000000000000", TooLarge),
             ("0.1234567890123456789", TooLarge),
+            ("800000000000000.00000000000000", TooLarge),
         ];
         for (input, expected) in cases {
             assert_eq!(parse_user_amount(input), Err(expected), "{input:?}");

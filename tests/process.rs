@@ -393,3 +393,21 @@ async fn kill_9_during_writes_loses_no_acknowledged_change() {
     p.signal(libc::SIGTERM);
     assert_eq!(p.wait(Duration::from_secs(10)).0, Some(0));
 }
+
+#[tokio::test]
+async fn a_409_conflict_is_explained_to_the_operator() {
+    let app = fakes(OxaReply::Balances(vec![("BTC", "1")]), &[]).await;
+    app.tg
+        .fail_get_updates(std::iter::repeat_n(TgFault::conflict(), 2));
+    let before = app.tg.calls("getupdates");
+    let mut p = spawn_bot(&app.env, app.dir.path());
+    wait_polling(&app, before, &p).await;
+    assert!(app.ask(ADMIN, ADMIN, "/balance").await.contains("BTC"));
+    p.signal(libc::SIGTERM);
+    assert_eq!(p.wait(Duration::from_secs(10)).0, Some(0));
+    let out = p.output();
+    assert!(
+        out.contains("409 Conflict") && out.contains("another process is polling"),
+        "{out}"
+    );
+}

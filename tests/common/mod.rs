@@ -176,6 +176,31 @@ impl FakeTelegram {
         self.lock().get_updates_faults.extend(faults);
     }
 
+    /// Waits until every queued `getUpdates` fault has been served and polling asked again.
+    pub async fn wait_get_updates_faults_served(&self, timeout: Duration) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut served_at = None;
+        loop {
+            let (pending, calls) = {
+                let g = self.lock();
+                (
+                    g.get_updates_faults.len(),
+                    g.calls.get("getupdates").copied().unwrap_or(0),
+                )
+            };
+            match (pending, served_at) {
+                (0, None) => served_at = Some(calls),
+                (0, Some(c)) if calls > c => return,
+                _ => {}
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "getUpdates faults not served in time"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     pub fn fail_sends(&self, faults: impl IntoIterator<Item = TgFault>) {
         self.lock().send_faults.extend(faults);
     }
@@ -303,7 +328,8 @@ async fn tg_handler(
         }
         "deletewebhook" | "setmycommands" => ok(json!(true)),
         "getupdates" => {
-            if let Some(f) = tg.lock().get_updates_faults.pop_front() {
+            let fault = tg.lock().get_updates_faults.pop_front();
+            if let Some(f) = fault {
                 return fault_response(f);
             }
             // As Telegram does: an offset confirms every earlier update for good.
@@ -594,6 +620,13 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(reply: OxaReply, setup: Setup) -> TestApp {
+        // TEST_LOG=debug shows the bot's logs while debugging a test.
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
         let tg = FakeTelegram::start().await;
         let oxa = FakeOxaPay::start(reply).await;
         let dir = tempfile::tempdir().unwrap();
