@@ -15,6 +15,7 @@ use crate::commands::{self, AlertRequest, AlertsScope, Command};
 use crate::delivery::{Delivery, TgBot, send_html};
 use crate::flood::{FloodGuard, Verdict};
 use crate::messages;
+use crate::now_unix;
 use crate::storage::Store;
 
 /// What the handlers share.
@@ -95,10 +96,6 @@ fn addressed_elsewhere(text: &str, my_name: &str) -> bool {
         Some((_, name)) => !name.eq_ignore_ascii_case(my_name),
         None => false,
     }
-}
-
-fn now_unix() -> i64 {
-    chrono::Utc::now().timestamp()
 }
 
 async fn respond(

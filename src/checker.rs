@@ -15,6 +15,7 @@ use crate::alerts::{self, Transition};
 use crate::balance_source::BalanceSource;
 use crate::delivery::{Delivery, TgBot, send_html};
 use crate::messages;
+use crate::now_unix;
 use crate::storage::{OutboxItem, Store};
 
 pub struct Checker {
@@ -46,10 +47,6 @@ pub struct DeliveryReport {
 /// How many owed messages are sent at once; `Throttle` spaces them out within Telegram's limits.
 const SEND_CONCURRENCY: usize = 32;
 const OUTBOX_BATCH: i64 = 500;
-
-fn now_unix() -> i64 {
-    chrono::Utc::now().timestamp()
-}
 
 impl Checker {
     /// Runs until `shutdown`: a check right away (thresholds set while the bot was down are

@@ -19,3 +19,14 @@ pub mod money;
 pub mod oxapay;
 pub mod storage;
 pub mod telemetry;
+
+/// The current time as Unix seconds, as stored in the database.
+pub(crate) fn now_unix() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// The start of an outside text for an error message: enough to recognise, never a whole page.
+pub(crate) fn preview(text: &str) -> String {
+    let s: String = text.chars().take(40).collect();
+    if s.len() < text.len() { s + "…" } else { s }
+}

@@ -2,6 +2,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::preview;
+
 /// Parses an amount as OxaPay sends it: a decimal string (`"0.0022866845"`) or the literal text of
 /// a JSON number (`0.0022866845`, `1e-8`). Anything else is an error, never a zero.
 pub fn parse_api_amount(text: &str) -> Result<Decimal, String> {
@@ -13,14 +15,14 @@ pub fn parse_api_amount(text: &str) -> Result<Decimal, String> {
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
         && body.as_bytes()[0].is_ascii_digit();
     if !valid_chars {
-        return Err(format!("{:?} is not a number", shorten(text)));
+        return Err(format!("{:?} is not a number", preview(text)));
     }
     let parsed = if body.contains(['e', 'E']) {
         Decimal::from_scientific(t)
     } else {
         Decimal::from_str_exact(t)
     };
-    parsed.map_err(|_| format!("{:?} is not an exact decimal amount", shorten(text)))
+    parsed.map_err(|_| format!("{:?} is not an exact decimal amount", preview(text)))
 }
 
 /// The largest threshold a user may set: far beyond any wallet, far below `Decimal`'s limits.
@@ -76,10 +78,6 @@ pub fn parse_user_amount(text: &str) -> Result<Decimal, AmountInputError> {
         return Err(AmountInputError::NotPositive);
     }
     Ok(value)
-}
-
-fn shorten(text: &str) -> String {
-    text.chars().take(40).collect()
 }
 
 #[cfg(test)]

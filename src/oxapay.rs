@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 use tokio::time::Instant;
 
 use crate::money::parse_api_amount;
+use crate::preview;
 
 /// Wallet balances by upper-case currency symbol, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -273,7 +274,7 @@ fn parse_data(data: &RawValue) -> Result<Balances, String> {
             }
         }
     } else {
-        return Err(format!("data is {}, not a list of balances", shorten(text)));
+        return Err(format!("data is {}, not a list of balances", preview(text)));
     }
     Ok(Balances(out))
 }
@@ -288,7 +289,7 @@ fn insert(
     {
         return Err(format!(
             "currency symbol {:?} is not valid",
-            shorten(&symbol)
+            preview(&symbol)
         ));
     }
     let amount = amount_of(value).map_err(|e| format!("{symbol}: {e}"))?;
@@ -322,13 +323,8 @@ fn amount_of(value: &RawValue) -> Result<Decimal, String> {
             amount_of(inner)
         }
         Some(b'-' | b'0'..=b'9') => parse_api_amount(raw),
-        _ => Err(format!("{} is not an amount", shorten(raw))),
+        _ => Err(format!("{} is not an amount", preview(raw))),
     }
-}
-
-fn shorten(text: &str) -> String {
-    let s: String = text.chars().take(40).collect();
-    if s.len() < text.len() { s + "…" } else { s }
 }
 
 #[cfg(test)]
