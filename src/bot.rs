@@ -256,12 +256,7 @@ async fn alerts(ctx: &Ctx, chat_id: i64, is_admin: bool, args: &str) -> Outcome 
         Err(e) => return storage_error(e),
     };
     reply(
-        messages::alert_list(
-            &thresholds,
-            last_success,
-            scope == AlertsScope::AllChats,
-            false,
-        ),
+        messages::alert_list(&thresholds, last_success, scope == AlertsScope::AllChats),
         "ok",
     )
 }

@@ -188,12 +188,7 @@ fn state_text(state: AlertState) -> String {
 }
 
 /// `/alerts`: thresholds with their state, and the last successful check.
-pub fn alert_list(
-    thresholds: &[Threshold],
-    last_success: Option<i64>,
-    show_chat: bool,
-    paused: bool,
-) -> String {
+pub fn alert_list(thresholds: &[Threshold], last_success: Option<i64>, show_chat: bool) -> String {
     if thresholds.is_empty() {
         return if show_chat {
             "No chat has alerts.".into()
@@ -222,9 +217,6 @@ pub fn alert_list(
     match last_success {
         Some(at) => s.push_str(&format!("Last successful check: {}", time(at))),
         None => s.push_str("No successful check yet."),
-    }
-    if paused {
-        s.push_str("\nAlerts to this chat were paused because Telegram refused delivery; they resume now that you wrote to the bot.");
     }
     s
 }
