@@ -105,19 +105,15 @@ async fn respond(
     chat_id: i64,
 ) -> Outcome {
     let is_admin = user_id.is_some_and(|id| ctx.admins.contains(&id));
-    let allowed = if is_admin {
-        true
-    } else {
-        match ctx.store.is_allowed(user_id, chat_id).await {
-            Ok(allowed) => allowed,
-            Err(e) => {
-                tracing::error!(chat_id, error = %e, "authorization lookup failed");
-                return reply(messages::storage_failed(), "storage_error");
-            }
+    let access = match ctx.store.access(user_id, chat_id).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(chat_id, error = %e, "authorization lookup failed");
+            return reply(messages::storage_failed(), "storage_error");
         }
     };
     let now = Instant::now();
-    if !allowed {
+    if !is_admin && !access.allowed {
         let tell = ctx.flood.lock().expect("flood lock").refusal(chat_id, now);
         return Outcome {
             reply: tell.then(|| messages::not_authorized(user_id, chat_id)),
@@ -135,13 +131,11 @@ async fn respond(
         }
     }
     // A chat that had blocked the bot writes again: its alerts resume.
-    match ctx.store.is_paused(chat_id).await {
-        Ok(true) => match ctx.store.unpause_chat(chat_id).await {
+    if access.paused {
+        match ctx.store.unpause_chat(chat_id).await {
             Ok(_) => tracing::info!(chat_id, "chat wrote again; its alerts resume"),
             Err(e) => tracing::error!(chat_id, error = %e, "could not resume alerts"),
-        },
-        Ok(false) => {}
-        Err(e) => tracing::error!(chat_id, error = %e, "pause lookup failed"),
+        }
     }
     let Some(command) = command else {
         return reply(messages::unknown_command(), "unknown_command");
