@@ -297,7 +297,7 @@ impl Store {
     ) -> sqlx::Result<()> {
         // Each list goes to SQLite as one JSON parameter and is applied by one statement:
         // measured on 3,000 transitions, 9 ms against 205 ms for one statement per row.
-        let states: Vec<(i64, &str, String, &str, Option<i64>, Option<i64>)> = transitions
+        let states: Vec<StateRow> = transitions
             .iter()
             .map(|t| {
                 let (state, since, last) = match t.new_state {
@@ -308,9 +308,9 @@ impl Store {
                         last_alert_at,
                     } => ("low", Some(since), Some(last_alert_at)),
                 };
-                (
+                StateRow(
                     t.chat_id,
-                    t.currency.as_str(),
+                    &t.currency,
                     t.level.to_string(),
                     state,
                     since,
@@ -426,6 +426,11 @@ impl Store {
         tx.commit().await
     }
 }
+
+/// A new state as SQLite's `json_each` reads it: `[chat_id, currency, level, state, low_since,
+/// last_alert_at]`.
+#[derive(serde::Serialize)]
+struct StateRow<'a>(i64, &'a str, String, &'a str, Option<i64>, Option<i64>);
 
 fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).expect("plain tuples always serialize")
