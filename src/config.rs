@@ -72,7 +72,14 @@ impl Config {
                 )
             })
             .and_then(|v| {
-                if v.chars().any(char::is_whitespace) {
+                // Logs mask the key wherever it appears: a very short "key" is a mistake and
+                // would mask ordinary words.
+                if v.chars().count() < 8 {
+                    Err(err(
+                        "OXAPAY_PAYOUT_API_KEY",
+                        "is too short to be an OxaPay key: paste the whole payout key",
+                    ))
+                } else if v.chars().any(char::is_whitespace) {
                     Err(err(
                         "OXAPAY_PAYOUT_API_KEY",
                         "must not contain spaces: paste the key exactly as OxaPay shows it",
@@ -312,6 +319,7 @@ mod tests {
             ("ALERT_FAILURES_BEFORE_NOTICE", "0"),
             ("BALANCE_CACHE_SECS", "x"),
             ("RUST_LOG", "[[["),
+            ("OXAPAY_PAYOUT_API_KEY", "k"),
         ];
         for (var, value) in cases {
             let e = parse(&[(var, value)]).unwrap_err();

@@ -421,3 +421,21 @@ async fn a_409_conflict_is_explained_to_the_operator() {
         "{out}"
     );
 }
+
+// Multi-threaded: the fakes must answer while this thread blocks waiting for the exit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_telegram_rejects_is_a_clear_startup_error() {
+    let mut app = fakes(OxaReply::Balances(vec![("BTC", "1")]), &[]).await;
+    app.env
+        .insert("TELOXIDE_TOKEN".into(), "42:WRONG-token-value".into());
+    let mut p = spawn_bot(&app.env, app.dir.path());
+    let (code, _) = p.wait(Duration::from_secs(15));
+    let out = p.output();
+    assert_eq!(code, Some(1), "{out}");
+    let last = out.trim().lines().last().unwrap_or("");
+    assert!(
+        last.contains("TELOXIDE_TOKEN: Telegram rejected the bot token"),
+        "{out}"
+    );
+    assert!(!out.contains("WRONG-token-value"), "{out}");
+}
