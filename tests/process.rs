@@ -180,11 +180,12 @@ async fn a_full_session_at_trace_level_never_prints_a_secret() {
             .await
             .contains("connection failed")
     );
-    app.tg.fail_get_updates([
-        TgFault::Status(502, "<html>bad gateway</html>".into()),
-        TgFault::BrokenBody,
-    ]);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // (A 5xx would add teloxide's own 10 s pause; these two fail without one.)
+    app.tg
+        .fail_get_updates([TgFault::BrokenBody, TgFault::conflict()]);
+    app.tg
+        .wait_get_updates_faults_served(Duration::from_secs(30))
+        .await;
     assert!(app.ask(ADMIN, ADMIN, "/help").await.contains("/balance"));
 
     p.signal(libc::SIGTERM);
@@ -325,7 +326,11 @@ async fn kill_9_during_writes_loses_no_acknowledged_change() {
         app.tg.send_text(*c, *c, &format!("/allow {}", c + 1_000));
         app.tg.send_text(*c, *c, "/alert USDT 12.345");
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Kill as soon as the first acknowledgements arrive, whatever the machine's speed.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.tg.sent().len() < 20 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     p.signal(libc::SIGKILL);
     p.wait(Duration::from_secs(5));
 
