@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::Me;
-use teloxide::utils::command::BotCommands;
 use tokio::time::Instant;
 
 use crate::balance_source::BalanceSource;
@@ -53,7 +52,7 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
     let started = Instant::now();
     let chat_id = msg.chat.id.0;
     let user_id = msg.from.as_ref().map(|u| u.id.0 as i64);
-    let command = Command::parse(text, me.username()).ok();
+    let command = commands::parse(text, me.username());
     // In groups, commands we do not know are usually another bot's: stay quiet.
     if command.is_none() && (!msg.chat.is_private() || addressed_elsewhere(text, me.username())) {
         return Ok(());

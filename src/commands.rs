@@ -55,6 +55,19 @@ impl Command {
     }
 }
 
+/// Parses a message as one of our commands. Phones capitalise the first letter (`/Balance`):
+/// the command word is matched case-insensitively; its arguments are left as typed.
+pub fn parse(text: &str, bot_name: &str) -> Option<Command> {
+    let word_end = text.find(char::is_whitespace).unwrap_or(text.len());
+    let name_end = text[..word_end].find('@').unwrap_or(word_end);
+    let normalized = format!(
+        "{}{}",
+        text[..name_end].to_ascii_lowercase(),
+        &text[name_end..]
+    );
+    Command::parse(&normalized, bot_name).ok()
+}
+
 /// The menu everyone sees, and the one admins see in their own chats.
 pub fn menu(admin: bool) -> Vec<teloxide::types::BotCommand> {
     Command::bot_commands()
@@ -174,6 +187,21 @@ mod tests {
         );
         assert!(p("/balance@otherbot").is_err());
         assert!(p("/nope").is_err());
+    }
+
+    #[test]
+    fn command_words_are_case_insensitive_arguments_are_not() {
+        assert_eq!(
+            parse("/Balance usdt", "OxaBot"),
+            Some(Command::Balance("usdt".into()))
+        );
+        assert_eq!(
+            parse("/ALERT@OxaBot BTC 1", "OxaBot"),
+            Some(Command::Alert("BTC 1".into()))
+        );
+        assert_eq!(parse("/help", "OxaBot"), Some(Command::Help(String::new())));
+        assert_eq!(parse("/balance@other", "OxaBot"), None);
+        assert_eq!(parse("/nope", "OxaBot"), None);
     }
 
     #[test]

@@ -215,6 +215,9 @@ async fn commands_for_other_bots_and_plain_text_are_ignored() {
         .ask(ADMIN, ADMIN, &format!("/balance@{BOT_NAME} ltc"))
         .await;
     assert!(r.contains("12.5"), "{r}");
+    // A phone's capital letter does not matter.
+    let r = app.ask(ADMIN, ADMIN, "/Balance LTC").await;
+    assert!(r.contains("12.5"), "{r}");
 }
 
 #[tokio::test]
