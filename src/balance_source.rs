@@ -51,10 +51,6 @@ impl BalanceSource {
         self.calls.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    pub fn timeout(&self) -> Duration {
-        self.client.timeout()
-    }
-
     /// Current balances: from the cache while fresh, else from the request already under way,
     /// else from a new request.
     pub async fn read(self: &Arc<Self>) -> Result<Arc<Snapshot>, OxaPayError> {

@@ -64,7 +64,7 @@ where
     Delivery::Sent
 }
 
-pub fn classify(e: RequestError) -> Delivery {
+fn classify(e: RequestError) -> Delivery {
     match e {
         RequestError::MigrateToChatId(new) => Delivery::Migrated(new.0),
         RequestError::Api(

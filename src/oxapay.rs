@@ -140,10 +140,6 @@ impl OxaPayClient {
         })
     }
 
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
     /// Reads the balances (all currencies, or only `currency`), within the configured timeout.
     pub async fn balances(&self, currency: Option<&str>) -> Result<Balances, OxaPayError> {
         let deadline = Instant::now() + self.timeout;
