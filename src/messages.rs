@@ -15,7 +15,7 @@ pub const MESSAGE_LIMIT: usize = 4000;
 
 pub fn time(unix: i64) -> String {
     DateTime::<Utc>::from_timestamp(unix, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .map(time_of)
         .unwrap_or_else(|| "an unknown time".into())
 }
 

@@ -72,6 +72,17 @@ fn capture(mut pipe: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
     });
 }
 
+/// Runs the binary expecting it to fail at start: returns its last output line and all output.
+fn startup_error(env: &HashMap<String, String>, cwd: &std::path::Path) -> (String, String) {
+    let mut p = spawn_bot(env, cwd);
+    let (code, _) = p.wait(Duration::from_secs(15));
+    let out = p.output();
+    assert_eq!(code, Some(1), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
+    let last = out.trim().lines().last().unwrap_or("").to_owned();
+    (last, out)
+}
+
 fn spawn_bot(env: &HashMap<String, String>, cwd: &std::path::Path) -> Proc {
     let mut child = Command::new(env!("CARGO_BIN_EXE_oxapay-bot"))
         .env_clear()
@@ -233,16 +244,11 @@ async fn an_unwritable_database_location_is_a_clear_startup_error() {
     ] {
         let mut env = app.env.clone();
         env.insert("DATABASE_URL".into(), url.clone());
-        let mut p = spawn_bot(&env, app.dir.path());
-        let (code, _) = p.wait(Duration::from_secs(15));
-        let out = p.output();
-        assert_eq!(code, Some(1), "{url}: {out}");
-        let last = out.trim().lines().last().unwrap_or("");
+        let (last, out) = startup_error(&env, app.dir.path());
         assert!(
             last.starts_with("error: cannot open the database"),
             "{url}: {out}"
         );
-        assert!(!out.contains("panicked"), "{out}");
     }
 }
 
@@ -433,11 +439,7 @@ async fn a_token_telegram_rejects_is_a_clear_startup_error() {
     let mut app = fakes(OxaReply::Balances(vec![("BTC", "1")]), &[]).await;
     app.env
         .insert("TELOXIDE_TOKEN".into(), "42:WRONG-token-value".into());
-    let mut p = spawn_bot(&app.env, app.dir.path());
-    let (code, _) = p.wait(Duration::from_secs(15));
-    let out = p.output();
-    assert_eq!(code, Some(1), "{out}");
-    let last = out.trim().lines().last().unwrap_or("");
+    let (last, out) = startup_error(&app.env, app.dir.path());
     assert!(
         last.contains("TELOXIDE_TOKEN: Telegram rejected the bot token"),
         "{out}"
