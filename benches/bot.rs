@@ -47,10 +47,10 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use oxapay_bot::alerts;
+use oxapay_bot::alerts::checker::Checker;
 use oxapay_bot::balance_source::BalanceSource;
-use oxapay_bot::checker::Checker;
 use oxapay_bot::oxapay::OxaPayClient;
-use oxapay_bot::storage::Store;
+use oxapay_bot::store::Store;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use teloxide::adaptors::throttle::Limits;
@@ -1026,8 +1026,8 @@ fn per_call(t: (Duration, Duration), n: u32) -> (Duration, Duration) {
 }
 
 async fn command_parts() -> CommandParts {
-    use oxapay_bot::commands::Command;
-    use oxapay_bot::messages;
+    use oxapay_bot::telegram::commands::Command;
+    use oxapay_bot::telegram::messages;
     use teloxide::utils::command::BotCommands;
 
     const N: u32 = 2_000;

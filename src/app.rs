@@ -15,14 +15,14 @@ use teloxide::update_listeners::Polling;
 use teloxide::{ApiError, RequestError};
 use tokio_util::sync::CancellationToken;
 
+use crate::alerts::checker::Checker;
 use crate::balance_source::BalanceSource;
-use crate::bot::{self, Ctx};
-use crate::checker::Checker;
 use crate::config::Config;
-use crate::delivery::TgBot;
-use crate::flood::{FloodGuard, FloodSettings};
 use crate::oxapay::OxaPayClient;
-use crate::storage::Store;
+use crate::store::Store;
+use crate::telegram::delivery::TgBot;
+use crate::telegram::flood::{FloodGuard, FloodSettings};
+use crate::telegram::handler::{self, Ctx};
 
 /// Settings that are not the operator's to change, but that tests and benchmarks tune.
 #[derive(Debug, Clone)]
@@ -85,7 +85,7 @@ pub async fn run(
         admins = config.admin_ids.len(),
         "connected to Telegram"
     );
-    bot::register_menus(&throttled, &config.admin_ids).await;
+    handler::register_menus(&throttled, &config.admin_ids).await;
 
     let checker = Checker {
         bot: throttled,
@@ -104,7 +104,7 @@ pub async fn run(
         admins: config.admin_ids.clone(),
         flood: Mutex::new(FloodGuard::new(tuning.flood)),
     });
-    let mut dispatcher = Dispatcher::builder(bot.clone(), bot::schema())
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handler::schema())
         .dependencies(dptree::deps![ctx])
         .default_handler(|_| async {})
         .build();

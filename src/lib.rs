@@ -7,17 +7,12 @@
 pub mod alerts;
 pub mod app;
 pub mod balance_source;
-pub mod bot;
-pub mod checker;
-pub mod commands;
 pub mod config;
-pub mod delivery;
 pub mod domain;
-pub mod flood;
-pub mod messages;
 pub mod money;
 pub mod oxapay;
-pub mod storage;
+pub mod store;
+pub mod telegram;
 pub mod telemetry;
 
 /// The current time as Unix seconds, as stored in the database.

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use common::*;
-use oxapay_bot::storage::Store;
+use oxapay_bot::store::Store;
 use rust_decimal::Decimal;
 
 const CHAT: i64 = 2002;

@@ -6,11 +6,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use common::*;
-use oxapay_bot::commands::{parse_alert, parse_alerts, parse_balance, parse_id};
 use oxapay_bot::domain::{Currency, parse_chat_id};
-use oxapay_bot::messages::{MESSAGE_LIMIT, split_html};
 use oxapay_bot::money::{parse_api_amount, parse_user_amount};
 use oxapay_bot::oxapay::parse_balance_response;
+use oxapay_bot::telegram::commands::{parse_alert, parse_alerts, parse_balance, parse_id};
+use oxapay_bot::telegram::messages::{MESSAGE_LIMIT, split_html};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

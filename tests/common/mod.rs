@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use oxapay_bot::app::{self, Tuning};
 use oxapay_bot::config::Config;
-use oxapay_bot::flood::FloodSettings;
+use oxapay_bot::telegram::flood::FloodSettings;
 use serde_json::{Value, json};
 use teloxide::adaptors::throttle::Limits;
 use tokio::sync::Notify;

@@ -8,7 +8,7 @@ use teloxide::prelude::*;
 use teloxide::types::ParseMode;
 use teloxide::{ApiError, RequestError};
 
-use crate::messages::{MESSAGE_LIMIT, split_html};
+use crate::telegram::messages::{MESSAGE_LIMIT, split_html};
 
 /// Broadcasts (alerts) go through `Throttle`, which keeps Telegram's rate limits by batching
 /// sends every 250 ms. Replies to commands use the plain `Bot`: one reply per command, already

@@ -1,5 +1,8 @@
 //! Low-balance alert rules as pure functions: stored states + one balance read → transitions,
-//! and the OxaPay-health rule that decides when admins hear about failing reads.
+//! and the OxaPay-health rule that decides when admins hear about failing reads. The periodic
+//! check that applies them lives in `checker`.
+
+pub mod checker;
 
 use std::time::Duration;
 

@@ -7,7 +7,7 @@ use teloxide::utils::html::escape;
 
 use crate::alerts::{AlertState, HealthNotice, Notice, Threshold};
 use crate::oxapay::OxaPayError;
-use crate::storage::AllowedChat;
+use crate::store::AllowedChat;
 
 /// Telegram refuses messages over 4096 characters (UTF-16 units after entity parsing); the raw
 /// HTML is longer than what it counts, so staying under this on the raw text is always safe.

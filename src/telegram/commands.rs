@@ -5,8 +5,8 @@ use rust_decimal::Decimal;
 use teloxide::utils::command::BotCommands;
 
 use crate::domain::{Currency, parse_chat_id};
-use crate::messages::{self, ALERT_USAGE, ALERTS_USAGE, BALANCE_USAGE, ID_USAGE};
 use crate::money::parse_user_amount;
+use crate::telegram::messages::{self, ALERT_USAGE, ALERTS_USAGE, BALANCE_USAGE, ID_USAGE};
 
 /// Every command takes its whole argument as text; parsing and its error replies are ours, so
 /// each bad input gets a sentence saying what is accepted.

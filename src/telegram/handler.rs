@@ -10,12 +10,12 @@ use teloxide::types::Me;
 use tokio::time::Instant;
 
 use crate::balance_source::BalanceSource;
-use crate::commands::{self, AlertRequest, AlertsScope, Command};
-use crate::delivery::{Delivery, TgBot, send_html};
-use crate::flood::{FloodGuard, Verdict};
-use crate::messages;
 use crate::now_unix;
-use crate::storage::Store;
+use crate::store::Store;
+use crate::telegram::commands::{self, AlertRequest, AlertsScope, Command};
+use crate::telegram::delivery::{Delivery, TgBot, send_html};
+use crate::telegram::flood::{FloodGuard, Verdict};
+use crate::telegram::messages;
 
 /// What the handlers share.
 pub struct Ctx {

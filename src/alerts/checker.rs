@@ -13,10 +13,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::alerts::{self, Transition};
 use crate::balance_source::BalanceSource;
-use crate::delivery::{Delivery, TgBot, send_html};
-use crate::messages;
 use crate::now_unix;
-use crate::storage::{OutboxItem, Store};
+use crate::store::{OutboxItem, Store};
+use crate::telegram::delivery::{Delivery, TgBot, send_html};
+use crate::telegram::messages;
 
 pub struct Checker {
     pub bot: TgBot,

@@ -1,0 +1,171 @@
+//! SQLite store: allowed chats, thresholds with their alert states, the alert outbox, paused
+//! chats and the checker's health record. Every multi-row change is one transaction.
+//!
+//! One file per kind of record; each adds its own `impl Store` block.
+
+mod access;
+mod checker;
+mod outbox;
+mod thresholds;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use access::{Access, AllowedChat};
+pub use outbox::OutboxItem;
+pub use thresholds::BadRow;
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database and applies the embedded migrations.
+    pub async fn open(database_url: &str) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(database_url)
+            .with_context(|| "DATABASE_URL is not a valid SQLite URL".to_string())?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // WAL + NORMAL: a committed change survives a process crash; only a power cut can
+            // lose the last moments, and it cannot corrupt the file.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            // A local file needs no liveness ping before each query (it halved query cost).
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the database {}", describe(database_url)))?;
+        sqlx::migrate!()
+            .run(&pool)
+            .await
+            .with_context(|| format!("cannot prepare the database {}", describe(database_url)))?;
+        Ok(Self { pool })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).expect("plain tuples always serialize")
+}
+
+/// The database's location for error messages (a SQLite URL holds no password).
+fn describe(url: &str) -> String {
+    url.trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::{AlertState, Health, Transition};
+    use rust_decimal::Decimal;
+
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        (Store::open(&url).await.unwrap(), dir)
+    }
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn low(at: i64) -> AlertState {
+        AlertState::Low {
+            since: at,
+            last_alert_at: at,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_check_records_states_and_messages_together() {
+        let (s, _dir) = store().await;
+        s.set_threshold(1, "BTC", d("1.50"), 0).await.unwrap();
+        s.set_threshold(2, "BTC", d("2"), 0).await.unwrap();
+        let transitions = vec![
+            Transition {
+                chat_id: 1,
+                currency: "BTC".into(),
+                level: d("1.50"),
+                new_state: low(100),
+                notice: None,
+            },
+            // Changed since the check read it (level 3 is no longer stored): left unchecked.
+            Transition {
+                chat_id: 2,
+                currency: "BTC".into(),
+                level: d("3"),
+                new_state: AlertState::Ok,
+                notice: None,
+            },
+        ];
+        let messages = vec![(1, "low & <b>".to_owned())];
+        let health = Health::default();
+        s.record_check(&transitions, &messages, &health, Some(100), 100)
+            .await
+            .unwrap();
+        let (all, bad) = s.all_thresholds(true).await.unwrap();
+        assert!(bad.is_empty());
+        assert_eq!(all[0].state, low(100));
+        assert_eq!(all[0].level.to_string(), "1.50", "scale kept");
+        assert_eq!(all[1].state, AlertState::Unchecked);
+        let out = s.pending_messages(10).await.unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].chat_id, out[0].text.as_str()), (1, "low & <b>"));
+        assert_eq!(s.checker().await.unwrap().0, Some(100));
+    }
+
+    #[tokio::test]
+    async fn unreadable_rows_are_reported_not_fatal() {
+        let (s, _dir) = store().await;
+        s.set_threshold(1, "BTC", d("1"), 0).await.unwrap();
+        sqlx::query("INSERT INTO thresholds (chat_id, currency, level, updated_at) VALUES (2, 'ETH', 'abc', 0)")
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        let (good, bad) = s.all_thresholds(true).await.unwrap();
+        assert_eq!(good.len(), 1);
+        assert_eq!((bad[0].chat_id, bad[0].currency.as_str()), (2, "ETH"));
+    }
+
+    #[tokio::test]
+    async fn paused_chats_are_left_out_and_access_is_one_lookup() {
+        let (s, _dir) = store().await;
+        s.allow(-5, 1, 0).await.unwrap();
+        s.set_threshold(-5, "BTC", d("1"), 0).await.unwrap();
+        s.set_threshold(7, "BTC", d("1"), 0).await.unwrap();
+        s.pause_chat(7, "blocked", 0).await.unwrap();
+        assert_eq!(s.all_thresholds(false).await.unwrap().0.len(), 1);
+        assert_eq!(s.all_thresholds(true).await.unwrap().0.len(), 2);
+        let a = s.access(Some(7), 7).await.unwrap();
+        assert!(!a.allowed && a.paused);
+        let a = s.access(Some(99), -5).await.unwrap();
+        assert!(a.allowed && !a.paused);
+        assert!(s.unpause_chat(7).await.unwrap());
+        assert!(!s.access(Some(7), 7).await.unwrap().paused);
+    }
+
+    #[tokio::test]
+    async fn a_migrated_group_keeps_everything_under_its_new_id() {
+        let (s, _dir) = store().await;
+        s.allow(-5, 1, 0).await.unwrap();
+        s.set_threshold(-5, "BTC", d("1"), 0).await.unwrap();
+        s.migrate_chat(-5, -1005).await.unwrap();
+        assert!(s.access(None, -1005).await.unwrap().allowed);
+        assert!(!s.access(None, -5).await.unwrap().allowed);
+        assert_eq!(s.thresholds_of(-1005).await.unwrap().0.len(), 1);
+    }
+}

@@ -1,0 +1,140 @@
+//! Alert levels per (chat, currency) with their alert states.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use sqlx::FromRow;
+
+use super::Store;
+use crate::alerts::{AlertState, Threshold};
+
+/// Also read from a JSON array `[chat_id, currency, level, state, low_since, last_alert_at]`.
+#[derive(FromRow, serde::Deserialize)]
+struct ThresholdRow {
+    chat_id: i64,
+    currency: String,
+    level: String,
+    state: String,
+    low_since: Option<i64>,
+    last_alert_at: Option<i64>,
+}
+
+impl ThresholdRow {
+    /// A row that cannot be read (edited by hand, say) is reported, not fatal for the others.
+    fn into_threshold(self) -> Result<Threshold, String> {
+        let level = Decimal::from_str(&self.level)
+            .map_err(|_| format!("level {:?} is not a decimal", self.level))?;
+        let state = match (self.state.as_str(), self.low_since, self.last_alert_at) {
+            ("unchecked", _, _) => AlertState::Unchecked,
+            ("ok", _, _) => AlertState::Ok,
+            ("low", Some(since), last) => AlertState::Low {
+                since,
+                last_alert_at: last.unwrap_or(since),
+            },
+            (other, ..) => return Err(format!("state {other:?} is not valid")),
+        };
+        Ok(Threshold {
+            chat_id: self.chat_id,
+            currency: self.currency,
+            level,
+            state,
+        })
+    }
+}
+
+/// A threshold row the store could not read, with why.
+#[derive(Debug, Clone)]
+pub struct BadRow {
+    pub chat_id: i64,
+    pub currency: String,
+    pub problem: String,
+}
+
+fn split_rows(rows: Vec<ThresholdRow>) -> (Vec<Threshold>, Vec<BadRow>) {
+    let mut good = Vec::with_capacity(rows.len());
+    let mut bad = Vec::new();
+    for row in rows {
+        let (chat_id, currency) = (row.chat_id, row.currency.clone());
+        match row.into_threshold() {
+            Ok(t) => good.push(t),
+            Err(problem) => bad.push(BadRow {
+                chat_id,
+                currency,
+                problem,
+            }),
+        }
+    }
+    (good, bad)
+}
+
+const THRESHOLD_COLUMNS: &str = "chat_id, currency, level, state, low_since, last_alert_at";
+
+impl Store {
+    /// Sets or changes a threshold. A changed level starts unchecked: the next check tells the
+    /// chat where the balance stands against the new level.
+    pub async fn set_threshold(
+        &self,
+        chat_id: i64,
+        currency: &str,
+        level: Decimal,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO thresholds (chat_id, currency, level, state, updated_at)
+             VALUES (?1, ?2, ?3, 'unchecked', ?4)
+             ON CONFLICT (chat_id, currency) DO UPDATE SET
+                 level = excluded.level, state = 'unchecked', low_since = NULL,
+                 last_alert_at = NULL, updated_at = excluded.updated_at",
+        )
+        .bind(chat_id)
+        .bind(currency)
+        .bind(level.to_string())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn remove_threshold(&self, chat_id: i64, currency: &str) -> sqlx::Result<bool> {
+        let done = sqlx::query("DELETE FROM thresholds WHERE chat_id = ?1 AND currency = ?2")
+            .bind(chat_id)
+            .bind(currency)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn thresholds_of(&self, chat_id: i64) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
+        let rows: Vec<ThresholdRow> = sqlx::query_as(&format!(
+            "SELECT {THRESHOLD_COLUMNS} FROM thresholds WHERE chat_id = ?1 ORDER BY currency"
+        ))
+        .bind(chat_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(split_rows(rows))
+    }
+
+    /// Every threshold; `include_paused` false leaves out paused chats.
+    ///
+    /// SQLite builds one JSON array of all rows and serde reads it: measured on 30,000 rows,
+    /// 23 ms against 103 ms for fetching them row by row through sqlx (docs/BENCHMARKS.md).
+    pub async fn all_thresholds(
+        &self,
+        include_paused: bool,
+    ) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
+        let filter = if include_paused {
+            ""
+        } else {
+            "WHERE chat_id NOT IN (SELECT chat_id FROM paused_chats)"
+        };
+        let json: String = sqlx::query_scalar(&format!(
+            "SELECT json_group_array(json_array({THRESHOLD_COLUMNS})) FROM
+                 (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter} ORDER BY chat_id, currency)"
+        ))
+        .fetch_one(&self.pool)
+        .await?;
+        let rows: Vec<ThresholdRow> =
+            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(split_rows(rows))
+    }
+}

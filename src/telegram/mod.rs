@@ -1,0 +1,8 @@
+//! Everything that speaks Telegram: the update handler, command parsing, every text the bot
+//! sends, sending itself with its failure classes, and per-chat flood control.
+
+pub mod commands;
+pub mod delivery;
+pub mod flood;
+pub mod handler;
+pub mod messages;
