@@ -1108,21 +1108,15 @@ async fn command_parts() -> CommandParts {
             );
         }
     });
-    let balances = oxapay_bot::oxapay::parse_balance_response(200, None, ACCOUNT.as_bytes())
-        .unwrap()
-        .0;
-    let nonzero: Vec<(&str, Decimal)> = balances
-        .iter()
-        .filter(|(_, v)| !v.is_zero())
-        .map(|(k, v)| (k.as_str(), *v))
-        .collect();
+    let balances =
+        oxapay_bot::oxapay::parse_balance_response(200, None, ACCOUNT.as_bytes()).unwrap();
     let at = chrono::Utc::now();
     let (_, format) = timed_sync(|| {
         for _ in 0..N {
-            std::hint::black_box(messages::balances(&nonzero, balances.len(), at));
+            std::hint::black_box(messages::balances(&balances, at));
         }
     });
-    let text = messages::balances(&nonzero, balances.len(), at);
+    let text = messages::balances(&balances, at);
     let (_, split) = timed_sync(|| {
         for _ in 0..N {
             std::hint::black_box(messages::split_html(&text, messages::MESSAGE_LIMIT));

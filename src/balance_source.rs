@@ -106,7 +106,12 @@ impl BalanceSource {
         let result = self.client.balances(None).await;
         let ms = started.elapsed().as_millis() as u64;
         match &result {
-            Ok(b) => tracing::debug!(currencies = b.0.len(), ms, "OxaPay balances read"),
+            Ok(b) => {
+                tracing::debug!(currencies = b.amounts.len(), ms, "OxaPay balances read");
+                if !b.unreadable.is_empty() {
+                    tracing::warn!(unreadable = ?b.unreadable, "OxaPay sent amounts the bot cannot read");
+                }
+            }
             Err(e) => tracing::warn!(error = %e, ms, "OxaPay balance read failed"),
         }
         result.map(|balances| {

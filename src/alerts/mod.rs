@@ -49,8 +49,9 @@ pub struct Transition {
 }
 
 /// Evaluates every threshold against one balance read. A failed read changes nothing: an
-/// unreachable OxaPay is not a zero balance. A currency the account does not list is zero.
-/// Equal to the level is fine; strictly below is low.
+/// unreachable OxaPay is not a zero balance, and neither is one currency whose amount could not
+/// be read. A currency the account does not list is zero. Equal to the level is fine; strictly
+/// below is low.
 pub fn evaluate(
     thresholds: &[Threshold],
     read: Result<&Balances, &OxaPayError>,
@@ -63,7 +64,7 @@ pub fn evaluate(
     thresholds
         .iter()
         .filter_map(|t| {
-            let balance = balances.get_or_zero(&t.currency);
+            let balance = balances.amount(&t.currency).ok()?;
             let low = balance < t.level;
             let (new_state, notice) = match (t.state, low) {
                 (AlertState::Ok, false) => return None,
@@ -181,7 +182,7 @@ mod tests {
     }
 
     fn balances(pairs: &[(&str, &str)]) -> Balances {
-        Balances(
+        Balances::new(
             pairs
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), d(v)))
@@ -284,6 +285,22 @@ mod tests {
             t("BTC", "1", LOW),
         ];
         assert!(evaluate(&ths, Err(&e), NOW, Some(Duration::from_secs(1))).is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_currency_changes_nothing_the_others_are_evaluated() {
+        let mut b = balances(&[("USDT", "5")]);
+        b.unreadable
+            .insert("BTC".into(), "1e999 is not an amount".into());
+        let ths = [
+            t("BTC", "1", AlertState::Ok),
+            t("BTC", "1", LOW),
+            t("BTC", "1", AlertState::Unchecked),
+            t("USDT", "10", AlertState::Ok),
+        ];
+        let out = evaluate(&ths, Ok(&b), NOW, Some(Duration::from_secs(1)));
+        let names: Vec<_> = out.iter().map(|t| t.currency.as_str()).collect();
+        assert_eq!(names, vec!["USDT"]);
     }
 
     #[test]

@@ -8,14 +8,12 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::Url;
-use rust_decimal::Decimal;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use tokio::time::Instant;
 
 use super::{Balances, OxaPayError};
-use crate::money::parse_api_amount;
 use crate::preview;
 
 /// Talks to OxaPay. `Debug` shows no key.
@@ -161,85 +159,23 @@ pub fn parse_balance_response(
     let data = envelope
         .data
         .ok_or_else(|| OxaPayError::BadBody("no data".into()))?;
-    let balances = parse_data(data).map_err(OxaPayError::BadBody)?;
-    if balances.0.is_empty() {
-        // A real account lists its wallets; an empty list is a glitch, and reading it as
-        // "everything is zero" would fire every low-balance alert at once.
-        return Err(OxaPayError::BadBody("no balances in the answer".into()));
-    }
-    Ok(balances)
+    Balances::from_entries(entries(data).map_err(OxaPayError::BadBody)?)
 }
 
-/// `data` is documented as a map of symbol → amount string; also accepted: JSON numbers, an array
-/// of one-key objects, and `{"available": …}` entries seen in other clients.
-fn parse_data(data: &RawValue) -> Result<Balances, String> {
+/// `data` is documented as a map of symbol → amount string; also accepted: an array of one-key
+/// objects. Each amount is judged on its own by `Balances::from_entries`.
+fn entries(data: &RawValue) -> Result<Vec<(String, &RawValue)>, String> {
     let text = data.get().trim_start();
-    let mut out = BTreeMap::new();
     if text.starts_with('{') {
         let map: BTreeMap<String, &RawValue> =
             serde_json::from_str(data.get()).map_err(|e| format!("data: {e}"))?;
-        for (symbol, value) in map {
-            insert(&mut out, &symbol, value)?;
-        }
+        Ok(map.into_iter().collect())
     } else if text.starts_with('[') {
         let items: Vec<BTreeMap<String, &RawValue>> =
             serde_json::from_str(data.get()).map_err(|e| format!("data: {e}"))?;
-        for item in items {
-            for (symbol, value) in item {
-                insert(&mut out, &symbol, value)?;
-            }
-        }
+        Ok(items.into_iter().flatten().collect())
     } else {
-        return Err(format!("data is {}, not a list of balances", preview(text)));
-    }
-    Ok(Balances(out))
-}
-
-fn insert(
-    out: &mut BTreeMap<String, Decimal>,
-    symbol: &str,
-    value: &RawValue,
-) -> Result<(), String> {
-    let symbol = symbol.trim().to_ascii_uppercase();
-    if symbol.is_empty() || symbol.len() > 20 || !symbol.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
-        return Err(format!(
-            "currency symbol {:?} is not valid",
-            preview(&symbol)
-        ));
-    }
-    let amount = amount_of(value).map_err(|e| format!("{symbol}: {e}"))?;
-    out.insert(symbol, amount);
-    Ok(())
-}
-
-fn amount_of(value: &RawValue) -> Result<Decimal, String> {
-    let raw = value.get().trim();
-    match raw.as_bytes().first() {
-        Some(b'"') => {
-            let s: String = serde_json::from_str(raw).map_err(|e| e.to_string())?;
-            parse_api_amount(&s)
-        }
-        Some(b'{') => {
-            #[derive(Deserialize)]
-            struct Entry<'a> {
-                #[serde(borrow)]
-                available: Option<&'a RawValue>,
-                #[serde(borrow)]
-                balance: Option<&'a RawValue>,
-            }
-            let entry: Entry = serde_json::from_str(raw).map_err(|e| e.to_string())?;
-            let inner = entry
-                .available
-                .or(entry.balance)
-                .ok_or_else(|| "entry has no available amount".to_string())?;
-            if inner.get().trim_start().starts_with('{') {
-                return Err("nested entry".into());
-            }
-            amount_of(inner)
-        }
-        Some(b'-' | b'0'..=b'9') => parse_api_amount(raw),
-        _ => Err(format!("{} is not an amount", preview(raw))),
+        Err(format!("data is {}, not a list of balances", preview(text)))
     }
 }
 
@@ -252,7 +188,8 @@ mod tests {
     }
 
     fn amounts(b: &Balances) -> Vec<(String, String)> {
-        b.0.iter()
+        b.amounts
+            .iter()
             .map(|(k, v)| (k.clone(), v.to_string()))
             .collect()
     }
@@ -274,17 +211,32 @@ mod tests {
     fn number_amounts_keep_their_digits() {
         let b =
             ok(r#"{"result":100,"data":{"BTC":12345678901234567.89,"ETH":1e-8,"LTC":0}}"#).unwrap();
-        assert_eq!(b.0["BTC"].to_string(), "12345678901234567.89");
-        assert_eq!(b.0["ETH"].to_string(), "0.00000001");
-        assert_eq!(b.0["LTC"].to_string(), "0");
+        assert_eq!(b.amounts["BTC"].to_string(), "12345678901234567.89");
+        assert_eq!(b.amounts["ETH"].to_string(), "0.00000001");
+        assert_eq!(b.amounts["LTC"].to_string(), "0");
     }
 
     #[test]
     fn other_data_shapes() {
         let b = ok(r#"{"result":100,"data":[{"BTC":"1.5"},{"TRX":"2"}]}"#).unwrap();
-        assert_eq!(b.0.len(), 2);
+        assert_eq!(b.amounts.len(), 2);
         let b = ok(r#"{"result":100,"data":{"BTC":{"available":"0.25","pending":"1"}}}"#).unwrap();
-        assert_eq!(b.0["BTC"].to_string(), "0.25");
+        assert_eq!(b.amounts["BTC"].to_string(), "0.25");
+    }
+
+    #[test]
+    fn one_unreadable_amount_leaves_the_others_readable() {
+        let forty = "1".repeat(40);
+        let body = format!(
+            r#"{{"result":100,"data":{{"USDT":"250","A":"{forty}","B":1e999,"C":null,"D":"","E":true,"F":"1,5"}}}}"#
+        );
+        let b = ok(&body).unwrap();
+        assert_eq!(amounts(&b), vec![("USDT".into(), "250".into())]);
+        let names: Vec<&str> = b.unreadable.keys().map(String::as_str).collect();
+        assert_eq!(names, vec!["A", "B", "C", "D", "E", "F"]);
+        assert!(b.amount("B").is_err());
+        assert_eq!(b.amount("USDT"), Ok(rust_decimal::Decimal::from(250)));
+        assert_eq!(b.amount("TRX"), Ok(rust_decimal::Decimal::ZERO));
     }
 
     #[test]
@@ -313,6 +265,7 @@ mod tests {
             r#"{"result":100,"data":{"BTC":"1,000"}}"#,
             r#"{"result":100,"data":{"BTC":true}}"#,
             r#"{"result":100,"data":{"BTC":null}}"#,
+            r#"{"result":100,"data":{"BTC":"1e999","ETH":""}}"#,
             r#"{"message":"hi"}"#,
         ] {
             assert!(matches!(ok(body), Err(OxaPayError::BadBody(_))), "{body}");

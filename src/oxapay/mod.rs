@@ -7,17 +7,114 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::money::parse_api_amount;
+use crate::preview;
 
 pub use legacy::{OxaPayClient, parse_balance_response};
 
-/// Wallet balances by upper-case currency symbol, sorted.
+/// One balance read: the wallets' amounts by upper-case currency symbol, and the wallets OxaPay
+/// listed with an amount the bot could not read. One unreadable amount does not hide the others;
+/// that currency alone counts as a failed read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Balances(pub BTreeMap<String, Decimal>);
+pub struct Balances {
+    pub amounts: BTreeMap<String, Decimal>,
+    /// Symbol → why its amount could not be read.
+    pub unreadable: BTreeMap<String, String>,
+}
 
 impl Balances {
-    /// The balance of `currency`; a currency the account does not list holds nothing.
-    pub fn get_or_zero(&self, currency: &str) -> Decimal {
-        self.0.get(currency).copied().unwrap_or(Decimal::ZERO)
+    /// Balances from readable amounts only.
+    pub fn new(amounts: BTreeMap<String, Decimal>) -> Self {
+        Self {
+            amounts,
+            unreadable: BTreeMap::new(),
+        }
+    }
+
+    /// The balance of `currency`: a currency the account does not list holds nothing; one whose
+    /// amount could not be read is an error (with why), never a zero.
+    pub fn amount(&self, currency: &str) -> Result<Decimal, &str> {
+        if let Some(why) = self.unreadable.get(currency) {
+            return Err(why);
+        }
+        Ok(self.amounts.get(currency).copied().unwrap_or(Decimal::ZERO))
+    }
+
+    /// Builds a read from `(symbol, amount as JSON)` entries, as every OxaPay API sends them: an
+    /// amount is a decimal string or a JSON number read from its literal text, never via `f64`.
+    ///
+    /// # Errors
+    /// No entries at all (a real account lists its wallets, and reading an empty list as "all
+    /// zero" would fire every alert at once), or not one readable amount.
+    pub fn from_entries<'a>(
+        entries: impl IntoIterator<Item = (String, &'a RawValue)>,
+    ) -> Result<Self, OxaPayError> {
+        let mut out = Balances::default();
+        for (symbol, value) in entries {
+            let symbol = symbol.trim().to_ascii_uppercase();
+            if symbol.is_empty()
+                || symbol.len() > 20
+                || !symbol.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                let shown = preview(&symbol);
+                out.unreadable
+                    .insert(shown, "not a currency symbol".to_owned());
+                continue;
+            }
+            match amount_of(value) {
+                Ok(amount) => {
+                    out.amounts.insert(symbol, amount);
+                }
+                Err(why) => {
+                    out.unreadable.insert(symbol, why);
+                }
+            }
+        }
+        if out.amounts.is_empty() {
+            return Err(OxaPayError::BadBody(if out.unreadable.is_empty() {
+                "no balances in the answer".into()
+            } else {
+                format!(
+                    "no readable amount in the answer ({})",
+                    preview(&format!("{:?}", out.unreadable))
+                )
+            }));
+        }
+        Ok(out)
+    }
+}
+
+fn amount_of(value: &RawValue) -> Result<Decimal, String> {
+    let raw = value.get().trim();
+    match raw.as_bytes().first() {
+        Some(b'"') => {
+            let s: String = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+            parse_api_amount(&s)
+        }
+        Some(b'{') => {
+            // `{"available": …}` entries are seen in other clients.
+            #[derive(Deserialize)]
+            struct Entry<'a> {
+                #[serde(borrow)]
+                available: Option<&'a RawValue>,
+                #[serde(borrow)]
+                balance: Option<&'a RawValue>,
+            }
+            let entry: Entry = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+            let inner = entry
+                .available
+                .or(entry.balance)
+                .ok_or_else(|| "entry has no available amount".to_string())?;
+            if inner.get().trim_start().starts_with('{') {
+                return Err("nested entry".into());
+            }
+            amount_of(inner)
+        }
+        Some(b'-' | b'0'..=b'9') => parse_api_amount(raw),
+        _ => Err(format!("{} is not an amount", preview(raw))),
     }
 }
 

@@ -177,26 +177,23 @@ async fn balance(ctx: &Ctx, args: &str) -> Outcome {
             return reply(messages::oxapay_failed(&e), "oxapay_error");
         }
     };
-    let all = &snapshot.balances.0;
+    let read = &snapshot.balances;
     match wanted {
-        None => {
-            let nonzero: Vec<(&str, _)> = all
-                .iter()
-                .filter(|(_, v)| !v.is_zero())
-                .map(|(k, v)| (k.as_str(), *v))
-                .collect();
-            reply(
-                messages::balances(&nonzero, all.len(), snapshot.fetched_at),
-                "ok",
-            )
-        }
-        Some(cur) => match all.get(cur.as_str()) {
-            Some(amount) => reply(
-                messages::one_balance(cur.as_str(), *amount, snapshot.fetched_at),
+        None => reply(messages::balances(read, snapshot.fetched_at), "ok"),
+        Some(cur) => match (
+            read.amount(cur.as_str()),
+            read.amounts.contains_key(cur.as_str()),
+        ) {
+            (Ok(amount), true) => reply(
+                messages::one_balance(cur.as_str(), amount, snapshot.fetched_at),
                 "ok",
             ),
-            None => {
-                let known: Vec<&str> = all.keys().map(String::as_str).collect();
+            (Err(why), _) => reply(
+                messages::unreadable_balance(cur.as_str(), why),
+                "oxapay_error",
+            ),
+            (Ok(_), false) => {
+                let known: Vec<&str> = read.amounts.keys().map(String::as_str).collect();
                 reply(
                     messages::unknown_currency(cur.as_str(), &known),
                     "unknown_currency",

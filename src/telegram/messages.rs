@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
 use crate::alerts::{AlertState, HealthNotice, Notice, Threshold};
-use crate::oxapay::OxaPayError;
+use crate::oxapay::{Balances, OxaPayError};
 use crate::store::AllowedChat;
 
 /// Telegram refuses messages over 4096 characters (UTF-16 units after entity parsing); the raw
@@ -113,21 +113,45 @@ pub fn amount_table(rows: &[(&str, Decimal)]) -> String {
     format!("<pre>{}</pre>", lines.join("\n"))
 }
 
-pub fn balances(
-    balances: &[(&str, Decimal)],
-    total_currencies: usize,
-    at: DateTime<Utc>,
-) -> String {
-    if balances.is_empty() {
-        return format!(
-            "All {total_currencies} wallets are at zero.\n<i>OxaPay, {}</i>",
-            time_of(at)
-        );
+/// `/balance`: every readable wallet above zero, aligned; wallets whose amount could not be read
+/// are named below the table.
+pub fn balances(read: &Balances, at: DateTime<Utc>) -> String {
+    let nonzero: Vec<(&str, Decimal)> = read
+        .amounts
+        .iter()
+        .filter(|(_, v)| !v.is_zero())
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    let mut s = if nonzero.is_empty() {
+        format!("All {} wallets are at zero.", read.amounts.len())
+    } else {
+        format!(
+            "<b>OxaPay balances</b> (wallets above zero)\n{}",
+            amount_table(&nonzero)
+        )
+    };
+    if !read.unreadable.is_empty() {
+        s.push_str(&format!("\n{}", unreadable_line(read)));
     }
+    s.push_str(&format!("\n<i>OxaPay, {}</i>", time_of(at)));
+    s
+}
+
+fn unreadable_line(read: &Balances) -> String {
+    let names: Vec<String> = read.unreadable.keys().map(|k| escape(k)).collect();
     format!(
-        "<b>OxaPay balances</b> (wallets above zero)\n{}\n<i>OxaPay, {}</i>",
-        amount_table(balances),
-        time_of(at)
+        "⚠️ OxaPay sent an amount the bot could not read for {}: left out.",
+        names.join(", ")
+    )
+}
+
+/// `/balance CUR` for a currency whose amount OxaPay sent in a form the bot cannot read.
+pub fn unreadable_balance(currency: &str, why: &str) -> String {
+    format!(
+        "OxaPay sent an amount for <b>{}</b> that the bot could not read ({}); the other \
+         wallets are fine — try /balance.",
+        escape(currency),
+        escape(why)
     )
 }
 
@@ -426,8 +450,8 @@ mod tests {
         let rows: Vec<(String, Decimal)> = (0..600)
             .map(|i| (format!("C{i:04}"), d("12345.678901")))
             .collect();
-        let refs: Vec<(&str, Decimal)> = rows.iter().map(|(c, a)| (c.as_str(), *a)).collect();
-        let text = balances(&refs, 600, Utc::now());
+        let read = Balances::new(rows.into_iter().collect());
+        let text = balances(&read, Utc::now());
         assert!(text.len() > MESSAGE_LIMIT);
         let parts = split_html(&text, MESSAGE_LIMIT);
         assert!(parts.len() > 1);
