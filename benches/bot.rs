@@ -1233,6 +1233,7 @@ async fn alert_cycle(chats: i64) -> CycleReport {
         interval: Duration::from_secs(300),
         repeat: None,
         failures_before_notice: 3,
+        progress: Default::default(),
     };
 
     let fresh = measure_cycle(&checker).await;

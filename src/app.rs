@@ -19,6 +19,7 @@ use crate::alerts::checker::Checker;
 use crate::balance_source::BalanceSource;
 use crate::config::Config;
 use crate::oxapay::OxaPayClient;
+use crate::progress::Progress;
 use crate::store::Store;
 use crate::telegram::delivery::TgBot;
 use crate::telegram::flood::{FloodGuard, FloodSettings};
@@ -34,6 +35,8 @@ pub struct Tuning {
     pub flood: FloodSettings,
     /// How long handlers still running at shutdown are waited for.
     pub shutdown_grace: Duration,
+    /// Bumped as background work completes (tests wait on it).
+    pub progress: Progress,
 }
 
 impl Default for Tuning {
@@ -44,6 +47,7 @@ impl Default for Tuning {
             polling_backoff_cap: Duration::from_secs(60),
             flood: FloodSettings::default(),
             shutdown_grace: Duration::from_secs(3),
+            progress: Progress::default(),
         }
     }
 }
@@ -95,6 +99,7 @@ pub async fn run(
         interval: config.alert_interval,
         repeat: config.alert_repeat,
         failures_before_notice: config.alert_failures_before_notice,
+        progress: tuning.progress.clone(),
     };
     let checker = tokio::spawn(checker.run(shutdown.clone()));
 

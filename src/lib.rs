@@ -11,6 +11,7 @@ pub mod config;
 pub mod domain;
 pub mod money;
 pub mod oxapay;
+pub mod progress;
 pub mod store;
 pub mod telegram;
 pub mod telemetry;

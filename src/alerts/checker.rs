@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::alerts::{self, Transition};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
+use crate::progress::Progress;
 use crate::store::{OutboxItem, Store};
 use crate::telegram::delivery::{Delivery, TgBot, send_html};
 use crate::telegram::messages;
@@ -26,6 +27,7 @@ pub struct Checker {
     pub interval: Duration,
     pub repeat: Option<Duration>,
     pub failures_before_notice: u32,
+    pub progress: Progress,
 }
 
 /// What one cycle did, for the log and for benchmarks.
@@ -78,7 +80,9 @@ impl Checker {
                 ),
                 Err(e) => tracing::error!(error = format!("{e:#}"), "balance check failed"),
             }
+            self.progress.check_done();
             let d = self.deliver(&shutdown).await;
+            self.progress.delivery_pass_done();
             if d.sent + d.failed + d.paused_chats > 0 {
                 tracing::info!(
                     sent = d.sent,

@@ -604,6 +604,7 @@ pub fn fast_tuning(flood: FloodSettings) -> Tuning {
         polling_backoff_cap: Duration::from_millis(500),
         flood,
         shutdown_grace: Duration::from_secs(3),
+        progress: Default::default(),
     }
 }
 

@@ -1,0 +1,51 @@
+//! Counters of finished background work. Tests and benchmarks wait on them ("the next check has
+//! completed") instead of sleeping for a time that may be too short on a slow machine; the
+//! product only bumps them.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+#[derive(Clone, Debug)]
+pub struct Progress {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    checks: watch::Sender<u64>,
+    deliveries: watch::Sender<u64>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                checks: watch::channel(0).0,
+                deliveries: watch::channel(0).0,
+            }),
+        }
+    }
+}
+
+impl Progress {
+    /// A balance check cycle finished (whatever its outcome, including "nothing to check").
+    pub fn check_done(&self) {
+        self.inner.checks.send_modify(|n| *n += 1);
+    }
+
+    /// A delivery pass over the outbox finished (whatever it sent).
+    pub fn delivery_pass_done(&self) {
+        self.inner.deliveries.send_modify(|n| *n += 1);
+    }
+
+    /// Completed check cycles since start; `wait_for(|n| *n >= k)` on it is a barrier.
+    pub fn checks(&self) -> watch::Receiver<u64> {
+        self.inner.checks.subscribe()
+    }
+
+    /// Completed delivery passes since start.
+    pub fn deliveries(&self) -> watch::Receiver<u64> {
+        self.inner.deliveries.subscribe()
+    }
+}
