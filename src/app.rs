@@ -13,6 +13,7 @@ use teloxide::prelude::*;
 use teloxide::types::Me;
 use teloxide::update_listeners::Polling;
 use teloxide::{ApiError, RequestError};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::alerts::checker::Checker;
@@ -21,9 +22,12 @@ use crate::config::Config;
 use crate::oxapay::OxaPayClient;
 use crate::progress::Progress;
 use crate::store::Store;
+use crate::store::lock::InstanceLock;
 use crate::telegram::delivery::TgBot;
+use crate::telegram::delivery_worker::DeliveryWorker;
 use crate::telegram::flood::{FloodGuard, FloodSettings};
 use crate::telegram::handler::{self, Ctx};
+use crate::telemetry::Redactor;
 
 /// Settings that are not the operator's to change, but that tests and benchmarks tune.
 #[derive(Debug, Clone)]
@@ -59,7 +63,11 @@ pub async fn run(
     tuning: Tuning,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
+    // Before the database is touched: a second bot on it must not even run migrations.
+    let started_at = crate::telegram::messages::time(crate::now_unix());
+    let lock = InstanceLock::acquire(&config.database_url, &started_at)?;
     let store = Store::open(&config.database_url).await?;
+    let redactor = Redactor::new(config.secrets());
     let client = OxaPayClient::new(
         &config.oxapay_api_url,
         config.oxapay_key.clone(),
@@ -68,15 +76,17 @@ pub async fn run(
     let source = Arc::new(BalanceSource::new(client, config.balance_cache));
 
     // Long polling holds a request open for `polling_timeout`; the client must wait longer.
+    // No redirects: one would carry the token-bearing request (and the chat's text) elsewhere.
     let http = teloxide::net::default_reqwest_settings()
         .timeout(tuning.polling_timeout + Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .context("cannot build the HTTP client")?;
     let mut plain = Bot::with_client(config.telegram_token.expose_secret(), http);
     if let Some(url) = &config.telegram_api_url {
         plain = plain.set_api_url(url.clone());
     }
-    // Replies use the plain bot (no batching delay); alerts and menus the throttled one.
+    // Replies use the plain bot (no batching delay); the delivery worker and menus the throttled one.
     let throttled: TgBot = plain.clone().throttle(tuning.telegram_limits);
     let bot = plain;
 
@@ -84,6 +94,9 @@ pub async fn run(
         store.close().await;
         return Ok(());
     };
+    if let Some(lock) = &lock {
+        tracing::debug!(path = %lock.path().display(), "holding the database's instance lock");
+    }
     tracing::info!(
         username = me.username(),
         admins = config.admin_ids.len(),
@@ -91,8 +104,16 @@ pub async fn run(
     );
     handler::register_menus(&throttled, &config.admin_ids).await;
 
-    let checker = Checker {
+    let wake = Arc::new(Notify::new());
+    let worker = DeliveryWorker {
         bot: throttled,
+        store: store.clone(),
+        redactor: redactor.clone(),
+        wake: wake.clone(),
+        progress: tuning.progress.clone(),
+    };
+    let worker = tokio::spawn(worker.run(shutdown.clone()));
+    let checker = Checker {
         store: store.clone(),
         source: source.clone(),
         admins: config.admin_ids.clone(),
@@ -100,11 +121,13 @@ pub async fn run(
         repeat: config.alert_repeat,
         failures_before_notice: config.alert_failures_before_notice,
         progress: tuning.progress.clone(),
+        wake,
     };
     let checker = tokio::spawn(checker.run(shutdown.clone()));
 
     let ctx = Arc::new(Ctx {
         store: store.clone(),
+        redactor,
         source,
         admins: config.admin_ids.clone(),
         flood: Mutex::new(FloodGuard::new(tuning.flood)),
@@ -153,13 +176,15 @@ pub async fn run(
     }
     shutdown.cancel();
     stopper.abort();
-    if tokio::time::timeout(tuning.shutdown_grace, checker)
+    let background = async { tokio::join!(checker, worker) };
+    if tokio::time::timeout(tuning.shutdown_grace, background)
         .await
         .is_err()
     {
-        tracing::warn!("balance checker still busy at shutdown; stopping without it");
+        tracing::warn!("background tasks still busy at shutdown; stopping without them");
     }
     store.close().await;
+    drop(lock);
     tracing::info!("stopped");
     outcome
 }

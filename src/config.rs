@@ -43,6 +43,14 @@ fn err(var: &'static str, problem: impl Into<String>) -> ConfigError {
     }
 }
 
+/// Variables whose values are secrets.
+const SECRET_VARS: &[&str] = &[
+    "TELOXIDE_TOKEN",
+    "OXAPAY_PAYOUT_API_KEY",
+    "OXAPAY_GENERAL_API_KEY",
+    "TELEGRAM_WEBHOOK_SECRET",
+];
+
 pub const DEFAULT_OXAPAY_API_URL: &str = "https://api.oxapay.com";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://oxapay-bot.db";
 
@@ -52,8 +60,23 @@ impl Config {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Parses configuration from any name → value lookup. Empty values count as unset.
+    /// Parses configuration from any name → value lookup. Empty values count as unset. An error
+    /// never shows a secret, even one pasted into the wrong variable: every value of a secret
+    /// variable is masked in the message.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::parse(&lookup).map_err(|mut e| {
+            let secrets = SECRET_VARS
+                .iter()
+                .filter_map(|var| lookup(var))
+                .map(|v| v.trim().to_owned())
+                // A very short "secret" is a typo, and masking it would mask ordinary letters.
+                .filter(|v| v.chars().count() >= 6);
+            e.problem = crate::telemetry::Redactor::new(secrets).redact(&e.problem);
+            e
+        })
+    }
+
+    fn parse(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_owned())
@@ -62,7 +85,7 @@ impl Config {
 
         let telegram_token = parse_token(get("TELOXIDE_TOKEN"))?;
         let telegram_api_url = get("TELEGRAM_API_URL")
-            .map(|v| parse_url("TELEGRAM_API_URL", &v))
+            .map(|v| parse_url("TELEGRAM_API_URL", &v).map(without_trailing_slash))
             .transpose()?;
         let oxapay_key = get("OXAPAY_PAYOUT_API_KEY")
             .ok_or_else(|| {
@@ -200,6 +223,16 @@ fn parse_url(var: &'static str, value: &str) -> Result<Url, ConfigError> {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(url),
         _ => Err(err(var, format!("must be an http(s) URL, got {value:?}"))),
     }
+}
+
+/// teloxide appends `/bot<token>/<method>` as path segments: a base ending in `/` would give
+/// `//bot…` and lose a path prefix's meaning, so the trailing slash goes.
+fn without_trailing_slash(mut url: Url) -> Url {
+    if url.path().len() > 1 && url.path().ends_with('/') {
+        let trimmed = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&trimmed);
+    }
+    url
 }
 
 fn parse_secs(
@@ -353,6 +386,28 @@ mod tests {
         assert_eq!(c.alert_repeat, Some(Duration::from_secs(3600)));
         assert_eq!(c.balance_cache, Duration::ZERO);
         assert_eq!(c.database_url, "sqlite:///data/bot.db");
+    }
+
+    #[test]
+    fn a_secret_pasted_into_another_variable_is_masked_in_the_error() {
+        let e = parse(&[("OXAPAY_API_URL", KEY)]).unwrap_err();
+        assert_eq!(e.var, "OXAPAY_API_URL");
+        assert!(!e.to_string().contains(KEY), "{e}");
+        assert!(e.to_string().contains("[REDACTED]"), "{e}");
+        let e = parse(&[("TELEGRAM_API_URL", TOKEN)]).unwrap_err();
+        assert!(!e.to_string().contains("secret_token"), "{e}");
+    }
+
+    #[test]
+    fn a_telegram_url_keeps_its_path_prefix_without_a_trailing_slash() {
+        for (given, kept) in [
+            ("https://proxy.example/tg/", "https://proxy.example/tg"),
+            ("https://proxy.example/tg", "https://proxy.example/tg"),
+            ("http://127.0.0.1:8081/", "http://127.0.0.1:8081/"),
+        ] {
+            let c = parse(&[("TELEGRAM_API_URL", given)]).unwrap();
+            assert_eq!(c.telegram_api_url.unwrap().as_str(), kept);
+        }
     }
 
     #[test]

@@ -1,26 +1,23 @@
-//! The periodic balance check: one OxaPay read per cycle for every chat, the pure alert rules,
-//! one transaction recording states and owed messages, then delivery of the outbox.
-//!
-//! Delivery is at-least-once: a message is removed from the outbox only after Telegram accepted
-//! it. A crash between those two steps sends it again after the restart; nothing is lost.
+//! The periodic balance check: one OxaPay read per cycle for every chat, the pure alert rules, and
+//! one transaction recording the new states together with the messages they cause (the outbox).
+//! Sending is the delivery worker's job (`telegram::delivery_worker`): the check never waits for
+//! Telegram, so a slow or refusing chat cannot delay the next check or anyone's alert.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::alerts::{self, Transition};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
 use crate::progress::Progress;
-use crate::store::{OutboxItem, Store};
-use crate::telegram::delivery::{Delivery, TgBot, send_html};
+use crate::store::{MessageKind, Owed, Store};
 use crate::telegram::messages;
 
 pub struct Checker {
-    pub bot: TgBot,
     pub store: Store,
     pub source: Arc<BalanceSource>,
     pub admins: BTreeSet<i64>,
@@ -28,6 +25,8 @@ pub struct Checker {
     pub repeat: Option<Duration>,
     pub failures_before_notice: u32,
     pub progress: Progress,
+    /// Wakes the delivery worker when a check owes messages.
+    pub wake: Arc<Notify>,
 }
 
 /// What one cycle did, for the log and for benchmarks.
@@ -38,17 +37,6 @@ pub struct CycleReport {
     pub transitions: usize,
     pub messages: usize,
 }
-
-#[derive(Debug, Default, Clone, Copy)]
-pub struct DeliveryReport {
-    pub sent: usize,
-    pub paused_chats: usize,
-    pub failed: usize,
-}
-
-/// How many owed messages are sent at once; `Throttle` spaces them out within Telegram's limits.
-const SEND_CONCURRENCY: usize = 32;
-const OUTBOX_BATCH: i64 = 500;
 
 impl Checker {
     /// Runs until `shutdown`: a check right away (thresholds set while the bot was down are
@@ -81,23 +69,13 @@ impl Checker {
                 Err(e) => tracing::error!(error = format!("{e:#}"), "balance check failed"),
             }
             self.progress.check_done();
-            let d = self.deliver(&shutdown).await;
-            self.progress.delivery_pass_done();
-            if d.sent + d.failed + d.paused_chats > 0 {
-                tracing::info!(
-                    sent = d.sent,
-                    failed = d.failed,
-                    paused_chats = d.paused_chats,
-                    "alerts delivered"
-                );
-            }
         }
         tracing::info!("balance checker stopped");
     }
 
-    /// One check: read, evaluate, record. Sends nothing itself (see `deliver`).
+    /// One check: read, evaluate, record, and wake the delivery worker if messages are owed.
     pub async fn cycle(&self) -> anyhow::Result<CycleReport> {
-        let (thresholds, bad) = self.store.all_thresholds(false).await?;
+        let (thresholds, bad) = self.store.all_thresholds(Some(&self.admins)).await?;
         for b in &bad {
             tracing::error!(chat_id = b.chat_id, currency = %b.currency, problem = %b.problem, "unreadable threshold row skipped");
         }
@@ -119,13 +97,20 @@ impl Checker {
         let mut messages = chat_messages(&transitions);
         if let Some(n) = &notice {
             let text = messages::health_notice(n, now);
-            messages.extend(self.admins.iter().map(|a| (*a, text.clone())));
+            messages.extend(
+                self.admins
+                    .iter()
+                    .map(|a| Owed(*a, text.clone(), MessageKind::Notice)),
+            );
             tracing::warn!(notice = ?n, "telling the admins about OxaPay");
         }
         let success_at = read.is_ok().then_some(now);
         self.store
             .record_check(&transitions, &messages, &health, success_at, now)
             .await?;
+        if !messages.is_empty() {
+            self.wake.notify_one();
+        }
         Ok(CycleReport {
             read_ok: read.is_ok(),
             thresholds: thresholds.len(),
@@ -133,105 +118,10 @@ impl Checker {
             messages: messages.len(),
         })
     }
-
-    /// Sends what the outbox owes, oldest first. A chat that blocked or removed the bot is
-    /// paused; a migrated group is moved to its new id and sent to there; other failures stay
-    /// owed for the next cycle.
-    pub async fn deliver(&self, shutdown: &CancellationToken) -> DeliveryReport {
-        let mut report = DeliveryReport::default();
-        loop {
-            let batch = match self.store.pending_messages(OUTBOX_BATCH).await {
-                Ok(b) => b,
-                Err(e) => {
-                    tracing::error!(error = %e, "could not read the outbox");
-                    break;
-                }
-            };
-            if batch.is_empty() || shutdown.is_cancelled() {
-                break;
-            }
-            let results: Vec<Delivered> = futures::stream::iter(batch)
-                .map(|item| self.deliver_one(item, shutdown))
-                .buffer_unordered(SEND_CONCURRENCY)
-                .collect()
-                .await;
-            let mut progress = false;
-            for r in results {
-                match r {
-                    Delivered::Sent => {
-                        report.sent += 1;
-                        progress = true;
-                    }
-                    Delivered::Paused => {
-                        report.paused_chats += 1;
-                        progress = true;
-                    }
-                    Delivered::Owed => report.failed += 1,
-                }
-            }
-            if !progress {
-                break;
-            }
-        }
-        report
-    }
-
-    async fn deliver_one(&self, item: OutboxItem, shutdown: &CancellationToken) -> Delivered {
-        if shutdown.is_cancelled() {
-            return Delivered::Owed;
-        }
-        let mut chat_id = item.chat_id;
-        let mut outcome = send_html(&self.bot, chat_id, &item.text).await;
-        if let Delivery::Migrated(new) = outcome {
-            tracing::info!(
-                old_chat_id = chat_id,
-                new_chat_id = new,
-                "group became a supergroup; moving its alerts"
-            );
-            if let Err(e) = self.store.migrate_chat(chat_id, new).await {
-                tracing::error!(error = %e, "could not move a migrated chat's alerts");
-                return Delivered::Owed;
-            }
-            chat_id = new;
-            outcome = send_html(&self.bot, chat_id, &item.text).await;
-        }
-        match outcome {
-            Delivery::Sent => match self.store.message_delivered(item.id).await {
-                Ok(()) => Delivered::Sent,
-                Err(e) => {
-                    // Sent but still owed: it may be sent again (at-least-once).
-                    tracing::error!(chat_id, error = %e, "alert sent but not marked delivered");
-                    Delivered::Owed
-                }
-            },
-            Delivery::Unreachable(reason) => {
-                match self.store.pause_chat(chat_id, &reason, now_unix()).await {
-                    Ok(dropped) => {
-                        tracing::warn!(chat_id, reason = %reason, dropped, "chat refuses the bot's messages; its alerts are paused");
-                        Delivered::Paused
-                    }
-                    Err(e) => {
-                        tracing::error!(chat_id, error = %e, "could not pause a chat");
-                        Delivered::Owed
-                    }
-                }
-            }
-            Delivery::Migrated(_) | Delivery::Failed(_) => {
-                tracing::warn!(chat_id, outcome = ?outcome, "alert not delivered; will retry next cycle");
-                Delivered::Owed
-            }
-        }
-    }
-}
-
-enum Delivered {
-    Sent,
-    Paused,
-    Owed,
 }
 
 /// One message per chat per cycle, its lines in currency order.
-fn chat_messages(transitions: &[Transition]) -> Vec<(i64, String)> {
+fn chat_messages(transitions: &[Transition]) -> Vec<Owed> {
     let mut by_chat: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for t in transitions {
         if let Some(notice) = t.notice {
@@ -243,6 +133,6 @@ fn chat_messages(transitions: &[Transition]) -> Vec<(i64, String)> {
     }
     by_chat
         .into_iter()
-        .map(|(chat, lines)| (chat, lines.join("\n")))
+        .map(|(chat, lines)| Owed(chat, lines.join("\n"), MessageKind::Alert))
         .collect()
 }

@@ -1,8 +1,10 @@
 //! Who may use the bot: the chats (users and groups) admins allowed.
 
+use std::collections::BTreeSet;
+
 use sqlx::FromRow;
 
-use super::Store;
+use super::{Store, json};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct AllowedChat {
@@ -15,21 +17,38 @@ pub struct AllowedChat {
 pub struct Access {
     pub allowed: bool,
     pub paused: bool,
+    /// Whether this chat has alert levels (strangers in it are told how to switch them off).
+    pub has_levels: bool,
+}
+
+/// What `/deny` took away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenyOutcome {
+    pub was_allowed: bool,
+    /// (chat, levels removed there), by chat id.
+    pub removed_levels: Vec<(i64, u64)>,
+    /// Owed alerts dropped because their chat is no longer served at all.
+    pub dropped_messages: u64,
 }
 
 impl Store {
     /// Whether this user, or the chat they write in, was allowed by an admin, and whether the
     /// chat's alerts are paused: one query, as it runs for every command.
     pub async fn access(&self, user_id: Option<i64>, chat_id: i64) -> sqlx::Result<Access> {
-        let (allowed, paused): (bool, bool) = sqlx::query_as(
+        let (allowed, paused, has_levels): (bool, bool, bool) = sqlx::query_as(
             "SELECT EXISTS (SELECT 1 FROM allowed_chats WHERE chat_id IN (?1, ?2)),
-                    EXISTS (SELECT 1 FROM paused_chats WHERE chat_id = ?2)",
+                    EXISTS (SELECT 1 FROM paused_chats WHERE chat_id = ?2),
+                    EXISTS (SELECT 1 FROM thresholds WHERE chat_id = ?2)",
         )
         .bind(user_id.unwrap_or(chat_id))
         .bind(chat_id)
         .fetch_one(&self.pool)
         .await?;
-        Ok(Access { allowed, paused })
+        Ok(Access {
+            allowed,
+            paused,
+            has_levels,
+        })
     }
 
     /// Returns false when the chat was already allowed.
@@ -46,25 +65,57 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Removes the chat and its thresholds. Returns (was allowed, thresholds removed).
-    pub async fn deny(&self, chat_id: i64) -> sqlx::Result<(bool, u64)> {
+    /// Takes an admin's permission back from a user or group, and with it every alert level that
+    /// only it made flow: the levels of its own chat, and the levels it set in chats that are not
+    /// themselves allowed (groups it brought the bot into). Levels set in allowed chats stay (the
+    /// chat's own permission serves them). Owed messages to chats nobody serves any more go too.
+    /// `admins` are the `ADMIN_IDS`: their chats are always served.
+    pub async fn deny(&self, id: i64, admins: &BTreeSet<i64>) -> sqlx::Result<DenyOutcome> {
+        let admins = json(admins);
         let mut tx = self.pool.begin().await?;
-        let allowed = sqlx::query("DELETE FROM allowed_chats WHERE chat_id = ?1")
-            .bind(chat_id)
+        let was_allowed = sqlx::query("DELETE FROM allowed_chats WHERE chat_id = ?1")
+            .bind(id)
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-        let thresholds = sqlx::query("DELETE FROM thresholds WHERE chat_id = ?1")
-            .bind(chat_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        sqlx::query("DELETE FROM outbox WHERE chat_id = ?1")
-            .bind(chat_id)
+            .rows_affected()
+            == 1;
+        const ONLY_THROUGH_IT: &str = "chat_id = ?1 OR (owner_id = ?1
+                 AND chat_id NOT IN (SELECT chat_id FROM allowed_chats)
+                 AND chat_id NOT IN (SELECT value FROM json_each(?2)))";
+        let removed: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT chat_id, COUNT(*) FROM thresholds WHERE {ONLY_THROUGH_IT}
+             GROUP BY chat_id ORDER BY chat_id"
+        ))
+        .bind(id)
+        .bind(&admins)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query(&format!("DELETE FROM thresholds WHERE {ONLY_THROUGH_IT}"))
+            .bind(id)
+            .bind(&admins)
             .execute(&mut *tx)
             .await?;
+        let affected: Vec<i64> = removed.iter().map(|(chat, _)| *chat).chain([id]).collect();
+        let dropped_messages = sqlx::query(
+            "DELETE FROM outbox WHERE chat_id IN (SELECT value FROM json_each(?1))
+               AND chat_id NOT IN (SELECT chat_id FROM allowed_chats)
+               AND chat_id NOT IN (SELECT value FROM json_each(?2))
+               AND NOT EXISTS (SELECT 1 FROM thresholds t WHERE t.chat_id = outbox.chat_id)",
+        )
+        .bind(json(&affected))
+        .bind(&admins)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         tx.commit().await?;
-        Ok((allowed == 1, thresholds))
+        Ok(DenyOutcome {
+            was_allowed,
+            removed_levels: removed
+                .into_iter()
+                .map(|(chat_id, n)| (chat_id, n as u64))
+                .collect(),
+            dropped_messages,
+        })
     }
 
     pub async fn allowed_chats(&self) -> sqlx::Result<Vec<AllowedChat>> {

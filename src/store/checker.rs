@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::{Store, json};
+use super::{Owed, Store, json};
 use crate::alerts::{AlertState, Health, Transition};
 
 #[derive(FromRow)]
@@ -39,7 +39,7 @@ impl Store {
     pub async fn record_check(
         &self,
         transitions: &[Transition],
-        messages: &[(i64, String)],
+        messages: &[Owed],
         health: &Health,
         success_at: Option<i64>,
         now: i64,
@@ -83,8 +83,8 @@ impl Store {
         }
         if !messages.is_empty() {
             sqlx::query(
-                "INSERT INTO outbox (chat_id, text, created_at)
-                 SELECT value ->> 0, value ->> 1, ?2 FROM json_each(?1)",
+                "INSERT INTO outbox (chat_id, text, kind, created_at)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, ?2 FROM json_each(?1)",
             )
             .bind(json(&messages))
             .bind(now)

@@ -5,6 +5,7 @@
 
 mod access;
 mod checker;
+pub mod lock;
 mod outbox;
 mod thresholds;
 
@@ -15,8 +16,8 @@ use anyhow::Context;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub use access::{Access, AllowedChat};
-pub use outbox::OutboxItem;
+pub use access::{Access, AllowedChat, DenyOutcome};
+pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use thresholds::BadRow;
 
 #[derive(Clone, Debug)]
@@ -72,6 +73,7 @@ mod tests {
     use super::*;
     use crate::alerts::{AlertState, Health, Transition};
     use rust_decimal::Decimal;
+    use std::collections::BTreeSet;
 
     async fn store() -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
@@ -93,8 +95,8 @@ mod tests {
     #[tokio::test]
     async fn a_check_records_states_and_messages_together() {
         let (s, _dir) = store().await;
-        s.set_threshold(1, "BTC", d("1.50"), 0).await.unwrap();
-        s.set_threshold(2, "BTC", d("2"), 0).await.unwrap();
+        s.set_threshold(1, "BTC", d("1.50"), 1, 0).await.unwrap();
+        s.set_threshold(2, "BTC", d("2"), 2, 0).await.unwrap();
         let transitions = vec![
             Transition {
                 chat_id: 1,
@@ -112,17 +114,17 @@ mod tests {
                 notice: None,
             },
         ];
-        let messages = vec![(1, "low & <b>".to_owned())];
+        let messages = vec![Owed(1, "low & <b>".to_owned(), MessageKind::Alert)];
         let health = Health::default();
         s.record_check(&transitions, &messages, &health, Some(100), 100)
             .await
             .unwrap();
-        let (all, bad) = s.all_thresholds(true).await.unwrap();
+        let (all, bad) = s.all_thresholds(None).await.unwrap();
         assert!(bad.is_empty());
         assert_eq!(all[0].state, low(100));
         assert_eq!(all[0].level.to_string(), "1.50", "scale kept");
         assert_eq!(all[1].state, AlertState::Unchecked);
-        let out = s.pending_messages(10).await.unwrap();
+        let out = s.due_messages(100, &BTreeSet::new(), 10).await.unwrap();
         assert_eq!(out.len(), 1);
         assert_eq!((out[0].chat_id, out[0].text.as_str()), (1, "low & <b>"));
         assert_eq!(s.checker().await.unwrap().0, Some(100));
@@ -131,12 +133,12 @@ mod tests {
     #[tokio::test]
     async fn unreadable_rows_are_reported_not_fatal() {
         let (s, _dir) = store().await;
-        s.set_threshold(1, "BTC", d("1"), 0).await.unwrap();
+        s.set_threshold(1, "BTC", d("1"), 1, 0).await.unwrap();
         sqlx::query("INSERT INTO thresholds (chat_id, currency, level, updated_at) VALUES (2, 'ETH', 'abc', 0)")
             .execute(&s.pool)
             .await
             .unwrap();
-        let (good, bad) = s.all_thresholds(true).await.unwrap();
+        let (good, bad) = s.all_thresholds(None).await.unwrap();
         assert_eq!(good.len(), 1);
         assert_eq!((bad[0].chat_id, bad[0].currency.as_str()), (2, "ETH"));
     }
@@ -145,11 +147,18 @@ mod tests {
     async fn paused_chats_are_left_out_and_access_is_one_lookup() {
         let (s, _dir) = store().await;
         s.allow(-5, 1, 0).await.unwrap();
-        s.set_threshold(-5, "BTC", d("1"), 0).await.unwrap();
-        s.set_threshold(7, "BTC", d("1"), 0).await.unwrap();
+        s.set_threshold(-5, "BTC", d("1"), 1, 0).await.unwrap();
+        s.set_threshold(7, "BTC", d("1"), 7, 0).await.unwrap();
         s.pause_chat(7, "blocked", 0).await.unwrap();
-        assert_eq!(s.all_thresholds(false).await.unwrap().0.len(), 1);
-        assert_eq!(s.all_thresholds(true).await.unwrap().0.len(), 2);
+        assert_eq!(
+            s.all_thresholds(Some(&BTreeSet::new()))
+                .await
+                .unwrap()
+                .0
+                .len(),
+            1
+        );
+        assert_eq!(s.all_thresholds(None).await.unwrap().0.len(), 2);
         let a = s.access(Some(7), 7).await.unwrap();
         assert!(!a.allowed && a.paused);
         let a = s.access(Some(99), -5).await.unwrap();
@@ -162,10 +171,132 @@ mod tests {
     async fn a_migrated_group_keeps_everything_under_its_new_id() {
         let (s, _dir) = store().await;
         s.allow(-5, 1, 0).await.unwrap();
-        s.set_threshold(-5, "BTC", d("1"), 0).await.unwrap();
+        s.set_threshold(-5, "BTC", d("1"), 1, 0).await.unwrap();
         s.migrate_chat(-5, -1005).await.unwrap();
         assert!(s.access(None, -1005).await.unwrap().allowed);
         assert!(!s.access(None, -5).await.unwrap().allowed);
         assert_eq!(s.thresholds_of(-1005).await.unwrap().0.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn deny_takes_the_levels_only_its_permission_served() {
+        let (s, _dir) = store().await;
+        let admins = BTreeSet::from([1]);
+        const U: i64 = 20;
+        s.allow(U, 1, 0).await.unwrap();
+        s.allow(-7, 1, 0).await.unwrap(); // an allowed group
+        s.set_threshold(U, "BTC", d("1"), U, 0).await.unwrap(); // U's own chat
+        s.set_threshold(-5, "BTC", d("1"), U, 0).await.unwrap(); // a group never allowed
+        s.set_threshold(-5, "ETH", d("1"), U, 0).await.unwrap();
+        s.set_threshold(-5, "TRX", d("1"), 1, 0).await.unwrap(); // the admin's level there
+        s.set_threshold(-7, "BTC", d("1"), U, 0).await.unwrap(); // the allowed group's
+        s.set_threshold(-9, "BTC", d("1"), 30, 0).await.unwrap(); // someone else's
+        s.record_check(
+            &[],
+            &[
+                Owed(U, "owed".into(), MessageKind::Alert),
+                Owed(-5, "owed".into(), MessageKind::Alert),
+            ],
+            &Health::default(),
+            None,
+            0,
+        )
+        .await
+        .unwrap();
+        let out = s.deny(U, &admins).await.unwrap();
+        assert!(out.was_allowed);
+        assert_eq!(out.removed_levels, vec![(-5, 2), (U, 1)]);
+        // U's own chat is no longer served: its owed message goes. The group keeps the admin's
+        // level, so its owed message stays.
+        assert_eq!(out.dropped_messages, 1);
+        let left: Vec<(i64, String)> = s
+            .all_thresholds(None)
+            .await
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|t| (t.chat_id, t.currency))
+            .collect();
+        assert_eq!(
+            left,
+            vec![(-9, "BTC".into()), (-7, "BTC".into()), (-5, "TRX".into())]
+        );
+        // The checker leaves out what nobody serves any more (30 was never allowed).
+        let live = s.all_thresholds(Some(&admins)).await.unwrap().0;
+        let live: Vec<i64> = live.iter().map(|t| t.chat_id).collect();
+        assert_eq!(live, vec![-7, -5]);
+        // Denying again: nothing more to take.
+        let again = s.deny(U, &admins).await.unwrap();
+        assert!(!again.was_allowed && again.removed_levels.is_empty());
+    }
+
+    #[tokio::test]
+    async fn migrating_twice_moves_once_and_the_new_ids_own_settings_win() {
+        let (s, _dir) = store().await;
+        s.allow(-5, 1, 0).await.unwrap();
+        s.set_threshold(-5, "BTC", d("1"), 1, 0).await.unwrap();
+        s.set_threshold(-5, "ETH", d("2"), 1, 0).await.unwrap();
+        s.set_threshold(-1005, "ETH", d("3"), 1, 0).await.unwrap();
+        s.pause_chat(-5, "kicked", 0).await.unwrap();
+        assert!(s.migrate_chat(-5, -1005).await.unwrap());
+        assert!(!s.migrate_chat(-5, -1005).await.unwrap());
+        assert!(s.access(None, -1005).await.unwrap().allowed);
+        assert!(!s.access(None, -1005).await.unwrap().paused);
+        let levels: Vec<(String, String)> = s
+            .thresholds_of(-1005)
+            .await
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|t| (t.currency, t.level.to_string()))
+            .collect();
+        assert_eq!(
+            levels,
+            vec![("BTC".into(), "1".into()), ("ETH".into(), "3".into())]
+        );
+        assert!(s.thresholds_of(-5).await.unwrap().0.is_empty());
+    }
+
+    #[tokio::test]
+    async fn one_due_message_per_chat_and_a_backing_off_one_does_not_hold_the_next() {
+        let (s, _dir) = store().await;
+        let owed: Vec<Owed> = [(1, "a1"), (1, "a2"), (2, "b1"), (3, "c1")]
+            .into_iter()
+            .map(|(c, t)| Owed(c, t.into(), MessageKind::Alert))
+            .collect();
+        s.record_check(&[], &owed, &Health::default(), None, 0)
+            .await
+            .unwrap();
+        let texts = |v: Vec<OutboxItem>| v.into_iter().map(|i| i.text).collect::<Vec<_>>();
+        let none = BTreeSet::new();
+        assert_eq!(
+            texts(s.due_messages(10, &none, 10).await.unwrap()),
+            vec!["a1", "b1", "c1"]
+        );
+        // Chat 3 has a send under way; chat 2 is paused.
+        s.pause_chat(2, "blocked", 0).await.unwrap();
+        assert_eq!(
+            texts(s.due_messages(10, &BTreeSet::from([3]), 10).await.unwrap()),
+            vec!["a1"]
+        );
+        // a1 backs off: a2 goes meanwhile; once a1 is due again it comes first.
+        let a1 = s.due_messages(10, &none, 10).await.unwrap()[0].id;
+        s.retry_later(a1, 1, 50, "timeout").await.unwrap();
+        assert_eq!(
+            texts(s.due_messages(10, &none, 10).await.unwrap()),
+            vec!["a2", "c1"]
+        );
+        assert_eq!(s.next_due_at().await.unwrap(), Some(0));
+        assert_eq!(
+            texts(s.due_messages(60, &none, 10).await.unwrap()),
+            vec!["a1", "c1"]
+        );
+        // Parked: never due again, no longer owed.
+        s.park_message(a1, "too long", 60).await.unwrap();
+        assert_eq!(
+            texts(s.due_messages(60, &none, 10).await.unwrap()),
+            vec!["a2", "c1"]
+        );
+        assert_eq!(s.owed_count().await.unwrap(), 2);
     }
 }

@@ -1,21 +1,79 @@
-//! Messages owed to chats (the outbox) and chats that refuse the bot's messages.
+//! Messages owed to chats (the outbox), their delivery state, and chats that refuse the bot.
+//!
+//! The checker writes owed messages in the same transaction as the alert states that caused them;
+//! the delivery worker sends them and records the outcome here. A row leaves the outbox only once
+//! Telegram accepted it (at-least-once), or is parked when it can never be delivered.
+
+use std::collections::BTreeSet;
 
 use sqlx::FromRow;
 
-use super::Store;
+use super::{Store, json};
+
+/// What kind of message a row is (for the operator's logs and counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    /// A chat's alert level crossed.
+    Alert,
+    /// The admins hear about OxaPay's health.
+    Notice,
+}
+
+/// A message to write into the outbox, as SQLite's `json_each` reads it: `[chat_id, text, kind]`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Owed(pub i64, pub String, pub MessageKind);
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct OutboxItem {
     pub id: i64,
     pub chat_id: i64,
     pub text: String,
+    /// Failed attempts so far.
+    pub attempts: i64,
 }
 
 impl Store {
-    pub async fn pending_messages(&self, limit: i64) -> sqlx::Result<Vec<OutboxItem>> {
-        sqlx::query_as("SELECT id, chat_id, text FROM outbox ORDER BY id LIMIT ?1")
-            .bind(limit)
-            .fetch_all(&self.pool)
+    /// The messages to send now: per chat, its oldest owed message that is due, leaving out paused
+    /// chats and `busy` chats (a send to them is under way). One at a time per chat keeps a chat's
+    /// messages in order and keeps a refusing chat from taking more than one send slot; a message
+    /// waiting out a backoff does not hold the newer ones of its chat.
+    pub async fn due_messages(
+        &self,
+        now: i64,
+        busy: &BTreeSet<i64>,
+        limit: usize,
+    ) -> sqlx::Result<Vec<OutboxItem>> {
+        sqlx::query_as(
+            "SELECT o.id, o.chat_id, o.text, o.attempts FROM outbox o
+             WHERE o.id IN (SELECT MIN(id) FROM outbox
+                            WHERE parked_at IS NULL AND next_attempt_at <= ?1
+                            GROUP BY chat_id)
+               AND o.chat_id NOT IN (SELECT chat_id FROM paused_chats)
+               AND o.chat_id NOT IN (SELECT value FROM json_each(?2))
+             ORDER BY o.id LIMIT ?3",
+        )
+        .bind(now)
+        .bind(json(busy))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// When the next owed message becomes due (`None`: nothing is owed).
+    pub async fn next_due_at(&self) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar(
+            "SELECT MIN(next_attempt_at) FROM outbox
+             WHERE parked_at IS NULL AND chat_id NOT IN (SELECT chat_id FROM paused_chats)",
+        )
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    /// Messages still owed (not parked), for logs and metrics.
+    pub async fn owed_count(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE parked_at IS NULL")
+            .fetch_one(&self.pool)
             .await
     }
 
@@ -27,7 +85,40 @@ impl Store {
         Ok(())
     }
 
-    /// Stops alerting a chat that blocked or removed the bot; its owed messages are dropped.
+    /// A send failed for a reason that may pass: try again at `next_attempt_at`.
+    pub async fn retry_later(
+        &self,
+        id: i64,
+        attempts: i64,
+        next_attempt_at: i64,
+        error: &str,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(attempts)
+        .bind(next_attempt_at)
+        .bind(error)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// This message can never be delivered (Telegram refuses it, or it failed too often): it is
+    /// kept for the operator but never sent.
+    pub async fn park_message(&self, id: i64, error: &str, now: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE outbox SET parked_at = ?3, last_error = ?2 WHERE id = ?1")
+            .bind(id)
+            .bind(error)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Stops alerting a chat that refuses the bot's messages for good (blocked it, removed it, took
+    /// its right to write); its owed messages are dropped. Returns how many were dropped.
     pub async fn pause_chat(&self, chat_id: i64, reason: &str, now: i64) -> sqlx::Result<u64> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -57,26 +148,41 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// A group became a supergroup: everything kept under the old id moves to the new one.
-    pub async fn migrate_chat(&self, old: i64, new: i64) -> sqlx::Result<()> {
+    /// A group became a supergroup: everything kept under the old id moves to the new one, in one
+    /// transaction. Idempotent: a second call (the service message in the new chat after the one
+    /// in the old, or a send answering "migrated") finds nothing to move. Where the new id already
+    /// has a setting of its own, the newer one (the new id's) wins. Returns whether anything moved.
+    pub async fn migrate_chat(&self, old: i64, new: i64) -> sqlx::Result<bool> {
+        if old == new {
+            return Ok(false);
+        }
         let mut tx = self.pool.begin().await?;
+        let mut moved = 0;
         for sql in [
-            "UPDATE OR REPLACE thresholds SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE thresholds SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE allowed_chats SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE outbox SET chat_id = ?2 WHERE chat_id = ?1",
         ] {
-            sqlx::query(sql)
+            moved += sqlx::query(sql)
                 .bind(old)
                 .bind(new)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
         }
+        // What could not move (the new id had its own) and the old id's pause are left behind.
         for sql in [
+            "DELETE FROM thresholds WHERE chat_id = ?1",
             "DELETE FROM allowed_chats WHERE chat_id = ?1",
             "DELETE FROM paused_chats WHERE chat_id = ?1",
         ] {
-            sqlx::query(sql).bind(old).execute(&mut *tx).await?;
+            moved += sqlx::query(sql)
+                .bind(old)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(moved > 0)
     }
 }

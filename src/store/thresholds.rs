@@ -1,5 +1,6 @@
 //! Alert levels per (chat, currency) with their alert states.
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -70,29 +71,42 @@ fn split_rows(rows: Vec<ThresholdRow>) -> (Vec<Threshold>, Vec<BadRow>) {
 const THRESHOLD_COLUMNS: &str = "chat_id, currency, level, state, low_since, last_alert_at";
 
 impl Store {
-    /// Sets or changes a threshold. A changed level starts unchecked: the next check tells the
-    /// chat where the balance stands against the new level.
+    /// Sets or changes a threshold on behalf of `owner` (the user who set it: the level goes with
+    /// them on `/deny` when the chat is not itself allowed). A changed level starts unchecked: the
+    /// next check tells the chat where the balance stands against the new level.
     pub async fn set_threshold(
         &self,
         chat_id: i64,
         currency: &str,
         level: Decimal,
+        owner: i64,
         now: i64,
     ) -> sqlx::Result<()> {
         sqlx::query(
-            "INSERT INTO thresholds (chat_id, currency, level, state, updated_at)
-             VALUES (?1, ?2, ?3, 'unchecked', ?4)
+            "INSERT INTO thresholds (chat_id, currency, level, state, updated_at, owner_id)
+             VALUES (?1, ?2, ?3, 'unchecked', ?4, ?5)
              ON CONFLICT (chat_id, currency) DO UPDATE SET
                  level = excluded.level, state = 'unchecked', low_since = NULL,
-                 last_alert_at = NULL, updated_at = excluded.updated_at",
+                 last_alert_at = NULL, updated_at = excluded.updated_at,
+                 owner_id = excluded.owner_id",
         )
         .bind(chat_id)
         .bind(currency)
         .bind(level.to_string())
         .bind(now)
+        .bind(owner)
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Removes every level of a chat; returns how many there were.
+    pub async fn remove_all_thresholds(&self, chat_id: i64) -> sqlx::Result<u64> {
+        let done = sqlx::query("DELETE FROM thresholds WHERE chat_id = ?1")
+            .bind(chat_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn remove_threshold(&self, chat_id: i64, currency: &str) -> sqlx::Result<bool> {
@@ -114,23 +128,34 @@ impl Store {
         Ok(split_rows(rows))
     }
 
-    /// Every threshold; `include_paused` false leaves out paused chats.
+    /// Every threshold, for an admin's overview (`live_for` = `None`), or only those the checker
+    /// must evaluate (`Some(admins)`): not in a paused chat, and served by someone — the chat is
+    /// allowed or an admin's, or the user who set the level is allowed or an admin. (Levels from
+    /// before owners were recorded have none and stay served.) `/deny` already removes levels
+    /// that lose their permission; this keeps, say, an admin dropped from `ADMIN_IDS` from
+    /// alerting on.
     ///
     /// SQLite builds one JSON array of all rows and serde reads it: measured on 30,000 rows,
     /// 23 ms against 103 ms for fetching them row by row through sqlx (docs/BENCHMARKS.md).
     pub async fn all_thresholds(
         &self,
-        include_paused: bool,
+        live_for: Option<&BTreeSet<i64>>,
     ) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
-        let filter = if include_paused {
-            ""
+        let filter = if live_for.is_some() {
+            "WHERE chat_id NOT IN (SELECT chat_id FROM paused_chats)
+               AND (owner_id IS NULL
+                    OR chat_id IN (SELECT chat_id FROM allowed_chats)
+                    OR owner_id IN (SELECT chat_id FROM allowed_chats)
+                    OR chat_id IN (SELECT value FROM json_each(?1))
+                    OR owner_id IN (SELECT value FROM json_each(?1)))"
         } else {
-            "WHERE chat_id NOT IN (SELECT chat_id FROM paused_chats)"
+            ""
         };
         let json: String = sqlx::query_scalar(&format!(
             "SELECT json_group_array(json_array({THRESHOLD_COLUMNS})) FROM
                  (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter} ORDER BY chat_id, currency)"
         ))
+        .bind(super::json(&live_for.cloned().unwrap_or_default()))
         .fetch_one(&self.pool)
         .await?;
         let rows: Vec<ThresholdRow> =

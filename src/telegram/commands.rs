@@ -20,7 +20,7 @@ pub enum Command {
     #[command(description = "wallet balances; /balance CUR for one currency")]
     Balance(String),
     #[command(
-        description = "/alert CUR AMOUNT sets a low-balance alert; /alert CUR off removes it"
+        description = "/alert CUR AMOUNT sets a low-balance alert; /alert CUR off or /alert off removes"
     )]
     Alert(String),
     #[command(description = "this chat's alerts and their state")]
@@ -44,6 +44,17 @@ impl Command {
             Command::Allow(_) => "allow",
             Command::Deny(_) => "deny",
             Command::Users(_) => "users",
+        }
+    }
+
+    /// Commands that only switch something off in this chat: anyone in the chat may use them.
+    pub fn is_switch_off(&self) -> bool {
+        match self {
+            Command::Alert(args) => matches!(
+                parse_alert(args),
+                Ok(AlertRequest::Off(_) | AlertRequest::AllOff)
+            ),
+            _ => false,
         }
     }
 
@@ -80,6 +91,8 @@ pub fn menu(admin: bool) -> Vec<teloxide::types::BotCommand> {
 pub enum AlertRequest {
     Set(Currency, Decimal),
     Off(Currency),
+    /// `/alert off`: every level of this chat.
+    AllOff,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +134,7 @@ pub fn parse_alert(args: &str) -> Result<AlertRequest, String> {
     let bad = |problem: String| messages::bad_argument(&problem, ALERT_USAGE);
     match words(args).as_slice() {
         [] => Err(bad("a currency and an amount are missing".into())),
+        [off] if off.eq_ignore_ascii_case("off") => Ok(AlertRequest::AllOff),
         [cur] => {
             Currency::parse(cur)
                 .map_err(|e| bad(format!("{} is not a currency: {e}", quote(cur))))?;
@@ -236,6 +250,12 @@ mod tests {
             parse_alert("usdt OFF"),
             Ok(AlertRequest::Off(Currency::parse("USDT").unwrap()))
         );
+        assert_eq!(parse_alert(" Off "), Ok(AlertRequest::AllOff));
+        assert!(Command::Alert("off".into()).is_switch_off());
+        assert!(Command::Alert("BTC off".into()).is_switch_off());
+        assert!(!Command::Alert("BTC 1".into()).is_switch_off());
+        assert!(!Command::Alert("".into()).is_switch_off());
+        assert!(!Command::Balance("".into()).is_switch_off());
         for bad in [
             "",
             "BTC",

@@ -1,4 +1,7 @@
-//! Sending HTML messages to Telegram and telling apart what a failure means for that chat.
+//! Sending HTML texts to Telegram, and what a failure means for that chat and that message.
+//!
+//! Every text is masked (bot token, API keys) before it leaves, whatever produced it: an OxaPay
+//! error message that echoes the key must not reach a chat.
 
 use std::time::Duration;
 
@@ -8,7 +11,8 @@ use teloxide::prelude::*;
 use teloxide::types::ParseMode;
 use teloxide::{ApiError, RequestError};
 
-use crate::telegram::messages::{MESSAGE_LIMIT, split_html};
+use crate::telegram::messages::{MESSAGE_LIMIT, plain_text, split_html};
+use crate::telemetry::Redactor;
 
 /// Broadcasts (alerts) go through `Throttle`, which keeps Telegram's rate limits by batching
 /// sends every 250 ms. Replies to commands use the plain `Bot`: one reply per command, already
@@ -20,67 +24,221 @@ const RETRIES_AFTER_429: usize = 3;
 /// A `retry_after` longer than this is not waited out inline.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
+/// Why a send failed, by what the sender should do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    Sent,
-    /// The chat cannot receive messages from the bot (blocked it, removed it, deleted).
-    Unreachable(String),
-    /// A group became a supergroup; nothing was sent, resend to the new id.
+pub enum Failure {
+    /// The chat will not take the bot's messages (blocked, kicked, no right to write, gone):
+    /// trying again cannot help until something changes in the chat.
+    ChatRefuses(String),
+    /// Telegram refuses this message itself (markup, length): sending it again cannot help, but
+    /// the chat's other messages may go.
+    MessageRefused(String),
+    /// The group became a supergroup with this id; nothing was sent.
     Migrated(i64),
-    /// Anything else (network, Telegram trouble, our own bug): worth trying again later.
-    Failed(String),
+    /// Telegram asks to wait this long first.
+    RetryAfter(Duration),
+    /// Network trouble or a Telegram server error: may pass.
+    Transient(String),
 }
 
-/// Sends `text`, split into pieces Telegram accepts, waiting out 429 answers. Stops at the first
-/// piece that fails.
-pub async fn send_html<R>(bot: &R, chat_id: i64, text: &str) -> Delivery
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::ChatRefuses(why) => write!(f, "the chat refuses the bot's messages: {why}"),
+            Failure::MessageRefused(why) => write!(f, "Telegram refused the message: {why}"),
+            Failure::Migrated(new) => write!(f, "the group is now the supergroup {new}"),
+            Failure::RetryAfter(d) => write!(f, "Telegram asked to wait {} s", d.as_secs()),
+            Failure::Transient(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+/// Telegram's descriptions (lower case) that mean the chat will not take messages, beyond the
+/// errors teloxide names. Seen as 400s as well as 403s.
+const CHAT_REFUSALS: &[&str] = &[
+    "not enough rights to send",
+    "have no rights to send",
+    "need administrator rights",
+    "chat_write_forbidden",
+    "chat_restricted",
+    "bot is not a member",
+    "bot was kicked",
+    "chat not found",
+    "group chat was deactivated",
+    "peer_id_invalid",
+    "user is deactivated",
+];
+
+/// What a failed send means. Pure, so the whole table is unit-tested.
+pub fn classify(e: &RequestError) -> Failure {
+    match e {
+        RequestError::MigrateToChatId(new) => Failure::Migrated(new.0),
+        RequestError::RetryAfter(wait) => Failure::RetryAfter(wait.duration()),
+        RequestError::Api(api) => classify_api(api),
+        other => Failure::Transient(other.to_string()),
+    }
+}
+
+fn classify_api(api: &ApiError) -> Failure {
+    match api {
+        ApiError::BotBlocked
+        | ApiError::ChatNotFound
+        | ApiError::UserNotFound
+        | ApiError::BotKicked
+        | ApiError::BotKickedFromSupergroup
+        | ApiError::BotKickedFromChannel
+        | ApiError::UserDeactivated
+        | ApiError::CantInitiateConversation
+        | ApiError::CantTalkWithBots
+        | ApiError::GroupDeactivated
+        | ApiError::NotEnoughRightsToPostMessages => Failure::ChatRefuses(api.to_string()),
+        ApiError::CantParseEntities(_)
+        | ApiError::MessageIsTooLong
+        | ApiError::MessageTextIsEmpty
+        | ApiError::EditedMessageIsTooLong => Failure::MessageRefused(api.to_string()),
+        ApiError::Unknown(text) => {
+            let lower = text.to_ascii_lowercase();
+            if lower.starts_with("forbidden") || CHAT_REFUSALS.iter().any(|p| lower.contains(p)) {
+                Failure::ChatRefuses(text.clone())
+            } else if lower.starts_with("bad request") {
+                // A 400 about this request, not the chat: the same request fails again.
+                Failure::MessageRefused(text.clone())
+            } else {
+                Failure::Transient(text.clone())
+            }
+        }
+        // Everything else teloxide names concerns requests this bot does not make, or the token
+        // (logged by whoever sees it): not this message's fault, so worth another try.
+        other => Failure::Transient(other.to_string()),
+    }
+}
+
+/// Sends `text` (HTML), split into pieces Telegram accepts, after masking secrets. A piece Telegram
+/// cannot parse is sent again as plain text, tags stripped, so the reader still gets it; the
+/// formatting bug is logged. Short 429 waits are waited out. Stops at the first piece that fails.
+pub async fn send_html<R>(
+    bot: &R,
+    redactor: &Redactor,
+    chat_id: i64,
+    text: &str,
+) -> Result<(), Failure>
 where
     R: Requester<Err = RequestError>,
 {
-    for piece in split_html(text, MESSAGE_LIMIT) {
-        let mut retries = 0;
-        loop {
-            let sent = bot
-                .send_message(ChatId(chat_id), piece.clone())
-                .parse_mode(ParseMode::Html)
-                .await;
-            match sent {
-                Ok(_) => break,
-                Err(RequestError::RetryAfter(wait))
-                    if retries < RETRIES_AFTER_429 && wait.duration() <= MAX_RETRY_AFTER =>
-                {
-                    retries += 1;
-                    tracing::warn!(
-                        chat_id,
-                        retry_after_s = wait.seconds(),
-                        "Telegram asked to slow down; waiting"
-                    );
-                    tokio::time::sleep(wait.duration()).await;
-                }
-                Err(e) => return classify(e),
+    let text = redactor.redact(text);
+    for piece in split_html(&text, MESSAGE_LIMIT) {
+        match send_piece(bot, chat_id, &piece, true).await {
+            Err(Failure::MessageRefused(why)) if why.contains("can't parse entities") => {
+                tracing::error!(
+                    chat_id,
+                    error = %why,
+                    "formatting bug: Telegram could not parse a message's HTML; sending it as plain text"
+                );
+                send_piece(bot, chat_id, &plain_text(&piece), false).await?;
             }
+            other => other?,
         }
     }
-    Delivery::Sent
+    Ok(())
 }
 
-fn classify(e: RequestError) -> Delivery {
-    match e {
-        RequestError::MigrateToChatId(new) => Delivery::Migrated(new.0),
-        RequestError::Api(
-            ref api @ (ApiError::BotBlocked
-            | ApiError::ChatNotFound
-            | ApiError::BotKicked
-            | ApiError::BotKickedFromSupergroup
-            | ApiError::BotKickedFromChannel
-            | ApiError::UserDeactivated
-            | ApiError::CantInitiateConversation
-            | ApiError::CantTalkWithBots),
-        ) => Delivery::Unreachable(api.to_string()),
-        // Any other 403 also means this chat will not take our messages.
-        RequestError::Api(ApiError::Unknown(ref text)) if text.starts_with("Forbidden") => {
-            Delivery::Unreachable(text.clone())
+async fn send_piece<R>(bot: &R, chat_id: i64, piece: &str, html: bool) -> Result<(), Failure>
+where
+    R: Requester<Err = RequestError>,
+{
+    let mut retries = 0;
+    loop {
+        let mut request = bot.send_message(ChatId(chat_id), piece.to_owned());
+        if html {
+            request = request.parse_mode(ParseMode::Html);
         }
-        other => Delivery::Failed(other.to_string()),
+        match request.await.map_err(|e| classify(&e)) {
+            Ok(_) => return Ok(()),
+            Err(Failure::RetryAfter(wait))
+                if retries < RETRIES_AFTER_429 && wait <= MAX_RETRY_AFTER =>
+            {
+                retries += 1;
+                tracing::warn!(
+                    chat_id,
+                    retry_after_s = wait.as_secs(),
+                    "Telegram asked to slow down; waiting"
+                );
+                tokio::time::sleep(wait).await;
+            }
+            Err(failure) => return Err(failure),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use teloxide::types::{ChatId, Seconds};
+
+    fn api(text: &str) -> RequestError {
+        RequestError::Api(ApiError::Unknown(text.into()))
+    }
+
+    #[test]
+    fn every_kind_of_failure_is_told_apart() {
+        let refuses = [
+            RequestError::Api(ApiError::BotBlocked),
+            RequestError::Api(ApiError::ChatNotFound),
+            RequestError::Api(ApiError::BotKicked),
+            RequestError::Api(ApiError::BotKickedFromSupergroup),
+            RequestError::Api(ApiError::UserDeactivated),
+            RequestError::Api(ApiError::CantInitiateConversation),
+            RequestError::Api(ApiError::GroupDeactivated),
+            api("Bad Request: not enough rights to send text messages to the chat"),
+            api("Bad Request: have no rights to send a message"),
+            api("Bad Request: CHAT_WRITE_FORBIDDEN"),
+            api("Bad Request: CHAT_RESTRICTED"),
+            api("Forbidden: bot is not a member of the supergroup chat"),
+            api("Forbidden: bot was kicked from the group chat"),
+            api("Forbidden: something new"),
+        ];
+        for e in &refuses {
+            assert!(
+                matches!(classify(e), Failure::ChatRefuses(_)),
+                "{e:?} → {:?}",
+                classify(e)
+            );
+        }
+        let message = [
+            RequestError::Api(ApiError::CantParseEntities(
+                "Bad Request: can't parse entities: Unsupported start tag \"x\"".into(),
+            )),
+            RequestError::Api(ApiError::MessageIsTooLong),
+            RequestError::Api(ApiError::MessageTextIsEmpty),
+            api("Bad Request: some new complaint about this request"),
+        ];
+        for e in &message {
+            assert!(
+                matches!(classify(e), Failure::MessageRefused(_)),
+                "{e:?} → {:?}",
+                classify(e)
+            );
+        }
+        assert_eq!(
+            classify(&RequestError::MigrateToChatId(ChatId(-100123))),
+            Failure::Migrated(-100123)
+        );
+        assert_eq!(
+            classify(&RequestError::RetryAfter(Seconds::from_seconds(7))),
+            Failure::RetryAfter(Duration::from_secs(7))
+        );
+        for e in [
+            api("Internal Server Error"),
+            api("Bad Gateway"),
+            RequestError::Api(ApiError::InvalidToken),
+            RequestError::Io(Arc::new(std::io::Error::other("reset"))),
+        ] {
+            assert!(
+                matches!(classify(&e), Failure::Transient(_)),
+                "{e:?} → {:?}",
+                classify(&e)
+            );
+        }
     }
 }

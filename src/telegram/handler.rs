@@ -13,13 +13,16 @@ use crate::balance_source::BalanceSource;
 use crate::now_unix;
 use crate::store::Store;
 use crate::telegram::commands::{self, AlertRequest, AlertsScope, Command};
-use crate::telegram::delivery::{Delivery, TgBot, send_html};
+use crate::telegram::delivery::{Failure, TgBot, send_html};
 use crate::telegram::flood::{FloodGuard, Verdict};
 use crate::telegram::messages;
+use crate::telemetry::Redactor;
 
 /// What the handlers share.
 pub struct Ctx {
     pub store: Store,
+    /// Masks secrets in every text sent.
+    pub redactor: Redactor,
     pub source: Arc<BalanceSource>,
     pub admins: BTreeSet<i64>,
     pub flood: Mutex<FloodGuard>,
@@ -43,6 +46,17 @@ fn reply(text: String, result: &'static str) -> Outcome {
 }
 
 async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(), Infallible> {
+    let chat_id = msg.chat.id.0;
+    // A group that became a supergroup: Telegram says so in both chats. Only Telegram can send
+    // these service messages, so they are trusted; moving is idempotent, whichever comes first.
+    if let Some(new) = msg.migrate_to_chat_id() {
+        migrate(&ctx, chat_id, new.0).await;
+        return Ok(());
+    }
+    if let Some(old) = msg.migrate_from_chat_id() {
+        migrate(&ctx, old.0, chat_id).await;
+        return Ok(());
+    }
     let Some(text) = msg.text() else {
         return Ok(());
     };
@@ -50,7 +64,6 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
         return Ok(());
     }
     let started = Instant::now();
-    let chat_id = msg.chat.id.0;
     let user_id = msg.from.as_ref().map(|u| u.id.0 as i64);
     let command = commands::parse(text, me.username());
     // In groups, commands we do not know are usually another bot's: stay quiet.
@@ -59,24 +72,10 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
     }
     let name = command.as_ref().map_or("unknown", Command::name);
     let outcome = respond(&ctx, command, user_id, chat_id).await;
-    let mut delivered = "none";
-    if let Some(text) = &outcome.reply {
-        delivered = match send_html(&bot, chat_id, text).await {
-            Delivery::Sent => "sent",
-            Delivery::Unreachable(e) | Delivery::Failed(e) => {
-                tracing::warn!(chat_id, command = name, error = %e, "reply not delivered");
-                "failed"
-            }
-            Delivery::Migrated(new) => {
-                tracing::warn!(
-                    chat_id,
-                    new_chat_id = new,
-                    "chat migrated; reply not delivered"
-                );
-                "failed"
-            }
-        };
-    }
+    let delivered = match &outcome.reply {
+        Some(text) => deliver_reply(&bot, &ctx, chat_id, name, text).await,
+        None => "none",
+    };
     tracing::info!(
         chat_id,
         user_id,
@@ -87,6 +86,56 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
         "command handled"
     );
     Ok(())
+}
+
+/// Sends a command's reply. A group that turned out to be a supergroup is moved and the reply
+/// sent to its new id; a chat that refuses the bot is paused like for alerts.
+async fn deliver_reply(
+    bot: &Bot,
+    ctx: &Ctx,
+    chat_id: i64,
+    command: &str,
+    text: &str,
+) -> &'static str {
+    let mut result = send_html(bot, &ctx.redactor, chat_id, text).await;
+    if let Err(Failure::Migrated(new)) = result {
+        migrate(ctx, chat_id, new).await;
+        result = send_html(bot, &ctx.redactor, new, text).await;
+    }
+    match result {
+        Ok(()) => "sent",
+        Err(Failure::ChatRefuses(reason)) => {
+            match ctx.store.pause_chat(chat_id, &reason, now_unix()).await {
+                Ok(_) => {
+                    tracing::warn!(chat_id, command, reason = %reason, "chat refuses the bot's replies; its alerts are paused")
+                }
+                Err(e) => tracing::error!(chat_id, error = %e, "could not pause a chat"),
+            }
+            "failed"
+        }
+        Err(e) => {
+            tracing::warn!(chat_id, command, error = %e, "reply not delivered");
+            "failed"
+        }
+    }
+}
+
+async fn migrate(ctx: &Ctx, old: i64, new: i64) {
+    match ctx.store.migrate_chat(old, new).await {
+        Ok(true) => tracing::info!(
+            old_chat_id = old,
+            new_chat_id = new,
+            "group became a supergroup; its access, levels and owed messages moved"
+        ),
+        Ok(false) => tracing::debug!(
+            old_chat_id = old,
+            new_chat_id = new,
+            "migration already done"
+        ),
+        Err(e) => {
+            tracing::error!(old_chat_id = old, new_chat_id = new, error = %e, "could not move a migrated group's settings")
+        }
+    }
 }
 
 fn addressed_elsewhere(text: &str, my_name: &str) -> bool {
@@ -112,10 +161,13 @@ async fn respond(
         }
     };
     let now = Instant::now();
-    if !is_admin && !access.allowed {
+    // Anyone in a chat may switch its alerts off: a level someone else set here must never be
+    // something its members cannot stop. Switching off reveals nothing.
+    let switch_off = command.as_ref().is_some_and(Command::is_switch_off);
+    if !is_admin && !access.allowed && !switch_off {
         let tell = ctx.flood.lock().expect("flood lock").refusal(chat_id, now);
         return Outcome {
-            reply: tell.then(|| messages::not_authorized(user_id, chat_id)),
+            reply: tell.then(|| messages::not_authorized(user_id, chat_id, access.has_levels)),
             result: "not_authorized",
         };
     }
@@ -146,7 +198,7 @@ async fn respond(
     match command {
         Command::Start(_) | Command::Help(_) => reply(messages::help(user_id, is_admin), "ok"),
         Command::Balance(args) => balance(ctx, &args).await,
-        Command::Alert(args) => alert(ctx, chat_id, &args).await,
+        Command::Alert(args) => alert(ctx, chat_id, actor, &args).await,
         Command::Alerts(args) => alerts(ctx, chat_id, is_admin, &args).await,
         Command::Allow(args) => allow(ctx, actor, &args).await,
         Command::Deny(args) => deny(ctx, &args).await,
@@ -203,13 +255,13 @@ async fn balance(ctx: &Ctx, args: &str) -> Outcome {
     }
 }
 
-async fn alert(ctx: &Ctx, chat_id: i64, args: &str) -> Outcome {
+async fn alert(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
     match commands::parse_alert(args) {
         Err(text) => reply(text, "bad_input"),
         Ok(AlertRequest::Set(cur, level)) => {
             match ctx
                 .store
-                .set_threshold(chat_id, cur.as_str(), level, now_unix())
+                .set_threshold(chat_id, cur.as_str(), level, actor, now_unix())
                 .await
             {
                 Ok(()) => reply(messages::alert_set(cur.as_str(), level), "ok"),
@@ -219,6 +271,10 @@ async fn alert(ctx: &Ctx, chat_id: i64, args: &str) -> Outcome {
         Ok(AlertRequest::Off(cur)) => match ctx.store.remove_threshold(chat_id, cur.as_str()).await
         {
             Ok(existed) => reply(messages::alert_removed(cur.as_str(), existed), "ok"),
+            Err(e) => storage_error(e),
+        },
+        Ok(AlertRequest::AllOff) => match ctx.store.remove_all_thresholds(chat_id).await {
+            Ok(n) => reply(messages::alerts_removed(n), "ok"),
             Err(e) => storage_error(e),
         },
     }
@@ -231,7 +287,7 @@ async fn alerts(ctx: &Ctx, chat_id: i64, is_admin: bool, args: &str) -> Outcome 
     };
     let rows = match scope {
         AlertsScope::AllChats if !is_admin => return reply(messages::admin_only(), "admin_only"),
-        AlertsScope::AllChats => ctx.store.all_thresholds(true).await,
+        AlertsScope::AllChats => ctx.store.all_thresholds(None).await,
         AlertsScope::ThisChat => ctx.store.thresholds_of(chat_id).await,
     };
     let (thresholds, bad) = match rows {
@@ -256,16 +312,8 @@ async fn allow(ctx: &Ctx, actor: i64, args: &str) -> Outcome {
         Ok(id) => id,
         Err(text) => return reply(text, "bad_input"),
     };
-    let kind = if id < 0 { "group" } else { "user" };
     match ctx.store.allow(id, actor, now_unix()).await {
-        Ok(true) => reply(
-            format!("Allowed {kind} <code>{id}</code>: it can use the bot now."),
-            "ok",
-        ),
-        Ok(false) => reply(
-            format!("{kind} <code>{id}</code> was already allowed."),
-            "ok",
-        ),
+        Ok(added) => reply(messages::allowed(id, added), "ok"),
         Err(e) => storage_error(e),
     }
 }
@@ -276,27 +324,15 @@ async fn deny(ctx: &Ctx, args: &str) -> Outcome {
         Err(text) => return reply(text, "bad_input"),
     };
     if ctx.admins.contains(&id) {
-        return reply(
-            format!(
-                "<code>{id}</code> is an admin (ADMIN_IDS) and cannot be denied; \
-                 remove it from ADMIN_IDS and restart the bot instead."
-            ),
-            "refused",
-        );
+        return reply(messages::cannot_deny_admin(id), "refused");
     }
-    match ctx.store.deny(id).await {
-        Ok((true, removed)) => reply(
-            format!(
-                "Denied <code>{id}</code>: it can no longer use the bot ({removed} of its alerts removed)."
-            ),
-            "ok",
-        ),
-        Ok((false, removed)) => reply(
-            format!(
-                "<code>{id}</code> was not allowed; nothing to deny ({removed} alerts removed)."
-            ),
-            "ok",
-        ),
+    match ctx.store.deny(id, &ctx.admins).await {
+        Ok(outcome) => {
+            if !outcome.removed_levels.is_empty() {
+                tracing::info!(id, removed = ?outcome.removed_levels, dropped_messages = outcome.dropped_messages, "denied; levels that only it served removed");
+            }
+            reply(messages::denied(id, &outcome), "ok")
+        }
         Err(e) => storage_error(e),
     }
 }

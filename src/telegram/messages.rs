@@ -7,7 +7,7 @@ use teloxide::utils::html::escape;
 
 use crate::alerts::{AlertState, HealthNotice, Notice, Threshold};
 use crate::oxapay::{Balances, OxaPayError};
-use crate::store::AllowedChat;
+use crate::store::{AllowedChat, DenyOutcome};
 
 /// Telegram refuses messages over 4096 characters (UTF-16 units after entity parsing); the raw
 /// HTML is longer than what it counts, so staying under this on the raw text is always safe.
@@ -30,7 +30,7 @@ pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
          /balance — every wallet that holds something\n\
          /balance CUR — one currency, e.g. <code>/balance BTC</code>\n\
          /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>\n\
-         /alert CUR off — stop that alert\n\
+         /alert CUR off — stop that alert; /alert off — stop every alert of this chat\n\
          /alerts — this chat's alert levels and their state\n\
          /help — this message\n",
     );
@@ -38,7 +38,7 @@ pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
         s.push_str(
             "\n<b>Admin</b>\n\
              /allow ID — let a user (positive id) or group (negative id) use the bot\n\
-             /deny ID — take that back (also removes that chat's alerts)\n\
+             /deny ID — take that back (also removes the alerts only it made flow)\n\
              /users — who may use the bot\n\
              /alerts all — every chat's alert levels\n",
         );
@@ -49,8 +49,8 @@ pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
     s
 }
 
-pub fn not_authorized(user_id: Option<i64>, chat_id: i64) -> String {
-    match user_id {
+pub fn not_authorized(user_id: Option<i64>, chat_id: i64, chat_has_levels: bool) -> String {
+    let mut s = match user_id {
         Some(id) if id != chat_id => format!(
             "You are not authorized to use this bot. Your user id is <code>{id}</code> \
              (this chat: <code>{chat_id}</code>) — ask an admin to /allow it."
@@ -63,7 +63,81 @@ pub fn not_authorized(user_id: Option<i64>, chat_id: i64) -> String {
             "This chat is not authorized to use this bot. Its id is <code>{chat_id}</code> — \
              ask an admin to /allow it."
         ),
+    };
+    if chat_has_levels {
+        s.push_str(
+            "\nThis chat receives balance alerts someone set here; anyone in it can stop them \
+             with /alert off.",
+        );
     }
+    s
+}
+
+pub fn allowed(id: i64, newly: bool) -> String {
+    let kind = if id < 0 { "group" } else { "user" };
+    if newly {
+        format!("Allowed {kind} <code>{id}</code>: it can use the bot now.")
+    } else {
+        format!("The {kind} <code>{id}</code> was already allowed.")
+    }
+}
+
+pub fn cannot_deny_admin(id: i64) -> String {
+    format!(
+        "<code>{id}</code> is an admin (ADMIN_IDS) and cannot be denied; remove it from \
+         ADMIN_IDS and restart the bot instead."
+    )
+}
+
+/// `/deny`: what was taken away, and where.
+pub fn denied(id: i64, outcome: &DenyOutcome) -> String {
+    let mut s = if outcome.was_allowed {
+        format!("Denied <code>{id}</code>: it can no longer use the bot.")
+    } else {
+        format!("<code>{id}</code> was not allowed; nothing to deny.")
+    };
+    let total: u64 = outcome.removed_levels.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        s.push_str(" No alert levels depended on it.");
+        return s;
+    }
+    let places: Vec<String> = outcome
+        .removed_levels
+        .iter()
+        .take(20)
+        .map(|(chat, n)| {
+            let place = if *chat == id {
+                "its own chat".to_owned()
+            } else if *chat < 0 {
+                format!("group <code>{chat}</code>")
+            } else {
+                format!("chat <code>{chat}</code>")
+            };
+            format!("{n} in {place}")
+        })
+        .collect();
+    let more = if outcome.removed_levels.len() > places.len() {
+        ", …"
+    } else {
+        ""
+    };
+    s.push_str(&format!(
+        "\nRemoved {total} alert level{} it served: {}{more}.",
+        if total == 1 { "" } else { "s" },
+        places.join(", ")
+    ));
+    if outcome.dropped_messages > 0 {
+        s.push_str(&format!(
+            " {} owed alert{} dropped.",
+            outcome.dropped_messages,
+            if outcome.dropped_messages == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    }
+    s
 }
 
 pub fn admin_only() -> String {
@@ -195,6 +269,14 @@ pub fn alert_set(currency: &str, level: Decimal) -> String {
     )
 }
 
+pub fn alerts_removed(count: u64) -> String {
+    match count {
+        0 => "This chat had no alerts.".into(),
+        1 => "The one alert of this chat was removed.".into(),
+        n => format!("All {n} alerts of this chat were removed."),
+    }
+}
+
 pub fn alert_removed(currency: &str, existed: bool) -> String {
     if existed {
         format!("Alert for <b>{}</b> removed.", escape(currency))
@@ -301,6 +383,57 @@ pub fn users(admins: &[i64], allowed: &[AllowedChat]) -> String {
         ));
     }
     s.trim_end().to_owned()
+}
+
+/// The text of an HTML message without its markup, for sending as plain text when Telegram
+/// cannot parse the HTML: tags removed, the entities Telegram knows turned back into characters.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            match rest.find('>') {
+                Some(end) => rest = &rest[end + 1..],
+                None => {
+                    out.push_str(rest);
+                    rest = "";
+                }
+            }
+            continue;
+        }
+        let entity_end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = entity_end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e)));
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    match name {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "quot" => Some('"'),
+        _ => {
+            let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => name.strip_prefix('#')?.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
 }
 
 /// Splits an HTML message into pieces Telegram accepts: at line boundaries, closing and reopening
@@ -435,6 +568,15 @@ mod tests {
         assert!(low.contains("Low") && low.contains("below") && low.contains("0.25"));
         let rec = alert_notice("BTC", d("1"), Notice::Recovered { balance: d("2") });
         assert!(rec.contains("recovered") && rec.contains('2'));
+    }
+
+    #[test]
+    fn plain_text_strips_tags_and_decodes_entities() {
+        assert_eq!(
+            plain_text("<b>BTC</b> &lt;0.5&gt; &amp; <code>1</code> &#8364;&#x20AC; &bogus; & a<b"),
+            "BTC <0.5> & 1 €€ &bogus; & a<b"
+        );
+        assert_eq!(plain_text("<pre>A  1\nB  2</pre>"), "A  1\nB  2");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod delivery;
+pub mod delivery_worker;
 pub mod flood;
 pub mod handler;
 pub mod messages;
