@@ -1208,6 +1208,7 @@ async fn alert_cycle(chats: i64) -> CycleReport {
                 .set_threshold(
                     20_000_000 + chat,
                     cur,
+                    oxapay_bot::alerts::Direction::Below,
                     level(chat, i),
                     20_000_000 + chat,
                     now,

@@ -167,7 +167,14 @@ async fn threshold_set_while_down_is_checked_on_the_first_cycle() {
     let store = Store::open(&app.env["DATABASE_URL"]).await.unwrap();
     store.allow(CHAT, ADMIN, 0).await.unwrap();
     store
-        .set_threshold(CHAT, "BTC", Decimal::from_str("1").unwrap(), CHAT, 0)
+        .set_threshold(
+            CHAT,
+            "BTC",
+            oxapay_bot::alerts::Direction::Below,
+            Decimal::from_str("1").unwrap(),
+            CHAT,
+            0,
+        )
         .await
         .unwrap();
     store.close().await;
@@ -259,7 +266,14 @@ async fn a_thousand_chats_one_oxapay_call_every_alert_delivered() {
     for chat in &chats {
         store.allow(*chat, ADMIN, 0).await.unwrap();
         store
-            .set_threshold(*chat, "BTC", Decimal::from_str("1").unwrap(), *chat, 0)
+            .set_threshold(
+                *chat,
+                "BTC",
+                oxapay_bot::alerts::Direction::Below,
+                Decimal::from_str("1").unwrap(),
+                *chat,
+                0,
+            )
             .await
             .unwrap();
     }

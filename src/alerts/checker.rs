@@ -14,7 +14,7 @@ use crate::alerts::{self, Transition};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
 use crate::progress::Progress;
-use crate::store::{MessageKind, Owed, Store};
+use crate::store::{CheckRecord, MessageKind, Owed, Store};
 use crate::telegram::messages;
 
 pub struct Checker {
@@ -94,7 +94,35 @@ impl Checker {
             now,
             self.failures_before_notice,
         );
-        let mut messages = chat_messages(&transitions);
+        // Muted chats: states update, nothing is said. A mute that has ended is summarized once,
+        // from a successful read (a failed one would summarize stale states).
+        let mutes = self.store.mutes().await?;
+        let muted: BTreeSet<i64> = mutes
+            .iter()
+            .filter(|m| m.until > now)
+            .map(|m| m.chat_id)
+            .collect();
+        let mutes_ended: Vec<i64> = if read.is_ok() {
+            mutes
+                .iter()
+                .filter(|m| m.until <= now)
+                .map(|m| m.chat_id)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut messages = chat_messages(&transitions, &muted);
+        for &chat in &mutes_ended {
+            let crossed = alerts::crossed_after(chat, &thresholds, &transitions);
+            if !crossed.is_empty() {
+                messages.push(Owed(
+                    chat,
+                    messages::mute_ended_summary(&crossed, balances.ok()),
+                    MessageKind::Alert,
+                ));
+            }
+        }
+        // The admins hear about OxaPay whatever their chats' mutes.
         if let Some(n) = &notice {
             let text = messages::health_notice(n, now);
             messages.extend(
@@ -104,9 +132,15 @@ impl Checker {
             );
             tracing::warn!(notice = ?n, "telling the admins about OxaPay");
         }
-        let success_at = read.is_ok().then_some(now);
         self.store
-            .record_check(&transitions, &messages, &health, success_at, now)
+            .record_check(&CheckRecord {
+                transitions: &transitions,
+                messages: &messages,
+                health: &health,
+                success_at: read.is_ok().then_some(now),
+                mutes_ended: &mutes_ended,
+                now,
+            })
             .await?;
         if !messages.is_empty() {
             self.wake.notify_one();
@@ -120,15 +154,22 @@ impl Checker {
     }
 }
 
-/// One message per chat per cycle, its lines in currency order.
-fn chat_messages(transitions: &[Transition]) -> Vec<Owed> {
+/// One message per chat per cycle, its lines in currency order; nothing for muted chats.
+fn chat_messages(transitions: &[Transition], muted: &BTreeSet<i64>) -> Vec<Owed> {
     let mut by_chat: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for t in transitions {
-        if let Some(notice) = t.notice {
+        if let Some(notice) = t.notice
+            && !muted.contains(&t.chat_id)
+        {
             by_chat
                 .entry(t.chat_id)
                 .or_default()
-                .push(messages::alert_notice(&t.currency, t.level, notice));
+                .push(messages::alert_notice(
+                    &t.currency,
+                    t.direction,
+                    t.level,
+                    notice,
+                ));
         }
     }
     by_chat

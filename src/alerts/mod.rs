@@ -10,13 +10,47 @@ use rust_decimal::Decimal;
 
 use crate::oxapay::{Balances, OxaPayError};
 
-/// Where one (chat, currency) threshold stands. Times are Unix seconds.
+/// Which side of a level alerts: below it (a payout wallet running dry) or above it (too much
+/// sitting in a hot wallet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Below,
+    Above,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Below => "below",
+            Direction::Above => "above",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "below" => Some(Direction::Below),
+            "above" => Some(Direction::Above),
+            _ => None,
+        }
+    }
+
+    /// Whether `balance` is on the alerting side of `level`. Equal to the level never is.
+    pub fn crossed(self, balance: Decimal, level: Decimal) -> bool {
+        match self {
+            Direction::Below => balance < level,
+            Direction::Above => balance > level,
+        }
+    }
+}
+
+/// Where one (chat, currency, direction) level stands. Times are Unix seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AlertState {
     /// Set (or changed) since the last successful check.
     Unchecked,
     Ok,
-    Low {
+    /// On the alerting side of the level (low for `Below`, high for `Above`).
+    Crossed {
         since: i64,
         last_alert_at: i64,
     },
@@ -26,32 +60,37 @@ pub enum AlertState {
 pub struct Threshold {
     pub chat_id: i64,
     pub currency: String,
+    pub direction: Direction,
     pub level: Decimal,
     pub state: AlertState,
 }
 
-/// What a chat is told about one threshold.
+/// What a chat is told about one level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Notice {
-    Low { balance: Decimal },
-    StillLow { balance: Decimal, since: i64 },
-    Recovered { balance: Decimal },
+    /// The balance crossed the level (fell below it, or rose above it).
+    Crossed { balance: Decimal },
+    /// Still crossed, told again after `ALERT_REPEAT_SECS`.
+    StillCrossed { balance: Decimal, since: i64 },
+    /// Back on the right side: at or above a `Below` level, at or below an `Above` one.
+    Back { balance: Decimal },
 }
 
-/// A threshold whose stored state changes, with what to tell its chat, if anything.
+/// A level whose stored state changes, with what to tell its chat, if anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transition {
     pub chat_id: i64,
     pub currency: String,
+    pub direction: Direction,
     pub level: Decimal,
     pub new_state: AlertState,
     pub notice: Option<Notice>,
 }
 
-/// Evaluates every threshold against one balance read. A failed read changes nothing: an
+/// Evaluates every level against one balance read. A failed read changes nothing: an
 /// unreachable OxaPay is not a zero balance, and neither is one currency whose amount could not
-/// be read. A currency the account does not list is zero. Equal to the level is fine; strictly
-/// below is low.
+/// be read. A currency the account does not list is zero. Each level is told once per crossing
+/// and once when it is back (plus repeats while crossed, if `repeat` is set).
 pub fn evaluate(
     thresholds: &[Threshold],
     read: Result<&Balances, &OxaPayError>,
@@ -65,22 +104,22 @@ pub fn evaluate(
         .iter()
         .filter_map(|t| {
             let balance = balances.amount(&t.currency).ok()?;
-            let low = balance < t.level;
-            let (new_state, notice) = match (t.state, low) {
+            let crossed = t.direction.crossed(balance, t.level);
+            let (new_state, notice) = match (t.state, crossed) {
                 (AlertState::Ok, false) => return None,
                 (AlertState::Unchecked, false) => (AlertState::Ok, None),
-                (AlertState::Low { .. }, false) => {
-                    (AlertState::Ok, Some(Notice::Recovered { balance }))
+                (AlertState::Crossed { .. }, false) => {
+                    (AlertState::Ok, Some(Notice::Back { balance }))
                 }
                 (AlertState::Unchecked | AlertState::Ok, true) => (
-                    AlertState::Low {
+                    AlertState::Crossed {
                         since: now,
                         last_alert_at: now,
                     },
-                    Some(Notice::Low { balance }),
+                    Some(Notice::Crossed { balance }),
                 ),
                 (
-                    AlertState::Low {
+                    AlertState::Crossed {
                         since,
                         last_alert_at,
                     },
@@ -92,23 +131,53 @@ pub fn evaluate(
                         return None;
                     }
                     (
-                        AlertState::Low {
+                        AlertState::Crossed {
                             since,
                             last_alert_at: now,
                         },
-                        Some(Notice::StillLow { balance, since }),
+                        Some(Notice::StillCrossed { balance, since }),
                     )
                 }
             };
             Some(Transition {
                 chat_id: t.chat_id,
                 currency: t.currency.clone(),
+                direction: t.direction,
                 level: t.level,
                 new_state,
                 notice,
             })
         })
         .collect()
+}
+
+/// The levels of one chat that are crossed once `transitions` are applied to `thresholds`: what
+/// a chat is told when its mute ends. Sorted by currency, below before above.
+pub fn crossed_after<'a>(
+    chat_id: i64,
+    thresholds: &'a [Threshold],
+    transitions: &[Transition],
+) -> Vec<(&'a Threshold, i64)> {
+    let mut out: Vec<(&Threshold, i64)> = thresholds
+        .iter()
+        .filter(|t| t.chat_id == chat_id)
+        .filter_map(|t| {
+            let state = transitions
+                .iter()
+                .find(|tr| {
+                    tr.chat_id == t.chat_id
+                        && tr.currency == t.currency
+                        && tr.direction == t.direction
+                })
+                .map_or(t.state, |tr| tr.new_state);
+            match state {
+                AlertState::Crossed { since, .. } => Some((t, since)),
+                _ => None,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.0.currency, a.0.direction).cmp(&(&b.0.currency, b.0.direction)));
+    out
 }
 
 /// How the balance reads have been going, as stored between cycles.
@@ -194,13 +263,21 @@ mod tests {
         Threshold {
             chat_id: 7,
             currency: currency.into(),
+            direction: Direction::Below,
             level: d(level),
             state,
         }
     }
 
+    fn above(currency: &str, level: &str, state: AlertState) -> Threshold {
+        Threshold {
+            direction: Direction::Above,
+            ..t(currency, level, state)
+        }
+    }
+
     const NOW: i64 = 1_000_000;
-    const LOW: AlertState = AlertState::Low {
+    const LOW: AlertState = AlertState::Crossed {
         since: 900_000,
         last_alert_at: 900_000,
     };
@@ -218,12 +295,12 @@ mod tests {
             let tr = run(t("BTC", "1", from), &b, None).unwrap();
             assert_eq!(
                 tr.new_state,
-                AlertState::Low {
+                AlertState::Crossed {
                     since: NOW,
                     last_alert_at: NOW
                 }
             );
-            assert_eq!(tr.notice, Some(Notice::Low { balance: d("0.25") }));
+            assert_eq!(tr.notice, Some(Notice::Crossed { balance: d("0.25") }));
         }
         // Already low: silent without a repeat interval.
         assert_eq!(run(t("BTC", "1", LOW), &b, None), None);
@@ -248,7 +325,7 @@ mod tests {
         let b = balances(&[("BTC", "2")]);
         let tr = run(t("BTC", "1", LOW), &b, None).unwrap();
         assert_eq!(tr.new_state, AlertState::Ok);
-        assert_eq!(tr.notice, Some(Notice::Recovered { balance: d("2") }));
+        assert_eq!(tr.notice, Some(Notice::Back { balance: d("2") }));
     }
 
     #[test]
@@ -257,7 +334,7 @@ mod tests {
         let tr = run(t("BTC", "0.1", AlertState::Ok), &b, None).unwrap();
         assert_eq!(
             tr.notice,
-            Some(Notice::Low {
+            Some(Notice::Crossed {
                 balance: Decimal::ZERO
             })
         );
@@ -304,29 +381,116 @@ mod tests {
     }
 
     #[test]
+    fn above_levels_alert_once_when_over_and_once_when_back_at_or_below() {
+        let high = AlertState::Crossed {
+            since: 900_000,
+            last_alert_at: 900_000,
+        };
+        let b = balances(&[("BTC", "2.75")]);
+        for from in [AlertState::Ok, AlertState::Unchecked] {
+            let tr = run(above("BTC", "2", from), &b, None).unwrap();
+            assert_eq!(tr.notice, Some(Notice::Crossed { balance: d("2.75") }));
+            assert_eq!(tr.direction, Direction::Above);
+        }
+        assert_eq!(run(above("BTC", "2", high), &b, None), None);
+        // Exactly at the level is not above it: back.
+        let b = balances(&[("BTC", "2.00")]);
+        let tr = run(above("BTC", "2", high), &b, None).unwrap();
+        assert_eq!(
+            (tr.new_state, tr.notice),
+            (AlertState::Ok, Some(Notice::Back { balance: d("2.00") }))
+        );
+        assert_eq!(run(above("BTC", "2", AlertState::Ok), &b, None), None);
+        // A missing currency is zero: never above a positive level.
+        let b = balances(&[("USDT", "5")]);
+        assert_eq!(run(above("BTC", "2", AlertState::Ok), &b, None), None);
+        let tr = run(above("BTC", "2", AlertState::Unchecked), &b, None).unwrap();
+        assert_eq!((tr.new_state, tr.notice), (AlertState::Ok, None));
+    }
+
+    #[test]
+    fn both_kinds_on_one_currency_are_independent() {
+        let ths = [
+            t("BTC", "1", AlertState::Ok),
+            above("BTC", "2", AlertState::Ok),
+        ];
+        let names = |b: &Balances| -> Vec<(Direction, Option<Notice>)> {
+            evaluate(&ths, Ok(b), NOW, None)
+                .into_iter()
+                .map(|t| (t.direction, t.notice))
+                .collect()
+        };
+        assert_eq!(
+            names(&balances(&[("BTC", "0.5")])),
+            vec![(
+                Direction::Below,
+                Some(Notice::Crossed { balance: d("0.5") })
+            )]
+        );
+        assert_eq!(
+            names(&balances(&[("BTC", "3")])),
+            vec![(Direction::Above, Some(Notice::Crossed { balance: d("3") }))]
+        );
+        assert!(names(&balances(&[("BTC", "1.5")])).is_empty());
+        // A failed read and an unreadable amount change neither.
+        let e = OxaPayError::Timeout(Duration::from_secs(1));
+        assert!(evaluate(&ths, Err(&e), NOW, None).is_empty());
+        let mut b = balances(&[("USDT", "1")]);
+        b.unreadable.insert("BTC".into(), "null".into());
+        assert!(evaluate(&ths, Ok(&b), NOW, None).is_empty());
+    }
+
+    #[test]
+    fn what_is_crossed_once_a_check_is_applied() {
+        let ths = [
+            t("BTC", "1", LOW),
+            above("BTC", "5", AlertState::Ok),
+            t("USDT", "10", AlertState::Ok),
+            Threshold {
+                chat_id: 8,
+                ..t("TRX", "1", LOW)
+            },
+        ];
+        let b = balances(&[("BTC", "6"), ("USDT", "5")]);
+        let trs = evaluate(&ths, Ok(&b), NOW, None);
+        let crossed: Vec<(String, Direction, i64)> = crossed_after(7, &ths, &trs)
+            .into_iter()
+            .map(|(t, since)| (t.currency.clone(), t.direction, since))
+            .collect();
+        assert_eq!(
+            crossed,
+            vec![
+                ("BTC".into(), Direction::Above, NOW),
+                ("USDT".into(), Direction::Below, NOW)
+            ]
+        );
+        assert!(crossed_after(9, &ths, &trs).is_empty());
+    }
+
+    #[test]
     fn repeat_interval() {
         let b = balances(&[("BTC", "0.5")]);
         let repeat = Some(Duration::from_secs(3600));
-        let recent = AlertState::Low {
+        let recent = AlertState::Crossed {
             since: 900_000,
             last_alert_at: NOW - 3599,
         };
         assert_eq!(run(t("BTC", "1", recent), &b, repeat), None);
-        let due = AlertState::Low {
+        let due = AlertState::Crossed {
             since: 900_000,
             last_alert_at: NOW - 3600,
         };
         let tr = run(t("BTC", "1", due), &b, repeat).unwrap();
         assert_eq!(
             tr.new_state,
-            AlertState::Low {
+            AlertState::Crossed {
                 since: 900_000,
                 last_alert_at: NOW
             }
         );
         assert_eq!(
             tr.notice,
-            Some(Notice::StillLow {
+            Some(Notice::StillCrossed {
                 balance: d("0.5"),
                 since: 900_000
             })

@@ -34,16 +34,18 @@ impl Store {
     }
 
     /// Records one check in a single transaction: the new states, the messages they cause (in
-    /// the outbox, delivered afterwards), and the checker's health. A crash before the commit
-    /// leaves everything as it was; after it, the messages are still owed and will be sent.
-    pub async fn record_check(
-        &self,
-        transitions: &[Transition],
-        messages: &[Owed],
-        health: &Health,
-        success_at: Option<i64>,
-        now: i64,
-    ) -> sqlx::Result<()> {
+    /// the outbox, delivered afterwards), the mutes whose end was summarized, and the checker's
+    /// health. A crash before the commit leaves everything as it was (the next check decides
+    /// again); after it, the messages are owed and will be sent, exactly one summary included.
+    pub async fn record_check(&self, check: &CheckRecord<'_>) -> sqlx::Result<()> {
+        let CheckRecord {
+            transitions,
+            messages,
+            health,
+            success_at,
+            mutes_ended,
+            now,
+        } = *check;
         // Each list goes to SQLite as one JSON parameter and is applied by one statement:
         // measured on 3,000 transitions, 9 ms against 205 ms for one statement per row.
         let states: Vec<StateRow> = transitions
@@ -52,14 +54,15 @@ impl Store {
                 let (state, since, last) = match t.new_state {
                     AlertState::Unchecked => ("unchecked", None, None),
                     AlertState::Ok => ("ok", None, None),
-                    AlertState::Low {
+                    AlertState::Crossed {
                         since,
                         last_alert_at,
-                    } => ("low", Some(since), Some(last_alert_at)),
+                    } => ("crossed", Some(since), Some(last_alert_at)),
                 };
                 StateRow(
                     t.chat_id,
                     &t.currency,
+                    t.direction.as_str(),
                     t.level.to_string(),
                     state,
                     since,
@@ -72,10 +75,11 @@ impl Store {
             // Matching the level too: a threshold changed during the check is left unchecked.
             sqlx::query(
                 "UPDATE thresholds AS t
-                 SET state = u.value ->> 3, low_since = u.value ->> 4, last_alert_at = u.value ->> 5
+                 SET state = u.value ->> 4, crossed_since = u.value ->> 5,
+                     last_alert_at = u.value ->> 6
                  FROM json_each(?1) AS u
                  WHERE t.chat_id = u.value ->> 0 AND t.currency = u.value ->> 1
-                   AND t.level = u.value ->> 2",
+                   AND t.direction = u.value ->> 2 AND t.level = u.value ->> 3",
             )
             .bind(json(&states))
             .execute(&mut *tx)
@@ -87,6 +91,17 @@ impl Store {
                  SELECT value ->> 0, value ->> 1, value ->> 2, ?2 FROM json_each(?1)",
             )
             .bind(json(&messages))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if !mutes_ended.is_empty() {
+            // Only mutes that ended by now: one renewed during the check stays.
+            sqlx::query(
+                "DELETE FROM mutes WHERE chat_id IN (SELECT value FROM json_each(?1))
+                   AND until <= ?2",
+            )
+            .bind(json(&mutes_ended))
             .bind(now)
             .execute(&mut *tx)
             .await?;
@@ -106,7 +121,28 @@ impl Store {
     }
 }
 
-/// A new state as SQLite's `json_each` reads it: `[chat_id, currency, level, state, low_since,
-/// last_alert_at]`.
+/// Everything one check writes, in one transaction.
+#[derive(Clone, Copy)]
+pub struct CheckRecord<'a> {
+    pub transitions: &'a [Transition],
+    pub messages: &'a [Owed],
+    pub health: &'a Health,
+    /// When the balance read succeeded (`None`: it failed).
+    pub success_at: Option<i64>,
+    /// Chats whose ended mute this check summarized.
+    pub mutes_ended: &'a [i64],
+    pub now: i64,
+}
+
+/// A new state as SQLite's `json_each` reads it: `[chat_id, currency, direction, level, state,
+/// crossed_since, last_alert_at]`.
 #[derive(serde::Serialize)]
-struct StateRow<'a>(i64, &'a str, String, &'a str, Option<i64>, Option<i64>);
+struct StateRow<'a>(
+    i64,
+    &'a str,
+    &'a str,
+    String,
+    &'a str,
+    Option<i64>,
+    Option<i64>,
+);

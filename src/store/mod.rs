@@ -6,6 +6,7 @@
 mod access;
 mod checker;
 pub mod lock;
+mod mutes;
 mod outbox;
 mod thresholds;
 
@@ -17,6 +18,8 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use access::{Access, AllowedChat, DenyOutcome};
+pub use checker::CheckRecord;
+pub use mutes::Mute;
 pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use thresholds::BadRow;
 
@@ -71,7 +74,7 @@ fn describe(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alerts::{AlertState, Health, Transition};
+    use crate::alerts::{AlertState, Direction, Health, Transition};
     use rust_decimal::Decimal;
     use std::collections::BTreeSet;
 
@@ -85,8 +88,22 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
+    /// Owed messages, written as a check writes them.
+    async fn owe(s: &Store, messages: &[Owed]) {
+        s.record_check(&CheckRecord {
+            transitions: &[],
+            messages,
+            health: &Health::default(),
+            success_at: None,
+            mutes_ended: &[],
+            now: 0,
+        })
+        .await
+        .unwrap();
+    }
+
     fn low(at: i64) -> AlertState {
-        AlertState::Low {
+        AlertState::Crossed {
             since: at,
             last_alert_at: at,
         }
@@ -95,12 +112,17 @@ mod tests {
     #[tokio::test]
     async fn a_check_records_states_and_messages_together() {
         let (s, _dir) = store().await;
-        s.set_threshold(1, "BTC", d("1.50"), 1, 0).await.unwrap();
-        s.set_threshold(2, "BTC", d("2"), 2, 0).await.unwrap();
+        s.set_threshold(1, "BTC", Direction::Below, d("1.50"), 1, 0)
+            .await
+            .unwrap();
+        s.set_threshold(2, "BTC", Direction::Below, d("2"), 2, 0)
+            .await
+            .unwrap();
         let transitions = vec![
             Transition {
                 chat_id: 1,
                 currency: "BTC".into(),
+                direction: Direction::Below,
                 level: d("1.50"),
                 new_state: low(100),
                 notice: None,
@@ -109,6 +131,7 @@ mod tests {
             Transition {
                 chat_id: 2,
                 currency: "BTC".into(),
+                direction: Direction::Below,
                 level: d("3"),
                 new_state: AlertState::Ok,
                 notice: None,
@@ -116,9 +139,16 @@ mod tests {
         ];
         let messages = vec![Owed(1, "low & <b>".to_owned(), MessageKind::Alert)];
         let health = Health::default();
-        s.record_check(&transitions, &messages, &health, Some(100), 100)
-            .await
-            .unwrap();
+        s.record_check(&CheckRecord {
+            transitions: &transitions,
+            messages: &messages,
+            health: &health,
+            success_at: Some(100),
+            mutes_ended: &[],
+            now: 100,
+        })
+        .await
+        .unwrap();
         let (all, bad) = s.all_thresholds(None).await.unwrap();
         assert!(bad.is_empty());
         assert_eq!(all[0].state, low(100));
@@ -133,8 +163,12 @@ mod tests {
     #[tokio::test]
     async fn unreadable_rows_are_reported_not_fatal() {
         let (s, _dir) = store().await;
-        s.set_threshold(1, "BTC", d("1"), 1, 0).await.unwrap();
-        sqlx::query("INSERT INTO thresholds (chat_id, currency, level, updated_at) VALUES (2, 'ETH', 'abc', 0)")
+        s.set_threshold(1, "BTC", Direction::Below, d("1"), 1, 0)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO thresholds (chat_id, currency, level, updated_at) VALUES (2, 'ETH', 'abc', 0)",
+        )
             .execute(&s.pool)
             .await
             .unwrap();
@@ -147,8 +181,12 @@ mod tests {
     async fn paused_chats_are_left_out_and_access_is_one_lookup() {
         let (s, _dir) = store().await;
         s.allow(-5, 1, 0).await.unwrap();
-        s.set_threshold(-5, "BTC", d("1"), 1, 0).await.unwrap();
-        s.set_threshold(7, "BTC", d("1"), 7, 0).await.unwrap();
+        s.set_threshold(-5, "BTC", Direction::Below, d("1"), 1, 0)
+            .await
+            .unwrap();
+        s.set_threshold(7, "BTC", Direction::Below, d("1"), 7, 0)
+            .await
+            .unwrap();
         s.pause_chat(7, "blocked", 0).await.unwrap();
         assert_eq!(
             s.all_thresholds(Some(&BTreeSet::new()))
@@ -171,7 +209,9 @@ mod tests {
     async fn a_migrated_group_keeps_everything_under_its_new_id() {
         let (s, _dir) = store().await;
         s.allow(-5, 1, 0).await.unwrap();
-        s.set_threshold(-5, "BTC", d("1"), 1, 0).await.unwrap();
+        s.set_threshold(-5, "BTC", Direction::Below, d("1"), 1, 0)
+            .await
+            .unwrap();
         s.migrate_chat(-5, -1005).await.unwrap();
         assert!(s.access(None, -1005).await.unwrap().allowed);
         assert!(!s.access(None, -5).await.unwrap().allowed);
@@ -185,24 +225,32 @@ mod tests {
         const U: i64 = 20;
         s.allow(U, 1, 0).await.unwrap();
         s.allow(-7, 1, 0).await.unwrap(); // an allowed group
-        s.set_threshold(U, "BTC", d("1"), U, 0).await.unwrap(); // U's own chat
-        s.set_threshold(-5, "BTC", d("1"), U, 0).await.unwrap(); // a group never allowed
-        s.set_threshold(-5, "ETH", d("1"), U, 0).await.unwrap();
-        s.set_threshold(-5, "TRX", d("1"), 1, 0).await.unwrap(); // the admin's level there
-        s.set_threshold(-7, "BTC", d("1"), U, 0).await.unwrap(); // the allowed group's
-        s.set_threshold(-9, "BTC", d("1"), 30, 0).await.unwrap(); // someone else's
-        s.record_check(
-            &[],
+        s.set_threshold(U, "BTC", Direction::Below, d("1"), U, 0)
+            .await
+            .unwrap(); // U's own chat
+        s.set_threshold(-5, "BTC", Direction::Below, d("1"), U, 0)
+            .await
+            .unwrap(); // a group never allowed
+        s.set_threshold(-5, "ETH", Direction::Below, d("1"), U, 0)
+            .await
+            .unwrap();
+        s.set_threshold(-5, "TRX", Direction::Below, d("1"), 1, 0)
+            .await
+            .unwrap(); // the admin's level there
+        s.set_threshold(-7, "BTC", Direction::Below, d("1"), U, 0)
+            .await
+            .unwrap(); // the allowed group's
+        s.set_threshold(-9, "BTC", Direction::Below, d("1"), 30, 0)
+            .await
+            .unwrap(); // someone else's
+        owe(
+            &s,
             &[
                 Owed(U, "owed".into(), MessageKind::Alert),
                 Owed(-5, "owed".into(), MessageKind::Alert),
             ],
-            &Health::default(),
-            None,
-            0,
         )
-        .await
-        .unwrap();
+        .await;
         let out = s.deny(U, &admins).await.unwrap();
         assert!(out.was_allowed);
         assert_eq!(out.removed_levels, vec![(-5, 2), (U, 1)]);
@@ -234,9 +282,15 @@ mod tests {
     async fn migrating_twice_moves_once_and_the_new_ids_own_settings_win() {
         let (s, _dir) = store().await;
         s.allow(-5, 1, 0).await.unwrap();
-        s.set_threshold(-5, "BTC", d("1"), 1, 0).await.unwrap();
-        s.set_threshold(-5, "ETH", d("2"), 1, 0).await.unwrap();
-        s.set_threshold(-1005, "ETH", d("3"), 1, 0).await.unwrap();
+        s.set_threshold(-5, "BTC", Direction::Below, d("1"), 1, 0)
+            .await
+            .unwrap();
+        s.set_threshold(-5, "ETH", Direction::Below, d("2"), 1, 0)
+            .await
+            .unwrap();
+        s.set_threshold(-1005, "ETH", Direction::Below, d("3"), 1, 0)
+            .await
+            .unwrap();
         s.pause_chat(-5, "kicked", 0).await.unwrap();
         assert!(s.migrate_chat(-5, -1005).await.unwrap());
         assert!(!s.migrate_chat(-5, -1005).await.unwrap());
@@ -264,9 +318,7 @@ mod tests {
             .into_iter()
             .map(|(c, t)| Owed(c, t.into(), MessageKind::Alert))
             .collect();
-        s.record_check(&[], &owed, &Health::default(), None, 0)
-            .await
-            .unwrap();
+        owe(&s, &owed).await;
         let texts = |v: Vec<OutboxItem>| v.into_iter().map(|i| i.text).collect::<Vec<_>>();
         let none = BTreeSet::new();
         assert_eq!(

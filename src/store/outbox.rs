@@ -161,6 +161,7 @@ impl Store {
         for sql in [
             "UPDATE OR IGNORE thresholds SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE allowed_chats SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE mutes SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE outbox SET chat_id = ?2 WHERE chat_id = ?1",
         ] {
             moved += sqlx::query(sql)
@@ -174,6 +175,7 @@ impl Store {
         for sql in [
             "DELETE FROM thresholds WHERE chat_id = ?1",
             "DELETE FROM allowed_chats WHERE chat_id = ?1",
+            "DELETE FROM mutes WHERE chat_id = ?1",
             "DELETE FROM paused_chats WHERE chat_id = ?1",
         ] {
             moved += sqlx::query(sql)

@@ -7,16 +7,17 @@ use rust_decimal::Decimal;
 use sqlx::FromRow;
 
 use super::Store;
-use crate::alerts::{AlertState, Threshold};
+use crate::alerts::{AlertState, Direction, Threshold};
 
-/// Also read from a JSON array `[chat_id, currency, level, state, low_since, last_alert_at]`.
+/// Also read from a JSON array in `THRESHOLD_COLUMNS` order.
 #[derive(FromRow, serde::Deserialize)]
 struct ThresholdRow {
     chat_id: i64,
     currency: String,
+    direction: String,
     level: String,
     state: String,
-    low_since: Option<i64>,
+    crossed_since: Option<i64>,
     last_alert_at: Option<i64>,
 }
 
@@ -25,10 +26,12 @@ impl ThresholdRow {
     fn into_threshold(self) -> Result<Threshold, String> {
         let level = Decimal::from_str(&self.level)
             .map_err(|_| format!("level {:?} is not a decimal", self.level))?;
-        let state = match (self.state.as_str(), self.low_since, self.last_alert_at) {
+        let direction = Direction::parse(&self.direction)
+            .ok_or_else(|| format!("direction {:?} is not valid", self.direction))?;
+        let state = match (self.state.as_str(), self.crossed_since, self.last_alert_at) {
             ("unchecked", _, _) => AlertState::Unchecked,
             ("ok", _, _) => AlertState::Ok,
-            ("low", Some(since), last) => AlertState::Low {
+            ("crossed", Some(since), last) => AlertState::Crossed {
                 since,
                 last_alert_at: last.unwrap_or(since),
             },
@@ -37,6 +40,7 @@ impl ThresholdRow {
         Ok(Threshold {
             chat_id: self.chat_id,
             currency: self.currency,
+            direction,
             level,
             state,
         })
@@ -68,7 +72,8 @@ fn split_rows(rows: Vec<ThresholdRow>) -> (Vec<Threshold>, Vec<BadRow>) {
     (good, bad)
 }
 
-const THRESHOLD_COLUMNS: &str = "chat_id, currency, level, state, low_since, last_alert_at";
+const THRESHOLD_COLUMNS: &str =
+    "chat_id, currency, direction, level, state, crossed_since, last_alert_at";
 
 impl Store {
     /// Sets or changes a threshold on behalf of `owner` (the user who set it: the level goes with
@@ -78,20 +83,22 @@ impl Store {
         &self,
         chat_id: i64,
         currency: &str,
+        direction: Direction,
         level: Decimal,
         owner: i64,
         now: i64,
     ) -> sqlx::Result<()> {
         sqlx::query(
-            "INSERT INTO thresholds (chat_id, currency, level, state, updated_at, owner_id)
-             VALUES (?1, ?2, ?3, 'unchecked', ?4, ?5)
-             ON CONFLICT (chat_id, currency) DO UPDATE SET
-                 level = excluded.level, state = 'unchecked', low_since = NULL,
+            "INSERT INTO thresholds (chat_id, currency, direction, level, state, updated_at, owner_id)
+             VALUES (?1, ?2, ?3, ?4, 'unchecked', ?5, ?6)
+             ON CONFLICT (chat_id, currency, direction) DO UPDATE SET
+                 level = excluded.level, state = 'unchecked', crossed_since = NULL,
                  last_alert_at = NULL, updated_at = excluded.updated_at,
                  owner_id = excluded.owner_id",
         )
         .bind(chat_id)
         .bind(currency)
+        .bind(direction.as_str())
         .bind(level.to_string())
         .bind(now)
         .bind(owner)
@@ -109,18 +116,29 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    pub async fn remove_threshold(&self, chat_id: i64, currency: &str) -> sqlx::Result<bool> {
-        let done = sqlx::query("DELETE FROM thresholds WHERE chat_id = ?1 AND currency = ?2")
-            .bind(chat_id)
-            .bind(currency)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+    /// Removes a currency's level of one direction, or of both (`None`); returns how many.
+    pub async fn remove_threshold(
+        &self,
+        chat_id: i64,
+        currency: &str,
+        direction: Option<Direction>,
+    ) -> sqlx::Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM thresholds WHERE chat_id = ?1 AND currency = ?2
+               AND (?3 IS NULL OR direction = ?3)",
+        )
+        .bind(chat_id)
+        .bind(currency)
+        .bind(direction.map(Direction::as_str))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn thresholds_of(&self, chat_id: i64) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
         let rows: Vec<ThresholdRow> = sqlx::query_as(&format!(
-            "SELECT {THRESHOLD_COLUMNS} FROM thresholds WHERE chat_id = ?1 ORDER BY currency"
+            "SELECT {THRESHOLD_COLUMNS} FROM thresholds WHERE chat_id = ?1
+             ORDER BY currency, direction DESC"
         ))
         .bind(chat_id)
         .fetch_all(&self.pool)
@@ -153,7 +171,8 @@ impl Store {
         };
         let json: String = sqlx::query_scalar(&format!(
             "SELECT json_group_array(json_array({THRESHOLD_COLUMNS})) FROM
-                 (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter} ORDER BY chat_id, currency)"
+                 (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter}
+                  ORDER BY chat_id, currency, direction DESC)"
         ))
         .bind(super::json(&live_for.cloned().unwrap_or_default()))
         .fetch_one(&self.pool)

@@ -1,12 +1,17 @@
 //! The commands the bot understands and their argument parsing (pure: text in, value or the
 //! reply that explains what is accepted).
 
+use std::time::Duration;
+
 use rust_decimal::Decimal;
 use teloxide::utils::command::BotCommands;
 
+use crate::alerts::Direction;
 use crate::domain::{Currency, parse_chat_id};
 use crate::money::parse_user_amount;
-use crate::telegram::messages::{self, ALERT_USAGE, ALERTS_USAGE, BALANCE_USAGE, ID_USAGE};
+use crate::telegram::messages::{
+    self, ALERT_USAGE, ALERTS_USAGE, BALANCE_USAGE, ID_USAGE, MUTE_USAGE,
+};
 
 /// Every command takes its whole argument as text; parsing and its error replies are ours, so
 /// each bad input gets a sentence saying what is accepted.
@@ -20,11 +25,13 @@ pub enum Command {
     #[command(description = "wallet balances; /balance CUR for one currency")]
     Balance(String),
     #[command(
-        description = "/alert CUR AMOUNT sets a low-balance alert; /alert CUR off or /alert off removes"
+        description = "/alert CUR AMOUNT (or CUR above AMOUNT) sets an alert; /alert CUR off removes it"
     )]
     Alert(String),
     #[command(description = "this chat's alerts and their state")]
     Alerts(String),
+    #[command(description = "/mute 2h holds this chat's alerts; /mute off resumes them")]
+    Mute(String),
     #[command(description = "admin: allow a user or group id")]
     Allow(String),
     #[command(description = "admin: deny a user or group id")]
@@ -41,6 +48,7 @@ impl Command {
             Command::Balance(_) => "balance",
             Command::Alert(_) => "alert",
             Command::Alerts(_) => "alerts",
+            Command::Mute(_) => "mute",
             Command::Allow(_) => "allow",
             Command::Deny(_) => "deny",
             Command::Users(_) => "users",
@@ -52,7 +60,7 @@ impl Command {
         match self {
             Command::Alert(args) => matches!(
                 parse_alert(args),
-                Ok(AlertRequest::Off(_) | AlertRequest::AllOff)
+                Ok(AlertRequest::Off(..) | AlertRequest::AllOff)
             ),
             _ => false,
         }
@@ -89,8 +97,9 @@ pub fn menu(admin: bool) -> Vec<teloxide::types::BotCommand> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlertRequest {
-    Set(Currency, Decimal),
-    Off(Currency),
+    Set(Currency, Direction, Decimal),
+    /// One direction's level, or both (`None`).
+    Off(Currency, Option<Direction>),
     /// `/alert off`: every level of this chat.
     AllOff,
 }
@@ -132,27 +141,110 @@ pub fn parse_balance(args: &str) -> Result<Option<Currency>, String> {
 
 pub fn parse_alert(args: &str) -> Result<AlertRequest, String> {
     let bad = |problem: String| messages::bad_argument(&problem, ALERT_USAGE);
+    let currency = |cur: &str| {
+        Currency::parse(cur).map_err(|e| bad(format!("{} is not a currency: {e}", quote(cur))))
+    };
+    let level = |amount: &str| {
+        parse_user_amount(amount)
+            .map_err(|e| bad(format!("{} is not accepted: {e}", quote(amount))))
+    };
+    let direction = |word: &str| match word.to_ascii_lowercase().as_str() {
+        "below" => Some(Direction::Below),
+        "above" => Some(Direction::Above),
+        _ => None,
+    };
+    let off = |word: &str| word.eq_ignore_ascii_case("off");
+    let too_many =
+        || bad("too many words: give a currency, optionally below or above, and an amount".into());
     match words(args).as_slice() {
         [] => Err(bad("a currency and an amount are missing".into())),
-        [off] if off.eq_ignore_ascii_case("off") => Ok(AlertRequest::AllOff),
+        [w] if off(w) => Ok(AlertRequest::AllOff),
         [cur] => {
-            Currency::parse(cur)
-                .map_err(|e| bad(format!("{} is not a currency: {e}", quote(cur))))?;
+            currency(cur)?;
             Err(bad("the amount is missing".into()))
         }
-        [cur, amount] => {
-            let currency = Currency::parse(cur)
-                .map_err(|e| bad(format!("{} is not a currency: {e}", quote(cur))))?;
-            if amount.eq_ignore_ascii_case("off") {
-                return Ok(AlertRequest::Off(currency));
-            }
-            let level = parse_user_amount(amount)
-                .map_err(|e| bad(format!("{} is not accepted: {e}", quote(amount))))?;
-            Ok(AlertRequest::Set(currency, level))
+        [cur, w] if off(w) => Ok(AlertRequest::Off(currency(cur)?, None)),
+        [cur, dir] if direction(dir).is_some() => {
+            currency(cur)?;
+            Err(bad("the amount is missing".into()))
         }
-        _ => Err(bad(
-            "too many words: give one currency and one amount".into()
+        [cur, amount] => Ok(AlertRequest::Set(
+            currency(cur)?,
+            Direction::Below,
+            level(amount)?,
         )),
+        [cur, dir, w] if off(w) => match direction(dir) {
+            Some(d) => Ok(AlertRequest::Off(currency(cur)?, Some(d))),
+            None => Err(bad(format!(
+                "{} is not a direction: say below or above",
+                quote(dir)
+            ))),
+        },
+        [cur, dir, amount] => match direction(dir) {
+            Some(d) => Ok(AlertRequest::Set(currency(cur)?, d, level(amount)?)),
+            // `/alert BTC 5 6`: two amounts, not a misspelt direction.
+            None if parse_user_amount(dir).is_ok() => Err(too_many()),
+            None => Err(bad(format!(
+                "{} is not a direction: say below or above",
+                quote(dir)
+            ))),
+        },
+        _ => Err(too_many()),
+    }
+}
+
+/// The longest `/mute`: past that, removing the level is the honest tool.
+pub const MAX_MUTE: Duration = Duration::from_secs(30 * 24 * 3600);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MuteRequest {
+    Show,
+    Off,
+    For(Duration),
+}
+
+/// `/mute`, `/mute off`, `/mute 30m` / `2h` / `1d` (at most 30 days).
+pub fn parse_mute(args: &str) -> Result<MuteRequest, String> {
+    let bad = |problem: String| messages::bad_argument(&problem, MUTE_USAGE);
+    match words(args).as_slice() {
+        [] => Ok(MuteRequest::Show),
+        [w] if w.eq_ignore_ascii_case("off") => Ok(MuteRequest::Off),
+        [w] => {
+            let lower = w.to_ascii_lowercase();
+            let split = lower
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(lower.len());
+            let (digits, unit) = lower.split_at(split);
+            let unit_secs = match unit {
+                "m" | "min" => 60,
+                "h" => 3_600,
+                "d" => 86_400,
+                _ => {
+                    return Err(bad(format!(
+                        "{} is not a duration like 30m, 2h or 1d",
+                        quote(w)
+                    )));
+                }
+            };
+            let n: u64 = match digits.parse() {
+                Ok(n) if digits.len() <= 6 => n,
+                _ => {
+                    return Err(bad(format!(
+                        "{} is not a duration like 30m, 2h or 1d",
+                        quote(w)
+                    )));
+                }
+            };
+            let d = Duration::from_secs(n * unit_secs);
+            if n == 0 {
+                Err(bad("a mute must last longer than zero".into()))
+            } else if d > MAX_MUTE {
+                Err(bad("a mute lasts at most 30 days (30d)".into()))
+            } else {
+                Ok(MuteRequest::For(d))
+            }
+        }
+        _ => Err(bad("one duration at a time".into())),
     }
 }
 
@@ -239,17 +331,38 @@ mod tests {
 
     #[test]
     fn alert_arguments() {
+        let btc = Currency::parse("BTC").unwrap();
+        let half = Decimal::from_str("0.5").unwrap();
         assert_eq!(
             parse_alert("btc 0.5"),
-            Ok(AlertRequest::Set(
-                Currency::parse("BTC").unwrap(),
-                Decimal::from_str("0.5").unwrap()
-            ))
+            Ok(AlertRequest::Set(btc.clone(), Direction::Below, half))
+        );
+        assert_eq!(
+            parse_alert("btc BELOW 0.5"),
+            Ok(AlertRequest::Set(btc.clone(), Direction::Below, half))
+        );
+        assert_eq!(
+            parse_alert("btc above 0.5"),
+            Ok(AlertRequest::Set(btc.clone(), Direction::Above, half))
+        );
+        assert_eq!(
+            parse_alert("btc above off"),
+            Ok(AlertRequest::Off(btc.clone(), Some(Direction::Above)))
         );
         assert_eq!(
             parse_alert("usdt OFF"),
-            Ok(AlertRequest::Off(Currency::parse("USDT").unwrap()))
+            Ok(AlertRequest::Off(Currency::parse("USDT").unwrap(), None))
         );
+        assert!(Command::Alert("BTC below off".into()).is_switch_off());
+        for (bad, says) in [
+            ("BTC sideways 1", "not a direction"),
+            ("BTC above", "amount is missing"),
+            ("BTC above -1", "above zero"),
+            ("BTC above 1 2", "too many words"),
+        ] {
+            let e = parse_alert(bad).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
         assert_eq!(parse_alert(" Off "), Ok(AlertRequest::AllOff));
         assert!(Command::Alert("off".into()).is_switch_off());
         assert!(Command::Alert("BTC off".into()).is_switch_off());
@@ -283,6 +396,32 @@ mod tests {
     }
 
     #[test]
+    fn mute_arguments() {
+        let mins = |m: u64| Ok(MuteRequest::For(Duration::from_secs(m * 60)));
+        assert_eq!(parse_mute(""), Ok(MuteRequest::Show));
+        assert_eq!(parse_mute("OFF"), Ok(MuteRequest::Off));
+        assert_eq!(parse_mute("30m"), mins(30));
+        assert_eq!(parse_mute("2H"), mins(120));
+        assert_eq!(parse_mute("1d"), mins(1_440));
+        assert_eq!(parse_mute("30d"), mins(43_200));
+        for (bad, says) in [
+            ("0m", "longer than zero"),
+            ("31d", "at most 30 days"),
+            ("721h", "at most 30 days"),
+            ("2 h", "one duration"),
+            ("2w", "not a duration"),
+            ("h", "not a duration"),
+            ("-1h", "not a duration"),
+            ("99999999999d", "not a duration"),
+            ("1.5h", "not a duration"),
+        ] {
+            let e = parse_mute(bad).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+            assert!(e.contains("/mute"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
     fn id_arguments() {
         assert_eq!(parse_id("-100123"), Ok(-100123));
         assert!(parse_id("").unwrap_err().contains("missing"));
@@ -299,7 +438,7 @@ mod tests {
 
     #[test]
     fn admins_get_a_bigger_menu() {
-        assert_eq!(menu(true).len(), 8);
-        assert_eq!(menu(false).len(), 5);
+        assert_eq!(menu(true).len(), 9);
+        assert_eq!(menu(false).len(), 6);
     }
 }

@@ -9,10 +9,11 @@ use teloxide::prelude::*;
 use teloxide::types::Me;
 use tokio::time::Instant;
 
+use crate::alerts::{AlertState, Threshold};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
 use crate::store::Store;
-use crate::telegram::commands::{self, AlertRequest, AlertsScope, Command};
+use crate::telegram::commands::{self, AlertRequest, AlertsScope, Command, MuteRequest};
 use crate::telegram::delivery::{Failure, TgBot, send_html};
 use crate::telegram::flood::{FloodGuard, Verdict};
 use crate::telegram::messages;
@@ -200,6 +201,7 @@ async fn respond(
         Command::Balance(args) => balance(ctx, &args).await,
         Command::Alert(args) => alert(ctx, chat_id, actor, &args).await,
         Command::Alerts(args) => alerts(ctx, chat_id, is_admin, &args).await,
+        Command::Mute(args) => mute(ctx, chat_id, actor, &args).await,
         Command::Allow(args) => allow(ctx, actor, &args).await,
         Command::Deny(args) => deny(ctx, &args).await,
         Command::Users(_) => match ctx.store.allowed_chats().await {
@@ -258,25 +260,64 @@ async fn balance(ctx: &Ctx, args: &str) -> Outcome {
 async fn alert(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
     match commands::parse_alert(args) {
         Err(text) => reply(text, "bad_input"),
-        Ok(AlertRequest::Set(cur, level)) => {
+        Ok(AlertRequest::Set(cur, direction, level)) => {
             match ctx
                 .store
-                .set_threshold(chat_id, cur.as_str(), level, actor, now_unix())
+                .set_threshold(chat_id, cur.as_str(), direction, level, actor, now_unix())
                 .await
             {
-                Ok(()) => reply(messages::alert_set(cur.as_str(), level), "ok"),
+                Ok(()) => reply(messages::alert_set(cur.as_str(), direction, level), "ok"),
                 Err(e) => storage_error(e),
             }
         }
-        Ok(AlertRequest::Off(cur)) => match ctx.store.remove_threshold(chat_id, cur.as_str()).await
+        Ok(AlertRequest::Off(cur, direction)) => match ctx
+            .store
+            .remove_threshold(chat_id, cur.as_str(), direction)
+            .await
         {
-            Ok(existed) => reply(messages::alert_removed(cur.as_str(), existed), "ok"),
+            Ok(n) => reply(messages::alert_removed(cur.as_str(), direction, n), "ok"),
             Err(e) => storage_error(e),
         },
         Ok(AlertRequest::AllOff) => match ctx.store.remove_all_thresholds(chat_id).await {
             Ok(n) => reply(messages::alerts_removed(n), "ok"),
             Err(e) => storage_error(e),
         },
+    }
+}
+
+async fn mute(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
+    let request = match commands::parse_mute(args) {
+        Ok(r) => r,
+        Err(text) => return reply(text, "bad_input"),
+    };
+    let now = now_unix();
+    match request {
+        MuteRequest::Show => match ctx.store.mute_of(chat_id, now).await {
+            Ok(m) => reply(messages::mute_status(m.map(|m| m.until)), "ok"),
+            Err(e) => storage_error(e),
+        },
+        MuteRequest::For(d) => {
+            let until = now + d.as_secs() as i64;
+            match ctx.store.set_mute(chat_id, until, actor, now).await {
+                Ok(()) => reply(messages::muted(until), "ok"),
+                Err(e) => storage_error(e),
+            }
+        }
+        MuteRequest::Off => {
+            let was_muted = match ctx.store.end_mute(chat_id, now).await {
+                Ok(w) => w,
+                Err(e) => return storage_error(e),
+            };
+            let levels = match ctx.store.thresholds_of(chat_id).await {
+                Ok((levels, _)) => levels,
+                Err(e) => return storage_error(e),
+            };
+            let crossed: Vec<&Threshold> = levels
+                .iter()
+                .filter(|t| matches!(t.state, AlertState::Crossed { .. }))
+                .collect();
+            reply(messages::unmuted(was_muted, &crossed), "ok")
+        }
     }
 }
 
@@ -301,8 +342,20 @@ async fn alerts(ctx: &Ctx, chat_id: i64, is_admin: bool, args: &str) -> Outcome 
         Ok((last, _)) => last,
         Err(e) => return storage_error(e),
     };
+    let muted_until = match scope {
+        AlertsScope::AllChats => None,
+        AlertsScope::ThisChat => match ctx.store.mute_of(chat_id, now_unix()).await {
+            Ok(m) => m.map(|m| m.until),
+            Err(e) => return storage_error(e),
+        },
+    };
     reply(
-        messages::alert_list(&thresholds, last_success, scope == AlertsScope::AllChats),
+        messages::alert_list(
+            &thresholds,
+            last_success,
+            muted_until,
+            scope == AlertsScope::AllChats,
+        ),
         "ok",
     )
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
-use crate::alerts::{AlertState, HealthNotice, Notice, Threshold};
+use crate::alerts::{AlertState, Direction, HealthNotice, Notice, Threshold};
 use crate::oxapay::{Balances, OxaPayError};
 use crate::store::{AllowedChat, DenyOutcome};
 
@@ -30,8 +30,10 @@ pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
          /balance — every wallet that holds something\n\
          /balance CUR — one currency, e.g. <code>/balance BTC</code>\n\
          /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>\n\
-         /alert CUR off — stop that alert; /alert off — stop every alert of this chat\n\
+         /alert CUR above AMOUNT — tell this chat when CUR rises above AMOUNT (time to sweep to cold storage)\n\
+         /alert CUR off — stop CUR's alerts (<code>/alert CUR above off</code>: one kind); /alert off — every alert here\n\
          /alerts — this chat's alert levels and their state\n\
+         /mute 2h — hold this chat's alerts for a while (30m, 2h, 1d; /mute off resumes)\n\
          /help — this message\n",
     );
     if is_admin {
@@ -255,14 +257,19 @@ pub fn bad_argument(problem: &str, usage: &str) -> String {
 
 pub const BALANCE_USAGE: &str =
     "use /balance for every wallet or /balance CUR for one, e.g. <code>/balance BTC</code>.";
-pub const ALERT_USAGE: &str = "use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>) or <code>/alert CUR off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.";
+pub const ALERT_USAGE: &str = "use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>: tell when BTC falls below 0.5), <code>/alert CUR above AMOUNT</code> (when it rises above), <code>/alert CUR off</code> or <code>/alert off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.";
+pub const MUTE_USAGE: &str = "use <code>/mute 30m</code>, <code>/mute 2h</code> or <code>/mute 1d</code> (at most 30d), <code>/mute off</code>, or /mute to see it.";
 pub const ALERTS_USAGE: &str =
     "use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.";
 pub const ID_USAGE: &str = "give a Telegram id: a user id like <code>123456789</code> or a group id like <code>-1001234567890</code>.";
 
-pub fn alert_set(currency: &str, level: Decimal) -> String {
+pub fn alert_set(currency: &str, direction: Direction, level: Decimal) -> String {
+    let when = match direction {
+        Direction::Below => "falls below",
+        Direction::Above => "rises above",
+    };
     format!(
-        "Alert set: this chat is told when <b>{}</b> falls below <code>{}</code>. \
+        "Alert set: this chat is told when <b>{}</b> {when} <code>{}</code>. \
          The next balance check tells you where it stands.",
         escape(currency),
         level
@@ -277,71 +284,190 @@ pub fn alerts_removed(count: u64) -> String {
     }
 }
 
-pub fn alert_removed(currency: &str, existed: bool) -> String {
-    if existed {
-        format!("Alert for <b>{}</b> removed.", escape(currency))
-    } else {
-        format!("This chat had no alert for <b>{}</b>.", escape(currency))
+pub fn alert_removed(currency: &str, direction: Option<Direction>, removed: u64) -> String {
+    let which = direction
+        .map(|d| format!(" {}", d.as_str()))
+        .unwrap_or_default();
+    match removed {
+        0 => format!(
+            "This chat had no{which} alert for <b>{}</b>.",
+            escape(currency)
+        ),
+        1 => format!(
+            "The{which} alert for <b>{}</b> was removed.",
+            escape(currency)
+        ),
+        n => format!(
+            "Both {n} alerts for <b>{}</b> were removed.",
+            escape(currency)
+        ),
     }
 }
 
-fn state_text(state: AlertState) -> String {
+fn state_text(direction: Direction, state: AlertState) -> String {
     match state {
         AlertState::Unchecked => "not yet checked".into(),
         AlertState::Ok => "ok".into(),
-        AlertState::Low { since, .. } => format!("low since {}", time(since)),
+        AlertState::Crossed { since, .. } => {
+            format!("{} since {}", crossed_word(direction), time(since))
+        }
     }
 }
 
-/// `/alerts`: thresholds with their state, and the last successful check.
-pub fn alert_list(thresholds: &[Threshold], last_success: Option<i64>, show_chat: bool) -> String {
-    if thresholds.is_empty() {
-        return if show_chat {
-            "No chat has alerts.".into()
-        } else {
-            "This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code>.".into()
-        };
+/// What a crossed level is called: a balance below its level is low, above it high.
+fn crossed_word(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Below => "low",
+        Direction::Above => "high",
     }
-    let mut s = String::from(if show_chat {
-        "<b>Alerts of every chat</b>\n"
+}
+
+/// `/alerts`: levels with their state, the chat's mute, and the last successful check.
+pub fn alert_list(
+    thresholds: &[Threshold],
+    last_success: Option<i64>,
+    muted_until: Option<i64>,
+    show_chat: bool,
+) -> String {
+    let mut s = if thresholds.is_empty() {
+        if show_chat {
+            "No chat has alerts.".to_owned()
+        } else {
+            "This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code> or \
+             <code>/alert CUR above AMOUNT</code>."
+                .to_owned()
+        }
     } else {
-        "<b>Alerts of this chat</b>\n"
-    });
-    for t in thresholds {
-        let chat = if show_chat {
-            format!("<code>{}</code> ", t.chat_id)
+        let mut s = String::from(if show_chat {
+            "<b>Alerts of every chat</b>\n"
         } else {
-            String::new()
-        };
+            "<b>Alerts of this chat</b>\n"
+        });
+        for t in thresholds {
+            let chat = if show_chat {
+                format!("<code>{}</code> ", t.chat_id)
+            } else {
+                String::new()
+            };
+            s.push_str(&format!(
+                "{chat}<b>{}</b> {} <code>{}</code>: {}\n",
+                escape(&t.currency),
+                t.direction.as_str(),
+                t.level,
+                state_text(t.direction, t.state)
+            ));
+        }
+        match last_success {
+            Some(at) => s.push_str(&format!("Last successful check: {}", time(at))),
+            None => s.push_str("No successful check yet."),
+        }
+        s
+    };
+    if let Some(until) = muted_until {
         s.push_str(&format!(
-            "{chat}<b>{}</b> below <code>{}</code>: {}\n",
-            escape(&t.currency),
-            t.level,
-            state_text(t.state)
+            "\n🔕 Muted until {} — /mute off to resume.",
+            time(until)
         ));
-    }
-    match last_success {
-        Some(at) => s.push_str(&format!("Last successful check: {}", time(at))),
-        None => s.push_str("No successful check yet."),
     }
     s
 }
 
-/// One line per threshold event, for the chat that set it.
-pub fn alert_notice(currency: &str, level: Decimal, notice: Notice) -> String {
+/// One line per level event, for the chat that set it.
+pub fn alert_notice(
+    currency: &str,
+    direction: Direction,
+    level: Decimal,
+    notice: Notice,
+) -> String {
     let cur = escape(currency);
-    match notice {
-        Notice::Low { balance } => {
+    match (direction, notice) {
+        (Direction::Below, Notice::Crossed { balance }) => {
             format!("⚠️ Low balance: <b>{cur}</b> {balance} is below your alert level {level}")
         }
-        Notice::StillLow { balance, since } => format!(
+        (Direction::Below, Notice::StillCrossed { balance, since }) => format!(
             "⚠️ Still low: <b>{cur}</b> {balance} is below your alert level {level} (since {})",
             time(since)
         ),
-        Notice::Recovered { balance } => {
+        (Direction::Below, Notice::Back { balance }) => {
             format!("✅ <b>{cur}</b> recovered: {balance} (alert level {level})")
         }
+        (Direction::Above, Notice::Crossed { balance }) => format!(
+            "🔺 <b>{cur}</b> {balance} is above your level {level} — consider moving funds to \
+             cold storage"
+        ),
+        (Direction::Above, Notice::StillCrossed { balance, since }) => format!(
+            "🔺 Still high: <b>{cur}</b> {balance} is above your level {level} (since {})",
+            time(since)
+        ),
+        (Direction::Above, Notice::Back { balance }) => {
+            format!("✅ <b>{cur}</b> is back at or below your level {level}: {balance}")
+        }
     }
+}
+
+/// What a chat is told when its mute ends: what is low or high now, worded like the alerts.
+pub fn mute_ended_summary(crossed: &[(&Threshold, i64)], read: Option<&Balances>) -> String {
+    let mut s = String::from("🔔 Mute over. Right now:");
+    for (t, since) in crossed {
+        let cur = escape(&t.currency);
+        let amount = read
+            .and_then(|b| b.amount(&t.currency).ok())
+            .map(|a| format!(" {a}"))
+            .unwrap_or_default();
+        let line = match t.direction {
+            Direction::Below => format!(
+                "⚠️ <b>{cur}</b>{amount} is below your alert level {} (low since {})",
+                t.level,
+                time(*since)
+            ),
+            Direction::Above => format!(
+                "🔺 <b>{cur}</b>{amount} is above your level {} (high since {})",
+                t.level,
+                time(*since)
+            ),
+        };
+        s.push('\n');
+        s.push_str(&line);
+    }
+    s
+}
+
+pub fn muted(until: i64) -> String {
+    format!(
+        "🔕 Alerts in this chat are held until {}. States keep updating; when the mute ends \
+         you get one summary of what is low or high then. /mute off resumes them now.",
+        time(until)
+    )
+}
+
+pub fn mute_status(until: Option<i64>) -> String {
+    match until {
+        Some(until) => format!("🔕 This chat's alerts are muted until {}.", time(until)),
+        None => "This chat's alerts are not muted. <code>/mute 2h</code> holds them for two hours."
+            .into(),
+    }
+}
+
+/// `/mute off`: alerts resume; what is crossed right now, from the last check.
+pub fn unmuted(was_muted: bool, crossed: &[&Threshold]) -> String {
+    let mut s = if was_muted {
+        String::from("🔔 Alerts in this chat resume.")
+    } else {
+        String::from("This chat's alerts were not muted.")
+    };
+    if was_muted && !crossed.is_empty() {
+        s.push_str(" As of the last check:");
+        for t in crossed {
+            s.push_str(&format!(
+                "\n<b>{}</b> {} <code>{}</code>: {}",
+                escape(&t.currency),
+                t.direction.as_str(),
+                t.level,
+                state_text(t.direction, t.state)
+            ));
+        }
+    }
+    s
 }
 
 pub fn health_notice(n: &HealthNotice, now: i64) -> String {
@@ -564,10 +690,40 @@ mod tests {
 
     #[test]
     fn alert_texts_carry_the_words_users_look_for() {
-        let low = alert_notice("BTC", d("1"), Notice::Low { balance: d("0.25") });
-        assert!(low.contains("Low") && low.contains("below") && low.contains("0.25"));
-        let rec = alert_notice("BTC", d("1"), Notice::Recovered { balance: d("2") });
-        assert!(rec.contains("recovered") && rec.contains('2'));
+        let low = alert_notice(
+            "BTC",
+            Direction::Below,
+            d("1"),
+            Notice::Crossed { balance: d("0.25") },
+        );
+        assert_eq!(
+            low,
+            "⚠️ Low balance: <b>BTC</b> 0.25 is below your alert level 1"
+        );
+        let rec = alert_notice(
+            "BTC",
+            Direction::Below,
+            d("1"),
+            Notice::Back { balance: d("2") },
+        );
+        assert_eq!(rec, "✅ <b>BTC</b> recovered: 2 (alert level 1)");
+        let high = alert_notice(
+            "BTC",
+            Direction::Above,
+            d("2"),
+            Notice::Crossed { balance: d("2.75") },
+        );
+        assert_eq!(
+            high,
+            "🔺 <b>BTC</b> 2.75 is above your level 2 — consider moving funds to cold storage"
+        );
+        let back = alert_notice(
+            "BTC",
+            Direction::Above,
+            d("2"),
+            Notice::Back { balance: d("1.9") },
+        );
+        assert_eq!(back, "✅ <b>BTC</b> is back at or below your level 2: 1.9");
     }
 
     #[test]

@@ -1,0 +1,57 @@
+//! Chats whose alerts are held until a time (`/mute`).
+
+use super::Store;
+
+/// A chat's mute: alerts are held until `until` (Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Mute {
+    pub chat_id: i64,
+    pub until: i64,
+}
+
+impl Store {
+    /// Holds a chat's alerts until `until` (replacing an earlier mute).
+    pub async fn set_mute(&self, chat_id: i64, until: i64, by: i64, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO mutes (chat_id, until, set_by, set_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (chat_id) DO UPDATE SET
+                 until = excluded.until, set_by = excluded.set_by, set_at = excluded.set_at",
+        )
+        .bind(chat_id)
+        .bind(until)
+        .bind(by)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a chat's mute now; returns whether one was still running.
+    pub async fn end_mute(&self, chat_id: i64, now: i64) -> sqlx::Result<bool> {
+        let done = sqlx::query("DELETE FROM mutes WHERE chat_id = ?1 RETURNING until > ?2")
+            .bind(chat_id)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match done {
+            Some(row) => sqlx::Row::get::<bool, _>(&row, 0),
+            None => false,
+        })
+    }
+
+    /// The chat's running mute, if any.
+    pub async fn mute_of(&self, chat_id: i64, now: i64) -> sqlx::Result<Option<Mute>> {
+        sqlx::query_as("SELECT chat_id, until FROM mutes WHERE chat_id = ?1 AND until > ?2")
+            .bind(chat_id)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Every mute, running or ended but not yet summarized.
+    pub async fn mutes(&self) -> sqlx::Result<Vec<Mute>> {
+        sqlx::query_as("SELECT chat_id, until FROM mutes ORDER BY chat_id")
+            .fetch_all(&self.pool)
+            .await
+    }
+}
