@@ -268,7 +268,11 @@ impl OxaPayError {
                 124 => "OxaPay's request limit is exceeded (code 124) — try again later.".into(),
                 code => format!("OxaPay reported an error (code {code}) — try again later."),
             },
-            OxaPayError::Refused { status, .. } => match status {
+            OxaPayError::Refused {
+                status,
+                retry_after,
+                ..
+            } => match status {
                 400 => "OxaPay rejected the request as invalid (HTTP 400).".into(),
                 401 => "OxaPay refused the key (HTTP 401): the key is not a general API key or \
                         was revoked — check OXAPAY_GENERAL_API_KEY."
@@ -276,7 +280,12 @@ impl OxaPayError {
                 404 => {
                     "OxaPay does not know this address (HTTP 404) — check OXAPAY_API_URL.".into()
                 }
-                503 => "OxaPay is down for maintenance (HTTP 503) — try again later.".into(),
+                503 => match retry_after {
+                    Some(s) => {
+                        format!("OxaPay is down for maintenance (HTTP 503) — try again in {s} s.")
+                    }
+                    None => "OxaPay is down for maintenance (HTTP 503) — try again later.".into(),
+                },
                 200..=299 => "OxaPay reported an error — try again later.".into(),
                 s if *s >= 500 => server_trouble(*s),
                 s => refused(*s),

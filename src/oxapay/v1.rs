@@ -304,7 +304,7 @@ mod tests {
             (429, Some(17), "try again in 17 s"),
             (429, None, "try again in a minute"),
             (500, None, "trouble (HTTP 500)"),
-            (503, None, "maintenance (HTTP 503)"),
+            (503, None, "maintenance (HTTP 503) — try again later"),
         ];
         for (status, retry_after, want) in cases {
             for body in [error_body(status, "t", "m"), "<html>nope</html>".into()] {
@@ -319,6 +319,15 @@ mod tests {
                 assert_eq!(e.is_retryable(), status >= 500, "{status}");
             }
         }
+    }
+
+    #[test]
+    fn maintenance_tells_when_to_come_back_if_oxapay_says() {
+        let e = parse_v1_balance_response(503, Some(600), b"<html>maintenance</html>").unwrap_err();
+        assert!(
+            e.user_message()
+                .contains("maintenance (HTTP 503) — try again in 600 s")
+        );
     }
 
     #[tokio::test]
