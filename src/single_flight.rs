@@ -108,11 +108,14 @@ where
             }
             result
         });
-        let this = Arc::clone(self);
+        // Weak: the flight is stored in `state`, and must not keep its own source alive.
+        let weak = Arc::downgrade(self);
         async move {
             task.await.unwrap_or_else(|e| {
                 // The task died before retiring its flight: later callers must not join it.
-                this.lock().retire(id);
+                if let Some(this) = weak.upgrade() {
+                    this.lock().retire(id);
+                }
                 Err(TaskFailed(format!("read task failed: {e}")).into())
             })
         }
