@@ -49,7 +49,7 @@ use axum::routing::post;
 use oxapay_bot::alerts;
 use oxapay_bot::alerts::checker::Checker;
 use oxapay_bot::balance_source::BalanceSource;
-use oxapay_bot::oxapay::OxaPayClient;
+use oxapay_bot::oxapay::{BalanceApi, LegacyClient};
 use oxapay_bot::store::Store;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -1219,12 +1219,14 @@ async fn alert_cycle(chats: i64) -> CycleReport {
     }
     let populate = t0.elapsed();
 
-    let client = OxaPayClient::new(
-        &reqwest::Url::parse(&oxa.url).unwrap(),
-        secrecy::SecretString::from(KEY.to_owned()),
-        Duration::from_secs(10),
-    )
-    .unwrap();
+    let client = BalanceApi::Legacy(
+        LegacyClient::new(
+            &reqwest::Url::parse(&oxa.url).unwrap(),
+            secrecy::SecretString::from(KEY.to_owned()),
+            Duration::from_secs(10),
+        )
+        .unwrap(),
+    );
     // No cache: every cycle reads OxaPay, as it does in production (interval ≫ cache).
     let source = Arc::new(BalanceSource::new(client, Duration::ZERO));
     let checker = Checker {

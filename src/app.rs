@@ -19,7 +19,6 @@ use tokio_util::sync::CancellationToken;
 use crate::alerts::checker::Checker;
 use crate::balance_source::BalanceSource;
 use crate::config::Config;
-use crate::oxapay::OxaPayClient;
 use crate::progress::Progress;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
@@ -68,12 +67,10 @@ pub async fn run(
     let lock = InstanceLock::acquire(&config.database_url, &started_at)?;
     let store = Store::open(&config.database_url).await?;
     let redactor = Redactor::new(config.secrets());
-    let client = OxaPayClient::new(
-        &config.oxapay_api_url,
-        config.oxapay_key.clone(),
-        config.oxapay_timeout,
-    )?;
-    let source = Arc::new(BalanceSource::new(client, config.balance_cache));
+    let source = Arc::new(BalanceSource::new(
+        config.oxapay.balance_api()?,
+        config.balance_cache,
+    ));
 
     // Long polling holds a request open for `polling_timeout`; the client must wait longer.
     // No redirects: one would carry the token-bearing request (and the chat's text) elsewhere.

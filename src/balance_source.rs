@@ -1,16 +1,16 @@
-//! The one way the bot reads balances: concurrent callers share a single OxaPay request
-//! (single flight), and a successful answer is reused while it is younger than the cache window.
+//! The one way the bot reads balances: a [`SingleFlight`] in front of the balance API (legacy or
+//! v1, the rest of the bot does not know which). Concurrent callers share a single OxaPay
+//! request, and a successful answer is reused while it is younger than the cache window.
 //! Failures are shared by the callers that waited for them but never cached.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures::FutureExt;
-use futures::future::{BoxFuture, Shared};
 use tokio::time::Instant;
 
-use crate::oxapay::{Balances, OxaPayClient, OxaPayError};
+use crate::oxapay::{BalanceApi, Balances, OxaPayError};
+use crate::single_flight::{SingleFlight, TaskFailed};
 
 /// Balances and when OxaPay gave them.
 #[derive(Debug, Clone)]
@@ -20,106 +20,117 @@ pub struct Snapshot {
     fetched: Instant,
 }
 
-type Flight = Shared<BoxFuture<'static, Result<Arc<Snapshot>, OxaPayError>>>;
+impl Snapshot {
+    /// How long ago OxaPay gave these balances.
+    pub fn age(&self) -> Duration {
+        self.fetched.elapsed()
+    }
+}
 
-#[derive(Default)]
-struct State {
-    fresh: Option<Arc<Snapshot>>,
-    in_flight: Option<(u64, Flight)>,
-    next_flight: u64,
+impl From<TaskFailed> for OxaPayError {
+    fn from(e: TaskFailed) -> Self {
+        OxaPayError::Connection(e.0)
+    }
 }
 
 pub struct BalanceSource {
-    client: OxaPayClient,
-    max_age: Duration,
-    state: std::sync::Mutex<State>,
-    calls: std::sync::atomic::AtomicU64,
+    flight: Arc<SingleFlight<Snapshot, OxaPayError>>,
+    api: &'static str,
 }
 
 impl BalanceSource {
-    pub fn new(client: OxaPayClient, max_age: Duration) -> Self {
+    /// Reads through `api`; `max_age` zero turns the cache off (concurrent readers still share
+    /// one request).
+    pub fn new(api: BalanceApi, max_age: Duration) -> Self {
+        let described = api.describe();
+        let api = Arc::new(api);
+        let flight = SingleFlight::new(max_age, move || {
+            let api = Arc::clone(&api);
+            async move { fetch(&api).await }
+        });
         Self {
-            client,
-            max_age,
-            state: Default::default(),
-            calls: Default::default(),
+            flight,
+            api: described,
         }
+    }
+
+    /// Which API the balances come from, e.g. "OxaPay v1 API (general key)" (for admins).
+    pub fn api(&self) -> &'static str {
+        self.api
     }
 
     /// How many requests went to OxaPay since start (for logs and benchmarks).
     pub fn oxapay_calls(&self) -> u64 {
-        self.calls.load(std::sync::atomic::Ordering::Relaxed)
+        self.flight.requests()
     }
 
     /// Current balances: from the cache while fresh, else from the request already under way,
     /// else from a new request.
-    pub async fn read(self: &Arc<Self>) -> Result<Arc<Snapshot>, OxaPayError> {
-        let flight = {
-            let mut state = self.state.lock().expect("balance cache lock poisoned");
-            if let Some(snap) = &state.fresh
-                && !self.max_age.is_zero()
-                && snap.fetched.elapsed() < self.max_age
-            {
-                return Ok(snap.clone());
-            }
-            match &state.in_flight {
-                Some((_, flight)) => flight.clone(),
-                None => {
-                    let id = state.next_flight;
-                    state.next_flight += 1;
-                    let this = Arc::clone(self);
-                    // Spawned so a caller that gives up (its chat handler is cancelled) does not
-                    // cancel the read for everyone else waiting on it; the task itself retires
-                    // the flight, so no later caller can join a finished, aging read.
-                    let task = tokio::spawn(async move {
-                        let result = this.fetch().await;
-                        let mut state = this.state.lock().expect("balance cache lock poisoned");
-                        if matches!(&state.in_flight, Some((current, _)) if *current == id) {
-                            state.in_flight = None;
-                        }
-                        if let Ok(snap) = &result {
-                            state.fresh = Some(snap.clone());
-                        }
-                        result
-                    });
-                    let flight = async move {
-                        task.await.unwrap_or_else(|e| {
-                            Err(OxaPayError::Connection(format!(
-                                "balance read task failed: {e}"
-                            )))
-                        })
-                    }
-                    .boxed()
-                    .shared();
-                    state.in_flight = Some((id, flight.clone()));
-                    flight
-                }
-            }
-        };
-        flight.await
+    pub async fn read(&self) -> Result<Arc<Snapshot>, OxaPayError> {
+        self.flight.read().await
     }
+}
 
-    async fn fetch(&self) -> Result<Arc<Snapshot>, OxaPayError> {
-        self.calls
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let started = Instant::now();
-        let result = self.client.balances(None).await;
-        let ms = started.elapsed().as_millis() as u64;
-        match &result {
-            Ok(b) => {
-                tracing::debug!(currencies = b.amounts.len(), ms, "OxaPay balances read");
-                if !b.unreadable.is_empty() {
-                    tracing::warn!(unreadable = ?b.unreadable, "OxaPay sent amounts the bot cannot read");
-                }
+async fn fetch(api: &BalanceApi) -> Result<Snapshot, OxaPayError> {
+    let started = Instant::now();
+    let result = api.balances().await;
+    let ms = started.elapsed().as_millis() as u64;
+    match &result {
+        Ok(b) => {
+            tracing::debug!(currencies = b.amounts.len(), ms, "OxaPay balances read");
+            if !b.unreadable.is_empty() {
+                tracing::warn!(unreadable = ?b.unreadable, "OxaPay sent amounts the bot cannot read");
             }
-            Err(e) => tracing::warn!(error = %e, ms, "OxaPay balance read failed"),
         }
-        result.map(|balances| {
-            Arc::new(Snapshot {
-                balances,
-                fetched_at: Utc::now(),
-                fetched: Instant::now(),
-            })
-        })
+        Err(e) => tracing::warn!(error = %e, ms, "OxaPay balance read failed"),
+    }
+    result.map(|balances| Snapshot {
+        balances,
+        fetched_at: Utc::now(),
+        fetched: Instant::now(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oxapay::test_server::{Fake, Reply};
+    use crate::oxapay::{LegacyClient, V1Client};
+
+    #[tokio::test]
+    async fn either_api_behind_one_source_a_burst_costs_one_request() {
+        let v1 = Fake::start(
+            Reply::json(200, r#"{"data":{"BTC":0.5},"error":{},"status":200}"#)
+                .delayed(Duration::from_millis(200)),
+        )
+        .await;
+        let legacy = Fake::start(
+            Reply::json(200, r#"{"result":100,"data":{"BTC":"0.5"}}"#)
+                .delayed(Duration::from_millis(200)),
+        )
+        .await;
+        let timeout = Duration::from_secs(5);
+        let apis = [
+            (
+                BalanceApi::V1(V1Client::new(&v1.url, "general-key-1".into(), timeout).unwrap()),
+                &v1,
+            ),
+            (
+                BalanceApi::Legacy(
+                    LegacyClient::new(&legacy.url, "payout-key-1".into(), timeout).unwrap(),
+                ),
+                &legacy,
+            ),
+        ];
+        for (api, fake) in apis {
+            let source = BalanceSource::new(api, Duration::from_secs(5));
+            let burst: Vec<_> = (0..25).map(|_| source.read()).collect();
+            for snap in futures::future::join_all(burst).await {
+                let snap = snap.unwrap();
+                assert_eq!(snap.balances.amount("BTC").unwrap().to_string(), "0.5");
+                assert!(snap.age() < Duration::from_secs(5));
+            }
+            assert_eq!((fake.calls(), source.oxapay_calls()), (1, 1));
+        }
     }
 }

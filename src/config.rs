@@ -9,14 +9,14 @@ use std::time::Duration;
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::oxapay::{BalanceApi, LegacyClient, PricesClient, V1Client};
+
 /// Everything the bot needs to run. `Debug` prints the secrets as `[REDACTED]` (secrecy does that).
 #[derive(Debug, Clone)]
 pub struct Config {
     pub telegram_token: SecretString,
     pub telegram_api_url: Option<Url>,
-    pub oxapay_key: SecretString,
-    pub oxapay_api_url: Url,
-    pub oxapay_timeout: Duration,
+    pub oxapay: OxaPayConfig,
     pub database_url: String,
     pub admin_ids: BTreeSet<i64>,
     pub alert_interval: Duration,
@@ -25,7 +25,70 @@ pub struct Config {
     pub alert_failures_before_notice: u32,
     /// Zero turns the cache off (concurrent readers still share one request).
     pub balance_cache: Duration,
+    /// How long one price list is reused (`PRICE_CACHE_SECS`); zero turns the cache off.
+    pub price_cache: Duration,
     pub log_filter: String,
+}
+
+/// Where and how the bot talks to OxaPay. At least one key is present (`Config::from_lookup`
+/// refuses neither); with the general key the bot reads balances through the v1 API, otherwise
+/// through the legacy one.
+#[derive(Debug, Clone)]
+pub struct OxaPayConfig {
+    /// The base URL; its path is kept (a proxy prefix such as `https://proxy.example/oxapay`).
+    pub api_url: Url,
+    /// Total time for one read, its one retry included.
+    pub timeout: Duration,
+    /// `OXAPAY_GENERAL_API_KEY`, the v1 key.
+    pub general_key: Option<SecretString>,
+    /// `OXAPAY_PAYOUT_API_KEY`, the legacy key.
+    pub payout_key: Option<SecretString>,
+}
+
+impl OxaPayConfig {
+    /// The balance API the keys call for: v1 with the general key when it is set (also when both
+    /// are), else legacy with the payout key. Logs which one, once, never the key.
+    ///
+    /// # Errors
+    /// The HTTP client cannot be built, or the key cannot travel in a header.
+    pub fn balance_api(&self) -> anyhow::Result<BalanceApi> {
+        let api = match (&self.general_key, &self.payout_key) {
+            (Some(key), _) => {
+                BalanceApi::V1(V1Client::new(&self.api_url, key.clone(), self.timeout)?)
+            }
+            (None, Some(key)) => {
+                BalanceApi::Legacy(LegacyClient::new(&self.api_url, key.clone(), self.timeout)?)
+            }
+            (None, None) => anyhow::bail!("{}", no_key_error()),
+        };
+        tracing::info!(
+            api = api.describe(),
+            host = self.api_url.host_str().unwrap_or_default(),
+            payout_key_unused = self.general_key.is_some() && self.payout_key.is_some(),
+            "OxaPay balances are read through the {}",
+            api.describe()
+        );
+        Ok(api)
+    }
+
+    /// The USD price client (v1, no key: works whichever balance API is used).
+    ///
+    /// # Errors
+    /// The HTTP client cannot be built.
+    pub fn prices_client(&self) -> anyhow::Result<PricesClient> {
+        PricesClient::new(&self.api_url, self.timeout)
+    }
+}
+
+const GENERAL_KEY_VAR: &str = "OXAPAY_GENERAL_API_KEY";
+const PAYOUT_KEY_VAR: &str = "OXAPAY_PAYOUT_API_KEY";
+
+fn no_key_error() -> ConfigError {
+    err(
+        "OXAPAY_GENERAL_API_KEY or OXAPAY_PAYOUT_API_KEY",
+        "one is required: the general API key (read through OxaPay's v1 API) or the payout API \
+         key (legacy API), from the OxaPay merchant panel",
+    )
 }
 
 /// A variable that is missing or malformed: one line for the operator.
@@ -87,35 +150,13 @@ impl Config {
         let telegram_api_url = get("TELEGRAM_API_URL")
             .map(|v| parse_url("TELEGRAM_API_URL", &v).map(without_trailing_slash))
             .transpose()?;
-        let oxapay_key = get("OXAPAY_PAYOUT_API_KEY")
-            .ok_or_else(|| {
-                err(
-                    "OXAPAY_PAYOUT_API_KEY",
-                    "is required: the payout API key from the OxaPay panel",
-                )
-            })
-            .and_then(|v| {
-                // Logs mask the key wherever it appears: a very short "key" is a mistake and
-                // would mask ordinary words.
-                if v.chars().count() < 8 {
-                    Err(err(
-                        "OXAPAY_PAYOUT_API_KEY",
-                        "is too short to be an OxaPay key: paste the whole payout key",
-                    ))
-                } else if v.chars().any(char::is_whitespace) {
-                    Err(err(
-                        "OXAPAY_PAYOUT_API_KEY",
-                        "must not contain spaces: paste the key exactly as OxaPay shows it",
-                    ))
-                } else {
-                    Ok(SecretString::from(v))
-                }
-            })?;
-        let oxapay_api_url = parse_url(
-            "OXAPAY_API_URL",
-            &get("OXAPAY_API_URL").unwrap_or_else(|| DEFAULT_OXAPAY_API_URL.into()),
-        )?;
-        let oxapay_timeout = Duration::from_secs(parse_secs(
+        let general_key = parse_key(GENERAL_KEY_VAR, "general", get(GENERAL_KEY_VAR))?;
+        let payout_key = parse_key(PAYOUT_KEY_VAR, "payout", get(PAYOUT_KEY_VAR))?;
+        if general_key.is_none() && payout_key.is_none() {
+            return Err(no_key_error());
+        }
+        let api_url = parse_oxapay_url(get("OXAPAY_API_URL"))?;
+        let timeout = Duration::from_secs(parse_secs(
             "OXAPAY_TIMEOUT_SECS",
             get("OXAPAY_TIMEOUT_SECS"),
             10,
@@ -156,6 +197,12 @@ impl Config {
             5,
             0..=3_600,
         )?);
+        let price_cache = Duration::from_secs(parse_secs(
+            "PRICE_CACHE_SECS",
+            get("PRICE_CACHE_SECS"),
+            60,
+            0..=3_600,
+        )?);
         let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".into());
         if tracing_subscriber::EnvFilter::try_new(&log_filter).is_err() {
             return Err(err(
@@ -167,25 +214,34 @@ impl Config {
         Ok(Config {
             telegram_token,
             telegram_api_url,
-            oxapay_key,
-            oxapay_api_url,
-            oxapay_timeout,
+            oxapay: OxaPayConfig {
+                api_url,
+                timeout,
+                general_key,
+                payout_key,
+            },
             database_url,
             admin_ids,
             alert_interval,
             alert_repeat,
             alert_failures_before_notice,
             balance_cache,
+            price_cache,
             log_filter,
         })
     }
 
     /// The secrets, for the log redactor: anything printed must not contain these.
     pub fn secrets(&self) -> Vec<String> {
-        vec![
-            self.telegram_token.expose_secret().to_owned(),
-            self.oxapay_key.expose_secret().to_owned(),
+        [
+            Some(&self.telegram_token),
+            self.oxapay.general_key.as_ref(),
+            self.oxapay.payout_key.as_ref(),
         ]
+        .into_iter()
+        .flatten()
+        .map(|s| s.expose_secret().to_owned())
+        .collect()
     }
 
     pub fn is_admin(&self, user_id: i64) -> bool {
@@ -218,10 +274,64 @@ fn parse_token(value: Option<String>) -> Result<SecretString, ConfigError> {
     }
 }
 
+/// An OxaPay key, if set: whole (logs mask it wherever it appears, so a very short "key" is a
+/// mistake that would mask ordinary words) and exactly as OxaPay shows it.
+fn parse_key(
+    var: &'static str,
+    kind: &str,
+    value: Option<String>,
+) -> Result<Option<SecretString>, ConfigError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    if value.chars().count() < 8 {
+        Err(err(
+            var,
+            format!("is too short to be an OxaPay key: paste the whole {kind} key"),
+        ))
+    } else if value.chars().any(char::is_whitespace) {
+        Err(err(
+            var,
+            "must not contain spaces: paste the key exactly as OxaPay shows it",
+        ))
+    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        // The general key travels in an HTTP header; OxaPay's keys are plain ASCII anyway.
+        Err(err(
+            var,
+            "must be plain letters, digits and dashes: paste the key exactly as OxaPay shows it",
+        ))
+    } else {
+        Ok(Some(SecretString::from(value)))
+    }
+}
+
+/// `OXAPAY_API_URL`: http(s), a host, any path prefix; no credentials (they would be sent to
+/// OxaPay and printed with the URL) and no query (no OxaPay endpoint takes the base's).
+fn parse_oxapay_url(value: Option<String>) -> Result<Url, ConfigError> {
+    const VAR: &str = "OXAPAY_API_URL";
+    let url = parse_url(VAR, value.as_deref().unwrap_or(DEFAULT_OXAPAY_API_URL))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(err(VAR, "must not contain a user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(err(
+            VAR,
+            "must not have a query or fragment (?… or #…): give the base URL, e.g. https://api.oxapay.com",
+        ));
+    }
+    Ok(url)
+}
+
+/// An http(s) URL with a host. The value is not echoed: it may be a key or token pasted into the
+/// wrong variable.
 fn parse_url(var: &'static str, value: &str) -> Result<Url, ConfigError> {
     match Url::parse(value) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(url),
-        _ => Err(err(var, format!("must be an http(s) URL, got {value:?}"))),
+        _ => Err(err(
+            var,
+            "must be an http(s) URL with a host, such as https://api.example.com (the value is \
+             not shown, in case it is a secret)",
+        )),
     }
 }
 
@@ -292,6 +402,7 @@ mod tests {
 
     const TOKEN: &str = "123456:AAE-secret_token";
     const KEY: &str = "PAYOUT-KEY-XYZ";
+    const GENERAL: &str = "GENERAL-KEY-ABC";
 
     fn parse(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let mut env: HashMap<String, String> = [
@@ -311,8 +422,11 @@ mod tests {
     #[test]
     fn defaults_apply() {
         let c = parse(&[]).unwrap();
-        assert_eq!(c.oxapay_api_url.as_str(), "https://api.oxapay.com/");
-        assert_eq!(c.oxapay_timeout, Duration::from_secs(10));
+        assert_eq!(c.oxapay.api_url.as_str(), "https://api.oxapay.com/");
+        assert_eq!(c.oxapay.timeout, Duration::from_secs(10));
+        assert!(c.oxapay.general_key.is_none());
+        assert_eq!(c.oxapay.payout_key.as_ref().unwrap().expose_secret(), KEY);
+        assert_eq!(c.price_cache, Duration::from_secs(60));
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(c.alert_interval, Duration::from_secs(300));
         assert_eq!(c.alert_repeat, None);
@@ -325,10 +439,62 @@ mod tests {
 
     #[test]
     fn missing_required_values_name_the_variable() {
-        for var in ["TELOXIDE_TOKEN", "OXAPAY_PAYOUT_API_KEY", "ADMIN_IDS"] {
+        for var in ["TELOXIDE_TOKEN", "ADMIN_IDS"] {
             let e = parse(&[(var, "  ")]).unwrap_err();
             assert_eq!(e.var, var);
             assert!(e.problem.contains("required"), "{e}");
+        }
+    }
+
+    #[test]
+    fn one_oxapay_key_is_required_and_the_general_one_wins() {
+        let e = parse(&[("OXAPAY_PAYOUT_API_KEY", "  ")]).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("OXAPAY_GENERAL_API_KEY") && text.contains("OXAPAY_PAYOUT_API_KEY"),
+            "{text}"
+        );
+        assert!(text.contains("required"), "{text}");
+
+        let general_only = parse(&[
+            ("OXAPAY_PAYOUT_API_KEY", ""),
+            ("OXAPAY_GENERAL_API_KEY", GENERAL),
+        ])
+        .unwrap();
+        assert!(general_only.oxapay.payout_key.is_none());
+        let api = general_only.oxapay.balance_api().unwrap();
+        assert_eq!(api.describe(), "OxaPay v1 API (general key)");
+
+        let both = parse(&[("OXAPAY_GENERAL_API_KEY", GENERAL)]).unwrap();
+        assert_eq!(
+            both.oxapay.balance_api().unwrap().describe(),
+            "OxaPay v1 API (general key)"
+        );
+        let secrets = both.secrets();
+        assert!(secrets.contains(&GENERAL.to_owned()) && secrets.contains(&KEY.to_owned()));
+        assert!(secrets.contains(&TOKEN.to_owned()));
+
+        let payout_only = parse(&[]).unwrap();
+        assert_eq!(
+            payout_only.oxapay.balance_api().unwrap().describe(),
+            "OxaPay legacy API (payout key)"
+        );
+        assert_eq!(payout_only.secrets().len(), 2);
+        payout_only.oxapay.prices_client().unwrap();
+    }
+
+    #[test]
+    fn an_api_url_keeps_its_path_but_takes_no_credentials_or_query() {
+        let c = parse(&[("OXAPAY_API_URL", "https://proxy.example/oxapay")]).unwrap();
+        assert_eq!(c.oxapay.api_url.path(), "/oxapay");
+        for bad in [
+            "https://user:pw@proxy.example/oxapay",
+            "https://proxy.example/oxapay?token=x",
+            "https://proxy.example/#x",
+        ] {
+            let e = parse(&[("OXAPAY_API_URL", bad)]).unwrap_err();
+            assert_eq!(e.var, "OXAPAY_API_URL", "{bad}");
+            assert!(!e.to_string().contains("pw") && !e.to_string().contains("token="));
         }
     }
 
@@ -353,6 +519,11 @@ mod tests {
             ("BALANCE_CACHE_SECS", "x"),
             ("RUST_LOG", "[[["),
             ("OXAPAY_PAYOUT_API_KEY", "k"),
+            ("OXAPAY_GENERAL_API_KEY", "short"),
+            ("OXAPAY_GENERAL_API_KEY", "has a space in it"),
+            ("OXAPAY_GENERAL_API_KEY", "ключ-не-ascii-1234"),
+            ("PRICE_CACHE_SECS", "3601"),
+            ("PRICE_CACHE_SECS", "-1"),
         ];
         for (var, value) in cases {
             let e = parse(&[(var, value)]).unwrap_err();
@@ -367,6 +538,11 @@ mod tests {
         assert!(!e.to_string().contains("SECRETVALUE"));
         let e = parse(&[("OXAPAY_PAYOUT_API_KEY", "SECRET VALUE")]).unwrap_err();
         assert!(!e.to_string().contains("SECRET"));
+        let e = parse(&[("OXAPAY_GENERAL_API_KEY", "SECRET VALUE")]).unwrap_err();
+        assert!(!e.to_string().contains("SECRET"));
+        // A key pasted into the URL variable is not echoed either.
+        let e = parse(&[("OXAPAY_API_URL", "SECRETKEY123456")]).unwrap_err();
+        assert!(!e.to_string().contains("SECRETKEY"), "{e}");
     }
 
     #[test]
@@ -375,6 +551,7 @@ mod tests {
             ("ADMIN_IDS", " 1, 2 ,3,"),
             ("ALERT_REPEAT_SECS", "3600"),
             ("BALANCE_CACHE_SECS", "0"),
+            ("PRICE_CACHE_SECS", "3600"),
             ("TELEGRAM_API_URL", "http://127.0.0.1:8081"),
             ("DATABASE_URL", "sqlite:///data/bot.db"),
         ])
@@ -385,6 +562,7 @@ mod tests {
         );
         assert_eq!(c.alert_repeat, Some(Duration::from_secs(3600)));
         assert_eq!(c.balance_cache, Duration::ZERO);
+        assert_eq!(c.price_cache, Duration::from_secs(3600));
         assert_eq!(c.database_url, "sqlite:///data/bot.db");
     }
 
@@ -393,7 +571,6 @@ mod tests {
         let e = parse(&[("OXAPAY_API_URL", KEY)]).unwrap_err();
         assert_eq!(e.var, "OXAPAY_API_URL");
         assert!(!e.to_string().contains(KEY), "{e}");
-        assert!(e.to_string().contains("[REDACTED]"), "{e}");
         let e = parse(&[("TELEGRAM_API_URL", TOKEN)]).unwrap_err();
         assert!(!e.to_string().contains("secret_token"), "{e}");
     }
@@ -412,10 +589,10 @@ mod tests {
 
     #[test]
     fn debug_output_redacts_secrets() {
-        let c = parse(&[]).unwrap();
+        let c = parse(&[("OXAPAY_GENERAL_API_KEY", GENERAL)]).unwrap();
         let debug = format!("{c:?}");
         assert!(!debug.contains(TOKEN) && !debug.contains("secret_token"));
-        assert!(!debug.contains(KEY));
+        assert!(!debug.contains(KEY) && !debug.contains(GENERAL));
         assert!(debug.contains("REDACTED"));
     }
 }

@@ -1,33 +1,31 @@
-//! Client for OxaPay's legacy balance endpoint (`POST {base}/api/balance`, see `shared/spec`).
+//! Client for OxaPay's legacy balance endpoint (`POST {base}/api/balance`, payout key in the JSON
+//! body; see `shared/spec`).
 //!
 //! The answer is parsed by a pure function so every failure shape is unit-tested. Transport
 //! failures and 5xx answers are retried once, with jitter, inside the one configured timeout;
 //! OxaPay's result codes are answers, not glitches, and are never retried.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use tokio::time::Instant;
 
-use super::{Balances, OxaPayError};
-use crate::preview;
+use super::{Balances, OxaPayError, data_entries, http, not_json};
 
-/// Talks to OxaPay. `Debug` shows no key.
+/// Reads balances with the payout key. `Debug` shows no key.
 #[derive(Clone)]
-pub struct OxaPayClient {
+pub struct LegacyClient {
     http: reqwest::Client,
     endpoint: Url,
     key: SecretString,
     timeout: Duration,
 }
 
-impl std::fmt::Debug for OxaPayClient {
+impl std::fmt::Debug for LegacyClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OxaPayClient")
+        f.debug_struct("LegacyClient")
             .field("endpoint", &self.endpoint.as_str())
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -37,90 +35,34 @@ impl std::fmt::Debug for OxaPayClient {
 #[derive(serde::Serialize)]
 struct BalanceRequest<'a> {
     key: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    currency: Option<&'a str>,
 }
 
-impl OxaPayClient {
+impl LegacyClient {
+    /// A client for `{base}/api/balance` (the base's path is kept: a proxy prefix works).
     pub fn new(base: &Url, key: SecretString, timeout: Duration) -> anyhow::Result<Self> {
-        let endpoint = base.join("api/balance").map_err(|e| {
-            anyhow::anyhow!("OXAPAY_API_URL cannot be joined with api/balance: {e}")
-        })?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .user_agent(concat!("oxapay-bot/", env!("CARGO_PKG_VERSION")))
-            .build()?;
         Ok(Self {
-            http,
-            endpoint,
+            http: http::client(timeout)?,
+            endpoint: http::endpoint(base, "api/balance")?,
             key,
             timeout,
         })
     }
 
-    /// Reads the balances (all currencies, or only `currency`), within the configured timeout.
-    pub async fn balances(&self, currency: Option<&str>) -> Result<Balances, OxaPayError> {
-        let deadline = Instant::now() + self.timeout;
-        let first = self.attempt(currency, deadline).await;
-        match first {
-            Err(e) if e.is_retryable() => {
-                // Jitter keeps many bots that failed together from retrying together.
-                let pause = Duration::from_millis(100 + fastrand::u64(0..300));
-                if Instant::now() + pause >= deadline {
-                    return Err(e);
-                }
-                tracing::warn!(error = %e, "OxaPay balance read failed, retrying once");
-                tokio::time::sleep(pause).await;
-                self.attempt(currency, deadline).await
-            }
-            other => other,
-        }
+    /// Every wallet's balance, within the configured timeout (one retry included).
+    pub async fn balances(&self) -> Result<Balances, OxaPayError> {
+        http::with_one_retry(self.timeout, "OxaPay balance read", || self.attempt()).await
     }
 
-    async fn attempt(
-        &self,
-        currency: Option<&str>,
-        deadline: Instant,
-    ) -> Result<Balances, OxaPayError> {
+    async fn attempt(&self) -> Result<Balances, OxaPayError> {
         let body = BalanceRequest {
             key: self.key.expose_secret(),
-            currency,
         };
-        let exchange = async {
-            let response = self
-                .http
-                .post(self.endpoint.clone())
-                .json(&body)
-                .send()
-                .await
-                .map_err(transport_error)?;
-            let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
-            let bytes = response.bytes().await.map_err(transport_error)?;
-            parse_balance_response(status, retry_after, &bytes)
-        };
-        match tokio::time::timeout_at(deadline, exchange).await {
-            Ok(result) => result,
-            Err(_) => Err(OxaPayError::Timeout(self.timeout)),
-        }
+        let answer = http::send(self.http.post(self.endpoint.clone()).json(&body))
+            .await?
+            // An answer that echoes the key must not carry it into logs or chats.
+            .without_secret(self.key.expose_secret());
+        parse_balance_response(answer.status, answer.retry_after, &answer.body)
     }
-}
-
-fn transport_error(e: reqwest::Error) -> OxaPayError {
-    // The chain names the cause (refused, reset, TLS…); the URL holds no secret but adds nothing.
-    let e = e.without_url();
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    OxaPayError::Connection(text)
 }
 
 #[derive(Deserialize)]
@@ -143,10 +85,7 @@ pub fn parse_balance_response(
             retry_after,
         });
     }
-    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| {
-        let start = String::from_utf8_lossy(&body[..body.len().min(60)]).replace('\n', " ");
-        OxaPayError::BadBody(format!("not JSON ({e}), starts with {start:?}"))
-    })?;
+    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| not_json(&e, body))?;
     let Some(code) = envelope.result else {
         return Err(OxaPayError::BadBody("no result code".into()));
     };
@@ -159,24 +98,7 @@ pub fn parse_balance_response(
     let data = envelope
         .data
         .ok_or_else(|| OxaPayError::BadBody("no data".into()))?;
-    Balances::from_entries(entries(data).map_err(OxaPayError::BadBody)?)
-}
-
-/// `data` is documented as a map of symbol → amount string; also accepted: an array of one-key
-/// objects. Each amount is judged on its own by `Balances::from_entries`.
-fn entries(data: &RawValue) -> Result<Vec<(String, &RawValue)>, String> {
-    let text = data.get().trim_start();
-    if text.starts_with('{') {
-        let map: BTreeMap<String, &RawValue> =
-            serde_json::from_str(data.get()).map_err(|e| format!("data: {e}"))?;
-        Ok(map.into_iter().collect())
-    } else if text.starts_with('[') {
-        let items: Vec<BTreeMap<String, &RawValue>> =
-            serde_json::from_str(data.get()).map_err(|e| format!("data: {e}"))?;
-        Ok(items.into_iter().flatten().collect())
-    } else {
-        Err(format!("data is {}, not a list of balances", preview(text)))
-    }
+    Balances::from_entries(data_entries(data).map_err(OxaPayError::BadBody)?)
 }
 
 #[cfg(test)]
