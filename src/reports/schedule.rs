@@ -493,6 +493,27 @@ mod tests {
     }
 
     #[test]
+    fn every_zone_name_is_found_in_any_case() {
+        for zone in chrono_tz::TZ_VARIANTS {
+            let name = zone.name();
+            assert_eq!(parse_zone(name), Some(zone));
+            assert_eq!(parse_zone(&name.to_lowercase()), Some(zone), "{name}");
+            assert_eq!(parse_zone(&name.to_uppercase()), Some(zone), "{name}");
+        }
+        for word in [
+            "",
+            "Mars/Olympus",
+            "Europe/",
+            "/",
+            "Berlin",
+            "UTC+3",
+            "Europe/Berlin ",
+        ] {
+            assert_eq!(parse_zone(word), None, "{word:?}");
+        }
+    }
+
+    #[test]
     fn the_default_zone_is_the_callers_else_utc() {
         let chat = Some(Asia::Tehran);
         assert_eq!(
