@@ -13,6 +13,7 @@ pub mod money;
 pub mod oxapay;
 pub mod price_source;
 pub mod progress;
+pub mod reports;
 pub mod single_flight;
 pub mod store;
 pub mod telegram;
