@@ -4,6 +4,7 @@
 //! process environment. Errors name the variable and what it expects, and never echo a secret.
 
 use std::collections::BTreeSet;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -28,7 +29,27 @@ pub struct Config {
     /// How long one price list is reused (`PRICE_CACHE_SECS`); zero turns the cache off.
     pub price_cache: Duration,
     pub log_filter: String,
+    /// Webhook mode (`TELEGRAM_WEBHOOK_URL` set); `None`: long polling, the default.
+    pub webhook: Option<WebhookConfig>,
+    /// `METRICS_LISTEN`: where `/metrics` and `/healthz` are served; `None`: not served.
+    pub metrics_listen: Option<SocketAddr>,
 }
+
+/// Webhook mode: Telegram POSTs each update to `url` (the public HTTPS address, usually a reverse
+/// proxy), which forwards it to `listen`.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    pub url: Url,
+    pub listen: SocketAddr,
+    /// Sent to Telegram with `setWebhook`; Telegram sends it back in the
+    /// `X-Telegram-Bot-Api-Secret-Token` header of every update, so the listener can tell Telegram
+    /// from anyone who found the URL. `TELEGRAM_WEBHOOK_SECRET`, or generated at each start.
+    pub secret: SecretString,
+    /// Whether `secret` was generated (not configured).
+    pub secret_generated: bool,
+}
+
+pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
 
 /// Where and how the bot talks to OxaPay. At least one key is present (`Config::from_lookup`
 /// refuses neither); with the general key the bot reads balances through the v1 API, otherwise
@@ -140,11 +161,7 @@ impl Config {
     }
 
     fn parse(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |name: &str| non_empty(lookup(name));
 
         let telegram_token = parse_token(get("TELOXIDE_TOKEN"))?;
         let telegram_api_url = get("TELEGRAM_API_URL")
@@ -162,13 +179,7 @@ impl Config {
             10,
             1..=120,
         )?);
-        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-        if !database_url.starts_with("sqlite:") {
-            return Err(err(
-                "DATABASE_URL",
-                "must be a SQLite URL such as sqlite://oxapay-bot.db or sqlite:///data/bot.db",
-            ));
-        }
+        let database_url = parse_database_url(get("DATABASE_URL"))?;
         let admin_ids = parse_admin_ids(get("ADMIN_IDS"))?;
         let alert_interval = Duration::from_secs(parse_secs(
             "ALERT_INTERVAL_SECS",
@@ -211,6 +222,26 @@ impl Config {
             ));
         }
 
+        let webhook = parse_webhook(
+            get("TELEGRAM_WEBHOOK_URL"),
+            get("WEBHOOK_LISTEN"),
+            get("TELEGRAM_WEBHOOK_SECRET"),
+        )?;
+        let metrics_listen = parse_metrics_listen(get("METRICS_LISTEN"))?;
+        if let (Some(metrics), Some(webhook)) = (metrics_listen, &webhook)
+            && metrics.port() != 0
+            && metrics.port() == webhook.listen.port()
+        {
+            return Err(err(
+                "METRICS_LISTEN",
+                format!(
+                    "uses port {} like WEBHOOK_LISTEN: give each its own port (metrics should \
+                     not be on the public webhook port)",
+                    metrics.port()
+                ),
+            ));
+        }
+
         Ok(Config {
             telegram_token,
             telegram_api_url,
@@ -228,7 +259,23 @@ impl Config {
             balance_cache,
             price_cache,
             log_filter,
+            webhook,
+            metrics_listen,
         })
+    }
+
+    /// `DATABASE_URL` alone, for tools that need nothing else (`oxapay-bot backup`).
+    pub fn database_url_from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<String, ConfigError> {
+        parse_database_url(non_empty(lookup("DATABASE_URL")))
+    }
+
+    /// `METRICS_LISTEN` alone, for tools that need nothing else (`oxapay-bot health`).
+    pub fn metrics_listen_from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<SocketAddr>, ConfigError> {
+        parse_metrics_listen(non_empty(lookup("METRICS_LISTEN")))
     }
 
     /// The secrets, for the log redactor: anything printed must not contain these.
@@ -237,6 +284,7 @@ impl Config {
             Some(&self.telegram_token),
             self.oxapay.general_key.as_ref(),
             self.oxapay.payout_key.as_ref(),
+            self.webhook.as_ref().map(|w| &w.secret),
         ]
         .into_iter()
         .flatten()
@@ -247,6 +295,27 @@ impl Config {
     pub fn is_admin(&self, user_id: i64) -> bool {
         self.admin_ids.contains(&user_id)
     }
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn parse_database_url(value: Option<String>) -> Result<String, ConfigError> {
+    let url = value.unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+    if !url.starts_with("sqlite:") {
+        return Err(err(
+            "DATABASE_URL",
+            "must be a SQLite URL such as sqlite://oxapay-bot.db or sqlite:///data/bot.db",
+        ));
+    }
+    Ok(url)
+}
+
+fn parse_metrics_listen(value: Option<String>) -> Result<Option<SocketAddr>, ConfigError> {
+    value
+        .map(|v| parse_listen("METRICS_LISTEN", &v))
+        .transpose()
 }
 
 fn parse_token(value: Option<String>) -> Result<SecretString, ConfigError> {
@@ -343,6 +412,103 @@ fn without_trailing_slash(mut url: Url) -> Url {
         url.set_path(&trimmed);
     }
     url
+}
+
+/// Webhook mode's three variables, checked together: the URL turns the mode on; the other two
+/// mean nothing without it, and setting them alone is a mistake worth stopping for (the operator
+/// believes the bot listens for a webhook while it polls).
+fn parse_webhook(
+    url: Option<String>,
+    listen: Option<String>,
+    secret: Option<String>,
+) -> Result<Option<WebhookConfig>, ConfigError> {
+    const URL_VAR: &str = "TELEGRAM_WEBHOOK_URL";
+    let Some(url) = url else {
+        for (var, value) in [
+            ("WEBHOOK_LISTEN", &listen),
+            ("TELEGRAM_WEBHOOK_SECRET", &secret),
+        ] {
+            if value.is_some() {
+                return Err(err(
+                    var,
+                    "is only used in webhook mode: set TELEGRAM_WEBHOOK_URL too, or remove it to \
+                     poll for updates",
+                ));
+            }
+        }
+        return Ok(None);
+    };
+    let url = match Url::parse(&url) {
+        Ok(u) if u.scheme() == "https" && u.host().is_some() => u,
+        _ => {
+            return Err(err(
+                URL_VAR,
+                "must be the public https:// URL Telegram sends updates to, such as \
+                 https://bot.example.com/telegram (the value is not shown, in case it is a secret)",
+            ));
+        }
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(err(URL_VAR, "must not contain a user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(err(URL_VAR, "must not have a query or fragment (?… or #…)"));
+    }
+    // Telegram delivers webhooks to these ports only; anything else fails at setWebhook.
+    let port = url.port_or_known_default().unwrap_or(443);
+    if ![443, 80, 88, 8443].contains(&port) {
+        return Err(err(
+            URL_VAR,
+            format!("uses port {port}: Telegram only sends webhooks to ports 443, 80, 88 and 8443"),
+        ));
+    }
+    let listen = parse_listen(
+        "WEBHOOK_LISTEN",
+        listen.as_deref().unwrap_or(DEFAULT_WEBHOOK_LISTEN),
+    )?;
+    let (secret, secret_generated) = match secret {
+        Some(s) => (parse_webhook_secret(s)?, false),
+        None => (generate_webhook_secret(&url, listen), true),
+    };
+    Ok(Some(WebhookConfig {
+        url,
+        listen,
+        secret,
+        secret_generated,
+    }))
+}
+
+/// Telegram's rule (1–256 characters of `A-Za-z0-9_-`), and at least 16 of them: a short secret is
+/// guessable, and since every secret is masked wherever it appears in the logs, a short one would
+/// mask ordinary words too.
+fn parse_webhook_secret(value: String) -> Result<SecretString, ConfigError> {
+    const VAR: &str = "TELEGRAM_WEBHOOK_SECRET";
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    if !(16..=256).contains(&value.len()) || !value.bytes().all(allowed) {
+        return Err(err(
+            VAR,
+            "must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's alphabet); \
+             leave it empty to have one generated at each start",
+        ));
+    }
+    Ok(SecretString::from(value))
+}
+
+/// A fresh secret for this run, from teloxide's own generator: 32 characters of Telegram's
+/// alphabet from a cryptographic RNG (about 190 bits).
+fn generate_webhook_secret(url: &Url, listen: SocketAddr) -> SecretString {
+    let mut options = teloxide::update_listeners::webhooks::Options::new(listen, url.clone());
+    SecretString::from(options.get_or_gen_secret_token().to_owned())
+}
+
+/// A socket address to listen on: `IP:PORT`, such as `127.0.0.1:9090` or `[::]:8443`.
+fn parse_listen(var: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value.parse().map_err(|_| {
+        err(
+            var,
+            format!("must be an IP address and port such as 127.0.0.1:9090 or 0.0.0.0:8443, got {value:?}"),
+        )
+    })
 }
 
 fn parse_secs(
@@ -594,5 +760,116 @@ mod tests {
         assert!(!debug.contains(TOKEN) && !debug.contains("secret_token"));
         assert!(!debug.contains(KEY) && !debug.contains(GENERAL));
         assert!(debug.contains("REDACTED"));
+    }
+
+    #[test]
+    fn webhook_mode_is_off_by_default_and_its_settings_need_the_url() {
+        let c = parse(&[]).unwrap();
+        assert!(c.webhook.is_none() && c.metrics_listen.is_none());
+        for var in ["WEBHOOK_LISTEN", "TELEGRAM_WEBHOOK_SECRET"] {
+            let value = if var == "WEBHOOK_LISTEN" {
+                "0.0.0.0:8443"
+            } else {
+                "0123456789abcdef"
+            };
+            let e = parse(&[(var, value)]).unwrap_err();
+            assert_eq!(e.var, var);
+            assert!(e.problem.contains("TELEGRAM_WEBHOOK_URL"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_webhook_takes_https_a_listen_address_and_a_secret_or_generates_one() {
+        const SECRET: &str = "s3cret_Webhook-token-0123";
+        let c = parse(&[
+            ("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/tg/hook"),
+            ("WEBHOOK_LISTEN", "127.0.0.1:8080"),
+            ("TELEGRAM_WEBHOOK_SECRET", SECRET),
+            ("METRICS_LISTEN", "127.0.0.1:9090"),
+        ])
+        .unwrap();
+        let w = c.webhook.as_ref().unwrap();
+        assert_eq!(w.url.as_str(), "https://bot.example.com/tg/hook");
+        assert_eq!(w.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(w.secret.expose_secret(), SECRET);
+        assert!(!w.secret_generated);
+        assert!(c.secrets().contains(&SECRET.to_owned()), "masked in logs");
+        assert!(!format!("{c:?}").contains(SECRET));
+        assert_eq!(c.metrics_listen.unwrap().to_string(), "127.0.0.1:9090");
+
+        let generated = |()| {
+            let c = parse(&[("TELEGRAM_WEBHOOK_URL", "https://bot.example.com:8443/")]).unwrap();
+            let w = c.webhook.clone().unwrap();
+            assert_eq!(w.listen.to_string(), DEFAULT_WEBHOOK_LISTEN);
+            assert!(w.secret_generated);
+            let s = w.secret.expose_secret().to_owned();
+            assert_eq!(s.len(), 32);
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            );
+            assert!(c.secrets().contains(&s), "a generated secret is masked too");
+            s
+        };
+        assert_ne!(generated(()), generated(()), "a new one at each start");
+    }
+
+    #[test]
+    fn webhook_and_metrics_mistakes_are_one_line_each() {
+        let url = ("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/hook");
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (
+                &[("TELEGRAM_WEBHOOK_URL", "http://bot.example.com/hook")],
+                "TELEGRAM_WEBHOOK_URL",
+            ),
+            (
+                &[("TELEGRAM_WEBHOOK_URL", "bot.example.com")],
+                "TELEGRAM_WEBHOOK_URL",
+            ),
+            (
+                &[("TELEGRAM_WEBHOOK_URL", "https://u:p@bot.example.com/")],
+                "TELEGRAM_WEBHOOK_URL",
+            ),
+            (
+                &[("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/?a=1")],
+                "TELEGRAM_WEBHOOK_URL",
+            ),
+            (
+                &[("TELEGRAM_WEBHOOK_URL", "https://bot.example.com:9000/")],
+                "TELEGRAM_WEBHOOK_URL",
+            ),
+            (&[url, ("WEBHOOK_LISTEN", "8443")], "WEBHOOK_LISTEN"),
+            (
+                &[url, ("WEBHOOK_LISTEN", "localhost:8443")],
+                "WEBHOOK_LISTEN",
+            ),
+            (
+                &[url, ("TELEGRAM_WEBHOOK_SECRET", "short")],
+                "TELEGRAM_WEBHOOK_SECRET",
+            ),
+            (
+                &[
+                    url,
+                    ("TELEGRAM_WEBHOOK_SECRET", "has spaces in this secret"),
+                ],
+                "TELEGRAM_WEBHOOK_SECRET",
+            ),
+            (
+                &[url, ("TELEGRAM_WEBHOOK_SECRET", &"x".repeat(257))],
+                "TELEGRAM_WEBHOOK_SECRET",
+            ),
+            (&[("METRICS_LISTEN", "9090")], "METRICS_LISTEN"),
+            (
+                &[url, ("METRICS_LISTEN", "127.0.0.1:8443")],
+                "METRICS_LISTEN",
+            ),
+        ];
+        for (pairs, var) in cases {
+            let e = parse(pairs).unwrap_err();
+            assert_eq!(e.var, *var, "{pairs:?}: {e}");
+        }
+        // A secret with a character outside Telegram's alphabet is not echoed.
+        let e = parse(&[url, ("TELEGRAM_WEBHOOK_SECRET", "not/a/valid/secret/value")]).unwrap_err();
+        assert!(!e.to_string().contains("not/a/valid"), "{e}");
     }
 }
