@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
+use crate::metrics::{Endpoint, Metrics};
 use crate::oxapay::{BalanceApi, Balances, OxaPayError};
 use crate::single_flight::{SingleFlight, TaskFailed};
 
@@ -42,11 +43,18 @@ impl BalanceSource {
     /// Reads through `api`; `max_age` zero turns the cache off (concurrent readers still share
     /// one request).
     pub fn new(api: BalanceApi, max_age: Duration) -> Self {
+        Self::with_metrics(api, max_age, None)
+    }
+
+    /// Like [`BalanceSource::new`], recording each OxaPay request (result and latency) and each
+    /// successful read's time in `metrics`.
+    pub fn with_metrics(api: BalanceApi, max_age: Duration, metrics: Option<Metrics>) -> Self {
         let described = api.describe();
         let api = Arc::new(api);
         let flight = SingleFlight::new(max_age, move || {
             let api = Arc::clone(&api);
-            async move { fetch(&api).await }
+            let metrics = metrics.clone();
+            async move { fetch(&api, metrics.as_ref()).await }
         });
         Self {
             flight,
@@ -71,10 +79,17 @@ impl BalanceSource {
     }
 }
 
-async fn fetch(api: &BalanceApi) -> Result<Snapshot, OxaPayError> {
+async fn fetch(api: &BalanceApi, metrics: Option<&Metrics>) -> Result<Snapshot, OxaPayError> {
     let started = Instant::now();
     let result = api.balances().await;
-    let ms = started.elapsed().as_millis() as u64;
+    let took = started.elapsed();
+    let ms = took.as_millis() as u64;
+    if let Some(m) = metrics {
+        m.oxapay_request(Endpoint::Balance, result.as_ref().map(drop), took);
+        if result.is_ok() {
+            m.balance_read_at(crate::now_unix());
+        }
+    }
     match &result {
         Ok(b) => {
             tracing::debug!(currencies = b.amounts.len(), ms, "OxaPay balances read");

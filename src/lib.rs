@@ -9,6 +9,8 @@ pub mod app;
 pub mod balance_source;
 pub mod config;
 pub mod domain;
+pub mod listeners;
+pub mod metrics;
 pub mod money;
 pub mod oxapay;
 pub mod price_source;

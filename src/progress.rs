@@ -1,10 +1,17 @@
 //! Counters of finished background work. Tests and benchmarks wait on them ("the next check has
 //! completed") instead of sleeping for a time that may be too short on a slow machine; the
 //! product only bumps them.
+//!
+//! It also carries the operator's [`Metrics`]: every part that does background work already holds
+//! a `Progress`, so the metrics reach them without new wiring, and a finished check is recorded
+//! for both audiences in one call.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::sync::watch;
+
+use crate::metrics::Metrics;
 
 #[derive(Clone, Debug)]
 pub struct Progress {
@@ -15,6 +22,23 @@ pub struct Progress {
 struct Inner {
     checks: watch::Sender<u64>,
     deliveries: watch::Sender<u64>,
+    metrics: Metrics,
+    bound: watch::Sender<Bound>,
+}
+
+/// The addresses the bot listens on, once bound: with port 0 in the configuration, the port the
+/// system chose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bound {
+    pub metrics: Option<SocketAddr>,
+    pub webhook: Option<SocketAddr>,
+}
+
+/// Which listening socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Socket {
+    Metrics,
+    Webhook,
 }
 
 impl Default for Progress {
@@ -23,6 +47,8 @@ impl Default for Progress {
             inner: Arc::new(Inner {
                 checks: watch::channel(0).0,
                 deliveries: watch::channel(0).0,
+                metrics: Metrics::new(),
+                bound: watch::channel(Bound::default()).0,
             }),
         }
     }
@@ -31,7 +57,26 @@ impl Default for Progress {
 impl Progress {
     /// A balance check cycle finished (whatever its outcome, including "nothing to check").
     pub fn check_done(&self) {
+        self.inner.metrics.check_done();
         self.inner.checks.send_modify(|n| *n += 1);
+    }
+
+    /// A socket was bound at `addr`.
+    pub fn bound(&self, socket: Socket, addr: SocketAddr) {
+        self.inner.bound.send_modify(|b| match socket {
+            Socket::Metrics => b.metrics = Some(addr),
+            Socket::Webhook => b.webhook = Some(addr),
+        });
+    }
+
+    /// The addresses bound so far; `wait_for` on it waits for a socket.
+    pub fn addresses(&self) -> watch::Receiver<Bound> {
+        self.inner.bound.subscribe()
+    }
+
+    /// The operator's metrics (see [`crate::metrics`]).
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 
     /// A delivery pass over the outbox finished (whatever it sent).

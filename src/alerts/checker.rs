@@ -66,7 +66,14 @@ impl Checker {
                     messages = r.messages,
                     "balance check done"
                 ),
-                Err(e) => tracing::error!(error = format!("{e:#}"), "balance check failed"),
+                Err(e) => {
+                    // Everything a cycle can fail on besides OxaPay (which is no error) is the
+                    // database.
+                    self.progress
+                        .metrics()
+                        .database_error(crate::metrics::Component::Checker);
+                    tracing::error!(error = format!("{e:#}"), "balance check failed")
+                }
             }
             self.progress.check_done();
         }

@@ -7,6 +7,7 @@ mod access;
 mod checker;
 pub mod lock;
 mod mutes;
+mod ops;
 mod outbox;
 mod thresholds;
 
@@ -20,6 +21,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 pub use access::{Access, AllowedChat, DenyOutcome};
 pub use checker::CheckRecord;
 pub use mutes::Mute;
+pub use ops::OutboxCount;
 pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use thresholds::BadRow;
 

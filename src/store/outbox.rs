@@ -31,6 +31,8 @@ pub struct OutboxItem {
     pub text: String,
     /// Failed attempts so far.
     pub attempts: i64,
+    /// `alert`, `notice`, … (for the operator's metrics).
+    pub kind: String,
 }
 
 impl Store {
@@ -45,7 +47,7 @@ impl Store {
         limit: usize,
     ) -> sqlx::Result<Vec<OutboxItem>> {
         sqlx::query_as(
-            "SELECT o.id, o.chat_id, o.text, o.attempts FROM outbox o
+            "SELECT o.id, o.chat_id, o.text, o.attempts, o.kind FROM outbox o
              WHERE o.id IN (SELECT MIN(id) FROM outbox
                             WHERE parked_at IS NULL AND next_attempt_at <= ?1
                             GROUP BY chat_id)

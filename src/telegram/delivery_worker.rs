@@ -20,6 +20,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::metrics::{Component, Delivery};
 use crate::now_unix;
 use crate::progress::Progress;
 use crate::store::{OutboxItem, Store};
@@ -68,6 +69,7 @@ impl DeliveryWorker {
                 match self.store.due_messages(now_unix(), &busy, free).await {
                     Ok(rows) => rows,
                     Err(e) => {
+                        self.progress.metrics().database_error(Component::Delivery);
                         tracing::error!(error = %e, "could not read the outbox");
                         Vec::new()
                     }
@@ -143,6 +145,7 @@ impl DeliveryWorker {
             }
             Ok(None) => IDLE_RECHECK,
             Err(e) => {
+                self.progress.metrics().database_error(Component::Delivery);
                 tracing::error!(error = %e, "could not read the outbox");
                 IDLE_RECHECK
             }
@@ -153,6 +156,19 @@ impl DeliveryWorker {
     async fn settle(&self, item: OutboxItem, result: Result<(), Failure>) {
         let chat_id = item.chat_id;
         let now = now_unix();
+        let metrics = self.progress.metrics();
+        metrics.delivery(
+            &item.kind,
+            match &result {
+                Ok(()) => Delivery::Sent,
+                Err(Failure::ChatRefuses(_)) => Delivery::Dropped,
+                Err(Failure::MessageRefused(_)) => Delivery::Parked,
+                Err(Failure::Migrated(_)) => Delivery::Moved,
+                Err(Failure::RetryAfter(_)) => Delivery::Retry,
+                Err(Failure::Transient(_)) if item.attempts + 1 >= MAX_ATTEMPTS => Delivery::Parked,
+                Err(Failure::Transient(_)) => Delivery::Retry,
+            },
+        );
         let recorded = match result {
             Ok(()) => self.store.message_delivered(item.id).await,
             Err(Failure::ChatRefuses(reason)) => {
@@ -205,6 +221,7 @@ impl DeliveryWorker {
             }
         };
         if let Err(e) = recorded {
+            metrics.database_error(Component::Delivery);
             // The row keeps its old state: it will be tried again (at-least-once).
             tracing::error!(chat_id, id = item.id, error = %e, "could not record a delivery outcome");
         }

@@ -27,6 +27,8 @@ pub struct Ctx {
     pub source: Arc<BalanceSource>,
     pub admins: BTreeSet<i64>,
     pub flood: Mutex<FloodGuard>,
+    /// The operator's metrics: one count per handled command.
+    pub metrics: crate::metrics::Metrics,
 }
 
 pub fn schema() -> UpdateHandler<Infallible> {
@@ -86,6 +88,7 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
         ms = started.elapsed().as_millis() as u64,
         "command handled"
     );
+    ctx.metrics.command(name, outcome.result, started.elapsed());
     Ok(())
 }
 
