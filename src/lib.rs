@@ -7,11 +7,13 @@
 pub mod alerts;
 pub mod app;
 pub mod balance_source;
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod listeners;
 pub mod metrics;
 pub mod money;
+pub mod ops;
 pub mod oxapay;
 pub mod price_source;
 pub mod progress;

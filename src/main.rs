@@ -1,15 +1,41 @@
-//! `oxapay-bot` with no arguments runs the bot until SIGINT, SIGTERM or SIGHUP.
+//! `oxapay-bot [run|check|backup PATH|health]`: parse the command line, load `.env`, and hand
+//! over to the library. With no subcommand the bot runs until SIGINT, SIGTERM or SIGHUP.
+//!
+//! Exit codes: 0 done; 1 a start-up failure, a failed check or backup, an unhealthy bot; 2 a
+//! usage or configuration error (`health` answers 0 or 1 only: Docker reserves 2).
 
 use std::process::ExitCode;
 
-use oxapay_bot::{app, config::Config, telemetry};
+use clap::Parser;
+use oxapay_bot::cli::{Cli, Command};
+use oxapay_bot::{app, config::Config, ops, telemetry};
 use tokio_util::sync::CancellationToken;
 
 fn main() -> ExitCode {
-    if let Err(e) = dotenvy::dotenv()
-        && !e.not_found()
-    {
-        eprintln!("error: {}", env_file_error(&e));
+    // Before anything else: `--help`, `--version` and a typo never start a bot.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let env = match dotenvy::dotenv() {
+        Err(e) if !e.not_found() => Err(env_file_error(&e)),
+        _ => Ok(()),
+    };
+    match cli.action() {
+        Command::Run => run(env),
+        Command::Check => ops::check_main(env),
+        Command::Backup { path } => ops::backup_main(env, &path),
+        Command::Health => ops::health_main(env),
+    }
+}
+
+/// Runs the bot: exit 2 for configuration errors, 1 for start-up failures, 0 after a clean stop.
+fn run(env: Result<(), String>) -> ExitCode {
+    if let Err(problem) = env {
+        eprintln!("error: {problem}");
         return ExitCode::from(2);
     }
     let config = match Config::from_env() {
@@ -21,6 +47,7 @@ fn main() -> ExitCode {
     };
     let redactor = telemetry::Redactor::new(config.secrets());
     telemetry::init(&config.log_filter, redactor.clone());
+    tracing::info!(version = oxapay_bot::metrics::VERSION, "starting");
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
