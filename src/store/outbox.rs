@@ -20,6 +20,15 @@ pub enum MessageKind {
     Notice,
 }
 
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Alert => "alert",
+            MessageKind::Notice => "notice",
+        }
+    }
+}
+
 /// A message to write into the outbox, as SQLite's `json_each` reads it: `[chat_id, text, kind]`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Owed(pub i64, pub String, pub MessageKind);
@@ -31,6 +40,8 @@ pub struct OutboxItem {
     pub text: String,
     /// Failed attempts so far.
     pub attempts: i64,
+    /// `MessageKind` as stored (`alert`, `notice`).
+    pub kind: String,
 }
 
 impl Store {
@@ -45,7 +56,7 @@ impl Store {
         limit: usize,
     ) -> sqlx::Result<Vec<OutboxItem>> {
         sqlx::query_as(
-            "SELECT o.id, o.chat_id, o.text, o.attempts FROM outbox o
+            "SELECT o.id, o.chat_id, o.text, o.attempts, o.kind FROM outbox o
              WHERE o.id IN (SELECT MIN(id) FROM outbox
                             WHERE parked_at IS NULL AND next_attempt_at <= ?1
                             GROUP BY chat_id)

@@ -75,6 +75,42 @@ pub fn not_authorized(user_id: Option<i64>, chat_id: i64, chat_has_levels: bool)
     s
 }
 
+// Button popups: plain text (no HTML), at most 200 characters.
+
+pub fn not_authorized_popup(user_id: i64) -> String {
+    format!(
+        "You are not authorized to use this bot. Your user id is {user_id}: ask an admin to /allow it."
+    )
+}
+
+pub fn button_forged() -> String {
+    "This button is not valid. Send /help to see what the bot can do.".into()
+}
+
+pub fn button_too_old() -> String {
+    "This message is too old for its buttons; send the command again.".into()
+}
+
+pub fn refreshed() -> String {
+    "Updated.".into()
+}
+
+pub fn nothing_changed() -> String {
+    "Nothing changed since this message was written.".into()
+}
+
+pub fn refresh_too_long() -> String {
+    "The balances no longer fit in one message; send /balance for the full list.".into()
+}
+
+pub fn refresh_failed() -> String {
+    "Could not update this message right now; send /balance instead.".into()
+}
+
+pub fn muted_popup(until: i64) -> String {
+    format!("Alerts here are muted until {}.", time(until))
+}
+
 pub fn allowed(id: i64, newly: bool) -> String {
     let kind = if id < 0 { "group" } else { "user" };
     if newly {
@@ -254,6 +290,10 @@ pub fn unknown_currency(currency: &str, known: &[&str]) -> String {
 pub fn bad_argument(problem: &str, usage: &str) -> String {
     format!("{} — {}", escape(problem), usage)
 }
+
+pub const REFRESH_LABEL: &str = "🔄 Refresh";
+pub const MUTE_HOUR_LABEL: &str = "🔕 Mute 1h";
+pub const BALANCE_LABEL: &str = "💰 Balance";
 
 pub const BALANCE_USAGE: &str =
     "use /balance for every wallet or /balance CUR for one, e.g. <code>/balance BTC</code>.";
