@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 use crate::alerts::checker::Checker;
 use crate::balance_source::BalanceSource;
 use crate::config::Config;
+use crate::price_source::PriceSource;
 use crate::progress::Progress;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
@@ -71,6 +72,10 @@ pub async fn run(
         config.oxapay.balance_api()?,
         config.balance_cache,
     ));
+    let prices = Arc::new(PriceSource::new(
+        config.oxapay.prices_client()?,
+        config.price_cache,
+    ));
 
     // Long polling holds a request open for `polling_timeout`; the client must wait longer.
     // No redirects: one would carry the token-bearing request (and the chat's text) elsewhere.
@@ -113,6 +118,7 @@ pub async fn run(
     let checker = Checker {
         store: store.clone(),
         source: source.clone(),
+        prices: prices.clone(),
         admins: config.admin_ids.clone(),
         interval: config.alert_interval,
         repeat: config.alert_repeat,
@@ -126,6 +132,7 @@ pub async fn run(
         store: store.clone(),
         redactor,
         source,
+        prices,
         admins: config.admin_ids.clone(),
         flood: Mutex::new(FloodGuard::new(tuning.flood)),
     });

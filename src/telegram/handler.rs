@@ -12,13 +12,14 @@ use tokio::time::Instant;
 use crate::alerts::{AlertState, Threshold};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
+use crate::price_source::PriceSource;
 use crate::store::Store;
 use crate::telegram::buttons;
 use crate::telegram::commands::{self, AlertRequest, AlertsScope, Command, MuteRequest};
 use crate::telegram::delivery::{Failure, TgBot, send_html};
 use crate::telegram::flood::{FloodGuard, Verdict};
 use crate::telegram::keyboards::{self, BalanceView};
-use crate::telegram::messages;
+use crate::telegram::messages::{self, PriceView};
 use crate::telemetry::Redactor;
 
 /// What the handlers share.
@@ -27,6 +28,7 @@ pub struct Ctx {
     /// Masks secrets in every text sent.
     pub redactor: Redactor,
     pub source: Arc<BalanceSource>,
+    pub prices: Arc<PriceSource>,
     pub admins: BTreeSet<i64>,
     pub flood: Mutex<FloodGuard>,
 }
@@ -256,8 +258,7 @@ fn storage_error(e: sqlx::Error) -> Outcome {
 
 async fn balance(ctx: &Ctx, args: &str) -> Outcome {
     let view = match commands::parse_balance(args) {
-        Ok(None) => BalanceView::Wallets,
-        Ok(Some(cur)) => BalanceView::One(cur),
+        Ok(view) => view,
         Err(text) => return reply(text, "bad_input"),
     };
     match balance_text(ctx, &view).await {
@@ -270,24 +271,40 @@ async fn balance(ctx: &Ctx, args: &str) -> Outcome {
     }
 }
 
-/// The text of a `/balance` reply (and of its Refresh), read through the shared balance source.
+/// The text of a `/balance` reply (and of its Refresh): balances and prices read at once through
+/// their shared sources. A price failure only leaves the values out.
 pub(super) async fn balance_text(ctx: &Ctx, view: &BalanceView) -> Result<String, Outcome> {
-    let snapshot = match ctx.source.read().await {
+    let (snapshot, priced) = tokio::join!(ctx.source.read(), ctx.prices.read());
+    let snapshot = match snapshot {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = %e, "balance read failed for /balance");
             return Err(reply(messages::oxapay_failed(&e), "oxapay_error"));
         }
     };
+    let unavailable;
+    let prices = match &priced {
+        Ok(p) if p.is_current() => PriceView::Current(&p.prices, p.fetched_at),
+        Ok(_) => {
+            unavailable = messages::prices_stale();
+            PriceView::Unavailable(&unavailable)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "price read failed for /balance; showing balances without values");
+            unavailable = e.user_message();
+            PriceView::Unavailable(&unavailable)
+        }
+    };
     let read = &snapshot.balances;
     let at = snapshot.fetched_at;
     match view {
-        BalanceView::Wallets => Ok(messages::balances(read, at)),
+        BalanceView::Wallets => Ok(messages::balances(read, at, prices, false)),
+        BalanceView::All => Ok(messages::balances(read, at, prices, true)),
         BalanceView::One(cur) => match (
             read.amount(cur.as_str()),
             read.amounts.contains_key(cur.as_str()),
         ) {
-            (Ok(amount), true) => Ok(messages::one_balance(cur.as_str(), amount, at)),
+            (Ok(amount), true) => Ok(messages::one_balance(cur.as_str(), amount, at, prices)),
             (Err(why), _) => Err(reply(
                 messages::unreadable_balance(cur.as_str(), why),
                 "oxapay_error",
@@ -306,22 +323,22 @@ pub(super) async fn balance_text(ctx: &Ctx, view: &BalanceView) -> Result<String
 async fn alert(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
     match commands::parse_alert(args) {
         Err(text) => reply(text, "bad_input"),
-        Ok(AlertRequest::Set(cur, direction, level)) => {
+        Ok(AlertRequest::Set(subject, direction, level)) => {
             match ctx
                 .store
-                .set_threshold(chat_id, cur.as_str(), direction, level, actor, now_unix())
+                .set_threshold(chat_id, subject.key(), direction, level, actor, now_unix())
                 .await
             {
-                Ok(()) => reply(messages::alert_set(cur.as_str(), direction, level), "ok"),
+                Ok(()) => reply(messages::alert_set(subject.key(), direction, level), "ok"),
                 Err(e) => storage_error(e),
             }
         }
-        Ok(AlertRequest::Off(cur, direction)) => match ctx
+        Ok(AlertRequest::Off(subject, direction)) => match ctx
             .store
-            .remove_threshold(chat_id, cur.as_str(), direction)
+            .remove_threshold(chat_id, subject.key(), direction)
             .await
         {
-            Ok(n) => reply(messages::alert_removed(cur.as_str(), direction, n), "ok"),
+            Ok(n) => reply(messages::alert_removed(subject.key(), direction, n), "ok"),
             Err(e) => storage_error(e),
         },
         Ok(AlertRequest::AllOff) => match ctx.store.remove_all_thresholds(chat_id).await {

@@ -14,8 +14,10 @@ pub const MAX_DATA_BYTES: usize = 64;
 /// What a `/balance` message shows, so Refresh can show the same again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BalanceView {
-    /// Every wallet above zero.
+    /// Every wallet above zero, wallets worth under a cent folded into one line.
     Wallets,
+    /// Every wallet above zero, dust included.
+    All,
     /// One currency.
     One(Currency),
 }
@@ -38,6 +40,7 @@ impl Button {
     pub fn encode(&self) -> String {
         match self {
             Button::Refresh(BalanceView::Wallets) => "r".into(),
+            Button::Refresh(BalanceView::All) => "r*".into(),
             Button::Refresh(BalanceView::One(cur)) => format!("r:{cur}"),
             Button::MuteHour => "m1h".into(),
             Button::Balance => "b".into(),
@@ -51,6 +54,7 @@ impl Button {
         }
         match data {
             "r" => Ok(Button::Refresh(BalanceView::Wallets)),
+            "r*" => Ok(Button::Refresh(BalanceView::All)),
             "m1h" => Ok(Button::MuteHour),
             "b" => Ok(Button::Balance),
             _ => {
@@ -91,6 +95,7 @@ mod tests {
     fn every_button_round_trips_within_telegrams_limit() {
         let buttons = [
             Button::Refresh(BalanceView::Wallets),
+            Button::Refresh(BalanceView::All),
             Button::Refresh(BalanceView::One(Currency::parse("usdt20").unwrap())),
             Button::Refresh(BalanceView::One(Currency::parse("ABCDEFGHIJ").unwrap())),
             Button::MuteHour,
