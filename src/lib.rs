@@ -12,6 +12,7 @@ pub mod domain;
 pub mod money;
 pub mod oxapay;
 pub mod progress;
+pub mod reports;
 pub mod store;
 pub mod telegram;
 pub mod telemetry;
