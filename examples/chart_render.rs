@@ -16,8 +16,10 @@ use rust_decimal::Decimal;
 
 const END: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 
+type Series = Vec<(i64, Decimal)>;
+
 /// `n` points `every` seconds apart ending at `END`, in units of 10^-`dp`.
-fn walk(seed: u64, n: usize, every: i64, start: i64, dp: u32) -> Vec<(i64, Decimal)> {
+fn walk(seed: u64, n: usize, every: i64, start: i64, dp: u32) -> Series {
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut v = start;
     (0..n)
@@ -33,7 +35,7 @@ fn walk(seed: u64, n: usize, every: i64, start: i64, dp: u32) -> Vec<(i64, Decim
 }
 
 /// Every point independent of the last: the line fills a band, the worst case for PNG size.
-fn noise(seed: u64, n: usize, every: i64) -> Vec<(i64, Decimal)> {
+fn noise(seed: u64, n: usize, every: i64) -> Series {
     let mut rng = fastrand::Rng::with_seed(seed);
     (0..n)
         .map(|i| {
@@ -46,7 +48,7 @@ fn noise(seed: u64, n: usize, every: i64) -> Vec<(i64, Decimal)> {
 fn main() {
     let out_dir = std::env::args().nth(1);
     let tz: chrono_tz::Tz = "Europe/Berlin".parse().expect("a known zone");
-    let cases: Vec<(&str, &str, &str, Vec<(i64, Decimal)>)> = vec![
+    let cases: Vec<(&str, &str, &str, Series)> = vec![
         (
             "7d",
             "BTC, last 7 days",

@@ -47,6 +47,12 @@ const PLOT_RIGHT: f32 = WIDTH as f32 - MARGIN;
 /// Keeps the end points (and their markers) off the plot's left and right edges.
 const PLOT_INSET: f32 = 14.0;
 const LINE_WIDTH: f32 = 3.5;
+/// A marker label: its box's height, its text's inset, its distance from the dot.
+const LABEL_H: f32 = LABEL_EM * 1.5;
+const LABEL_PAD: f32 = 12.0;
+const LABEL_GAP: f32 = DOT_RADIUS + 10.0;
+/// What the axis leaves between an extreme and the plot's edge, so its label fits there.
+const LABEL_ROOM: f32 = LABEL_GAP + LABEL_H + 6.0;
 const DOT_RADIUS: f32 = 8.5;
 /// Points per separately stroked piece of the line (pieces share their end points).
 const LINE_PIECE: usize = 128;
@@ -229,9 +235,10 @@ struct AmountAxis {
 }
 
 impl AmountAxis {
-    /// Round gridline values around `min..=max`, with room above and below for the markers'
-    /// labels; a flat series gets an axis around its value instead of a zero-height one.
-    fn new(min: Decimal, max: Decimal) -> Result<Self, ChartError> {
+    /// Round gridline values around `min..=max`; a flat series gets an axis around its value
+    /// instead of a zero-height one. `room` is the share of the axis wanted between the extremes
+    /// and its ends, for the markers' labels.
+    fn new(min: Decimal, max: Decimal, room: f64) -> Result<Self, ChartError> {
         let overflow = || ChartError::AmountOutOfRange;
         let tiniest = Decimal::new(1, 28);
         let pad = if min == max {
@@ -242,31 +249,74 @@ impl AmountAxis {
             }
         } else {
             let range = max.checked_sub(min).ok_or_else(overflow)?;
-            (range * Decimal::new(12, 2)).max(tiniest)
+            range
+                .checked_mul(Decimal::new(12, 2))
+                .ok_or_else(overflow)?
+                .max(tiniest)
         };
+        // Balances do not change sign: padding must not invent an axis below zero (or above).
+        let keep_above_zero = min >= Decimal::ZERO && min != max;
+        let keep_below_zero = max <= Decimal::ZERO && min != max;
         let mut a = min.checked_sub(pad).ok_or_else(overflow)?;
         let mut b = max.checked_add(pad).ok_or_else(overflow)?;
-        // Balances never cross zero: the padding must not invent an axis below (or above) it.
-        if min >= Decimal::ZERO && a < Decimal::ZERO && min != max {
+        if keep_above_zero && a < Decimal::ZERO {
             a = Decimal::ZERO;
         }
-        if max <= Decimal::ZERO && b > Decimal::ZERO && min != max {
+        if keep_below_zero && b > Decimal::ZERO {
             b = Decimal::ZERO;
         }
         let range = b.checked_sub(a).ok_or_else(overflow)?;
-        let step = nice_step(range / Decimal::from(AMOUNT_INTERVALS)).ok_or_else(overflow)?;
-        let lo = a
-            .checked_div(step)
-            .map(|q| q.floor())
-            .and_then(|q| q.checked_mul(step))
-            .ok_or_else(overflow)?;
-        let hi = b
-            .checked_div(step)
-            .map(|q| q.ceil())
-            .and_then(|q| q.checked_mul(step))
-            .ok_or_else(overflow)?;
-        hi.checked_sub(lo).ok_or_else(overflow)?;
-        Ok(Self { lo, hi, step })
+        let mut step = nice_step(range / Decimal::from(AMOUNT_INTERVALS)).ok_or_else(overflow)?;
+        let on_grid = |v: Decimal, step: Decimal| v.checked_rem(step) == Some(Decimal::ZERO);
+        // Near 28 significant digits a multiple of a small step may not be representable and
+        // comes back rounded: then a coarser step, so every gridline is exactly what it says.
+        let (lo, hi) = loop {
+            let lo = a
+                .checked_div(step)
+                .map(|q| q.floor())
+                .and_then(|q| q.checked_mul(step))
+                .ok_or_else(overflow)?;
+            let hi = b
+                .checked_div(step)
+                .map(|q| q.ceil())
+                .and_then(|q| q.checked_mul(step))
+                .ok_or_else(overflow)?;
+            if on_grid(lo, step) && on_grid(hi, step) {
+                break (lo, hi);
+            }
+            step = step
+                .checked_mul(Decimal::new(101, 2))
+                .and_then(nice_step)
+                .ok_or_else(overflow)?;
+        };
+        let mut axis = Self { lo, hi, step };
+        axis.span().ok_or_else(overflow)?;
+        for _ in 0..4 {
+            let span = axis.span().and_then(|s| s.to_f64()).unwrap_or(1.0);
+            let share = |d: Option<Decimal>| d.and_then(|d| d.to_f64()).unwrap_or(0.0) / span;
+            let mut grew = false;
+            if share(axis.hi.checked_sub(max)) < room
+                && !(keep_below_zero && axis.hi >= Decimal::ZERO)
+            {
+                axis.hi = axis.hi.checked_add(step).ok_or_else(overflow)?;
+                grew = true;
+            }
+            if share(min.checked_sub(axis.lo)) < room
+                && !(keep_above_zero && axis.lo <= Decimal::ZERO)
+            {
+                axis.lo = axis.lo.checked_sub(step).ok_or_else(overflow)?;
+                grew = true;
+            }
+            axis.span().ok_or_else(overflow)?;
+            if !grew {
+                break;
+            }
+        }
+        Ok(axis)
+    }
+
+    fn span(&self) -> Option<Decimal> {
+        self.hi.checked_sub(self.lo)
     }
 
     /// Gridline values with their labels, bottom to top; every label has the step's decimals.
@@ -292,7 +342,7 @@ impl AmountAxis {
     /// Where `v` sits between the bottom (0) and the top (1). The difference is taken in
     /// `Decimal` so amounts with more digits than an `f64` holds still spread over the axis.
     fn fraction(&self, v: Decimal) -> f64 {
-        let span = (self.hi - self.lo).to_f64().unwrap_or(1.0);
+        let span = self.span().and_then(|s| s.to_f64()).unwrap_or(1.0);
         let off = v
             .checked_sub(self.lo)
             .and_then(|d| d.to_f64())
@@ -554,6 +604,13 @@ struct Box2 {
 }
 
 impl Box2 {
+    fn overlaps(&self, other: &Box2) -> bool {
+        self.x < other.x + other.w
+            && other.x < self.x + self.w
+            && self.y < other.y + other.h
+            && other.y < self.y + self.h
+    }
+
     fn inside(&self, outer: &Box2) -> bool {
         self.x >= outer.x
             && self.y >= outer.y
@@ -620,7 +677,7 @@ impl Scene {
             }
         }
         let (min, max) = (points[min_i].1, points[max_i].1);
-        let axis = AmountAxis::new(min, max)?;
+        let axis = AmountAxis::new(min, max, f64::from(LABEL_ROOM / (PLOT_BOTTOM - PLOT_TOP)))?;
         let amount_labels = axis.ticks();
 
         let unit = input.unit.trim().to_string();
@@ -664,29 +721,51 @@ impl Scene {
         } else {
             format!(" {unit}")
         };
-        let place = |i: usize, text: String, above: bool| {
-            let dot = (x_of(points[i].0), y_of(points[i].1));
-            let label = place_label(face, dot, &text, above, &plot);
-            Marker { dot, text, label }
+        let dot_of = |i: usize| (x_of(points[i].0), y_of(points[i].1));
+        let dot_box = |(x, y): (f32, f32)| Box2 {
+            x: x - DOT_RADIUS - 3.0,
+            y: y - DOT_RADIUS - 3.0,
+            w: 2.0 * DOT_RADIUS + 6.0,
+            h: 2.0 * DOT_RADIUS + 6.0,
         };
         let markers = if min == max {
-            vec![place(
-                0,
-                format!("min = max {}{unit_suffix}", amount_text(min)),
-                true,
-            )]
+            let dot = dot_of(0);
+            let text = format!("min = max {}{unit_suffix}", amount_text(min));
+            let label = place_label(face, dot, &text, true, &plot, &line, &[]);
+            vec![Marker { dot, text, label }]
         } else {
+            let (hi_dot, lo_dot) = (dot_of(max_i), dot_of(min_i));
+            let hi_text = format!("max {}{unit_suffix}", amount_text(max));
+            let lo_text = format!("min {}{unit_suffix}", amount_text(min));
+            let hi_label = place_label(
+                face,
+                hi_dot,
+                &hi_text,
+                true,
+                &plot,
+                &line,
+                &[dot_box(lo_dot)],
+            );
+            let lo_label = place_label(
+                face,
+                lo_dot,
+                &lo_text,
+                false,
+                &plot,
+                &line,
+                &[dot_box(hi_dot), hi_label],
+            );
             vec![
-                place(
-                    max_i,
-                    format!("max {}{unit_suffix}", amount_text(max)),
-                    true,
-                ),
-                place(
-                    min_i,
-                    format!("min {}{unit_suffix}", amount_text(min)),
-                    false,
-                ),
+                Marker {
+                    dot: hi_dot,
+                    text: hi_text,
+                    label: hi_label,
+                },
+                Marker {
+                    dot: lo_dot,
+                    text: lo_text,
+                    label: lo_label,
+                },
             ]
         };
 
@@ -748,46 +827,112 @@ fn thin(points: impl Iterator<Item = (f32, f32)>) -> Vec<(f32, f32)> {
     out
 }
 
-/// A marker label's box: above (or below) the dot if that fits in the plot, else beside it.
-fn place_label(face: &Face, dot: (f32, f32), text: &str, above: bool, plot: &Box2) -> Box2 {
-    let w = face.width(LABEL_EM, text) + 2.0 * 12.0;
-    let h = LABEL_EM * 1.5;
-    let gap = DOT_RADIUS + 10.0;
-    let centred_x = (dot.0 - w / 2.0).clamp(plot.x + 4.0, (plot.x + plot.w - w - 4.0).max(plot.x));
-    let above_box = Box2 {
-        x: centred_x,
-        y: dot.1 - gap - h,
-        w,
-        h,
-    };
-    let below_box = Box2 {
-        x: centred_x,
-        y: dot.1 + gap,
-        w,
-        h,
-    };
-    let beside_y = (dot.1 - h / 2.0).clamp(plot.y, (plot.y + plot.h - h).max(plot.y));
-    let right_box = Box2 {
-        x: dot.0 + gap,
-        y: beside_y,
-        w,
-        h,
-    };
-    let left_box = Box2 {
-        x: dot.0 - gap - w,
-        y: beside_y,
-        w,
-        h,
-    };
-    let order = if above {
-        [above_box, right_box, left_box, below_box]
-    } else {
-        [below_box, right_box, left_box, above_box]
-    };
-    order
+/// A marker label's box: above the dot (the maximum) or below it (the minimum) where that fits,
+/// else wherever in the plot it hides the least of the line and nothing of the other marker.
+fn place_label(
+    face: &Face,
+    dot: (f32, f32),
+    text: &str,
+    above: bool,
+    plot: &Box2,
+    line: &[(f32, f32)],
+    avoid: &[Box2],
+) -> Box2 {
+    let w = face.width(LABEL_EM, text) + 2.0 * LABEL_PAD;
+    let h = LABEL_H;
+    let gap = LABEL_GAP;
+    let clamp_x = |x: f32| x.clamp(plot.x + 4.0, (plot.x + plot.w - w - 4.0).max(plot.x));
+    let clamp_y = |y: f32| y.clamp(plot.y, (plot.y + plot.h - h).max(plot.y));
+    let xs = [
+        clamp_x(dot.0 - w / 2.0),
+        clamp_x(dot.0 - 2.0 * gap),
+        clamp_x(dot.0 + 2.0 * gap - w),
+    ];
+    let over: Vec<Box2> = xs
+        .iter()
+        .map(|&x| Box2 {
+            x,
+            y: dot.1 - gap - h,
+            w,
+            h,
+        })
+        .collect();
+    let under: Vec<Box2> = xs
+        .iter()
+        .map(|&x| Box2 {
+            x,
+            y: dot.1 + gap,
+            w,
+            h,
+        })
+        .collect();
+    // Beside the dot, also a little away from it along the same row: next to a steep line the
+    // nearest spot may hide it where one a few label-heights over hides nothing.
+    let mut beside = Vec::new();
+    for shift in [0.0, 40.0, 80.0, 120.0] {
+        for y in [dot.1 - h / 2.0, dot.1 - h, dot.1] {
+            for x in [dot.0 + gap + shift, dot.0 - gap - w - shift] {
+                let y = clamp_y(y);
+                beside.push((Box2 { x, y, w, h }, shift));
+            }
+        }
+    }
+    let (first, last) = if above { (over, under) } else { (under, over) };
+    let candidates: Vec<(Box2, f32)> = first
         .into_iter()
-        .find(|b| b.inside(plot))
-        .unwrap_or(if above { above_box } else { below_box })
+        .map(|b| (b, 0.0))
+        .chain(beside)
+        .chain(last.into_iter().map(|b| (b, 0.0)))
+        .filter(|(b, _)| b.inside(plot))
+        .collect();
+    let cost = |b: &Box2, shift: f32| {
+        let hidden: f32 = line.windows(2).map(|s| clipped_length(s[0], s[1], b)).sum();
+        let clash = avoid.iter().filter(|o| o.overlaps(b)).count() as f32;
+        hidden + shift / 2.0 + 10_000.0 * clash
+    };
+    let mut best: Option<(Box2, f32)> = None;
+    for (b, shift) in candidates {
+        let c = cost(&b, shift);
+        // Earlier candidates win unless a later one hides clearly less.
+        if best.is_none_or(|(_, bc)| c + 2.0 < bc) {
+            best = Some((b, c));
+        }
+    }
+    best.map(|(b, _)| b).unwrap_or(Box2 {
+        x: clamp_x(dot.0 - w / 2.0),
+        y: if above { dot.1 - gap - h } else { dot.1 + gap },
+        w,
+        h,
+    })
+}
+
+/// How much of the segment `p`–`q` lies inside `b` (Liang–Barsky clipping).
+fn clipped_length(p: (f32, f32), q: (f32, f32), b: &Box2) -> f32 {
+    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+    let (mut t0, mut t1) = (0.0_f32, 1.0_f32);
+    for (den, num) in [
+        (-dx, p.0 - b.x),
+        (dx, b.x + b.w - p.0),
+        (-dy, p.1 - b.y),
+        (dy, b.y + b.h - p.1),
+    ] {
+        if den == 0.0 {
+            if num < 0.0 {
+                return 0.0;
+            }
+        } else {
+            let t = num / den;
+            if den < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    if t1 <= t0 {
+        return 0.0;
+    }
+    (t1 - t0) * (dx * dx + dy * dy).sqrt()
 }
 
 /// The title at the largest size that fits; at the smallest size, cut with an ellipsis.
@@ -1005,7 +1150,7 @@ fn paint(scene: &Scene, face: &Face) -> Result<Rgb, ChartError> {
         face.draw(
             &mut img,
             LABEL_EM,
-            m.label.x + 12.0,
+            m.label.x + LABEL_PAD,
             base,
             &m.text,
             TEXT_RGB,
@@ -1028,4 +1173,582 @@ fn encode_png(img: &Rgb) -> Result<Vec<u8>, ChartError> {
     writer.write_image_data(&img.data).map_err(fail)?;
     writer.finish().map_err(fail)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Timelike;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    /// 2026-01-01T00:00:00Z.
+    const END: i64 = 1_767_225_600;
+    const DAY: i64 = 86_400;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn berlin() -> Tz {
+        "Europe/Berlin".parse().unwrap()
+    }
+
+    /// A random walk with deposits and withdrawals, `n` points `every` seconds apart ending at
+    /// `END`, amounts with `dp` decimals.
+    fn walk(seed: u64, n: usize, every: i64, start: i64, dp: u32) -> Vec<(i64, Decimal)> {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let mut v = start;
+        (0..n)
+            .map(|i| {
+                v += rng.i64(-start / 60..=start / 60);
+                if rng.u32(0..200) == 0 {
+                    v += rng.i64(-start / 4..=start / 3);
+                }
+                v = v.max(0);
+                (END - every * (n - 1 - i) as i64, Decimal::new(v, dp))
+            })
+            .collect()
+    }
+
+    /// Every point independent of the last: the line fills a band, the worst case for size.
+    fn white_noise(seed: u64, n: usize, every: i64) -> Vec<(i64, Decimal)> {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        (0..n)
+            .map(|i| {
+                let v = rng.i64(100_000_000..=200_000_000);
+                (END - every * (n - 1 - i) as i64, Decimal::new(v, 8))
+            })
+            .collect()
+    }
+
+    fn input<'a>(points: &'a [(i64, Decimal)], unit: &'a str, tz: Tz) -> ChartInput<'a> {
+        ChartInput {
+            title: "BTC, last 30 days",
+            unit,
+            points,
+            tz,
+        }
+    }
+
+    fn scene(points: &[(i64, Decimal)], unit: &str, tz: Tz) -> Scene {
+        Scene::build(&input(points, unit, tz), &Face::new().unwrap()).unwrap()
+    }
+
+    struct Decoded {
+        width: u32,
+        height: u32,
+        rgb: Vec<u8>,
+    }
+
+    impl Decoded {
+        fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+            let i = ((y * self.width + x) * 3) as usize;
+            [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
+        }
+
+        fn count(&self, color: [u8; 3]) -> usize {
+            self.rgb.chunks_exact(3).filter(|p| *p == color).count()
+        }
+
+        /// Pixel columns in `from..to` holding at least one pixel of `color`.
+        fn columns_with(&self, color: [u8; 3], from: u32, to: u32) -> usize {
+            (from..to)
+                .filter(|&x| (0..self.height).any(|y| self.pixel(x, y) == color))
+                .count()
+        }
+    }
+
+    fn decode(png_bytes: &[u8]) -> Decoded {
+        let decoder = png::Decoder::new(png_bytes);
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        assert_eq!(info.bit_depth, png::BitDepth::Eight);
+        buf.truncate(info.buffer_size());
+        Decoded {
+            width: info.width,
+            height: info.height,
+            rgb: buf,
+        }
+    }
+
+    /// Renders, decodes and checks what every chart must show: the size, a line spread over
+    /// the plot's width, and the markers at the minimum's and maximum's points.
+    fn render_and_check(points: &[(i64, Decimal)], unit: &str, tz: Tz) -> (Vec<u8>, Decoded) {
+        let png_bytes = render_png(&input(points, unit, tz)).unwrap();
+        let img = decode(&png_bytes);
+        assert_eq!((img.width, img.height), (WIDTH, HEIGHT));
+        assert!(png_bytes.len() < 150_000, "{} bytes", png_bytes.len());
+
+        let s = scene(points, unit, tz);
+        let (x0, x1) = (s.plot.x + PLOT_INSET, s.plot.x + s.plot.w - PLOT_INSET);
+        let (first_t, last_t) = (points[0].0, points[points.len() - 1].0);
+        if first_t != last_t {
+            let covered = img.columns_with(LINE_RGB, x0.ceil() as u32, x1.floor() as u32);
+            let width = (x1.floor() - x0.ceil()) as usize;
+            assert!(
+                covered * 10 >= width * 9,
+                "line in {covered} of {width} columns"
+            );
+            // A 3.5 px line has at least one whole pixel in a column, usually two or three.
+            assert!(img.count(LINE_RGB) * 2 >= 3 * width, "too few line pixels");
+        }
+        for m in &s.markers {
+            let (x, y) = (m.dot.0.round() as u32, m.dot.1.round() as u32);
+            assert_eq!(img.pixel(x, y), MARKER_RGB, "no marker at {:?}", m.dot);
+        }
+        assert!(img.count(MARKER_RGB) >= 150 * s.markers.len());
+        (png_bytes, img)
+    }
+
+    #[test]
+    fn a_month_is_a_1280x720_png_with_a_line_across_the_plot_and_both_markers() {
+        let points = walk(2, 30 * 96, 900, 150_000_000, 8);
+        let (_, img) = render_and_check(&points, "BTC", berlin());
+        // The line is not just a header or a single row: it has height too.
+        let rows = (0..img.height)
+            .filter(|&y| (0..img.width).any(|x| img.pixel(x, y) == LINE_RGB))
+            .count();
+        assert!(rows > 200, "line spans only {rows} rows");
+        assert_eq!(scene(&points, "BTC", berlin()).markers.len(), 2);
+    }
+
+    #[test]
+    fn noisy_years_stay_under_150_kb() {
+        for points in [
+            walk(4, 365 * 24, 3600, 9_876_543_212_345, 2),
+            white_noise(6, 365 * 24, 3600),
+            white_noise(7, 365 * 96, 900),
+        ] {
+            render_and_check(&points, "USD", berlin());
+        }
+    }
+
+    #[test]
+    fn marker_labels_are_the_exact_decimals() {
+        let points = [
+            (END - 3 * DAY, d("98765432123.45")),
+            (END - 2 * DAY, d("98765432123.46")),
+            (END - DAY, d("98765432123.40")),
+            (END, d("98765432123.44")),
+        ];
+        let s = scene(&points, "USD", berlin());
+        let texts: Vec<&str> = s.markers.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["max 98,765,432,123.46 USD", "min 98,765,432,123.40 USD"]
+        );
+        render_and_check(&points, "USD", berlin());
+
+        // The scale the amounts came with is kept: this is the wallet's own precision.
+        let points = [(END - DAY, d("1.50000000")), (END, d("0.00000001"))];
+        let s = scene(&points, "BTC", berlin());
+        let texts: Vec<&str> = s.markers.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, ["max 1.50000000 BTC", "min 0.00000001 BTC"]);
+    }
+
+    #[test]
+    fn amount_ticks_are_exact_decimal_text() {
+        for (min, max) in [
+            ("0.00000001", "0.00000003"),
+            ("0.00000001", "0.00000001"),
+            ("98765432123.45", "98765432123.46"),
+            ("98765432123.45", "98765432123.45"),
+            ("-5.5", "3.2"),
+            ("-1204.50", "-12.25"),
+            ("0", "0"),
+            (
+                "1234567890123456789012345678",
+                "1234567890123456789012345679",
+            ),
+            (
+                "0.0000000000000000000000000001",
+                "0.0000000000000000000000000001",
+            ),
+        ] {
+            let axis = AmountAxis::new(d(min), d(max), 0.1).unwrap();
+            let ticks = axis.ticks();
+            assert!(
+                ticks.len() >= 3 && ticks.len() <= 12,
+                "{min}..{max}: {ticks:?}"
+            );
+            assert!(axis.lo < d(min) || (axis.lo == d(min) && d(min) == Decimal::ZERO));
+            assert!(axis.hi > d(max), "{min}..{max}: {axis:?}");
+            for (v, text) in &ticks {
+                assert!(!text.contains(['e', 'E']), "{text}");
+                assert_eq!(d(&text.replace(',', "")), *v, "{text}");
+                assert!(
+                    (*v - axis.lo) % axis.step == Decimal::ZERO,
+                    "{min}..{max}: {axis:?} {v}"
+                );
+            }
+            // One number of decimals for the whole axis, so the labels line up.
+            let decimals: Vec<usize> = ticks
+                .iter()
+                .map(|(_, t)| t.split_once('.').map_or(0, |(_, f)| f.len()))
+                .collect();
+            assert!(decimals.windows(2).all(|w| w[0] == w[1]), "{ticks:?}");
+        }
+        let axis = AmountAxis::new(d("1.13401463"), d("2.05542721"), 0.1).unwrap();
+        let labels: Vec<String> = axis.ticks().into_iter().map(|(_, s)| s).collect();
+        assert_eq!(labels, ["1.00", "1.25", "1.50", "1.75", "2.00", "2.25"]);
+    }
+
+    #[test]
+    fn positive_balances_get_no_axis_below_zero() {
+        let axis = AmountAxis::new(d("0.1"), d("10"), 0.1).unwrap();
+        assert_eq!(axis.lo, Decimal::ZERO);
+        let axis = AmountAxis::new(d("-10"), d("-0.1"), 0.1).unwrap();
+        assert_eq!(axis.hi, Decimal::ZERO);
+    }
+
+    #[test]
+    fn nice_steps() {
+        for (raw, step) in [
+            ("0.3", "0.5"),
+            ("1", "1"),
+            ("1.01", "2"),
+            ("2.1", "2.5"),
+            ("2.6", "5"),
+            ("7", "10"),
+            ("1234", "2000"),
+            ("0.000000004", "0.000000005"),
+            ("0", "0.0000000000000000000000000001"),
+        ] {
+            assert_eq!(nice_step(d(raw)), Some(d(step)), "{raw}");
+        }
+        assert_eq!(nice_step(Decimal::MAX), None);
+    }
+
+    #[test]
+    fn thousands_separators_change_no_digit() {
+        for (raw, grouped) in [
+            ("0", "0"),
+            ("123", "123"),
+            ("1234", "1,234"),
+            ("-1204.50", "-1,204.50"),
+            ("98765432123.45", "98,765,432,123.45"),
+            ("100000.000001", "100,000.000001"),
+            ("-999", "-999"),
+        ] {
+            assert_eq!(group_thousands(raw), grouped);
+        }
+    }
+
+    #[test]
+    fn a_flat_series_gets_a_padded_axis_and_one_marker() {
+        let points: Vec<(i64, Decimal)> = (0..50)
+            .map(|i| (END - 3600 * (49 - i), d("5.00000000")))
+            .collect();
+        let s = scene(&points, "BTC", berlin());
+        assert_eq!(s.markers.len(), 1);
+        assert_eq!(s.markers[0].text, "min = max 5.00000000 BTC");
+        // The line runs through the middle, not along an edge.
+        let y = s.line[0].1;
+        assert!(s.line.iter().all(|p| p.1 == y));
+        assert!(y > s.plot.y + s.plot.h * 0.25 && y < s.plot.y + s.plot.h * 0.75);
+        let (_, img) = render_and_check(&points, "BTC", berlin());
+        let row = y.round() as u32;
+        let covered = (0..img.width)
+            .filter(|&x| img.pixel(x, row) == LINE_RGB)
+            .count();
+        assert!(covered > 1000, "{covered}");
+
+        for v in ["0", "0.00000001", "98765432123.45", "-3.5"] {
+            let points = [(END - DAY, d(v)), (END, d(v))];
+            render_and_check(&points, "BTC", berlin());
+        }
+    }
+
+    #[test]
+    fn two_points_tiny_huge_and_negative_amounts_draw() {
+        let cases: [&[(i64, Decimal)]; 5] = [
+            &[(END - DAY, d("1")), (END, d("2"))],
+            &[(END - DAY, d("0.00000001")), (END, d("0.00000002"))],
+            &[(END - DAY, d("98765432123.45")), (END, d("98765432123.46"))],
+            &[
+                (END - 2 * DAY, d("-5.5")),
+                (END - DAY, d("3.2")),
+                (END, d("-0.75")),
+            ],
+            &[(END - DAY, d("-1204.50")), (END, d("-1.25"))],
+        ];
+        for points in cases {
+            render_and_check(points, "USD", berlin());
+        }
+    }
+
+    #[test]
+    fn points_at_one_instant_draw() {
+        let points = [(END, d("1")), (END, d("2")), (END, d("1.5"))];
+        let png_bytes = render_png(&input(&points, "BTC", berlin())).unwrap();
+        let img = decode(&png_bytes);
+        assert_eq!((img.width, img.height), (WIDTH, HEIGHT));
+        assert!(img.count(LINE_RGB) > 0);
+        assert!(img.count(MARKER_RGB) > 300);
+    }
+
+    #[test]
+    fn bad_input_is_an_error_not_a_panic() {
+        let one = [(END, d("1"))];
+        for points in [&[][..], &one[..]] {
+            let err = render_png(&input(points, "BTC", berlin())).unwrap_err();
+            assert_eq!(err, ChartError::TooFewPoints(points.len()));
+        }
+        let unordered = [(END, d("1")), (END - 1, d("2"))];
+        assert_eq!(
+            render_png(&input(&unordered, "BTC", berlin())).unwrap_err(),
+            ChartError::NotInTimeOrder { index: 1 }
+        );
+        for t in [i64::MIN, MIN_TIME - 1, MAX_TIME + 1, i64::MAX] {
+            let points = [(MIN_TIME.max(t.min(0)), d("1")), (t.max(MIN_TIME), d("2"))];
+            let points = if t < MIN_TIME {
+                [(t, d("1")), (END, d("2"))]
+            } else {
+                points
+            };
+            assert_eq!(
+                render_png(&input(&points, "BTC", berlin())).unwrap_err(),
+                ChartError::TimeOutOfRange(t)
+            );
+        }
+        for (a, b) in [
+            (Decimal::MIN, Decimal::MAX),
+            (Decimal::MAX, Decimal::MAX),
+            (Decimal::MIN, Decimal::MIN),
+            (Decimal::ZERO, Decimal::MAX),
+        ] {
+            let points = [(END - DAY, a), (END, b)];
+            assert_eq!(
+                render_png(&input(&points, "BTC", berlin())).unwrap_err(),
+                ChartError::AmountOutOfRange
+            );
+        }
+        let err = ChartError::TooFewPoints(1).to_string();
+        assert!(err.starts_with('A') && err.ends_with('.'), "{err}");
+    }
+
+    fn local(t: i64, tz: Tz) -> NaiveDateTime {
+        DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .with_timezone(&tz)
+            .naive_local()
+    }
+
+    fn ticks(points: &[(i64, Decimal)], tz: Tz) -> Vec<TimeTick> {
+        scene(points, "BTC", tz)
+            .time_ticks
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
+    }
+
+    fn span(days: i64, every: i64) -> Vec<(i64, Decimal)> {
+        let n = (days * DAY / every) as usize + 1;
+        walk(9, n, every, 150_000_000, 8)
+    }
+
+    #[test]
+    fn a_week_has_a_tick_each_local_midnight_with_the_weekday() {
+        for tz in [berlin(), "Asia/Tehran".parse().unwrap(), Tz::UTC] {
+            let t = ticks(&span(7, 900), tz);
+            assert!((6..=8).contains(&t.len()), "{t:?}");
+            for tick in &t {
+                let l = local(tick.at, tz);
+                assert_eq!((l.hour(), l.minute()), (0, 0), "{tz}: {tick:?}");
+                assert_eq!(tick.label, l.format("%-d %b").to_string());
+                assert_eq!(tick.sub.as_deref(), Some(&*l.format("%a").to_string()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_month_has_mondays_a_quarter_fortnights_a_year_months() {
+        let tz = berlin();
+        let month = ticks(&span(30, 3600), tz);
+        assert!((4..=5).contains(&month.len()), "{month:?}");
+        for w in month.windows(2) {
+            assert_eq!(
+                local(w[1].at, tz).date() - local(w[0].at, tz).date(),
+                TimeDelta::days(7)
+            );
+        }
+        for tick in &month {
+            assert_eq!(local(tick.at, tz).weekday(), chrono::Weekday::Mon);
+        }
+        assert_eq!(month[0].sub.as_deref(), Some("2025"));
+
+        let quarter = ticks(&span(90, 3600), tz);
+        assert!((6..=7).contains(&quarter.len()), "{quarter:?}");
+        for w in quarter.windows(2) {
+            assert_eq!(
+                local(w[1].at, tz).date() - local(w[0].at, tz).date(),
+                TimeDelta::days(14)
+            );
+        }
+
+        let year = ticks(&span(365, 3600), tz);
+        assert!((12..=13).contains(&year.len()), "{year:?}");
+        let months = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        for tick in &year {
+            assert!(months.contains(&tick.label.as_str()), "{tick:?}");
+            let l = local(tick.at, tz);
+            assert_eq!((l.day(), l.hour(), l.minute()), (1, 0, 0));
+        }
+        // The year appears under the first month and under January.
+        let jan = year.iter().find(|t| t.label == "Jan").unwrap();
+        assert_eq!(jan.sub.as_deref(), Some("2026"));
+        assert_eq!(year[0].sub.as_deref(), Some("2025"));
+    }
+
+    #[test]
+    fn hour_ticks_skip_the_missing_hour_and_show_the_repeated_one_once() {
+        let tz = berlin();
+        // 2025-03-30: 02:00 local does not exist (clocks go from 02:00 to 03:00).
+        let spring_start = 1_743_289_200; // 2025-03-29T23:00:00Z = 00:00 CET
+        let points: Vec<(i64, Decimal)> = (0..=7 * 4)
+            .map(|i| (spring_start + 900 * i, Decimal::from(i)))
+            .collect();
+        let t = ticks(&points, tz);
+        let labels: Vec<&str> = t.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "00:00", "01:00", "03:00", "04:00", "05:00", "06:00", "07:00", "08:00"
+            ]
+        );
+        assert_eq!(t[0].sub.as_deref(), Some("30 Mar"));
+        assert!(t[1..].iter().all(|t| t.sub.is_none()));
+        render_and_check(&points, "BTC", tz);
+
+        // 2025-10-26: 02:00 local happens twice (03:00 CEST becomes 02:00 CET).
+        let fall_start = 1_761_429_600; // 2025-10-25T22:00:00Z = 00:00 CEST
+        let points: Vec<(i64, Decimal)> = (0..=7 * 4)
+            .map(|i| (fall_start + 900 * i, Decimal::from(i % 5)))
+            .collect();
+        let t = ticks(&points, tz);
+        let labels: Vec<&str> = t.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "00:00", "01:00", "02:00", "03:00", "04:00", "05:00", "06:00"
+            ]
+        );
+        // The first 02:00 (CEST, 00:00Z), then 03:00 CET two real hours later.
+        assert_eq!(t[2].at, fall_start + 2 * 3600);
+        assert_eq!(t[3].at, fall_start + 4 * 3600);
+        assert!(t.windows(2).all(|w| w[0].at < w[1].at));
+        render_and_check(&points, "BTC", tz);
+    }
+
+    #[test]
+    fn days_across_a_clock_change_stay_on_local_midnight() {
+        let tz = berlin();
+        // A week around 2025-10-26 (25 h day) and one around 2025-03-30 (23 h day).
+        for end in [1_761_868_800, 1_743_638_400] {
+            let points: Vec<(i64, Decimal)> = (0..=7 * 24)
+                .map(|i| (end - 7 * DAY + 3600 * i, Decimal::new(i % 13, 1)))
+                .collect();
+            let t = ticks(&points, tz);
+            assert!(t.len() >= 7, "{t:?}");
+            for tick in &t {
+                let l = local(tick.at, tz);
+                assert_eq!((l.hour(), l.minute()), (0, 0), "{tick:?}");
+            }
+            let gaps: Vec<i64> = t.windows(2).map(|w| w[1].at - w[0].at).collect();
+            assert!(gaps.contains(&(23 * 3600)) || gaps.contains(&(25 * 3600)));
+            render_and_check(&points, "BTC", tz);
+        }
+    }
+
+    #[test]
+    fn short_spans_get_time_ticks_and_long_ones_year_ticks() {
+        let tz = berlin();
+        let two_seconds = [(END, d("1")), (END + 2, d("2"))];
+        assert!(!ticks(&two_seconds, tz).is_empty());
+        let centuries = [(MIN_TIME, d("1")), (MAX_TIME, d("2"))];
+        let t = ticks(&centuries, tz);
+        assert!(t.len() >= 2 && t.len() <= MAX_TIME_TICKS, "{t:?}");
+        assert!(t.iter().all(|t| t.label.parse::<i32>().is_ok()));
+        render_and_check(&centuries, "BTC", tz);
+    }
+
+    #[test]
+    fn a_long_title_is_shrunk_then_cut_and_empty_texts_are_fine() {
+        let face = Face::new().unwrap();
+        let (title, em) = fit_title(&face, "BTC, last 30 days", 1000.0);
+        assert_eq!((title.as_str(), em), ("BTC, last 30 days", TITLE_EM));
+        let long =
+            "Total value (USD) of every wallet, including the ones nobody uses, last 365 days";
+        let (title, em) = fit_title(&face, long, 800.0);
+        assert!(
+            title.ends_with('…') && face.width(em, &title) <= 800.0,
+            "{title}"
+        );
+        assert_eq!(em, TITLE_MIN_EM);
+
+        let points = walk(3, 100, 3600, 1_000, 2);
+        let png_bytes = render_png(&ChartInput {
+            title: "",
+            unit: "",
+            points: &points,
+            tz: Tz::UTC,
+        })
+        .unwrap();
+        assert_eq!(decode(&png_bytes).width, WIDTH);
+    }
+
+    #[test]
+    fn the_embedded_font_has_every_character_the_chart_prints() {
+        let face = Face::new().unwrap();
+        for c in
+            "0123456789,.-–…=:() ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz/_".chars()
+        {
+            assert_ne!(face.font.glyph_id(c).0, 0, "{c:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any amounts at any sorted times: a layout or an error, never a panic, and every
+        /// coordinate finite.
+        #[test]
+        fn any_series_lays_out_or_errs(
+            raw in prop::collection::vec(
+                (MIN_TIME..=MAX_TIME, any::<i64>(), 0u32..=28, any::<bool>()),
+                2..40,
+            ),
+        ) {
+            let mut points: Vec<(i64, Decimal)> = raw
+                .iter()
+                .map(|(t, m, scale, wide)| {
+                    let v = if *wide {
+                        Decimal::from_i128_with_scale(i128::from(*m) << 30, *scale)
+                    } else {
+                        Decimal::new(*m, *scale)
+                    };
+                    (*t, v)
+                })
+                .collect();
+            points.sort_by_key(|p| p.0);
+            let face = Face::new().unwrap();
+            match Scene::build(&input(&points, "BTC", berlin()), &face) {
+                Ok(s) => {
+                    prop_assert!(!s.line.is_empty());
+                    for (x, y) in &s.line {
+                        prop_assert!(x.is_finite() && y.is_finite());
+                        prop_assert!(*x >= s.plot.x && *x <= s.plot.x + s.plot.w);
+                        prop_assert!(*y >= s.plot.y - 1.0 && *y <= s.plot.y + s.plot.h + 1.0);
+                    }
+                    prop_assert!(s.time_ticks.len() <= MAX_TIME_TICKS);
+                }
+                Err(e) => prop_assert_eq!(e, ChartError::AmountOutOfRange),
+            }
+        }
+    }
 }
