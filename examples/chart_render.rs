@@ -34,6 +34,29 @@ fn walk(seed: u64, n: usize, every: i64, start: i64, dp: u32) -> Series {
         .collect()
 }
 
+/// What the history keeps of a year read every 15 minutes: every point for the last 7 days, one
+/// an hour back to 90 days, one a day before that (issue 10's retention).
+fn as_kept(full: &[(i64, Decimal)]) -> Series {
+    let mut kept: Series = Vec::new();
+    for &(t, v) in full {
+        let age = END - t;
+        let bucket = if age <= 7 * 86_400 {
+            900
+        } else if age <= 90 * 86_400 {
+            3600
+        } else {
+            86_400
+        };
+        if kept
+            .last()
+            .is_none_or(|&(last, _)| t / bucket != last / bucket)
+        {
+            kept.push((t, v));
+        }
+    }
+    kept
+}
+
 /// Every point independent of the last: the line fills a band, the worst case for PNG size.
 fn noise(seed: u64, n: usize, every: i64) -> Series {
     let mut rng = fastrand::Rng::with_seed(seed);
@@ -72,6 +95,12 @@ fn main() {
             "Total value (USD), last 365 days",
             "USD",
             walk(4, 365 * 24, 3600, 9_876_543_212_345, 2),
+        ),
+        (
+            "1y-kept",
+            "BTC, last 365 days",
+            "BTC",
+            as_kept(&walk(8, 365 * 96, 900, 150_000_000, 8)),
         ),
         (
             "1y-15min",
