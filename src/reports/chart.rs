@@ -258,8 +258,10 @@ impl AmountAxis {
                 .max(tiniest)
         };
         // Balances do not change sign: padding must not invent an axis below zero (or above).
-        let keep_above_zero = min >= Decimal::ZERO && min != max;
-        let keep_below_zero = max <= Decimal::ZERO && min != max;
+        // An empty wallet's flat zero sits on the bottom of a 0..1 axis.
+        let flat_zero = min.is_zero() && max.is_zero();
+        let keep_above_zero = min >= Decimal::ZERO;
+        let keep_below_zero = max <= Decimal::ZERO && !flat_zero;
         let mut a = min.checked_sub(pad).ok_or_else(overflow)?;
         let mut b = max.checked_add(pad).ok_or_else(overflow)?;
         if keep_above_zero && a < Decimal::ZERO {
@@ -1408,6 +1410,10 @@ mod tests {
         assert_eq!(axis.lo, Decimal::ZERO);
         let axis = AmountAxis::new(d("-10"), d("-0.1"), 0.1).unwrap();
         assert_eq!(axis.hi, Decimal::ZERO);
+        let axis = AmountAxis::new(Decimal::ZERO, Decimal::ZERO, 0.1).unwrap();
+        assert_eq!((axis.lo, axis.hi), (Decimal::ZERO, Decimal::ONE));
+        let axis = AmountAxis::new(d("-3.5"), d("-3.5"), 0.1).unwrap();
+        assert!(axis.lo < d("-3.5") && axis.hi > d("-3.5") && axis.hi <= Decimal::ZERO);
     }
 
     #[test]
