@@ -12,6 +12,8 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY migrations ./migrations
+# The chart font is compiled in (include_bytes!).
+COPY assets ./assets
 # No .git is copied (.dockerignore): build.rs then leaves the commit out of --version.
 # Cargo.toml names the bench target and the example: the manifest needs their files present.
 COPY benches ./benches
@@ -26,6 +28,8 @@ RUN apt-get update \
  && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin oxapay \
  && mkdir -p /data && chown oxapay:oxapay /data
 COPY --from=build /src/target/release/oxapay-bot /usr/local/bin/oxapay-bot
+# The binary embeds Open Sans; its licence (Apache-2.0) travels with it.
+COPY --from=build /src/assets/fonts/LICENSE-OpenSans.txt /usr/share/doc/oxapay-bot/LICENSE-OpenSans.txt
 USER oxapay
 WORKDIR /data
 VOLUME ["/data"]

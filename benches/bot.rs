@@ -1111,10 +1111,20 @@ async fn command_parts() -> CommandParts {
     let at = chrono::Utc::now();
     let (_, format) = timed_sync(|| {
         for _ in 0..N {
-            std::hint::black_box(messages::balances(&balances, at));
+            std::hint::black_box(messages::balances(
+                &balances,
+                at,
+                messages::PriceView::Unavailable("No prices."),
+                false,
+            ));
         }
     });
-    let text = messages::balances(&balances, at);
+    let text = messages::balances(
+        &balances,
+        at,
+        messages::PriceView::Unavailable("No prices."),
+        false,
+    );
     let (_, split) = timed_sync(|| {
         for _ in 0..N {
             std::hint::black_box(messages::split_html(&text, messages::MESSAGE_LIMIT));
@@ -1229,9 +1239,19 @@ async fn alert_cycle(chats: i64) -> CycleReport {
     );
     // No cache: every cycle reads OxaPay, as it does in production (interval ≫ cache).
     let source = Arc::new(BalanceSource::new(client, Duration::ZERO));
+    // No level watches the total here, so prices are never read.
+    let prices = Arc::new(oxapay_bot::price_source::PriceSource::new(
+        oxapay_bot::oxapay::PricesClient::new(
+            &reqwest::Url::parse(&oxa.url).unwrap(),
+            Duration::from_secs(10),
+        )
+        .unwrap(),
+        Duration::ZERO,
+    ));
     let checker = Checker {
         store: store.clone(),
         source: source.clone(),
+        prices,
         admins: BTreeSet::from([ADMIN]),
         interval: Duration::from_secs(300),
         repeat: None,
@@ -1264,7 +1284,12 @@ async fn alert_cycle(chats: i64) -> CycleReport {
         load_rows.push((t0.elapsed(), cpu_self().saturating_sub(c0)));
         let snap = source.read().await.unwrap();
         let (c0, t0) = (cpu_self(), Instant::now());
-        let tr = alerts::evaluate(&rows, Ok(&snap.balances), now, None);
+        let tr = alerts::evaluate(
+            &rows,
+            Ok(alerts::Reading::balances(&snap.balances)),
+            now,
+            None,
+        );
         std::hint::black_box(tr);
         evaluate.push((t0.elapsed(), cpu_self().saturating_sub(c0)));
         let (c0, t0) = (cpu_self(), Instant::now());

@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::listeners::polling::WatchedPolling;
 use crate::listeners::webhook;
 use crate::metrics::{Metrics, Mode};
+use crate::price_source::PriceSource;
 use crate::progress::{Progress, Socket};
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
@@ -81,6 +82,7 @@ pub struct App {
     store: Store,
     redactor: Redactor,
     source: Arc<BalanceSource>,
+    prices: Arc<PriceSource>,
     /// Replies go through the plain bot (no batching delay); the delivery worker and menus
     /// through the throttled one.
     bot: Bot,
@@ -121,6 +123,11 @@ impl App {
         let source = Arc::new(BalanceSource::with_metrics(
             config.oxapay.balance_api()?,
             config.balance_cache,
+            Some(metrics.clone()),
+        ));
+        let prices = Arc::new(PriceSource::with_metrics(
+            config.oxapay.prices_client()?,
+            config.price_cache,
             Some(metrics.clone()),
         ));
 
@@ -187,6 +194,7 @@ impl App {
             store,
             redactor,
             source,
+            prices,
             bot,
             throttled,
             metrics,
@@ -208,6 +216,7 @@ impl App {
             store,
             redactor,
             source,
+            prices,
             bot,
             throttled,
             metrics,
@@ -228,6 +237,7 @@ impl App {
         let checker = Checker {
             store: store.clone(),
             source: source.clone(),
+            prices: prices.clone(),
             admins: config.admin_ids.clone(),
             interval: config.alert_interval,
             repeat: config.alert_repeat,
@@ -241,6 +251,7 @@ impl App {
             store: store.clone(),
             redactor: redactor.clone(),
             source,
+            prices,
             admins: config.admin_ids.clone(),
             flood: Mutex::new(FloodGuard::new(tuning.flood)),
             metrics: metrics.clone(),

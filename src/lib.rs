@@ -22,6 +22,7 @@ pub mod single_flight;
 pub mod store;
 pub mod telegram;
 pub mod telemetry;
+pub mod valuation;
 
 /// The current time as Unix seconds, as stored in the database.
 pub(crate) fn now_unix() -> i64 {

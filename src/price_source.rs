@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
+use crate::metrics::{Endpoint, Metrics};
 use crate::oxapay::{OxaPayError, PriceError, Prices, PricesClient};
 use crate::single_flight::{SingleFlight, TaskFailed};
 
@@ -52,6 +53,12 @@ impl PriceSource {
     /// Reads through `client`; `max_age` zero turns the cache off (concurrent readers still
     /// share one request).
     pub fn new(client: PricesClient, max_age: Duration) -> Self {
+        Self::with_metrics(client, max_age, None)
+    }
+
+    /// Like [`PriceSource::new`], recording each OxaPay request (result and latency) in
+    /// `metrics`.
+    pub fn with_metrics(client: PricesClient, max_age: Duration, metrics: Option<Metrics>) -> Self {
         let client = Arc::new(client);
         let current_for = if max_age.is_zero() {
             CURRENT_WITHOUT_CACHE
@@ -60,7 +67,8 @@ impl PriceSource {
         };
         let flight = SingleFlight::new(max_age, move || {
             let client = Arc::clone(&client);
-            async move { fetch(&client, current_for).await }
+            let metrics = metrics.clone();
+            async move { fetch(&client, current_for, metrics.as_ref()).await }
         });
         Self { flight }
     }
@@ -82,10 +90,22 @@ impl PriceSource {
     }
 }
 
-async fn fetch(client: &PricesClient, current_for: Duration) -> Result<PriceSnapshot, PriceError> {
+async fn fetch(
+    client: &PricesClient,
+    current_for: Duration,
+    metrics: Option<&Metrics>,
+) -> Result<PriceSnapshot, PriceError> {
     let started = Instant::now();
     let result = client.prices().await;
-    let ms = started.elapsed().as_millis() as u64;
+    let took = started.elapsed();
+    let ms = took.as_millis() as u64;
+    if let Some(m) = metrics {
+        m.oxapay_request(
+            Endpoint::Prices,
+            result.as_ref().map(drop).map_err(|e| &e.0),
+            took,
+        );
+    }
     match &result {
         Ok(p) => {
             tracing::debug!(coins = p.usd.len(), ms, "OxaPay prices read");

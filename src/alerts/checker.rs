@@ -10,16 +10,19 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::alerts::{self, Transition};
+use crate::alerts::{self, Reading, Transition};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
+use crate::price_source::PriceSource;
 use crate::progress::Progress;
 use crate::store::{CheckRecord, MessageKind, Owed, Store};
 use crate::telegram::messages;
+use crate::valuation::{self, TOTAL};
 
 pub struct Checker {
     pub store: Store,
     pub source: Arc<BalanceSource>,
+    pub prices: Arc<PriceSource>,
     pub admins: BTreeSet<i64>,
     pub interval: Duration,
     pub repeat: Option<Duration>,
@@ -90,10 +93,38 @@ impl Checker {
             // Nobody is waiting for an alert: no reason to ask OxaPay.
             return Ok(CycleReport::default());
         }
-        let read = self.source.read().await;
+        // One balance read, and one price read only when some level watches the total.
+        let watch_total = thresholds.iter().any(|t| t.currency == TOTAL);
+        let (read, priced) = tokio::join!(self.source.read(), async {
+            if watch_total {
+                Some(self.prices.read().await)
+            } else {
+                None
+            }
+        });
         let now = now_unix();
         let balances = read.as_ref().map(|s| &s.balances);
-        let transitions = alerts::evaluate(&thresholds, balances, now, self.repeat);
+        let total_usd = match (&balances, &priced) {
+            (Ok(b), Some(Ok(p))) if p.is_current() => {
+                let total = valuation::value(b, Some(&p.prices)).complete_total(b);
+                if total.is_none() {
+                    tracing::warn!(
+                        "the total USD value is unknown this check (a wallet has no price or an unreadable amount); total levels left as they were"
+                    );
+                }
+                total
+            }
+            (Ok(_), Some(Err(e))) => {
+                tracing::warn!(error = %e, "price read failed; total levels left as they were");
+                None
+            }
+            _ => None,
+        };
+        let reading = balances.map(|b| Reading {
+            balances: b,
+            total_usd,
+        });
+        let transitions = alerts::evaluate(&thresholds, reading, now, self.repeat);
         let (_, health) = self.store.checker().await?;
         let (health, notice) = alerts::next_health(
             &health,
@@ -124,7 +155,7 @@ impl Checker {
             if !crossed.is_empty() {
                 messages.push(Owed(
                     chat,
-                    messages::mute_ended_summary(&crossed, balances.ok()),
+                    messages::mute_ended_summary(&crossed, reading.as_ref().ok()),
                     MessageKind::Alert,
                 ));
             }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 
 use crate::oxapay::{Balances, OxaPayError};
+use crate::valuation::TOTAL;
 
 /// Which side of a level alerts: below it (a payout wallet running dry) or above it (too much
 /// sitting in a hot wallet).
@@ -87,23 +88,51 @@ pub struct Transition {
     pub notice: Option<Notice>,
 }
 
-/// Evaluates every level against one balance read. A failed read changes nothing: an
-/// unreachable OxaPay is not a zero balance, and neither is one currency whose amount could not
-/// be read. A currency the account does not list is zero. Each level is told once per crossing
-/// and once when it is back (plus repeats while crossed, if `repeat` is set).
+/// What one check read: the balances and, when a level watches it, the account's total USD value
+/// (`None` when it cannot be known this time: prices failed, or a wallet has no price).
+#[derive(Debug, Clone, Copy)]
+pub struct Reading<'a> {
+    pub balances: &'a Balances,
+    pub total_usd: Option<Decimal>,
+}
+
+impl<'a> Reading<'a> {
+    /// A reading of balances alone (no level watches the total).
+    pub fn balances(balances: &'a Balances) -> Self {
+        Self {
+            balances,
+            total_usd: None,
+        }
+    }
+
+    /// The value a level watches: a currency's balance (a currency the account does not list is
+    /// zero) or the total. `None`: not known this time.
+    fn value_of(&self, subject: &str) -> Option<Decimal> {
+        if subject == TOTAL {
+            self.total_usd
+        } else {
+            self.balances.amount(subject).ok()
+        }
+    }
+}
+
+/// Evaluates every level against one reading. A failed read changes nothing: an unreachable
+/// OxaPay is not a zero balance, and neither is one currency whose amount could not be read, nor a
+/// total whose prices could not be read. Each level is told once per crossing and once when it
+/// is back (plus repeats while crossed, if `repeat` is set).
 pub fn evaluate(
     thresholds: &[Threshold],
-    read: Result<&Balances, &OxaPayError>,
+    read: Result<Reading<'_>, &OxaPayError>,
     now: i64,
     repeat: Option<Duration>,
 ) -> Vec<Transition> {
-    let Ok(balances) = read else {
+    let Ok(reading) = read else {
         return Vec::new();
     };
     thresholds
         .iter()
         .filter_map(|t| {
-            let balance = balances.amount(&t.currency).ok()?;
+            let balance = reading.value_of(&t.currency)?;
             let crossed = t.direction.crossed(balance, t.level);
             let (new_state, notice) = match (t.state, crossed) {
                 (AlertState::Ok, false) => return None,
@@ -283,7 +312,7 @@ mod tests {
     };
 
     fn run(th: Threshold, b: &Balances, repeat: Option<Duration>) -> Option<Transition> {
-        let mut out = evaluate(&[th], Ok(b), NOW, repeat);
+        let mut out = evaluate(&[th], Ok(Reading::balances(b)), NOW, repeat);
         assert!(out.len() <= 1);
         out.pop()
     }
@@ -375,7 +404,12 @@ mod tests {
             t("BTC", "1", AlertState::Unchecked),
             t("USDT", "10", AlertState::Ok),
         ];
-        let out = evaluate(&ths, Ok(&b), NOW, Some(Duration::from_secs(1)));
+        let out = evaluate(
+            &ths,
+            Ok(Reading::balances(&b)),
+            NOW,
+            Some(Duration::from_secs(1)),
+        );
         let names: Vec<_> = out.iter().map(|t| t.currency.as_str()).collect();
         assert_eq!(names, vec!["USDT"]);
     }
@@ -415,7 +449,7 @@ mod tests {
             above("BTC", "2", AlertState::Ok),
         ];
         let names = |b: &Balances| -> Vec<(Direction, Option<Notice>)> {
-            evaluate(&ths, Ok(b), NOW, None)
+            evaluate(&ths, Ok(Reading::balances(b)), NOW, None)
                 .into_iter()
                 .map(|t| (t.direction, t.notice))
                 .collect()
@@ -437,7 +471,40 @@ mod tests {
         assert!(evaluate(&ths, Err(&e), NOW, None).is_empty());
         let mut b = balances(&[("USDT", "1")]);
         b.unreadable.insert("BTC".into(), "null".into());
-        assert!(evaluate(&ths, Ok(&b), NOW, None).is_empty());
+        assert!(evaluate(&ths, Ok(Reading::balances(&b)), NOW, None).is_empty());
+    }
+
+    #[test]
+    fn the_total_is_evaluated_only_when_known() {
+        let ths = [
+            t(TOTAL, "1000", AlertState::Ok),
+            t("BTC", "1", AlertState::Ok),
+        ];
+        let b = balances(&[("BTC", "2")]);
+        let known = Reading {
+            balances: &b,
+            total_usd: Some(d("999.99")),
+        };
+        let out = evaluate(&ths, Ok(known), NOW, None);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].currency, TOTAL);
+        assert_eq!(
+            out[0].notice,
+            Some(Notice::Crossed {
+                balance: d("999.99")
+            })
+        );
+        // Prices failed (or a wallet has none): the total level is left as it was.
+        let unknown = Reading::balances(&b);
+        assert!(evaluate(&ths, Ok(unknown), NOW, None).is_empty());
+        let low_total = [t(TOTAL, "1000", LOW)];
+        assert!(evaluate(&low_total, Ok(unknown), NOW, None).is_empty());
+        let back = Reading {
+            balances: &b,
+            total_usd: Some(d("1000")),
+        };
+        let out = evaluate(&low_total, Ok(back), NOW, None);
+        assert_eq!(out[0].notice, Some(Notice::Back { balance: d("1000") }));
     }
 
     #[test]
@@ -452,7 +519,7 @@ mod tests {
             },
         ];
         let b = balances(&[("BTC", "6"), ("USDT", "5")]);
-        let trs = evaluate(&ths, Ok(&b), NOW, None);
+        let trs = evaluate(&ths, Ok(Reading::balances(&b)), NOW, None);
         let crossed: Vec<(String, Direction, i64)> = crossed_after(7, &ths, &trs)
             .into_iter()
             .map(|(t, since)| (t.currency.clone(), t.direction, since))
@@ -506,7 +573,7 @@ mod tests {
             t("USDT", "500", LOW),                // still low, silent
             t("TRX", "1", AlertState::Unchecked), // missing → low
         ];
-        let out = evaluate(&ths, Ok(&b), NOW, None);
+        let out = evaluate(&ths, Ok(Reading::balances(&b)), NOW, None);
         let names: Vec<_> = out.iter().map(|t| t.currency.as_str()).collect();
         assert_eq!(names, vec!["BTC", "TRX"]);
     }

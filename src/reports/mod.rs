@@ -3,6 +3,7 @@
 //! - `schedule`: `/report` arguments, the next slot of a daily or weekly wall-clock time in an
 //!   IANA zone (daylight saving included), and the background loop's decision for one chat:
 //!   wait, run (perhaps late) or skip.
+//! - `chart`: the PNG chart of a history series (pure: points in, bytes out; embedded font).
 //! - `history`: retention and downsampling of the recorded snapshots, `/history` arguments, the
 //!   display downsampling of a series for a chart, and the exact summary for its caption.
 //!
@@ -10,6 +11,7 @@
 //! rule is tested directly, daylight-saving days and restarts included. The store, the
 //! background loop and the Telegram replies use these functions.
 
+pub mod chart;
 pub mod history;
 pub mod schedule;
 

@@ -20,6 +20,15 @@ pub enum MessageKind {
     Notice,
 }
 
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Alert => "alert",
+            MessageKind::Notice => "notice",
+        }
+    }
+}
+
 /// A message to write into the outbox, as SQLite's `json_each` reads it: `[chat_id, text, kind]`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Owed(pub i64, pub String, pub MessageKind);
@@ -31,7 +40,7 @@ pub struct OutboxItem {
     pub text: String,
     /// Failed attempts so far.
     pub attempts: i64,
-    /// `alert`, `notice`, … (for the operator's metrics).
+    /// `MessageKind` as stored (`alert`, `notice`).
     pub kind: String,
 }
 

@@ -9,9 +9,11 @@ use teloxide::utils::command::BotCommands;
 use crate::alerts::Direction;
 use crate::domain::{Currency, parse_chat_id};
 use crate::money::parse_user_amount;
+use crate::telegram::keyboards::BalanceView;
 use crate::telegram::messages::{
     self, ALERT_USAGE, ALERTS_USAGE, BALANCE_USAGE, ID_USAGE, MUTE_USAGE,
 };
+use crate::valuation::TOTAL;
 
 /// Every command takes its whole argument as text; parsing and its error replies are ours, so
 /// each bad input gets a sentence saying what is accepted.
@@ -22,7 +24,7 @@ pub enum Command {
     Start(String),
     #[command(description = "the commands you can use")]
     Help(String),
-    #[command(description = "wallet balances; /balance CUR for one currency")]
+    #[command(description = "wallet balances and USD values; /balance CUR for one, /balance all")]
     Balance(String),
     #[command(
         description = "/alert CUR AMOUNT (or CUR above AMOUNT) sets an alert; /alert CUR off removes it"
@@ -95,11 +97,28 @@ pub fn menu(admin: bool) -> Vec<teloxide::types::BotCommand> {
         .collect()
 }
 
+/// What a level watches: one currency, or the account's total USD value (`/alert total …`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Coin(Currency),
+    Total,
+}
+
+impl Subject {
+    /// As stored with the level.
+    pub fn key(&self) -> &str {
+        match self {
+            Subject::Coin(c) => c.as_str(),
+            Subject::Total => TOTAL,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlertRequest {
-    Set(Currency, Direction, Decimal),
+    Set(Subject, Direction, Decimal),
     /// One direction's level, or both (`None`).
-    Off(Currency, Option<Direction>),
+    Off(Subject, Option<Direction>),
     /// `/alert off`: every level of this chat.
     AllOff,
 }
@@ -123,10 +142,12 @@ fn words(args: &str) -> Vec<&str> {
     args.split_whitespace().collect()
 }
 
-pub fn parse_balance(args: &str) -> Result<Option<Currency>, String> {
+/// `/balance`, `/balance all` (every wallet above zero, dust included), `/balance CUR`.
+pub fn parse_balance(args: &str) -> Result<BalanceView, String> {
     match words(args).as_slice() {
-        [] => Ok(None),
-        [cur] => Currency::parse(cur).map(Some).map_err(|e| {
+        [] => Ok(BalanceView::Wallets),
+        [w] if w.eq_ignore_ascii_case("all") => Ok(BalanceView::All),
+        [cur] => Currency::parse(cur).map(BalanceView::One).map_err(|e| {
             messages::bad_argument(
                 &format!("{} is not a currency: {e}", quote(cur)),
                 BALANCE_USAGE,
@@ -141,8 +162,14 @@ pub fn parse_balance(args: &str) -> Result<Option<Currency>, String> {
 
 pub fn parse_alert(args: &str) -> Result<AlertRequest, String> {
     let bad = |problem: String| messages::bad_argument(&problem, ALERT_USAGE);
+    // `total` is the account's USD total, not a coin (a coin called TOTAL cannot have levels).
     let currency = |cur: &str| {
-        Currency::parse(cur).map_err(|e| bad(format!("{} is not a currency: {e}", quote(cur))))
+        if cur.eq_ignore_ascii_case("total") {
+            return Ok(Subject::Total);
+        }
+        Currency::parse(cur)
+            .map(Subject::Coin)
+            .map_err(|e| bad(format!("{} is not a currency: {e}", quote(cur))))
     };
     let level = |amount: &str| {
         parse_user_amount(amount)
@@ -312,8 +339,12 @@ mod tests {
 
     #[test]
     fn balance_arguments() {
-        assert_eq!(parse_balance("  "), Ok(None));
-        assert_eq!(parse_balance("usdt").unwrap().unwrap().as_str(), "USDT");
+        assert_eq!(parse_balance("  "), Ok(BalanceView::Wallets));
+        assert_eq!(parse_balance("ALL"), Ok(BalanceView::All));
+        assert_eq!(
+            parse_balance("usdt"),
+            Ok(BalanceView::One(Currency::parse("USDT").unwrap()))
+        );
         let long = "A".repeat(300);
         for bad in [
             long.as_str(),
@@ -331,7 +362,7 @@ mod tests {
 
     #[test]
     fn alert_arguments() {
-        let btc = Currency::parse("BTC").unwrap();
+        let btc = Subject::Coin(Currency::parse("BTC").unwrap());
         let half = Decimal::from_str("0.5").unwrap();
         assert_eq!(
             parse_alert("btc 0.5"),
@@ -351,8 +382,24 @@ mod tests {
         );
         assert_eq!(
             parse_alert("usdt OFF"),
-            Ok(AlertRequest::Off(Currency::parse("USDT").unwrap(), None))
+            Ok(AlertRequest::Off(
+                Subject::Coin(Currency::parse("USDT").unwrap()),
+                None
+            ))
         );
+        assert_eq!(
+            parse_alert("Total 10000"),
+            Ok(AlertRequest::Set(
+                Subject::Total,
+                Direction::Below,
+                Decimal::from(10_000)
+            ))
+        );
+        assert_eq!(
+            parse_alert("total off"),
+            Ok(AlertRequest::Off(Subject::Total, None))
+        );
+        assert_eq!(Subject::Total.key(), TOTAL);
         assert!(Command::Alert("BTC below off".into()).is_switch_off());
         for (bad, says) in [
             ("BTC sideways 1", "not a direction"),

@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use teloxide::adaptors::Throttle;
-use teloxide::payloads::SendMessageSetters;
+use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
 use teloxide::prelude::*;
-use teloxide::types::ParseMode;
+use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode};
 use teloxide::{ApiError, RequestError};
 
 use crate::telegram::messages::{MESSAGE_LIMIT, plain_text, split_html};
@@ -37,6 +37,8 @@ pub enum Failure {
     Migrated(i64),
     /// Telegram asks to wait this long first.
     RetryAfter(Duration),
+    /// An edit would not change the message (it already says this).
+    NotModified,
     /// Network trouble or a Telegram server error: may pass.
     Transient(String),
 }
@@ -48,6 +50,7 @@ impl std::fmt::Display for Failure {
             Failure::MessageRefused(why) => write!(f, "Telegram refused the message: {why}"),
             Failure::Migrated(new) => write!(f, "the group is now the supergroup {new}"),
             Failure::RetryAfter(d) => write!(f, "Telegram asked to wait {} s", d.as_secs()),
+            Failure::NotModified => write!(f, "the message already says this"),
             Failure::Transient(why) => write!(f, "{why}"),
         }
     }
@@ -92,6 +95,7 @@ fn classify_api(api: &ApiError) -> Failure {
         | ApiError::CantTalkWithBots
         | ApiError::GroupDeactivated
         | ApiError::NotEnoughRightsToPostMessages => Failure::ChatRefuses(api.to_string()),
+        ApiError::MessageNotModified => Failure::NotModified,
         ApiError::CantParseEntities(_)
         | ApiError::MessageIsTooLong
         | ApiError::MessageTextIsEmpty
@@ -113,28 +117,34 @@ fn classify_api(api: &ApiError) -> Failure {
     }
 }
 
-/// Sends `text` (HTML), split into pieces Telegram accepts, after masking secrets. A piece Telegram
-/// cannot parse is sent again as plain text, tags stripped, so the reader still gets it; the
-/// formatting bug is logged. Short 429 waits are waited out. Stops at the first piece that fails.
+/// Sends `text` (HTML), split into pieces Telegram accepts, after masking secrets; `keyboard` goes
+/// under the last piece. A piece Telegram cannot parse is sent again as plain text, tags
+/// stripped, so the reader still gets it; the formatting bug is logged. Short 429 waits are waited
+/// out. Stops at the first piece that fails.
 pub async fn send_html<R>(
     bot: &R,
     redactor: &Redactor,
     chat_id: i64,
     text: &str,
+    keyboard: Option<InlineKeyboardMarkup>,
 ) -> Result<(), Failure>
 where
     R: Requester<Err = RequestError>,
 {
     let text = redactor.redact(text);
-    for piece in split_html(&text, MESSAGE_LIMIT) {
-        match send_piece(bot, chat_id, &piece, true).await {
+    let pieces = split_html(&text, MESSAGE_LIMIT);
+    let last = pieces.len().saturating_sub(1);
+    for (i, piece) in pieces.into_iter().enumerate() {
+        let keyboard = if i == last { keyboard.clone() } else { None };
+        let html = Text::Html(&piece);
+        match with_429_waits(chat_id, || send_one(bot, chat_id, html, keyboard.clone())).await {
             Err(Failure::MessageRefused(why)) if why.contains("can't parse entities") => {
-                tracing::error!(
-                    chat_id,
-                    error = %why,
-                    "formatting bug: Telegram could not parse a message's HTML; sending it as plain text"
-                );
-                send_piece(bot, chat_id, &plain_text(&piece), false).await?;
+                log_formatting_bug(chat_id, &why);
+                let plain = plain_text(&piece);
+                with_429_waits(chat_id, || {
+                    send_one(bot, chat_id, Text::Plain(&plain), keyboard.clone())
+                })
+                .await?;
             }
             other => other?,
         }
@@ -142,18 +152,90 @@ where
     Ok(())
 }
 
-async fn send_piece<R>(bot: &R, chat_id: i64, piece: &str, html: bool) -> Result<(), Failure>
+/// Replaces a message's text (HTML, masked) and keyboard, with the same plain-text fallback.
+/// An edit that would not change anything is `Failure::NotModified`.
+pub async fn edit_html<R>(
+    bot: &R,
+    redactor: &Redactor,
+    chat_id: i64,
+    message_id: MessageId,
+    text: &str,
+    keyboard: Option<InlineKeyboardMarkup>,
+) -> Result<(), Failure>
 where
     R: Requester<Err = RequestError>,
 {
-    let mut retries = 0;
-    loop {
-        let mut request = bot.send_message(ChatId(chat_id), piece.to_owned());
-        if html {
+    let text = redactor.redact(text);
+    let edit = |text: Text<'_>| {
+        let mut request = bot.edit_message_text(ChatId(chat_id), message_id, text.as_str());
+        if let Text::Html(_) = text {
             request = request.parse_mode(ParseMode::Html);
         }
-        match request.await.map_err(|e| classify(&e)) {
-            Ok(_) => return Ok(()),
+        if let Some(k) = keyboard.clone() {
+            request = request.reply_markup(k);
+        }
+        async move { request.await.map(|_| ()).map_err(|e| classify(&e)) }
+    };
+    match with_429_waits(chat_id, || edit(Text::Html(&text))).await {
+        Err(Failure::MessageRefused(why)) if why.contains("can't parse entities") => {
+            log_formatting_bug(chat_id, &why);
+            let plain = plain_text(&text);
+            with_429_waits(chat_id, || edit(Text::Plain(&plain))).await
+        }
+        other => other,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Text<'a> {
+    Html(&'a str),
+    Plain(&'a str),
+}
+
+impl<'a> Text<'a> {
+    fn as_str(self) -> &'a str {
+        match self {
+            Text::Html(s) | Text::Plain(s) => s,
+        }
+    }
+}
+
+fn log_formatting_bug(chat_id: i64, why: &str) {
+    tracing::error!(
+        chat_id,
+        error = %why,
+        "formatting bug: Telegram could not parse a message's HTML; sending it as plain text"
+    );
+}
+
+async fn send_one<R>(
+    bot: &R,
+    chat_id: i64,
+    text: Text<'_>,
+    keyboard: Option<InlineKeyboardMarkup>,
+) -> Result<(), Failure>
+where
+    R: Requester<Err = RequestError>,
+{
+    let mut request = bot.send_message(ChatId(chat_id), text.as_str());
+    if let Text::Html(_) = text {
+        request = request.parse_mode(ParseMode::Html);
+    }
+    if let Some(k) = keyboard {
+        request = request.reply_markup(k);
+    }
+    request.await.map(|_| ()).map_err(|e| classify(&e))
+}
+
+/// Runs `attempt` again after each short 429, up to a few times.
+async fn with_429_waits<F, Fut>(chat_id: i64, mut attempt: F) -> Result<(), Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(), Failure>>,
+{
+    let mut retries = 0;
+    loop {
+        match attempt().await {
             Err(Failure::RetryAfter(wait))
                 if retries < RETRIES_AFTER_429 && wait <= MAX_RETRY_AFTER =>
             {
@@ -165,7 +247,7 @@ where
                 );
                 tokio::time::sleep(wait).await;
             }
-            Err(failure) => return Err(failure),
+            other => return other,
         }
     }
 }

@@ -23,8 +23,9 @@ use tokio_util::sync::CancellationToken;
 use crate::metrics::{Component, Delivery};
 use crate::now_unix;
 use crate::progress::Progress;
-use crate::store::{OutboxItem, Store};
+use crate::store::{MessageKind, OutboxItem, Store};
 use crate::telegram::delivery::{Failure, TgBot, send_html};
+use crate::telegram::keyboards;
 use crate::telemetry::Redactor;
 
 /// Sends under way at once; `Throttle` spaces them within Telegram's limits.
@@ -81,10 +82,13 @@ impl DeliveryWorker {
                 busy.insert(item.chat_id);
                 let bot = self.bot.clone();
                 let redactor = self.redactor.clone();
+                // Alerts carry Mute 1h and Balance buttons; notices to admins none.
+                let keyboard =
+                    (item.kind == MessageKind::Alert.as_str()).then(keyboards::alert_keyboard);
                 in_flight.spawn(async move {
                     let sent = tokio::time::timeout(
                         SEND_TIMEOUT,
-                        send_html(&bot, &redactor, item.chat_id, &item.text),
+                        send_html(&bot, &redactor, item.chat_id, &item.text, keyboard),
                     )
                     .await
                     .unwrap_or_else(|_| {
@@ -162,7 +166,7 @@ impl DeliveryWorker {
             match &result {
                 Ok(()) => Delivery::Sent,
                 Err(Failure::ChatRefuses(_)) => Delivery::Dropped,
-                Err(Failure::MessageRefused(_)) => Delivery::Parked,
+                Err(Failure::MessageRefused(_) | Failure::NotModified) => Delivery::Parked,
                 Err(Failure::Migrated(_)) => Delivery::Moved,
                 Err(Failure::RetryAfter(_)) => Delivery::Retry,
                 Err(Failure::Transient(_)) if item.attempts + 1 >= MAX_ATTEMPTS => Delivery::Parked,
@@ -180,7 +184,8 @@ impl DeliveryWorker {
                     Err(e) => Err(e),
                 }
             }
-            Err(Failure::MessageRefused(reason)) => {
+            Err(refused @ (Failure::MessageRefused(_) | Failure::NotModified)) => {
+                let reason = refused.to_string();
                 tracing::error!(chat_id, id = item.id, reason = %reason, "Telegram refuses this message; parked, not retried");
                 self.store.park_message(item.id, &reason, now).await
             }

@@ -6,17 +6,20 @@ use std::sync::{Arc, Mutex};
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::Me;
+use teloxide::types::{InlineKeyboardMarkup, Me};
 use tokio::time::Instant;
 
 use crate::alerts::{AlertState, Threshold};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
+use crate::price_source::PriceSource;
 use crate::store::Store;
+use crate::telegram::buttons;
 use crate::telegram::commands::{self, AlertRequest, AlertsScope, Command, MuteRequest};
 use crate::telegram::delivery::{Failure, TgBot, send_html};
 use crate::telegram::flood::{FloodGuard, Verdict};
-use crate::telegram::messages;
+use crate::telegram::keyboards::{self, BalanceView};
+use crate::telegram::messages::{self, PriceView};
 use crate::telemetry::Redactor;
 
 /// What the handlers share.
@@ -25,27 +28,89 @@ pub struct Ctx {
     /// Masks secrets in every text sent.
     pub redactor: Redactor,
     pub source: Arc<BalanceSource>,
+    pub prices: Arc<PriceSource>,
     pub admins: BTreeSet<i64>,
     pub flood: Mutex<FloodGuard>,
     /// The operator's metrics: one count per handled command.
     pub metrics: crate::metrics::Metrics,
 }
 
+/// Messages (commands and service messages) and button presses; every other update is ignored.
 pub fn schema() -> UpdateHandler<Infallible> {
-    Update::filter_message().endpoint(on_message)
+    dptree::entry()
+        .branch(Update::filter_message().endpoint(on_message))
+        .branch(Update::filter_callback_query().endpoint(buttons::on_callback))
 }
 
 /// The result of one command: what to reply (if anything) and a word for the log.
-struct Outcome {
-    reply: Option<String>,
-    result: &'static str,
+pub(super) struct Outcome {
+    pub reply: Option<String>,
+    pub keyboard: Option<InlineKeyboardMarkup>,
+    pub result: &'static str,
 }
 
-fn reply(text: String, result: &'static str) -> Outcome {
+pub(super) fn reply(text: String, result: &'static str) -> Outcome {
     Outcome {
         reply: Some(text),
+        keyboard: None,
         result,
     }
+}
+
+fn silence(result: &'static str) -> Outcome {
+    Outcome {
+        reply: None,
+        keyboard: None,
+        result,
+    }
+}
+
+/// Someone the bot serves, in a chat it may write to.
+pub(super) struct Admitted {
+    pub is_admin: bool,
+}
+
+/// The one gate for commands and button presses alike: the user (or the chat) must be allowed,
+/// or an admin, and the chat within its flood limit. `switch_off` lets anyone through for a
+/// command that only switches something off in this chat. A refused request gets the `Outcome`
+/// to answer with (at most one refusal a minute per chat). A paused chat that is served again
+/// resumes its alerts.
+pub(super) async fn admit(
+    ctx: &Ctx,
+    user_id: Option<i64>,
+    chat_id: i64,
+    switch_off: bool,
+) -> Result<Admitted, Outcome> {
+    let is_admin = user_id.is_some_and(|id| ctx.admins.contains(&id));
+    let access = match ctx.store.access(user_id, chat_id).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(chat_id, error = %e, "authorization lookup failed");
+            return Err(reply(messages::storage_failed(), "storage_error"));
+        }
+    };
+    let now = Instant::now();
+    if !is_admin && !access.allowed && !switch_off {
+        let tell = ctx.flood.lock().expect("flood lock").refusal(chat_id, now);
+        return Err(Outcome {
+            reply: tell.then(|| messages::not_authorized(user_id, chat_id, access.has_levels)),
+            keyboard: None,
+            result: "not_authorized",
+        });
+    }
+    match ctx.flood.lock().expect("flood lock").command(chat_id, now) {
+        Verdict::Serve => {}
+        Verdict::SlowDown => return Err(reply(messages::slow_down(), "rate_limited")),
+        Verdict::Drop => return Err(silence("rate_limited")),
+    }
+    // A chat that had blocked the bot writes again: its alerts resume.
+    if access.paused {
+        match ctx.store.unpause_chat(chat_id).await {
+            Ok(_) => tracing::info!(chat_id, "chat wrote again; its alerts resume"),
+            Err(e) => tracing::error!(chat_id, error = %e, "could not resume alerts"),
+        }
+    }
+    Ok(Admitted { is_admin })
 }
 
 async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(), Infallible> {
@@ -76,7 +141,7 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
     let name = command.as_ref().map_or("unknown", Command::name);
     let outcome = respond(&ctx, command, user_id, chat_id).await;
     let delivered = match &outcome.reply {
-        Some(text) => deliver_reply(&bot, &ctx, chat_id, name, text).await,
+        Some(text) => deliver_reply(&bot, &ctx, chat_id, name, text, outcome.keyboard).await,
         None => "none",
     };
     tracing::info!(
@@ -94,17 +159,18 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
 
 /// Sends a command's reply. A group that turned out to be a supergroup is moved and the reply
 /// sent to its new id; a chat that refuses the bot is paused like for alerts.
-async fn deliver_reply(
+pub(super) async fn deliver_reply(
     bot: &Bot,
     ctx: &Ctx,
     chat_id: i64,
     command: &str,
     text: &str,
+    keyboard: Option<InlineKeyboardMarkup>,
 ) -> &'static str {
-    let mut result = send_html(bot, &ctx.redactor, chat_id, text).await;
+    let mut result = send_html(bot, &ctx.redactor, chat_id, text, keyboard.clone()).await;
     if let Err(Failure::Migrated(new)) = result {
         migrate(ctx, chat_id, new).await;
-        result = send_html(bot, &ctx.redactor, new, text).await;
+        result = send_html(bot, &ctx.redactor, new, text, keyboard).await;
     }
     match result {
         Ok(()) => "sent",
@@ -156,42 +222,13 @@ async fn respond(
     user_id: Option<i64>,
     chat_id: i64,
 ) -> Outcome {
-    let is_admin = user_id.is_some_and(|id| ctx.admins.contains(&id));
-    let access = match ctx.store.access(user_id, chat_id).await {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::error!(chat_id, error = %e, "authorization lookup failed");
-            return reply(messages::storage_failed(), "storage_error");
-        }
-    };
-    let now = Instant::now();
     // Anyone in a chat may switch its alerts off: a level someone else set here must never be
     // something its members cannot stop. Switching off reveals nothing.
     let switch_off = command.as_ref().is_some_and(Command::is_switch_off);
-    if !is_admin && !access.allowed && !switch_off {
-        let tell = ctx.flood.lock().expect("flood lock").refusal(chat_id, now);
-        return Outcome {
-            reply: tell.then(|| messages::not_authorized(user_id, chat_id, access.has_levels)),
-            result: "not_authorized",
-        };
-    }
-    match ctx.flood.lock().expect("flood lock").command(chat_id, now) {
-        Verdict::Serve => {}
-        Verdict::SlowDown => return reply(messages::slow_down(), "rate_limited"),
-        Verdict::Drop => {
-            return Outcome {
-                reply: None,
-                result: "rate_limited",
-            };
-        }
-    }
-    // A chat that had blocked the bot writes again: its alerts resume.
-    if access.paused {
-        match ctx.store.unpause_chat(chat_id).await {
-            Ok(_) => tracing::info!(chat_id, "chat wrote again; its alerts resume"),
-            Err(e) => tracing::error!(chat_id, error = %e, "could not resume alerts"),
-        }
-    }
+    let is_admin = match admit(ctx, user_id, chat_id, switch_off).await {
+        Ok(a) => a.is_admin,
+        Err(refused) => return refused,
+    };
     let Some(command) = command else {
         return reply(messages::unknown_command(), "unknown_command");
     };
@@ -223,38 +260,64 @@ fn storage_error(e: sqlx::Error) -> Outcome {
 }
 
 async fn balance(ctx: &Ctx, args: &str) -> Outcome {
-    let wanted = match commands::parse_balance(args) {
-        Ok(w) => w,
+    let view = match commands::parse_balance(args) {
+        Ok(view) => view,
         Err(text) => return reply(text, "bad_input"),
     };
-    let snapshot = match ctx.source.read().await {
+    match balance_text(ctx, &view).await {
+        Ok(text) => Outcome {
+            reply: Some(text),
+            keyboard: Some(keyboards::balance_keyboard(view)),
+            result: "ok",
+        },
+        Err(refused) => refused,
+    }
+}
+
+/// The text of a `/balance` reply (and of its Refresh): balances and prices read at once through
+/// their shared sources. A price failure only leaves the values out.
+pub(super) async fn balance_text(ctx: &Ctx, view: &BalanceView) -> Result<String, Outcome> {
+    let (snapshot, priced) = tokio::join!(ctx.source.read(), ctx.prices.read());
+    let snapshot = match snapshot {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = %e, "balance read failed for /balance");
-            return reply(messages::oxapay_failed(&e), "oxapay_error");
+            return Err(reply(messages::oxapay_failed(&e), "oxapay_error"));
+        }
+    };
+    let unavailable;
+    let prices = match &priced {
+        Ok(p) if p.is_current() => PriceView::Current(&p.prices, p.fetched_at),
+        Ok(_) => {
+            unavailable = messages::prices_stale();
+            PriceView::Unavailable(&unavailable)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "price read failed for /balance; showing balances without values");
+            unavailable = e.user_message();
+            PriceView::Unavailable(&unavailable)
         }
     };
     let read = &snapshot.balances;
-    match wanted {
-        None => reply(messages::balances(read, snapshot.fetched_at), "ok"),
-        Some(cur) => match (
+    let at = snapshot.fetched_at;
+    match view {
+        BalanceView::Wallets => Ok(messages::balances(read, at, prices, false)),
+        BalanceView::All => Ok(messages::balances(read, at, prices, true)),
+        BalanceView::One(cur) => match (
             read.amount(cur.as_str()),
             read.amounts.contains_key(cur.as_str()),
         ) {
-            (Ok(amount), true) => reply(
-                messages::one_balance(cur.as_str(), amount, snapshot.fetched_at),
-                "ok",
-            ),
-            (Err(why), _) => reply(
+            (Ok(amount), true) => Ok(messages::one_balance(cur.as_str(), amount, at, prices)),
+            (Err(why), _) => Err(reply(
                 messages::unreadable_balance(cur.as_str(), why),
                 "oxapay_error",
-            ),
+            )),
             (Ok(_), false) => {
                 let known: Vec<&str> = read.amounts.keys().map(String::as_str).collect();
-                reply(
+                Err(reply(
                     messages::unknown_currency(cur.as_str(), &known),
                     "unknown_currency",
-                )
+                ))
             }
         },
     }
@@ -263,22 +326,22 @@ async fn balance(ctx: &Ctx, args: &str) -> Outcome {
 async fn alert(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
     match commands::parse_alert(args) {
         Err(text) => reply(text, "bad_input"),
-        Ok(AlertRequest::Set(cur, direction, level)) => {
+        Ok(AlertRequest::Set(subject, direction, level)) => {
             match ctx
                 .store
-                .set_threshold(chat_id, cur.as_str(), direction, level, actor, now_unix())
+                .set_threshold(chat_id, subject.key(), direction, level, actor, now_unix())
                 .await
             {
-                Ok(()) => reply(messages::alert_set(cur.as_str(), direction, level), "ok"),
+                Ok(()) => reply(messages::alert_set(subject.key(), direction, level), "ok"),
                 Err(e) => storage_error(e),
             }
         }
-        Ok(AlertRequest::Off(cur, direction)) => match ctx
+        Ok(AlertRequest::Off(subject, direction)) => match ctx
             .store
-            .remove_threshold(chat_id, cur.as_str(), direction)
+            .remove_threshold(chat_id, subject.key(), direction)
             .await
         {
-            Ok(n) => reply(messages::alert_removed(cur.as_str(), direction, n), "ok"),
+            Ok(n) => reply(messages::alert_removed(subject.key(), direction, n), "ok"),
             Err(e) => storage_error(e),
         },
         Ok(AlertRequest::AllOff) => match ctx.store.remove_all_thresholds(chat_id).await {

@@ -1,12 +1,18 @@
 //! Every text the bot sends, as HTML (Telegram's HTML parse mode). Pure functions: anything that
-//! came from outside (currency symbols, OxaPay messages) is escaped here.
+//! came from outside (currency symbols, OxaPay messages) is escaped here. One file per subject;
+//! this one holds the shared pieces (escaping, times, splitting) and the smaller texts.
+
+mod alerts;
+mod balance;
+
+pub use alerts::*;
+pub use balance::*;
 
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
-use crate::alerts::{AlertState, Direction, HealthNotice, Notice, Threshold};
-use crate::oxapay::{Balances, OxaPayError};
+use crate::alerts::HealthNotice;
+use crate::oxapay::OxaPayError;
 use crate::store::{AllowedChat, DenyOutcome};
 
 /// Telegram refuses messages over 4096 characters (UTF-16 units after entity parsing); the raw
@@ -27,10 +33,12 @@ pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
     let mut s = String::from(
         "<b>OxaPay balance bot</b>\n\
          Shows this OxaPay account's wallet balances and tells this chat when one runs low.\n\n\
-         /balance — every wallet that holds something\n\
+         /balance — every wallet that holds something, with its USD value and the total\n\
+         /balance all — the same with wallets worth under a cent\n\
          /balance CUR — one currency, e.g. <code>/balance BTC</code>\n\
          /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>\n\
          /alert CUR above AMOUNT — tell this chat when CUR rises above AMOUNT (time to sweep to cold storage)\n\
+         /alert total AMOUNT — tell this chat when the account's total USD value falls below AMOUNT\n\
          /alert CUR off — stop CUR's alerts (<code>/alert CUR above off</code>: one kind); /alert off — every alert here\n\
          /alerts — this chat's alert levels and their state\n\
          /mute 2h — hold this chat's alerts for a while (30m, 2h, 1d; /mute off resumes)\n\
@@ -73,6 +81,42 @@ pub fn not_authorized(user_id: Option<i64>, chat_id: i64, chat_has_levels: bool)
         );
     }
     s
+}
+
+// Button popups: plain text (no HTML), at most 200 characters.
+
+pub fn not_authorized_popup(user_id: i64) -> String {
+    format!(
+        "You are not authorized to use this bot. Your user id is {user_id}: ask an admin to /allow it."
+    )
+}
+
+pub fn button_forged() -> String {
+    "This button is not valid. Send /help to see what the bot can do.".into()
+}
+
+pub fn button_too_old() -> String {
+    "This message is too old for its buttons; send the command again.".into()
+}
+
+pub fn refreshed() -> String {
+    "Updated.".into()
+}
+
+pub fn nothing_changed() -> String {
+    "Nothing changed since this message was written.".into()
+}
+
+pub fn refresh_too_long() -> String {
+    "The balances no longer fit in one message; send /balance for the full list.".into()
+}
+
+pub fn refresh_failed() -> String {
+    "Could not update this message right now; send /balance instead.".into()
+}
+
+pub fn muted_popup(until: i64) -> String {
+    format!("Alerts here are muted until {}.", time(until))
 }
 
 pub fn allowed(id: i64, newly: bool) -> String {
@@ -155,88 +199,16 @@ pub fn unknown_command() -> String {
     "Unknown command. /help lists what this bot understands.".into()
 }
 
+pub fn prices_stale() -> String {
+    "USD prices are not current right now, so no values are shown.".into()
+}
+
 pub fn oxapay_failed(e: &OxaPayError) -> String {
     escape(&e.user_message())
 }
 
 pub fn storage_failed() -> String {
     "The bot's database is busy or unavailable — nothing was changed; try again in a moment.".into()
-}
-
-/// Amounts aligned on the decimal point, in a monospace block.
-pub fn amount_table(rows: &[(&str, Decimal)]) -> String {
-    let parts: Vec<(String, String, String)> = rows
-        .iter()
-        .map(|(cur, amount)| {
-            let text = amount.to_string();
-            let (int, frac) = match text.split_once('.') {
-                Some((i, f)) => (i.to_owned(), format!(".{f}")),
-                None => (text.clone(), String::new()),
-            };
-            (escape(cur), int, frac)
-        })
-        .collect();
-    let cur_w = parts.iter().map(|p| p.0.chars().count()).max().unwrap_or(0);
-    let int_w = parts.iter().map(|p| p.1.len()).max().unwrap_or(0);
-    let lines: Vec<String> = parts
-        .iter()
-        .map(|(cur, int, frac)| {
-            format!("{cur:<cur_w$}  {int:>int_w$}{frac}")
-                .trim_end()
-                .to_owned()
-        })
-        .collect();
-    format!("<pre>{}</pre>", lines.join("\n"))
-}
-
-/// `/balance`: every readable wallet above zero, aligned; wallets whose amount could not be read
-/// are named below the table.
-pub fn balances(read: &Balances, at: DateTime<Utc>) -> String {
-    let nonzero: Vec<(&str, Decimal)> = read
-        .amounts
-        .iter()
-        .filter(|(_, v)| !v.is_zero())
-        .map(|(k, v)| (k.as_str(), *v))
-        .collect();
-    let mut s = if nonzero.is_empty() {
-        format!("All {} wallets are at zero.", read.amounts.len())
-    } else {
-        format!(
-            "<b>OxaPay balances</b> (wallets above zero)\n{}",
-            amount_table(&nonzero)
-        )
-    };
-    if !read.unreadable.is_empty() {
-        s.push_str(&format!("\n{}", unreadable_line(read)));
-    }
-    s.push_str(&format!("\n<i>OxaPay, {}</i>", time_of(at)));
-    s
-}
-
-fn unreadable_line(read: &Balances) -> String {
-    let names: Vec<String> = read.unreadable.keys().map(|k| escape(k)).collect();
-    format!(
-        "⚠️ OxaPay sent an amount the bot could not read for {}: left out.",
-        names.join(", ")
-    )
-}
-
-/// `/balance CUR` for a currency whose amount OxaPay sent in a form the bot cannot read.
-pub fn unreadable_balance(currency: &str, why: &str) -> String {
-    format!(
-        "OxaPay sent an amount for <b>{}</b> that the bot could not read ({}); the other \
-         wallets are fine — try /balance.",
-        escape(currency),
-        escape(why)
-    )
-}
-
-pub fn one_balance(currency: &str, amount: Decimal, at: DateTime<Utc>) -> String {
-    format!(
-        "{}\n<i>OxaPay, {}</i>",
-        amount_table(&[(currency, amount)]),
-        time_of(at)
-    )
 }
 
 pub fn unknown_currency(currency: &str, known: &[&str]) -> String {
@@ -255,220 +227,16 @@ pub fn bad_argument(problem: &str, usage: &str) -> String {
     format!("{} — {}", escape(problem), usage)
 }
 
-pub const BALANCE_USAGE: &str =
-    "use /balance for every wallet or /balance CUR for one, e.g. <code>/balance BTC</code>.";
-pub const ALERT_USAGE: &str = "use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>: tell when BTC falls below 0.5), <code>/alert CUR above AMOUNT</code> (when it rises above), <code>/alert CUR off</code> or <code>/alert off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.";
+pub const REFRESH_LABEL: &str = "🔄 Refresh";
+pub const MUTE_HOUR_LABEL: &str = "🔕 Mute 1h";
+pub const BALANCE_LABEL: &str = "💰 Balance";
+
+pub const BALANCE_USAGE: &str = "use /balance for every wallet, <code>/balance all</code> to include dust, or /balance CUR for one, e.g. <code>/balance BTC</code>.";
+pub const ALERT_USAGE: &str = "use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>: tell when BTC falls below 0.5), <code>/alert CUR above AMOUNT</code> (when it rises above), <code>/alert total AMOUNT</code> (the total USD value), <code>/alert CUR off</code> or <code>/alert off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.";
 pub const MUTE_USAGE: &str = "use <code>/mute 30m</code>, <code>/mute 2h</code> or <code>/mute 1d</code> (at most 30d), <code>/mute off</code>, or /mute to see it.";
 pub const ALERTS_USAGE: &str =
     "use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.";
 pub const ID_USAGE: &str = "give a Telegram id: a user id like <code>123456789</code> or a group id like <code>-1001234567890</code>.";
-
-pub fn alert_set(currency: &str, direction: Direction, level: Decimal) -> String {
-    let when = match direction {
-        Direction::Below => "falls below",
-        Direction::Above => "rises above",
-    };
-    format!(
-        "Alert set: this chat is told when <b>{}</b> {when} <code>{}</code>. \
-         The next balance check tells you where it stands.",
-        escape(currency),
-        level
-    )
-}
-
-pub fn alerts_removed(count: u64) -> String {
-    match count {
-        0 => "This chat had no alerts.".into(),
-        1 => "The one alert of this chat was removed.".into(),
-        n => format!("All {n} alerts of this chat were removed."),
-    }
-}
-
-pub fn alert_removed(currency: &str, direction: Option<Direction>, removed: u64) -> String {
-    let which = direction
-        .map(|d| format!(" {}", d.as_str()))
-        .unwrap_or_default();
-    match removed {
-        0 => format!(
-            "This chat had no{which} alert for <b>{}</b>.",
-            escape(currency)
-        ),
-        1 => format!(
-            "The{which} alert for <b>{}</b> was removed.",
-            escape(currency)
-        ),
-        n => format!(
-            "Both {n} alerts for <b>{}</b> were removed.",
-            escape(currency)
-        ),
-    }
-}
-
-fn state_text(direction: Direction, state: AlertState) -> String {
-    match state {
-        AlertState::Unchecked => "not yet checked".into(),
-        AlertState::Ok => "ok".into(),
-        AlertState::Crossed { since, .. } => {
-            format!("{} since {}", crossed_word(direction), time(since))
-        }
-    }
-}
-
-/// What a crossed level is called: a balance below its level is low, above it high.
-fn crossed_word(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Below => "low",
-        Direction::Above => "high",
-    }
-}
-
-/// `/alerts`: levels with their state, the chat's mute, and the last successful check.
-pub fn alert_list(
-    thresholds: &[Threshold],
-    last_success: Option<i64>,
-    muted_until: Option<i64>,
-    show_chat: bool,
-) -> String {
-    let mut s = if thresholds.is_empty() {
-        if show_chat {
-            "No chat has alerts.".to_owned()
-        } else {
-            "This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code> or \
-             <code>/alert CUR above AMOUNT</code>."
-                .to_owned()
-        }
-    } else {
-        let mut s = String::from(if show_chat {
-            "<b>Alerts of every chat</b>\n"
-        } else {
-            "<b>Alerts of this chat</b>\n"
-        });
-        for t in thresholds {
-            let chat = if show_chat {
-                format!("<code>{}</code> ", t.chat_id)
-            } else {
-                String::new()
-            };
-            s.push_str(&format!(
-                "{chat}<b>{}</b> {} <code>{}</code>: {}\n",
-                escape(&t.currency),
-                t.direction.as_str(),
-                t.level,
-                state_text(t.direction, t.state)
-            ));
-        }
-        match last_success {
-            Some(at) => s.push_str(&format!("Last successful check: {}", time(at))),
-            None => s.push_str("No successful check yet."),
-        }
-        s
-    };
-    if let Some(until) = muted_until {
-        s.push_str(&format!(
-            "\n🔕 Muted until {} — /mute off to resume.",
-            time(until)
-        ));
-    }
-    s
-}
-
-/// One line per level event, for the chat that set it.
-pub fn alert_notice(
-    currency: &str,
-    direction: Direction,
-    level: Decimal,
-    notice: Notice,
-) -> String {
-    let cur = escape(currency);
-    match (direction, notice) {
-        (Direction::Below, Notice::Crossed { balance }) => {
-            format!("⚠️ Low balance: <b>{cur}</b> {balance} is below your alert level {level}")
-        }
-        (Direction::Below, Notice::StillCrossed { balance, since }) => format!(
-            "⚠️ Still low: <b>{cur}</b> {balance} is below your alert level {level} (since {})",
-            time(since)
-        ),
-        (Direction::Below, Notice::Back { balance }) => {
-            format!("✅ <b>{cur}</b> recovered: {balance} (alert level {level})")
-        }
-        (Direction::Above, Notice::Crossed { balance }) => format!(
-            "🔺 <b>{cur}</b> {balance} is above your level {level} — consider moving funds to \
-             cold storage"
-        ),
-        (Direction::Above, Notice::StillCrossed { balance, since }) => format!(
-            "🔺 Still high: <b>{cur}</b> {balance} is above your level {level} (since {})",
-            time(since)
-        ),
-        (Direction::Above, Notice::Back { balance }) => {
-            format!("✅ <b>{cur}</b> is back at or below your level {level}: {balance}")
-        }
-    }
-}
-
-/// What a chat is told when its mute ends: what is low or high now, worded like the alerts.
-pub fn mute_ended_summary(crossed: &[(&Threshold, i64)], read: Option<&Balances>) -> String {
-    let mut s = String::from("🔔 Mute over. Right now:");
-    for (t, since) in crossed {
-        let cur = escape(&t.currency);
-        let amount = read
-            .and_then(|b| b.amount(&t.currency).ok())
-            .map(|a| format!(" {a}"))
-            .unwrap_or_default();
-        let line = match t.direction {
-            Direction::Below => format!(
-                "⚠️ <b>{cur}</b>{amount} is below your alert level {} (low since {})",
-                t.level,
-                time(*since)
-            ),
-            Direction::Above => format!(
-                "🔺 <b>{cur}</b>{amount} is above your level {} (high since {})",
-                t.level,
-                time(*since)
-            ),
-        };
-        s.push('\n');
-        s.push_str(&line);
-    }
-    s
-}
-
-pub fn muted(until: i64) -> String {
-    format!(
-        "🔕 Alerts in this chat are held until {}. States keep updating; when the mute ends \
-         you get one summary of what is low or high then. /mute off resumes them now.",
-        time(until)
-    )
-}
-
-pub fn mute_status(until: Option<i64>) -> String {
-    match until {
-        Some(until) => format!("🔕 This chat's alerts are muted until {}.", time(until)),
-        None => "This chat's alerts are not muted. <code>/mute 2h</code> holds them for two hours."
-            .into(),
-    }
-}
-
-/// `/mute off`: alerts resume; what is crossed right now, from the last check.
-pub fn unmuted(was_muted: bool, crossed: &[&Threshold]) -> String {
-    let mut s = if was_muted {
-        String::from("🔔 Alerts in this chat resume.")
-    } else {
-        String::from("This chat's alerts were not muted.")
-    };
-    if was_muted && !crossed.is_empty() {
-        s.push_str(" As of the last check:");
-        for t in crossed {
-            s.push_str(&format!(
-                "\n<b>{}</b> {} <code>{}</code>: {}",
-                escape(&t.currency),
-                t.direction.as_str(),
-                t.level,
-                state_text(t.direction, t.state)
-            ));
-        }
-    }
-    s
-}
 
 pub fn health_notice(n: &HealthNotice, now: i64) -> String {
     match n {
@@ -649,6 +417,9 @@ fn hard_wrap(line: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alerts::{Direction, Notice};
+    use crate::oxapay::Balances;
+    use rust_decimal::Decimal;
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
@@ -749,7 +520,12 @@ mod tests {
             .map(|i| (format!("C{i:04}"), d("12345.678901")))
             .collect();
         let read = Balances::new(rows.into_iter().collect());
-        let text = balances(&read, Utc::now());
+        let text = balances(
+            &read,
+            Utc::now(),
+            PriceView::Unavailable("No prices."),
+            false,
+        );
         assert!(text.len() > MESSAGE_LIMIT);
         let parts = split_html(&text, MESSAGE_LIMIT);
         assert!(parts.len() > 1);
