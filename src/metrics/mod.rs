@@ -12,6 +12,7 @@
 //! | `oxapay_bot_build_info` | info | `version`, `commit` |
 //! | `oxapay_bot_commands_total` | counter | `command`, `outcome` |
 //! | `oxapay_bot_command_duration_seconds` | histogram | |
+//! | `oxapay_bot_buttons_total` | counter | `button`, `outcome` |
 //! | `oxapay_bot_updates_received_total` | counter | |
 //! | `oxapay_bot_telegram_polls_total` | counter | `result` (`ok`, `error`) |
 //! | `oxapay_bot_webhook_rejected_total` | counter | |
@@ -55,6 +56,12 @@ const SCRAPE_DB_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CommandLabels {
     command: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ButtonLabels {
+    button: &'static str,
     outcome: &'static str,
 }
 
@@ -178,6 +185,7 @@ struct Inner {
     registry: Registry,
     commands: Family<CommandLabels, Counter>,
     command_seconds: Histogram,
+    buttons: Family<ButtonLabels, Counter>,
     updates: Counter,
     polls: Family<ResultLabels, Counter>,
     webhook_rejected: Counter,
@@ -209,6 +217,7 @@ impl Metrics {
             command_seconds: Histogram::new([
                 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
             ]),
+            buttons: Family::default(),
             updates: Counter::default(),
             polls: Family::default(),
             webhook_rejected: Counter::default(),
@@ -238,6 +247,11 @@ impl Metrics {
             "Time from a command's arrival to its reply being sent",
             Unit::Seconds,
             inner.command_seconds.clone(),
+        );
+        registry.register(
+            "buttons",
+            "Button presses handled, by button and outcome",
+            inner.buttons.clone(),
         );
         registry.register(
             "updates_received",
@@ -343,6 +357,17 @@ impl Metrics {
             .get_or_create(&CommandLabels { command, outcome })
             .inc();
         self.inner.command_seconds.observe(took.as_secs_f64());
+        if outcome == "storage_error" {
+            self.database_error(Component::Commands);
+        }
+    }
+
+    /// A button press was handled; `button` and `outcome` are the fixed words of its log line.
+    pub fn button(&self, button: &'static str, outcome: &'static str) {
+        self.inner
+            .buttons
+            .get_or_create(&ButtonLabels { button, outcome })
+            .inc();
         if outcome == "storage_error" {
             self.database_error(Component::Commands);
         }

@@ -48,14 +48,16 @@ pub(super) async fn on_callback(
     if let Err(e) = answer.await {
         tracing::warn!(presser, error = %e, "could not answer a button press");
     }
+    let button = q.data.as_deref().map(button_name).unwrap_or("none");
     tracing::info!(
         chat_id,
         user_id = presser,
-        button = q.data.as_deref().map(button_name).unwrap_or("none"),
+        button,
         outcome = pressed.result,
         ms = started.elapsed().as_millis() as u64,
         "button handled"
     );
+    ctx.metrics.button(button, pressed.result);
     Ok(())
 }
 
