@@ -395,7 +395,7 @@ impl Metrics {
             .polls
             .get_or_create(&ResultLabels { result: "error" })
             .inc();
-        self.liveness().last_poll_error = Some((Instant::now(), crate::preview(error)));
+        self.liveness().last_poll_error = Some((Instant::now(), short(error)));
     }
 
     pub fn webhook_rejected(&self) {
@@ -476,7 +476,7 @@ impl Metrics {
                 l.webhook.last_info_ok = Some(Instant::now());
                 l.webhook.problem = problem;
             }
-            Err(e) => l.webhook.last_info_error = Some((Instant::now(), crate::preview(&e))),
+            Err(e) => l.webhook.last_info_error = Some((Instant::now(), short(&e))),
         }
     }
 
@@ -546,6 +546,16 @@ impl Metrics {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// An error for the `/healthz` line: one line, at most 160 characters.
+fn short(error: &str) -> String {
+    let line = error.lines().next().unwrap_or("");
+    let mut s: String = line.chars().take(160).collect();
+    if s.len() < line.len() {
+        s.push('…');
+    }
+    s
 }
 
 /// The fixed label for an OxaPay failure.
