@@ -21,6 +21,9 @@ use crate::balance_source::BalanceSource;
 use crate::config::Config;
 use crate::price_source::PriceSource;
 use crate::progress::Progress;
+use crate::reports::builder::ReportSources;
+use crate::reports::recorder::Recorder;
+use crate::reports::scheduler::Scheduler;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
 use crate::telegram::delivery::TgBot;
@@ -124,9 +127,31 @@ pub async fn run(
         repeat: config.alert_repeat,
         failures_before_notice: config.alert_failures_before_notice,
         progress: tuning.progress.clone(),
-        wake,
+        wake: wake.clone(),
     };
     let checker = tokio::spawn(checker.run(shutdown.clone()));
+    let report_changed = Arc::new(Notify::new());
+    let scheduler = Scheduler {
+        sources: ReportSources {
+            store: store.clone(),
+            balances: source.clone(),
+            prices: prices.clone(),
+        },
+        admins: config.admin_ids.clone(),
+        changed: report_changed.clone(),
+        wake_delivery: wake.clone(),
+        progress: tuning.progress.clone(),
+    };
+    let scheduler = tokio::spawn(scheduler.run(shutdown.clone()));
+    let recorder = Recorder {
+        store: store.clone(),
+        balances: source.clone(),
+        prices: prices.clone(),
+        interval: config.history_interval,
+        retention_days: config.history_retention_days,
+        progress: tuning.progress.clone(),
+    };
+    let recorder = tokio::spawn(recorder.run(shutdown.clone()));
 
     let ctx = Arc::new(Ctx {
         store: store.clone(),
@@ -135,6 +160,9 @@ pub async fn run(
         prices,
         admins: config.admin_ids.clone(),
         flood: Mutex::new(FloodGuard::new(tuning.flood)),
+        report_changed,
+        wake_delivery: wake,
+        history_interval: config.history_interval,
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler::schema())
         .dependencies(dptree::deps![ctx])
@@ -180,7 +208,7 @@ pub async fn run(
     }
     shutdown.cancel();
     stopper.abort();
-    let background = async { tokio::join!(checker, worker) };
+    let background = async { tokio::join!(checker, worker, scheduler, recorder) };
     if tokio::time::timeout(tuning.shutdown_grace, background)
         .await
         .is_err()

@@ -27,6 +27,8 @@ pub struct DenyOutcome {
     pub was_allowed: bool,
     /// (chat, levels removed there), by chat id.
     pub removed_levels: Vec<(i64, u64)>,
+    /// Chats whose report schedule it served, now stopped.
+    pub stopped_reports: Vec<i64>,
     /// Owed alerts dropped because their chat is no longer served at all.
     pub dropped_messages: u64,
 }
@@ -95,12 +97,20 @@ impl Store {
             .bind(&admins)
             .execute(&mut *tx)
             .await?;
+        let stopped_reports: Vec<i64> = sqlx::query_scalar(&format!(
+            "DELETE FROM report_schedules WHERE {ONLY_THROUGH_IT} RETURNING chat_id"
+        ))
+        .bind(id)
+        .bind(&admins)
+        .fetch_all(&mut *tx)
+        .await?;
         let affected: Vec<i64> = removed.iter().map(|(chat, _)| *chat).chain([id]).collect();
         let dropped_messages = sqlx::query(
             "DELETE FROM outbox WHERE chat_id IN (SELECT value FROM json_each(?1))
                AND chat_id NOT IN (SELECT chat_id FROM allowed_chats)
                AND chat_id NOT IN (SELECT value FROM json_each(?2))
-               AND NOT EXISTS (SELECT 1 FROM thresholds t WHERE t.chat_id = outbox.chat_id)",
+               AND NOT EXISTS (SELECT 1 FROM thresholds t WHERE t.chat_id = outbox.chat_id)
+               AND NOT EXISTS (SELECT 1 FROM report_schedules r WHERE r.chat_id = outbox.chat_id)",
         )
         .bind(json(&affected))
         .bind(&admins)
@@ -114,6 +124,7 @@ impl Store {
                 .into_iter()
                 .map(|(chat_id, n)| (chat_id, n as u64))
                 .collect(),
+            stopped_reports,
             dropped_messages,
         })
     }

@@ -5,9 +5,11 @@
 
 mod access;
 mod checker;
+mod history;
 pub mod lock;
 mod mutes;
 mod outbox;
+mod reports;
 mod thresholds;
 
 use std::str::FromStr;
@@ -19,8 +21,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use access::{Access, AllowedChat, DenyOutcome};
 pub use checker::CheckRecord;
+pub use history::StoredSnapshot;
 pub use mutes::Mute;
 pub use outbox::{MessageKind, OutboxItem, Owed};
+pub use reports::{ReportRecord, StoredSchedule};
 pub use thresholds::BadRow;
 
 #[derive(Clone, Debug)]

@@ -34,6 +34,10 @@ pub enum Command {
     Alerts(String),
     #[command(description = "/mute 2h holds this chat's alerts; /mute off resumes them")]
     Mute(String),
+    #[command(description = "/report 09:00 [TZ] daily or /report mon 09:00 weekly; off, now")]
+    Report(String),
+    #[command(description = "/history [CUR|total] [7d|30d|90d|1y]: a chart of the balance")]
+    History(String),
     #[command(description = "admin: allow a user or group id")]
     Allow(String),
     #[command(description = "admin: deny a user or group id")]
@@ -51,6 +55,8 @@ impl Command {
             Command::Alert(_) => "alert",
             Command::Alerts(_) => "alerts",
             Command::Mute(_) => "mute",
+            Command::Report(_) => "report",
+            Command::History(_) => "history",
             Command::Allow(_) => "allow",
             Command::Deny(_) => "deny",
             Command::Users(_) => "users",
@@ -64,6 +70,7 @@ impl Command {
                 parse_alert(args),
                 Ok(AlertRequest::Off(..) | AlertRequest::AllOff)
             ),
+            Command::Report(args) => args.trim().eq_ignore_ascii_case("off"),
             _ => false,
         }
     }
@@ -485,7 +492,7 @@ mod tests {
 
     #[test]
     fn admins_get_a_bigger_menu() {
-        assert_eq!(menu(true).len(), 9);
-        assert_eq!(menu(false).len(), 6);
+        assert_eq!(menu(true).len(), 11);
+        assert_eq!(menu(false).len(), 8);
     }
 }

@@ -3,10 +3,12 @@
 use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, Me};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::alerts::{AlertState, Threshold};
@@ -14,12 +16,12 @@ use crate::balance_source::BalanceSource;
 use crate::now_unix;
 use crate::price_source::PriceSource;
 use crate::store::Store;
-use crate::telegram::buttons;
 use crate::telegram::commands::{self, AlertRequest, AlertsScope, Command, MuteRequest};
-use crate::telegram::delivery::{Failure, TgBot, send_html};
+use crate::telegram::delivery::{Failure, TgBot, send_html, send_photo};
 use crate::telegram::flood::{FloodGuard, Verdict};
 use crate::telegram::keyboards::{self, BalanceView};
 use crate::telegram::messages::{self, PriceView};
+use crate::telegram::{buttons, report_commands};
 use crate::telemetry::Redactor;
 
 /// What the handlers share.
@@ -31,6 +33,12 @@ pub struct Ctx {
     pub prices: Arc<PriceSource>,
     pub admins: BTreeSet<i64>,
     pub flood: Mutex<FloodGuard>,
+    /// Wakes the report scheduler when a schedule changes.
+    pub report_changed: Arc<Notify>,
+    /// Wakes the delivery worker when a reply goes through the outbox (`/report now`).
+    pub wake_delivery: Arc<Notify>,
+    /// `HISTORY_INTERVAL_SECS`, for the "no history yet" reply.
+    pub history_interval: Duration,
 }
 
 /// Messages (commands and service messages) and button presses; every other update is ignored.
@@ -42,8 +50,11 @@ pub fn schema() -> UpdateHandler<Infallible> {
 
 /// The result of one command: what to reply (if anything) and a word for the log.
 pub(super) struct Outcome {
+    /// The reply's text (a photo's caption when there is a photo).
     pub reply: Option<String>,
     pub keyboard: Option<InlineKeyboardMarkup>,
+    /// A PNG to send with the reply as its caption.
+    pub photo: Option<Vec<u8>>,
     pub result: &'static str,
 }
 
@@ -51,6 +62,7 @@ pub(super) fn reply(text: String, result: &'static str) -> Outcome {
     Outcome {
         reply: Some(text),
         keyboard: None,
+        photo: None,
         result,
     }
 }
@@ -59,6 +71,7 @@ fn silence(result: &'static str) -> Outcome {
     Outcome {
         reply: None,
         keyboard: None,
+        photo: None,
         result,
     }
 }
@@ -93,6 +106,7 @@ pub(super) async fn admit(
         return Err(Outcome {
             reply: tell.then(|| messages::not_authorized(user_id, chat_id, access.has_levels)),
             keyboard: None,
+            photo: None,
             result: "not_authorized",
         });
     }
@@ -138,9 +152,12 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
     }
     let name = command.as_ref().map_or("unknown", Command::name);
     let outcome = respond(&ctx, command, user_id, chat_id).await;
-    let delivered = match &outcome.reply {
-        Some(text) => deliver_reply(&bot, &ctx, chat_id, name, text, outcome.keyboard).await,
-        None => "none",
+    let delivered = match (&outcome.reply, &outcome.photo) {
+        (Some(caption), Some(png)) => deliver_photo(&bot, &ctx, chat_id, name, png, caption).await,
+        (Some(text), None) => {
+            deliver_reply(&bot, &ctx, chat_id, name, text, outcome.keyboard).await
+        }
+        (None, _) => "none",
     };
     tracing::info!(
         chat_id,
@@ -182,6 +199,29 @@ pub(super) async fn deliver_reply(
         }
         Err(e) => {
             tracing::warn!(chat_id, command, error = %e, "reply not delivered");
+            "failed"
+        }
+    }
+}
+
+/// Sends a photo reply (a chart) with its caption, with the same handling as text replies.
+async fn deliver_photo(
+    bot: &Bot,
+    ctx: &Ctx,
+    chat_id: i64,
+    command: &str,
+    png: &[u8],
+    caption: &str,
+) -> &'static str {
+    let mut result = send_photo(bot, &ctx.redactor, chat_id, png, caption).await;
+    if let Err(Failure::Migrated(new)) = result {
+        migrate(ctx, chat_id, new).await;
+        result = send_photo(bot, &ctx.redactor, new, png, caption).await;
+    }
+    match result {
+        Ok(()) => "sent",
+        Err(e) => {
+            tracing::warn!(chat_id, command, error = %e, "photo reply not delivered");
             "failed"
         }
     }
@@ -239,6 +279,8 @@ async fn respond(
         Command::Alert(args) => alert(ctx, chat_id, actor, &args).await,
         Command::Alerts(args) => alerts(ctx, chat_id, is_admin, &args).await,
         Command::Mute(args) => mute(ctx, chat_id, actor, &args).await,
+        Command::Report(args) => report_commands::report(ctx, chat_id, actor, &args).await,
+        Command::History(args) => report_commands::history(ctx, chat_id, &args).await,
         Command::Allow(args) => allow(ctx, actor, &args).await,
         Command::Deny(args) => deny(ctx, &args).await,
         Command::Users(_) => match ctx.store.allowed_chats().await {
@@ -251,7 +293,7 @@ async fn respond(
     }
 }
 
-fn storage_error(e: sqlx::Error) -> Outcome {
+pub(super) fn storage_error(e: sqlx::Error) -> Outcome {
     tracing::error!(error = %e, "database error");
     reply(messages::storage_failed(), "storage_error")
 }
@@ -265,6 +307,7 @@ async fn balance(ctx: &Ctx, args: &str) -> Outcome {
         Ok(text) => Outcome {
             reply: Some(text),
             keyboard: Some(keyboards::balance_keyboard(view)),
+            photo: None,
             result: "ok",
         },
         Err(refused) => refused,

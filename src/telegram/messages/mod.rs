@@ -4,9 +4,11 @@
 
 mod alerts;
 mod balance;
+mod reports;
 
 pub use alerts::*;
 pub use balance::*;
+pub use reports::*;
 
 use chrono::{DateTime, Utc};
 use teloxide::utils::html::escape;
@@ -143,6 +145,24 @@ pub fn denied(id: i64, outcome: &DenyOutcome) -> String {
         format!("<code>{id}</code> was not allowed; nothing to deny.")
     };
     let total: u64 = outcome.removed_levels.iter().map(|(_, n)| n).sum();
+    if !outcome.stopped_reports.is_empty() {
+        let chats: Vec<String> = outcome
+            .stopped_reports
+            .iter()
+            .take(20)
+            .map(|c| format!("<code>{c}</code>"))
+            .collect();
+        s.push_str(&format!(
+            "\nStopped {} report schedule{} it served: {}.",
+            outcome.stopped_reports.len(),
+            if outcome.stopped_reports.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            chats.join(", ")
+        ));
+    }
     if total == 0 {
         s.push_str(" No alert levels depended on it.");
         return s;
