@@ -1,7 +1,8 @@
 //! The history recorder: keeps every successful balance read — whoever asked for it — as a
 //! snapshot, at most one per `HISTORY_INTERVAL_SECS`, and reads the balances itself when nobody
 //! else did for that long, so the history runs even in a bot without alerts or reports. Once an
-//! hour it thins and trims the history (`history::plan_retention`).
+//! hour it thins and trims the history (`history::plan_retention`) and drops audit entries older
+//! than 400 days.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +17,8 @@ use crate::store::Store;
 use crate::valuation;
 
 const RETENTION_EVERY: Duration = Duration::from_secs(3_600);
+/// Audit entries are kept this long (at least a year, as promised to admins).
+const AUDIT_KEEP_DAYS: i64 = 400;
 
 pub struct Recorder {
     pub store: Store,
@@ -99,6 +102,13 @@ impl Recorder {
     }
 
     async fn retain(&self) {
+        // The audit log is kept at least a year; pruned here with the history, once an hour.
+        let audit_before = crate::now_unix() - AUDIT_KEEP_DAYS * 86_400;
+        match self.store.prune_audit(audit_before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(dropped = n, "audit entries older than 400 days dropped"),
+            Err(e) => tracing::error!(error = %e, "could not prune the audit log"),
+        }
         let times = match self.store.snapshot_times().await {
             Ok(t) => t,
             Err(e) => {

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use sqlx::FromRow;
 
+use super::audit::{self, Actor, Change};
 use super::{Store, json};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -53,18 +54,45 @@ impl Store {
         })
     }
 
-    /// Returns false when the chat was already allowed.
-    pub async fn allow(&self, chat_id: i64, added_by: i64, now: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+    /// Allows a user or group, recording who did it from `where_` in the audit log. Returns
+    /// false (and records nothing) when it was already allowed.
+    pub async fn allow(
+        &self,
+        chat_id: i64,
+        by: &Actor,
+        where_: i64,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let added = sqlx::query(
             "INSERT INTO allowed_chats (chat_id, added_by, added_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (chat_id) DO NOTHING",
         )
         .bind(chat_id)
-        .bind(added_by)
+        .bind(by.id)
         .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if added {
+            audit::record(
+                &mut tx,
+                Change {
+                    actor: by,
+                    chat_id: where_,
+                    action: "allow",
+                    subject: chat_id.to_string(),
+                    about: chat_id,
+                    old: Some("not allowed".into()),
+                    new: Some("allowed".into()),
+                    at: now,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
     }
 
     /// Takes an admin's permission back from a user or group, and with it every alert level that
@@ -72,7 +100,14 @@ impl Store {
     /// themselves allowed (groups it brought the bot into). Levels set in allowed chats stay (the
     /// chat's own permission serves them). Owed messages to chats nobody serves any more go too.
     /// `admins` are the `ADMIN_IDS`: their chats are always served.
-    pub async fn deny(&self, id: i64, admins: &BTreeSet<i64>) -> sqlx::Result<DenyOutcome> {
+    pub async fn deny(
+        &self,
+        id: i64,
+        admins: &BTreeSet<i64>,
+        by: &Actor,
+        where_: i64,
+        now: i64,
+    ) -> sqlx::Result<DenyOutcome> {
         let admins = json(admins);
         let mut tx = self.pool.begin().await?;
         let was_allowed = sqlx::query("DELETE FROM allowed_chats WHERE chat_id = ?1")
@@ -117,6 +152,26 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        let levels: u64 = removed.iter().map(|(_, n)| *n as u64).sum();
+        if was_allowed || levels > 0 || !stopped_reports.is_empty() {
+            audit::record(
+                &mut tx,
+                Change {
+                    actor: by,
+                    chat_id: where_,
+                    action: "deny",
+                    subject: id.to_string(),
+                    about: id,
+                    old: Some(if was_allowed { "allowed" } else { "not allowed" }.into()),
+                    new: Some(format!(
+                        "denied; {levels} alert level(s) and {} report schedule(s) it served removed",
+                        stopped_reports.len()
+                    )),
+                    at: now,
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(DenyOutcome {
             was_allowed,

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
+use super::audit::{self, Actor, Change};
 use super::{MessageKind, Store, json};
 
 /// A chat's report schedule as stored (`spec` is the `/report` argument form).
@@ -45,10 +46,15 @@ impl Store {
         chat_id: i64,
         spec: &str,
         zone: &str,
-        owner: i64,
+        by: &Actor,
         now: i64,
     ) -> sqlx::Result<()> {
         let mut tx = self.pool.begin().await?;
+        let old: Option<String> =
+            sqlx::query_scalar("SELECT spec FROM report_schedules WHERE chat_id = ?1")
+                .bind(chat_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         sqlx::query(
             "INSERT INTO report_schedules (chat_id, spec, owner_id, created_at, last_slot)
              VALUES (?1, ?2, ?3, ?4, NULL)
@@ -57,9 +63,23 @@ impl Store {
         )
         .bind(chat_id)
         .bind(spec)
-        .bind(owner)
+        .bind(by.id)
         .bind(now)
         .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                actor: by,
+                chat_id,
+                action: "report_set",
+                subject: "report".into(),
+                about: chat_id,
+                old,
+                new: Some(spec.to_owned()),
+                at: now,
+            },
+        )
         .await?;
         sqlx::query(
             "INSERT INTO chat_settings (chat_id, tz) VALUES (?1, ?2)
@@ -81,13 +101,32 @@ impl Store {
         .await
     }
 
-    /// Stops the chat's reports; returns whether it had a schedule.
-    pub async fn remove_report(&self, chat_id: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query("DELETE FROM report_schedules WHERE chat_id = ?1")
-            .bind(chat_id)
-            .execute(&self.pool)
+    /// Stops the chat's reports (with its audit entry); returns whether it had a schedule.
+    pub async fn remove_report(&self, chat_id: i64, by: &Actor, now: i64) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let old: Option<String> =
+            sqlx::query_scalar("DELETE FROM report_schedules WHERE chat_id = ?1 RETURNING spec")
+                .bind(chat_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(old) = &old {
+            audit::record(
+                &mut tx,
+                Change {
+                    actor: by,
+                    chat_id,
+                    action: "report_off",
+                    subject: "report".into(),
+                    about: chat_id,
+                    old: Some(old.clone()),
+                    new: None,
+                    at: now,
+                },
+            )
             .await?;
-        Ok(done.rows_affected() == 1)
+        }
+        tx.commit().await?;
+        Ok(old.is_some())
     }
 
     /// The schedules the scheduler must run: not in a paused chat, and served by someone (the

@@ -9,7 +9,7 @@ use crate::reports::chart::{self, ChartInput};
 use crate::reports::history::{self, Subject, parse_history_args};
 use crate::reports::schedule::{ReportRequest, next_slot, parse_report_args};
 use crate::reports::scheduler::parse_stored;
-use crate::store::ReportRecord;
+use crate::store::{Actor, ReportRecord};
 use crate::telegram::handler::{Ctx, Outcome, reply, storage_error};
 use crate::telegram::messages;
 
@@ -28,7 +28,7 @@ fn utc(unix: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(unix, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-pub(super) async fn report(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
+pub(super) async fn report(ctx: &Ctx, chat_id: i64, actor: &Actor, args: &str) -> Outcome {
     let zone = match chat_zone(&ctx.store, chat_id).await {
         Ok(z) => z,
         Err(e) => return storage_error(e),
@@ -54,7 +54,7 @@ pub(super) async fn report(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> O
             }
             Err(e) => storage_error(e),
         },
-        ReportRequest::Off => match ctx.store.remove_report(chat_id).await {
+        ReportRequest::Off => match ctx.store.remove_report(chat_id, actor, now).await {
             Ok(existed) => {
                 ctx.report_changed.notify_one();
                 reply(messages::report_removed(existed), "ok")
