@@ -25,6 +25,9 @@ use crate::listeners::webhook;
 use crate::metrics::{Metrics, Mode};
 use crate::price_source::PriceSource;
 use crate::progress::{Progress, Socket};
+use crate::reports::builder::ReportSources;
+use crate::reports::recorder::Recorder;
+use crate::reports::scheduler::Scheduler;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
 use crate::telegram::delivery::TgBot;
@@ -243,9 +246,31 @@ impl App {
             repeat: config.alert_repeat,
             failures_before_notice: config.alert_failures_before_notice,
             progress: tuning.progress.clone(),
-            wake,
+            wake: wake.clone(),
         };
         let checker = tokio::spawn(checker.run(shutdown.clone()));
+        let report_changed = Arc::new(Notify::new());
+        let scheduler = Scheduler {
+            sources: ReportSources {
+                store: store.clone(),
+                balances: source.clone(),
+                prices: prices.clone(),
+            },
+            admins: config.admin_ids.clone(),
+            changed: report_changed.clone(),
+            wake_delivery: wake.clone(),
+            progress: tuning.progress.clone(),
+        };
+        let scheduler = tokio::spawn(scheduler.run(shutdown.clone()));
+        let recorder = Recorder {
+            store: store.clone(),
+            balances: source.clone(),
+            prices: prices.clone(),
+            interval: config.history_interval,
+            retention_days: config.history_retention_days,
+            progress: tuning.progress.clone(),
+        };
+        let recorder = tokio::spawn(recorder.run(shutdown.clone()));
 
         let ctx = Arc::new(Ctx {
             store: store.clone(),
@@ -254,6 +279,9 @@ impl App {
             prices,
             admins: config.admin_ids.clone(),
             flood: Mutex::new(FloodGuard::new(tuning.flood)),
+            report_changed,
+            wake_delivery: wake,
+            history_interval: config.history_interval,
             metrics: metrics.clone(),
         });
         let mut dispatcher = Dispatcher::builder(bot.clone(), handler::schema())
@@ -324,7 +352,7 @@ impl App {
         shutdown.cancel();
         stopper.abort();
         let background = async {
-            let _ = tokio::join!(checker, worker);
+            let _ = tokio::join!(checker, worker, scheduler, recorder);
             for task in webhook_tasks {
                 let _ = task.await;
             }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::metrics::{Endpoint, Metrics};
@@ -37,6 +38,8 @@ impl From<TaskFailed> for OxaPayError {
 pub struct BalanceSource {
     flight: Arc<SingleFlight<Snapshot, OxaPayError>>,
     api: &'static str,
+    /// The newest successful read, whoever asked for it (the history records these).
+    latest: watch::Sender<Option<Arc<Snapshot>>>,
 }
 
 impl BalanceSource {
@@ -51,14 +54,24 @@ impl BalanceSource {
     pub fn with_metrics(api: BalanceApi, max_age: Duration, metrics: Option<Metrics>) -> Self {
         let described = api.describe();
         let api = Arc::new(api);
+        let latest = watch::Sender::new(None);
+        let publish = latest.clone();
         let flight = SingleFlight::new(max_age, move || {
             let api = Arc::clone(&api);
             let metrics = metrics.clone();
-            async move { fetch(&api, metrics.as_ref()).await }
+            let publish = publish.clone();
+            async move {
+                let read = fetch(&api, metrics.as_ref()).await;
+                if let Ok(snap) = &read {
+                    publish.send_replace(Some(Arc::new(snap.clone())));
+                }
+                read
+            }
         });
         Self {
             flight,
             api: described,
+            latest,
         }
     }
 
@@ -70,6 +83,11 @@ impl BalanceSource {
     /// How many requests went to OxaPay since start (for logs and benchmarks).
     pub fn oxapay_calls(&self) -> u64 {
         self.flight.requests()
+    }
+
+    /// Every successful read from now on, as it happens (the newest only, if the watcher lags).
+    pub fn subscribe(&self) -> watch::Receiver<Option<Arc<Snapshot>>> {
+        self.latest.subscribe()
     }
 
     /// Current balances: from the cache while fresh, else from the request already under way,

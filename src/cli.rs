@@ -26,8 +26,8 @@ Optional:
   ALERT_FAILURES_BEFORE_NOTICE   failed checks before admins hear OxaPay is down [default: 3]
   BALANCE_CACHE_SECS             reuse one balance read this long; 0 = off [default: 5]
   PRICE_CACHE_SECS               reuse one USD price list this long; 0 = off [default: 60]
-  HISTORY_INTERVAL_SECS          seconds between balance history samples
-  HISTORY_RETENTION_DAYS         days of balance history kept
+  HISTORY_INTERVAL_SECS          at most one balance history sample this often [default: 900]
+  HISTORY_RETENTION_DAYS         days of balance history kept, 90-3650 [default: 400]
   TELEGRAM_WEBHOOK_URL           public https:// URL: receive updates by webhook instead of polling
   WEBHOOK_LISTEN                 where the webhook listens [default: 0.0.0.0:8443]
   TELEGRAM_WEBHOOK_SECRET        webhook secret token, 16-256 of A-Za-z0-9_- [default: new each start]

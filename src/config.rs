@@ -28,6 +28,11 @@ pub struct Config {
     pub balance_cache: Duration,
     /// How long one price list is reused (`PRICE_CACHE_SECS`); zero turns the cache off.
     pub price_cache: Duration,
+    /// At most one history snapshot per this interval (`HISTORY_INTERVAL_SECS`); the background
+    /// loop reads balances at least this often.
+    pub history_interval: Duration,
+    /// Snapshots older than this many days are dropped (`HISTORY_RETENTION_DAYS`).
+    pub history_retention_days: u32,
     pub log_filter: String,
     /// Webhook mode (`TELEGRAM_WEBHOOK_URL` set); `None`: long polling, the default.
     pub webhook: Option<WebhookConfig>,
@@ -214,6 +219,19 @@ impl Config {
             60,
             0..=3_600,
         )?);
+        let history_interval = Duration::from_secs(parse_secs(
+            "HISTORY_INTERVAL_SECS",
+            get("HISTORY_INTERVAL_SECS"),
+            900,
+            1..=86_400,
+        )?);
+        // Under 90 days the hourly tier would be cut short; a year and a bit is the default.
+        let history_retention_days = parse_secs(
+            "HISTORY_RETENTION_DAYS",
+            get("HISTORY_RETENTION_DAYS"),
+            400,
+            90..=3_650,
+        )? as u32;
         let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".into());
         if tracing_subscriber::EnvFilter::try_new(&log_filter).is_err() {
             return Err(err(
@@ -258,6 +276,8 @@ impl Config {
             alert_failures_before_notice,
             balance_cache,
             price_cache,
+            history_interval,
+            history_retention_days,
             log_filter,
             webhook,
             metrics_listen,
@@ -593,6 +613,8 @@ mod tests {
         assert!(c.oxapay.general_key.is_none());
         assert_eq!(c.oxapay.payout_key.as_ref().unwrap().expose_secret(), KEY);
         assert_eq!(c.price_cache, Duration::from_secs(60));
+        assert_eq!(c.history_interval, Duration::from_secs(900));
+        assert_eq!(c.history_retention_days, 400);
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(c.alert_interval, Duration::from_secs(300));
         assert_eq!(c.alert_repeat, None);
@@ -683,6 +705,10 @@ mod tests {
             ("ALERT_REPEAT_SECS", "1.5"),
             ("ALERT_FAILURES_BEFORE_NOTICE", "0"),
             ("BALANCE_CACHE_SECS", "x"),
+            ("HISTORY_INTERVAL_SECS", "0"),
+            ("HISTORY_INTERVAL_SECS", "86401"),
+            ("HISTORY_RETENTION_DAYS", "30"),
+            ("HISTORY_RETENTION_DAYS", "x"),
             ("RUST_LOG", "[[["),
             ("OXAPAY_PAYOUT_API_KEY", "k"),
             ("OXAPAY_GENERAL_API_KEY", "short"),

@@ -22,6 +22,8 @@ pub struct Progress {
 struct Inner {
     checks: watch::Sender<u64>,
     deliveries: watch::Sender<u64>,
+    report_passes: watch::Sender<u64>,
+    snapshots: watch::Sender<u64>,
     metrics: Metrics,
     bound: watch::Sender<Bound>,
 }
@@ -47,6 +49,8 @@ impl Default for Progress {
             inner: Arc::new(Inner {
                 checks: watch::channel(0).0,
                 deliveries: watch::channel(0).0,
+                report_passes: watch::channel(0).0,
+                snapshots: watch::channel(0).0,
                 metrics: Metrics::new(),
                 bound: watch::channel(Bound::default()).0,
             }),
@@ -82,6 +86,26 @@ impl Progress {
     /// A delivery pass over the outbox finished (whatever it sent).
     pub fn delivery_pass_done(&self) {
         self.inner.deliveries.send_modify(|n| *n += 1);
+    }
+
+    /// The report scheduler looked at every schedule (and wrote what was due).
+    pub fn report_pass_done(&self) {
+        self.inner.report_passes.send_modify(|n| *n += 1);
+    }
+
+    /// A balance snapshot was added to the history.
+    pub fn history_recorded(&self) {
+        self.inner.snapshots.send_modify(|n| *n += 1);
+    }
+
+    /// Completed report scheduler passes since start.
+    pub fn report_passes(&self) -> watch::Receiver<u64> {
+        self.inner.report_passes.subscribe()
+    }
+
+    /// Snapshots recorded since start.
+    pub fn snapshots(&self) -> watch::Receiver<u64> {
+        self.inner.snapshots.subscribe()
     }
 
     /// Completed check cycles since start; `wait_for(|n| *n >= k)` on it is a barrier.

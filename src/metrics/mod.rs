@@ -506,7 +506,7 @@ impl Metrics {
                     }
                     // Both states of the common kinds are always shown, zero included, so a
                     // query for "pending alerts" never finds nothing.
-                    for kind in ["alert", "notice"] {
+                    for kind in ["alert", "notice", "report"] {
                         for state in ["pending", "parked"] {
                             let _ = self
                                 .inner

@@ -437,7 +437,7 @@ pub fn summarize(series: &[(i64, Decimal)]) -> Result<Summary, SummaryError> {
 /// `change / |base| × 100` to one decimal, half away from zero; `None` for a zero base (or a
 /// quotient beyond `Decimal`, which only a base of about 10⁻²⁶ next to a large change reaches).
 /// The quotient is exact to 28 significant digits before the one rounding to a tenth.
-fn percent(change: Decimal, base: Decimal) -> Option<Decimal> {
+pub(crate) fn percent(change: Decimal, base: Decimal) -> Option<Decimal> {
     if base.is_zero() {
         return None;
     }

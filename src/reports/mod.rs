@@ -1,19 +1,26 @@
-//! Scheduled balance reports and the balance history, as pure functions (issue 10).
+//! Scheduled balance reports, the balance history and its charts (issue 10).
 //!
 //! - `schedule`: `/report` arguments, the next slot of a daily or weekly wall-clock time in an
 //!   IANA zone (daylight saving included), and the background loop's decision for one chat:
 //!   wait, run (perhaps late) or skip.
 //! - `chart`: the PNG chart of a history series (pure: points in, bytes out; embedded font).
+//! - `report`: the figures a balance report shows and how each changed since the previous one.
 //! - `history`: retention and downsampling of the recorded snapshots, `/history` arguments, the
 //!   display downsampling of a series for a chart, and the exact summary for its caption.
 //!
-//! Nothing here reads a clock, a database or the network: time is always a parameter, so every
-//! rule is tested directly, daylight-saving days and restarts included. The store, the
-//! background loop and the Telegram replies use these functions.
+//! Those are pure: time is always a parameter, so every rule is tested directly,
+//! daylight-saving days and restarts included. The I/O around them:
+//! - `builder`: one chat's report from the balance and price sources and the store;
+//! - `scheduler`: the task that sends due reports, exactly once per slot;
+//! - `recorder`: the task that records the history and thins it.
 
+pub mod builder;
 pub mod chart;
 pub mod history;
+pub mod recorder;
+pub mod report;
 pub mod schedule;
+pub mod scheduler;
 
 /// Longest piece of user text quoted back in an error, in characters (then `…`).
 const QUOTE_CHARS: usize = 24;

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use sqlx::FromRow;
 
+use super::audit::{self, Actor, Change};
 use super::{Store, json};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -27,6 +28,8 @@ pub struct DenyOutcome {
     pub was_allowed: bool,
     /// (chat, levels removed there), by chat id.
     pub removed_levels: Vec<(i64, u64)>,
+    /// Chats whose report schedule it served, now stopped.
+    pub stopped_reports: Vec<i64>,
     /// Owed alerts dropped because their chat is no longer served at all.
     pub dropped_messages: u64,
 }
@@ -51,18 +54,45 @@ impl Store {
         })
     }
 
-    /// Returns false when the chat was already allowed.
-    pub async fn allow(&self, chat_id: i64, added_by: i64, now: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+    /// Allows a user or group, recording who did it from `where_` in the audit log. Returns
+    /// false (and records nothing) when it was already allowed.
+    pub async fn allow(
+        &self,
+        chat_id: i64,
+        by: &Actor,
+        where_: i64,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let added = sqlx::query(
             "INSERT INTO allowed_chats (chat_id, added_by, added_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (chat_id) DO NOTHING",
         )
         .bind(chat_id)
-        .bind(added_by)
+        .bind(by.id)
         .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if added {
+            audit::record(
+                &mut tx,
+                Change {
+                    actor: by,
+                    chat_id: where_,
+                    action: "allow",
+                    subject: chat_id.to_string(),
+                    about: chat_id,
+                    old: Some("not allowed".into()),
+                    new: Some("allowed".into()),
+                    at: now,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
     }
 
     /// Takes an admin's permission back from a user or group, and with it every alert level that
@@ -70,7 +100,14 @@ impl Store {
     /// themselves allowed (groups it brought the bot into). Levels set in allowed chats stay (the
     /// chat's own permission serves them). Owed messages to chats nobody serves any more go too.
     /// `admins` are the `ADMIN_IDS`: their chats are always served.
-    pub async fn deny(&self, id: i64, admins: &BTreeSet<i64>) -> sqlx::Result<DenyOutcome> {
+    pub async fn deny(
+        &self,
+        id: i64,
+        admins: &BTreeSet<i64>,
+        by: &Actor,
+        where_: i64,
+        now: i64,
+    ) -> sqlx::Result<DenyOutcome> {
         let admins = json(admins);
         let mut tx = self.pool.begin().await?;
         let was_allowed = sqlx::query("DELETE FROM allowed_chats WHERE chat_id = ?1")
@@ -95,18 +132,46 @@ impl Store {
             .bind(&admins)
             .execute(&mut *tx)
             .await?;
+        let stopped_reports: Vec<i64> = sqlx::query_scalar(&format!(
+            "DELETE FROM report_schedules WHERE {ONLY_THROUGH_IT} RETURNING chat_id"
+        ))
+        .bind(id)
+        .bind(&admins)
+        .fetch_all(&mut *tx)
+        .await?;
         let affected: Vec<i64> = removed.iter().map(|(chat, _)| *chat).chain([id]).collect();
         let dropped_messages = sqlx::query(
             "DELETE FROM outbox WHERE chat_id IN (SELECT value FROM json_each(?1))
                AND chat_id NOT IN (SELECT chat_id FROM allowed_chats)
                AND chat_id NOT IN (SELECT value FROM json_each(?2))
-               AND NOT EXISTS (SELECT 1 FROM thresholds t WHERE t.chat_id = outbox.chat_id)",
+               AND NOT EXISTS (SELECT 1 FROM thresholds t WHERE t.chat_id = outbox.chat_id)
+               AND NOT EXISTS (SELECT 1 FROM report_schedules r WHERE r.chat_id = outbox.chat_id)",
         )
         .bind(json(&affected))
         .bind(&admins)
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        let levels: u64 = removed.iter().map(|(_, n)| *n as u64).sum();
+        if was_allowed || levels > 0 || !stopped_reports.is_empty() {
+            audit::record(
+                &mut tx,
+                Change {
+                    actor: by,
+                    chat_id: where_,
+                    action: "deny",
+                    subject: id.to_string(),
+                    about: id,
+                    old: Some(if was_allowed { "allowed" } else { "not allowed" }.into()),
+                    new: Some(format!(
+                        "denied; {levels} alert level(s) and {} report schedule(s) it served removed",
+                        stopped_reports.len()
+                    )),
+                    at: now,
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(DenyOutcome {
             was_allowed,
@@ -114,6 +179,7 @@ impl Store {
                 .into_iter()
                 .map(|(chat_id, n)| (chat_id, n as u64))
                 .collect(),
+            stopped_reports,
             dropped_messages,
         })
     }

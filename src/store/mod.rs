@@ -4,11 +4,14 @@
 //! One file per kind of record; each adds its own `impl Store` block.
 
 mod access;
+mod audit;
 mod checker;
+mod history;
 pub mod lock;
 mod mutes;
 mod ops;
 mod outbox;
+mod reports;
 mod thresholds;
 
 use std::str::FromStr;
@@ -19,10 +22,13 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use access::{Access, AllowedChat, DenyOutcome};
+pub use audit::{Actor, AuditEntry};
 pub use checker::CheckRecord;
+pub use history::StoredSnapshot;
 pub use mutes::Mute;
 pub use ops::OutboxCount;
 pub use outbox::{MessageKind, OutboxItem, Owed};
+pub use reports::{ReportRecord, StoredSchedule};
 pub use thresholds::BadRow;
 
 #[derive(Clone, Debug)]
@@ -114,10 +120,10 @@ mod tests {
     #[tokio::test]
     async fn a_check_records_states_and_messages_together() {
         let (s, _dir) = store().await;
-        s.set_threshold(1, "BTC", Direction::Below, d("1.50"), 1, 0)
+        s.set_threshold(1, "BTC", Direction::Below, d("1.50"), &Actor::id_only(1), 0)
             .await
             .unwrap();
-        s.set_threshold(2, "BTC", Direction::Below, d("2"), 2, 0)
+        s.set_threshold(2, "BTC", Direction::Below, d("2"), &Actor::id_only(2), 0)
             .await
             .unwrap();
         let transitions = vec![
@@ -165,7 +171,7 @@ mod tests {
     #[tokio::test]
     async fn unreadable_rows_are_reported_not_fatal() {
         let (s, _dir) = store().await;
-        s.set_threshold(1, "BTC", Direction::Below, d("1"), 1, 0)
+        s.set_threshold(1, "BTC", Direction::Below, d("1"), &Actor::id_only(1), 0)
             .await
             .unwrap();
         sqlx::query(
@@ -182,11 +188,11 @@ mod tests {
     #[tokio::test]
     async fn paused_chats_are_left_out_and_access_is_one_lookup() {
         let (s, _dir) = store().await;
-        s.allow(-5, 1, 0).await.unwrap();
-        s.set_threshold(-5, "BTC", Direction::Below, d("1"), 1, 0)
+        s.allow(-5, &Actor::id_only(1), 1, 0).await.unwrap();
+        s.set_threshold(-5, "BTC", Direction::Below, d("1"), &Actor::id_only(1), 0)
             .await
             .unwrap();
-        s.set_threshold(7, "BTC", Direction::Below, d("1"), 7, 0)
+        s.set_threshold(7, "BTC", Direction::Below, d("1"), &Actor::id_only(7), 0)
             .await
             .unwrap();
         s.pause_chat(7, "blocked", 0).await.unwrap();
@@ -210,8 +216,8 @@ mod tests {
     #[tokio::test]
     async fn a_migrated_group_keeps_everything_under_its_new_id() {
         let (s, _dir) = store().await;
-        s.allow(-5, 1, 0).await.unwrap();
-        s.set_threshold(-5, "BTC", Direction::Below, d("1"), 1, 0)
+        s.allow(-5, &Actor::id_only(1), 1, 0).await.unwrap();
+        s.set_threshold(-5, "BTC", Direction::Below, d("1"), &Actor::id_only(1), 0)
             .await
             .unwrap();
         s.migrate_chat(-5, -1005).await.unwrap();
@@ -225,24 +231,24 @@ mod tests {
         let (s, _dir) = store().await;
         let admins = BTreeSet::from([1]);
         const U: i64 = 20;
-        s.allow(U, 1, 0).await.unwrap();
-        s.allow(-7, 1, 0).await.unwrap(); // an allowed group
-        s.set_threshold(U, "BTC", Direction::Below, d("1"), U, 0)
+        s.allow(U, &Actor::id_only(1), 1, 0).await.unwrap();
+        s.allow(-7, &Actor::id_only(1), 1, 0).await.unwrap(); // an allowed group
+        s.set_threshold(U, "BTC", Direction::Below, d("1"), &Actor::id_only(U), 0)
             .await
             .unwrap(); // U's own chat
-        s.set_threshold(-5, "BTC", Direction::Below, d("1"), U, 0)
+        s.set_threshold(-5, "BTC", Direction::Below, d("1"), &Actor::id_only(U), 0)
             .await
             .unwrap(); // a group never allowed
-        s.set_threshold(-5, "ETH", Direction::Below, d("1"), U, 0)
+        s.set_threshold(-5, "ETH", Direction::Below, d("1"), &Actor::id_only(U), 0)
             .await
             .unwrap();
-        s.set_threshold(-5, "TRX", Direction::Below, d("1"), 1, 0)
+        s.set_threshold(-5, "TRX", Direction::Below, d("1"), &Actor::id_only(1), 0)
             .await
             .unwrap(); // the admin's level there
-        s.set_threshold(-7, "BTC", Direction::Below, d("1"), U, 0)
+        s.set_threshold(-7, "BTC", Direction::Below, d("1"), &Actor::id_only(U), 0)
             .await
             .unwrap(); // the allowed group's
-        s.set_threshold(-9, "BTC", Direction::Below, d("1"), 30, 0)
+        s.set_threshold(-9, "BTC", Direction::Below, d("1"), &Actor::id_only(30), 0)
             .await
             .unwrap(); // someone else's
         owe(
@@ -253,7 +259,7 @@ mod tests {
             ],
         )
         .await;
-        let out = s.deny(U, &admins).await.unwrap();
+        let out = s.deny(U, &admins, &Actor::id_only(1), 1, 0).await.unwrap();
         assert!(out.was_allowed);
         assert_eq!(out.removed_levels, vec![(-5, 2), (U, 1)]);
         // U's own chat is no longer served: its owed message goes. The group keeps the admin's
@@ -276,23 +282,30 @@ mod tests {
         let live: Vec<i64> = live.iter().map(|t| t.chat_id).collect();
         assert_eq!(live, vec![-7, -5]);
         // Denying again: nothing more to take.
-        let again = s.deny(U, &admins).await.unwrap();
+        let again = s.deny(U, &admins, &Actor::id_only(1), 1, 0).await.unwrap();
         assert!(!again.was_allowed && again.removed_levels.is_empty());
     }
 
     #[tokio::test]
     async fn migrating_twice_moves_once_and_the_new_ids_own_settings_win() {
         let (s, _dir) = store().await;
-        s.allow(-5, 1, 0).await.unwrap();
-        s.set_threshold(-5, "BTC", Direction::Below, d("1"), 1, 0)
+        s.allow(-5, &Actor::id_only(1), 1, 0).await.unwrap();
+        s.set_threshold(-5, "BTC", Direction::Below, d("1"), &Actor::id_only(1), 0)
             .await
             .unwrap();
-        s.set_threshold(-5, "ETH", Direction::Below, d("2"), 1, 0)
+        s.set_threshold(-5, "ETH", Direction::Below, d("2"), &Actor::id_only(1), 0)
             .await
             .unwrap();
-        s.set_threshold(-1005, "ETH", Direction::Below, d("3"), 1, 0)
-            .await
-            .unwrap();
+        s.set_threshold(
+            -1005,
+            "ETH",
+            Direction::Below,
+            d("3"),
+            &Actor::id_only(1),
+            0,
+        )
+        .await
+        .unwrap();
         s.pause_chat(-5, "kicked", 0).await.unwrap();
         assert!(s.migrate_chat(-5, -1005).await.unwrap());
         assert!(!s.migrate_chat(-5, -1005).await.unwrap());
@@ -352,5 +365,73 @@ mod tests {
             vec!["a2", "c1"]
         );
         assert_eq!(s.owed_count().await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn every_audited_change_is_recorded_with_who_where_and_old_to_new() {
+        let (s, _dir) = store().await;
+        let admin = Actor {
+            id: 1,
+            name: "@boss".into(),
+        };
+        let user = Actor {
+            id: 20,
+            name: "Ann".into(),
+        };
+        let admins = BTreeSet::from([1]);
+        assert!(s.allow(20, &admin, 1, 10).await.unwrap());
+        assert!(
+            !s.allow(20, &admin, 1, 11).await.unwrap(),
+            "no change, no entry"
+        );
+        s.set_threshold(-5, "BTC", Direction::Below, d("1"), &user, 12)
+            .await
+            .unwrap();
+        s.set_threshold(-5, "BTC", Direction::Below, d("2.5"), &user, 13)
+            .await
+            .unwrap();
+        s.remove_threshold(-5, "BTC", None, &user, 14)
+            .await
+            .unwrap();
+        s.remove_threshold(-5, "BTC", None, &user, 15)
+            .await
+            .unwrap();
+        s.set_report(-5, "09:00 UTC", "UTC", &user, 16)
+            .await
+            .unwrap();
+        s.remove_report(-5, &user, 17).await.unwrap();
+        s.deny(20, &admins, &admin, 1, 18).await.unwrap();
+        let all = s.audit_recent(50).await.unwrap();
+        let lines: Vec<String> = all
+            .iter()
+            .rev()
+            .map(|e| {
+                format!(
+                    "{} {} {} in {}: {} {:?} -> {:?}",
+                    e.at, e.actor_name, e.action, e.chat_id, e.subject, e.old_value, e.new_value
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                r#"10 @boss allow in 1: 20 Some("not allowed") -> Some("allowed")"#,
+                r#"12 Ann alert_set in -5: BTC below None -> Some("1")"#,
+                r#"13 Ann alert_set in -5: BTC below Some("1") -> Some("2.5")"#,
+                r#"14 Ann alert_off in -5: BTC below Some("2.5") -> None"#,
+                r#"16 Ann report_set in -5: report None -> Some("09:00 UTC")"#,
+                r#"17 Ann report_off in -5: report Some("09:00 UTC") -> None"#,
+                r#"18 @boss deny in 1: 20 Some("allowed") -> Some("denied; 0 alert level(s) and 0 report schedule(s) it served removed")"#,
+            ]
+        );
+        // About one id: entries about it, by it, or in it.
+        assert_eq!(
+            s.audit_about(20, 200).await.unwrap().len(),
+            7,
+            "about Ann, and hers"
+        );
+        assert_eq!(s.audit_about(-5, 200).await.unwrap().len(), 5);
+        assert_eq!(s.audit_recent(3).await.unwrap()[0].at, 18, "newest first");
+        assert_eq!(s.prune_audit(13).await.unwrap(), 2);
     }
 }

@@ -18,6 +18,8 @@ pub enum MessageKind {
     Alert,
     /// The admins hear about OxaPay's health.
     Notice,
+    /// A scheduled (or `/report now`) balance report.
+    Report,
 }
 
 impl MessageKind {
@@ -25,6 +27,7 @@ impl MessageKind {
         match self {
             MessageKind::Alert => "alert",
             MessageKind::Notice => "notice",
+            MessageKind::Report => "report",
         }
     }
 }
@@ -173,6 +176,9 @@ impl Store {
             "UPDATE OR IGNORE thresholds SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE allowed_chats SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE mutes SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE chat_settings SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE report_schedules SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE report_baselines SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE outbox SET chat_id = ?2 WHERE chat_id = ?1",
         ] {
             moved += sqlx::query(sql)
@@ -187,6 +193,9 @@ impl Store {
             "DELETE FROM thresholds WHERE chat_id = ?1",
             "DELETE FROM allowed_chats WHERE chat_id = ?1",
             "DELETE FROM mutes WHERE chat_id = ?1",
+            "DELETE FROM chat_settings WHERE chat_id = ?1",
+            "DELETE FROM report_schedules WHERE chat_id = ?1",
+            "DELETE FROM report_baselines WHERE chat_id = ?1",
             "DELETE FROM paused_chats WHERE chat_id = ?1",
         ] {
             moved += sqlx::query(sql)

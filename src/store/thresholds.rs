@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use sqlx::FromRow;
 
 use super::Store;
+use super::audit::{self, Actor, Change};
 use crate::alerts::{AlertState, Direction, Threshold};
 
 /// Also read from a JSON array in `THRESHOLD_COLUMNS` order.
@@ -76,18 +77,27 @@ const THRESHOLD_COLUMNS: &str =
     "chat_id, currency, direction, level, state, crossed_since, last_alert_at";
 
 impl Store {
-    /// Sets or changes a threshold on behalf of `owner` (the user who set it: the level goes with
-    /// them on `/deny` when the chat is not itself allowed). A changed level starts unchecked: the
-    /// next check tells the chat where the balance stands against the new level.
+    /// Sets or changes a threshold on behalf of `by` (the level goes with them on `/deny` when
+    /// the chat is not itself allowed), with its audit entry, in one transaction. A changed level
+    /// starts unchecked: the next check tells the chat where the balance stands against it.
     pub async fn set_threshold(
         &self,
         chat_id: i64,
         currency: &str,
         direction: Direction,
         level: Decimal,
-        owner: i64,
+        by: &Actor,
         now: i64,
     ) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let old: Option<String> = sqlx::query_scalar(
+            "SELECT level FROM thresholds WHERE chat_id = ?1 AND currency = ?2 AND direction = ?3",
+        )
+        .bind(chat_id)
+        .bind(currency)
+        .bind(direction.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO thresholds (chat_id, currency, direction, level, state, updated_at, owner_id)
              VALUES (?1, ?2, ?3, ?4, 'unchecked', ?5, ?6)
@@ -101,19 +111,34 @@ impl Store {
         .bind(direction.as_str())
         .bind(level.to_string())
         .bind(now)
-        .bind(owner)
-        .execute(&self.pool)
+        .bind(by.id)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        audit::record(
+            &mut tx,
+            Change {
+                actor: by,
+                chat_id,
+                action: "alert_set",
+                subject: format!("{currency} {}", direction.as_str()),
+                about: chat_id,
+                old,
+                new: Some(level.to_string()),
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await
     }
 
     /// Removes every level of a chat; returns how many there were.
-    pub async fn remove_all_thresholds(&self, chat_id: i64) -> sqlx::Result<u64> {
-        let done = sqlx::query("DELETE FROM thresholds WHERE chat_id = ?1")
-            .bind(chat_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+    pub async fn remove_all_thresholds(
+        &self,
+        chat_id: i64,
+        by: &Actor,
+        now: i64,
+    ) -> sqlx::Result<u64> {
+        self.remove_levels(chat_id, None, None, by, now).await
     }
 
     /// Removes a currency's level of one direction, or of both (`None`); returns how many.
@@ -122,17 +147,51 @@ impl Store {
         chat_id: i64,
         currency: &str,
         direction: Option<Direction>,
+        by: &Actor,
+        now: i64,
     ) -> sqlx::Result<u64> {
-        let done = sqlx::query(
-            "DELETE FROM thresholds WHERE chat_id = ?1 AND currency = ?2
-               AND (?3 IS NULL OR direction = ?3)",
+        self.remove_levels(chat_id, Some(currency), direction, by, now)
+            .await
+    }
+
+    /// Removes the chat's levels that match, each with its audit entry, in one transaction.
+    async fn remove_levels(
+        &self,
+        chat_id: i64,
+        currency: Option<&str>,
+        direction: Option<Direction>,
+        by: &Actor,
+        now: i64,
+    ) -> sqlx::Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let removed: Vec<(String, String, String)> = sqlx::query_as(
+            "DELETE FROM thresholds WHERE chat_id = ?1
+               AND (?2 IS NULL OR currency = ?2) AND (?3 IS NULL OR direction = ?3)
+             RETURNING currency, direction, level",
         )
         .bind(chat_id)
         .bind(currency)
         .bind(direction.map(Direction::as_str))
-        .execute(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
-        Ok(done.rows_affected())
+        for (currency, direction, level) in &removed {
+            audit::record(
+                &mut tx,
+                Change {
+                    actor: by,
+                    chat_id,
+                    action: "alert_off",
+                    subject: format!("{currency} {direction}"),
+                    about: chat_id,
+                    old: Some(level.clone()),
+                    new: None,
+                    at: now,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(removed.len() as u64)
     }
 
     pub async fn thresholds_of(&self, chat_id: i64) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {

@@ -11,7 +11,7 @@ use crate::domain::{Currency, parse_chat_id};
 use crate::money::parse_user_amount;
 use crate::telegram::keyboards::BalanceView;
 use crate::telegram::messages::{
-    self, ALERT_USAGE, ALERTS_USAGE, BALANCE_USAGE, ID_USAGE, MUTE_USAGE,
+    self, ALERT_USAGE, ALERTS_USAGE, AUDIT_USAGE, BALANCE_USAGE, ID_USAGE, MUTE_USAGE,
 };
 use crate::valuation::TOTAL;
 
@@ -34,12 +34,18 @@ pub enum Command {
     Alerts(String),
     #[command(description = "/mute 2h holds this chat's alerts; /mute off resumes them")]
     Mute(String),
+    #[command(description = "/report 09:00 [TZ] daily or /report mon 09:00 weekly; off, now")]
+    Report(String),
+    #[command(description = "/history [CUR|total] [7d|30d|90d|1y]: a chart of the balance")]
+    History(String),
     #[command(description = "admin: allow a user or group id")]
     Allow(String),
     #[command(description = "admin: deny a user or group id")]
     Deny(String),
     #[command(description = "admin: who may use the bot")]
     Users(String),
+    #[command(description = "admin: /audit [N] the last changes, /audit ID those about an id")]
+    Audit(String),
 }
 
 impl Command {
@@ -51,9 +57,12 @@ impl Command {
             Command::Alert(_) => "alert",
             Command::Alerts(_) => "alerts",
             Command::Mute(_) => "mute",
+            Command::Report(_) => "report",
+            Command::History(_) => "history",
             Command::Allow(_) => "allow",
             Command::Deny(_) => "deny",
             Command::Users(_) => "users",
+            Command::Audit(_) => "audit",
         }
     }
 
@@ -64,6 +73,7 @@ impl Command {
                 parse_alert(args),
                 Ok(AlertRequest::Off(..) | AlertRequest::AllOff)
             ),
+            Command::Report(args) => args.trim().eq_ignore_ascii_case("off"),
             _ => false,
         }
     }
@@ -71,7 +81,7 @@ impl Command {
     pub fn is_admin_only(&self) -> bool {
         matches!(
             self,
-            Command::Allow(_) | Command::Deny(_) | Command::Users(_)
+            Command::Allow(_) | Command::Deny(_) | Command::Users(_) | Command::Audit(_)
         )
     }
 }
@@ -93,7 +103,9 @@ pub fn parse(text: &str, bot_name: &str) -> Option<Command> {
 pub fn menu(admin: bool) -> Vec<teloxide::types::BotCommand> {
     Command::bot_commands()
         .into_iter()
-        .filter(|c| admin || !matches!(c.command.as_str(), "/allow" | "/deny" | "/users"))
+        .filter(|c| {
+            admin || !matches!(c.command.as_str(), "/allow" | "/deny" | "/users" | "/audit")
+        })
         .collect()
 }
 
@@ -286,6 +298,43 @@ pub fn parse_alerts(args: &str) -> Result<AlertsScope, String> {
     }
 }
 
+/// How many entries `/audit` shows by default, and at most.
+pub const AUDIT_DEFAULT: u32 = 20;
+pub const AUDIT_MAX: u32 = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditRequest {
+    /// The newest N entries.
+    Recent(u32),
+    /// The entries about a user or chat (or done by that user, or in that chat).
+    About(i64),
+}
+
+/// `/audit` (20), `/audit N` (1–200), `/audit ID`. A number up to 200 is a count: Telegram's user
+/// and chat ids are far larger.
+pub fn parse_audit(args: &str) -> Result<AuditRequest, String> {
+    match words(args).as_slice() {
+        [] => Ok(AuditRequest::Recent(AUDIT_DEFAULT)),
+        [w] => match w.parse::<u32>() {
+            Ok(0) => Err(messages::bad_argument(
+                "a count must be at least 1",
+                AUDIT_USAGE,
+            )),
+            Ok(n) if n <= AUDIT_MAX => Ok(AuditRequest::Recent(n)),
+            _ => parse_chat_id(w).map(AuditRequest::About).map_err(|_| {
+                messages::bad_argument(
+                    &format!("{} is neither a count (1–200) nor a Telegram id", quote(w)),
+                    AUDIT_USAGE,
+                )
+            }),
+        },
+        _ => Err(messages::bad_argument(
+            "one count or one id at a time",
+            AUDIT_USAGE,
+        )),
+    }
+}
+
 pub fn parse_id(args: &str) -> Result<i64, String> {
     match words(args).as_slice() {
         [] => Err(messages::bad_argument("an id is missing", ID_USAGE)),
@@ -469,6 +518,21 @@ mod tests {
     }
 
     #[test]
+    fn audit_arguments() {
+        assert_eq!(parse_audit(""), Ok(AuditRequest::Recent(20)));
+        assert_eq!(parse_audit("5"), Ok(AuditRequest::Recent(5)));
+        assert_eq!(parse_audit("200"), Ok(AuditRequest::Recent(200)));
+        assert_eq!(parse_audit("2002"), Ok(AuditRequest::About(2002)));
+        assert_eq!(
+            parse_audit("-1001234567890"),
+            Ok(AuditRequest::About(-1001234567890))
+        );
+        for bad in ["0", "abc", "1 2", "1.5"] {
+            assert!(parse_audit(bad).unwrap_err().contains("/audit"), "{bad}");
+        }
+    }
+
+    #[test]
     fn id_arguments() {
         assert_eq!(parse_id("-100123"), Ok(-100123));
         assert!(parse_id("").unwrap_err().contains("missing"));
@@ -485,7 +549,7 @@ mod tests {
 
     #[test]
     fn admins_get_a_bigger_menu() {
-        assert_eq!(menu(true).len(), 9);
-        assert_eq!(menu(false).len(), 6);
+        assert_eq!(menu(true).len(), 12);
+        assert_eq!(menu(false).len(), 8);
     }
 }

@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use teloxide::adaptors::Throttle;
-use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
+use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters, SendPhotoSetters};
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode};
+use teloxide::types::{InlineKeyboardMarkup, InputFile, MessageId, ParseMode};
 use teloxide::{ApiError, RequestError};
 
 use crate::telegram::messages::{MESSAGE_LIMIT, plain_text, split_html};
@@ -181,6 +181,38 @@ where
             log_formatting_bug(chat_id, &why);
             let plain = plain_text(&text);
             with_429_waits(chat_id, || edit(Text::Plain(&plain))).await
+        }
+        other => other,
+    }
+}
+
+/// Sends a PNG with an HTML caption (masked; sent again as plain text if Telegram cannot parse it).
+pub async fn send_photo<R>(
+    bot: &R,
+    redactor: &Redactor,
+    chat_id: i64,
+    png: &[u8],
+    caption: &str,
+) -> Result<(), Failure>
+where
+    R: Requester<Err = RequestError>,
+{
+    let caption = redactor.redact(caption);
+    let send = |caption: Text<'_>| {
+        let photo = InputFile::memory(png.to_vec()).file_name("history.png");
+        let mut request = bot
+            .send_photo(ChatId(chat_id), photo)
+            .caption(caption.as_str());
+        if let Text::Html(_) = caption {
+            request = request.parse_mode(ParseMode::Html);
+        }
+        async move { request.await.map(|_| ()).map_err(|e| classify(&e)) }
+    };
+    match with_429_waits(chat_id, || send(Text::Html(&caption))).await {
+        Err(Failure::MessageRefused(why)) if why.contains("can't parse entities") => {
+            log_formatting_bug(chat_id, &why);
+            let plain = plain_text(&caption);
+            with_429_waits(chat_id, || send(Text::Plain(&plain))).await
         }
         other => other,
     }

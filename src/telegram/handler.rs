@@ -3,23 +3,27 @@
 use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, Me};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::alerts::{AlertState, Threshold};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
 use crate::price_source::PriceSource;
-use crate::store::Store;
-use crate::telegram::buttons;
-use crate::telegram::commands::{self, AlertRequest, AlertsScope, Command, MuteRequest};
-use crate::telegram::delivery::{Failure, TgBot, send_html};
+use crate::store::{Actor, Store};
+use crate::telegram::commands::{
+    self, AlertRequest, AlertsScope, AuditRequest, Command, MuteRequest,
+};
+use crate::telegram::delivery::{Failure, TgBot, send_html, send_photo};
 use crate::telegram::flood::{FloodGuard, Verdict};
 use crate::telegram::keyboards::{self, BalanceView};
 use crate::telegram::messages::{self, PriceView};
+use crate::telegram::{buttons, report_commands};
 use crate::telemetry::Redactor;
 
 /// What the handlers share.
@@ -31,6 +35,12 @@ pub struct Ctx {
     pub prices: Arc<PriceSource>,
     pub admins: BTreeSet<i64>,
     pub flood: Mutex<FloodGuard>,
+    /// Wakes the report scheduler when a schedule changes.
+    pub report_changed: Arc<Notify>,
+    /// Wakes the delivery worker when a reply goes through the outbox (`/report now`).
+    pub wake_delivery: Arc<Notify>,
+    /// `HISTORY_INTERVAL_SECS`, for the "no history yet" reply.
+    pub history_interval: Duration,
     /// The operator's metrics: one count per handled command.
     pub metrics: crate::metrics::Metrics,
 }
@@ -44,8 +54,11 @@ pub fn schema() -> UpdateHandler<Infallible> {
 
 /// The result of one command: what to reply (if anything) and a word for the log.
 pub(super) struct Outcome {
+    /// The reply's text (a photo's caption when there is a photo).
     pub reply: Option<String>,
     pub keyboard: Option<InlineKeyboardMarkup>,
+    /// A PNG to send with the reply as its caption.
+    pub photo: Option<Vec<u8>>,
     pub result: &'static str,
 }
 
@@ -53,6 +66,7 @@ pub(super) fn reply(text: String, result: &'static str) -> Outcome {
     Outcome {
         reply: Some(text),
         keyboard: None,
+        photo: None,
         result,
     }
 }
@@ -61,6 +75,7 @@ fn silence(result: &'static str) -> Outcome {
     Outcome {
         reply: None,
         keyboard: None,
+        photo: None,
         result,
     }
 }
@@ -95,6 +110,7 @@ pub(super) async fn admit(
         return Err(Outcome {
             reply: tell.then(|| messages::not_authorized(user_id, chat_id, access.has_levels)),
             keyboard: None,
+            photo: None,
             result: "not_authorized",
         });
     }
@@ -139,10 +155,14 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
         return Ok(());
     }
     let name = command.as_ref().map_or("unknown", Command::name);
-    let outcome = respond(&ctx, command, user_id, chat_id).await;
-    let delivered = match &outcome.reply {
-        Some(text) => deliver_reply(&bot, &ctx, chat_id, name, text, outcome.keyboard).await,
-        None => "none",
+    let actor = actor_of(&msg);
+    let outcome = respond(&ctx, command, user_id, &actor, chat_id).await;
+    let delivered = match (&outcome.reply, &outcome.photo) {
+        (Some(caption), Some(png)) => deliver_photo(&bot, &ctx, chat_id, name, png, caption).await,
+        (Some(text), None) => {
+            deliver_reply(&bot, &ctx, chat_id, name, text, outcome.keyboard).await
+        }
+        (None, _) => "none",
     };
     tracing::info!(
         chat_id,
@@ -190,6 +210,29 @@ pub(super) async fn deliver_reply(
     }
 }
 
+/// Sends a photo reply (a chart) with its caption, with the same handling as text replies.
+async fn deliver_photo(
+    bot: &Bot,
+    ctx: &Ctx,
+    chat_id: i64,
+    command: &str,
+    png: &[u8],
+    caption: &str,
+) -> &'static str {
+    let mut result = send_photo(bot, &ctx.redactor, chat_id, png, caption).await;
+    if let Err(Failure::Migrated(new)) = result {
+        migrate(ctx, chat_id, new).await;
+        result = send_photo(bot, &ctx.redactor, new, png, caption).await;
+    }
+    match result {
+        Ok(()) => "sent",
+        Err(e) => {
+            tracing::warn!(chat_id, command, error = %e, "photo reply not delivered");
+            "failed"
+        }
+    }
+}
+
 async fn migrate(ctx: &Ctx, old: i64, new: i64) {
     match ctx.store.migrate_chat(old, new).await {
         Ok(true) => tracing::info!(
@@ -216,10 +259,26 @@ fn addressed_elsewhere(text: &str, my_name: &str) -> bool {
     }
 }
 
+/// Who sent a message, as the audit log names them: the user (or, for a message with no sender
+/// such as a channel post, the chat).
+fn actor_of(msg: &Message) -> Actor {
+    match &msg.from {
+        Some(user) => Actor {
+            id: user.id.0 as i64,
+            name: match &user.username {
+                Some(u) => format!("@{u}"),
+                None => user.first_name.clone(),
+            },
+        },
+        None => Actor::id_only(msg.chat.id.0),
+    }
+}
+
 async fn respond(
     ctx: &Ctx,
     command: Option<Command>,
     user_id: Option<i64>,
+    actor: &Actor,
     chat_id: i64,
 ) -> Outcome {
     // Anyone in a chat may switch its alerts off: a level someone else set here must never be
@@ -235,15 +294,17 @@ async fn respond(
     if command.is_admin_only() && !is_admin {
         return reply(messages::admin_only(), "admin_only");
     }
-    let actor = user_id.unwrap_or(chat_id);
     match command {
         Command::Start(_) | Command::Help(_) => reply(messages::help(user_id, is_admin), "ok"),
         Command::Balance(args) => balance(ctx, &args).await,
         Command::Alert(args) => alert(ctx, chat_id, actor, &args).await,
         Command::Alerts(args) => alerts(ctx, chat_id, is_admin, &args).await,
-        Command::Mute(args) => mute(ctx, chat_id, actor, &args).await,
-        Command::Allow(args) => allow(ctx, actor, &args).await,
-        Command::Deny(args) => deny(ctx, &args).await,
+        Command::Mute(args) => mute(ctx, chat_id, actor.id, &args).await,
+        Command::Report(args) => report_commands::report(ctx, chat_id, actor, &args).await,
+        Command::History(args) => report_commands::history(ctx, chat_id, &args).await,
+        Command::Allow(args) => allow(ctx, actor, chat_id, &args).await,
+        Command::Deny(args) => deny(ctx, actor, chat_id, &args).await,
+        Command::Audit(args) => audit(ctx, &args).await,
         Command::Users(_) => match ctx.store.allowed_chats().await {
             Ok(allowed) => {
                 let admins: Vec<i64> = ctx.admins.iter().copied().collect();
@@ -254,7 +315,7 @@ async fn respond(
     }
 }
 
-fn storage_error(e: sqlx::Error) -> Outcome {
+pub(super) fn storage_error(e: sqlx::Error) -> Outcome {
     tracing::error!(error = %e, "database error");
     reply(messages::storage_failed(), "storage_error")
 }
@@ -268,6 +329,7 @@ async fn balance(ctx: &Ctx, args: &str) -> Outcome {
         Ok(text) => Outcome {
             reply: Some(text),
             keyboard: Some(keyboards::balance_keyboard(view)),
+            photo: None,
             result: "ok",
         },
         Err(refused) => refused,
@@ -323,7 +385,7 @@ pub(super) async fn balance_text(ctx: &Ctx, view: &BalanceView) -> Result<String
     }
 }
 
-async fn alert(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
+async fn alert(ctx: &Ctx, chat_id: i64, actor: &Actor, args: &str) -> Outcome {
     match commands::parse_alert(args) {
         Err(text) => reply(text, "bad_input"),
         Ok(AlertRequest::Set(subject, direction, level)) => {
@@ -338,13 +400,17 @@ async fn alert(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
         }
         Ok(AlertRequest::Off(subject, direction)) => match ctx
             .store
-            .remove_threshold(chat_id, subject.key(), direction)
+            .remove_threshold(chat_id, subject.key(), direction, actor, now_unix())
             .await
         {
             Ok(n) => reply(messages::alert_removed(subject.key(), direction, n), "ok"),
             Err(e) => storage_error(e),
         },
-        Ok(AlertRequest::AllOff) => match ctx.store.remove_all_thresholds(chat_id).await {
+        Ok(AlertRequest::AllOff) => match ctx
+            .store
+            .remove_all_thresholds(chat_id, actor, now_unix())
+            .await
+        {
             Ok(n) => reply(messages::alerts_removed(n), "ok"),
             Err(e) => storage_error(e),
         },
@@ -426,18 +492,18 @@ async fn alerts(ctx: &Ctx, chat_id: i64, is_admin: bool, args: &str) -> Outcome 
     )
 }
 
-async fn allow(ctx: &Ctx, actor: i64, args: &str) -> Outcome {
+async fn allow(ctx: &Ctx, actor: &Actor, chat_id: i64, args: &str) -> Outcome {
     let id = match commands::parse_id(args) {
         Ok(id) => id,
         Err(text) => return reply(text, "bad_input"),
     };
-    match ctx.store.allow(id, actor, now_unix()).await {
+    match ctx.store.allow(id, actor, chat_id, now_unix()).await {
         Ok(added) => reply(messages::allowed(id, added), "ok"),
         Err(e) => storage_error(e),
     }
 }
 
-async fn deny(ctx: &Ctx, args: &str) -> Outcome {
+async fn deny(ctx: &Ctx, actor: &Actor, chat_id: i64, args: &str) -> Outcome {
     let id = match commands::parse_id(args) {
         Ok(id) => id,
         Err(text) => return reply(text, "bad_input"),
@@ -445,13 +511,29 @@ async fn deny(ctx: &Ctx, args: &str) -> Outcome {
     if ctx.admins.contains(&id) {
         return reply(messages::cannot_deny_admin(id), "refused");
     }
-    match ctx.store.deny(id, &ctx.admins).await {
+    match ctx
+        .store
+        .deny(id, &ctx.admins, actor, chat_id, now_unix())
+        .await
+    {
         Ok(outcome) => {
             if !outcome.removed_levels.is_empty() {
                 tracing::info!(id, removed = ?outcome.removed_levels, dropped_messages = outcome.dropped_messages, "denied; levels that only it served removed");
             }
             reply(messages::denied(id, &outcome), "ok")
         }
+        Err(e) => storage_error(e),
+    }
+}
+
+async fn audit(ctx: &Ctx, args: &str) -> Outcome {
+    let entries = match commands::parse_audit(args) {
+        Ok(AuditRequest::Recent(n)) => ctx.store.audit_recent(n).await,
+        Ok(AuditRequest::About(id)) => ctx.store.audit_about(id, commands::AUDIT_MAX).await,
+        Err(text) => return reply(text, "bad_input"),
+    };
+    match entries {
+        Ok(entries) => reply(messages::audit(&entries), "ok"),
         Err(e) => storage_error(e),
     }
 }

@@ -9,3 +9,4 @@ pub mod flood;
 pub mod handler;
 pub mod keyboards;
 pub mod messages;
+mod report_commands;

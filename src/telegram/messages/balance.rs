@@ -101,6 +101,23 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// under a cent folded into one dust line unless `all`. Without: amounts by symbol and one line
 /// saying why there are no values. Unreadable amounts are named below the table.
 pub fn balances(read: &Balances, at: DateTime<Utc>, prices: PriceView, all: bool) -> String {
+    let mut s = String::new();
+    if !read.amounts.values().all(Decimal::is_zero) {
+        s.push_str(if matches!(prices, PriceView::Current(..)) {
+            "<b>OxaPay balances</b> (wallets above zero, largest value first)\n"
+        } else {
+            "<b>OxaPay balances</b> (wallets above zero)\n"
+        });
+    }
+    s.push_str(&wallets_block(read, prices, all));
+    s.push('\n');
+    s.push_str(&footer(at, prices));
+    s
+}
+
+/// The wallets as a table (with values and the total when priced), the dust, price and unreadable
+/// lines: the body shared by `/balance` and the reports.
+pub(super) fn wallets_block(read: &Balances, prices: PriceView, all: bool) -> String {
     let priced = match prices {
         PriceView::Current(p, _) => Some(p),
         PriceView::Unavailable(_) => None,
@@ -110,8 +127,9 @@ pub fn balances(read: &Balances, at: DateTime<Utc>, prices: PriceView, all: bool
         .wallets
         .iter()
         .partition(|w| all || !Valuation::is_dust(w));
-    let mut s = if valuation.wallets.is_empty() {
-        format!("All {} wallets are at zero.", read.amounts.len())
+    let mut lines: Vec<String> = Vec::new();
+    if valuation.wallets.is_empty() {
+        lines.push(format!("All {} wallets are at zero.", read.amounts.len()));
     } else if priced.is_some() {
         let rows: Vec<Row> = shown
             .iter()
@@ -121,31 +139,23 @@ pub fn balances(read: &Balances, at: DateTime<Utc>, prices: PriceView, all: bool
                 value: Some(value_cell(w.usd)),
             })
             .collect();
-        let mut s = format!(
-            "<b>OxaPay balances</b> (wallets above zero, largest value first)\n{}",
-            table(&rows)
-        );
-        if rows.is_empty() {
-            // Only dust: say so rather than show an empty table.
-            s = "<b>OxaPay balances</b>".into();
+        if !rows.is_empty() {
+            lines.push(table(&rows));
         }
-        s.push_str(&format!(
-            "\nTotal: <b>${}</b>",
-            usd_text(valuation.total_usd)
-        ));
+        let mut total = format!("Total: <b>${}</b>", usd_text(valuation.total_usd));
         if valuation.unpriced > 0 {
-            s.push_str(&format!(
+            total.push_str(&format!(
                 " ({} without a price left out)",
                 plural(valuation.unpriced, "wallet", "wallets")
             ));
         }
+        lines.push(total);
         if !dust.is_empty() {
-            s.push_str(&format!(
-                "\nDust: {} worth under $0.01 each, folded — /balance all shows them.",
+            lines.push(format!(
+                "Dust: {} worth under $0.01 each, folded — /balance all shows them.",
                 plural(dust.len(), "wallet", "wallets")
             ));
         }
-        s
     } else {
         let mut by_symbol: Vec<_> = valuation.wallets.iter().collect();
         by_symbol.sort_by(|a, b| a.currency.cmp(&b.currency));
@@ -157,20 +167,15 @@ pub fn balances(read: &Balances, at: DateTime<Utc>, prices: PriceView, all: bool
                 value: None,
             })
             .collect();
-        format!(
-            "<b>OxaPay balances</b> (wallets above zero)\n{}",
-            table(&rows)
-        )
-    };
+        lines.push(table(&rows));
+    }
     if let PriceView::Unavailable(why) = prices {
-        s.push_str(&format!("\n{}", escape(why)));
+        lines.push(escape(why));
     }
     if !read.unreadable.is_empty() {
-        s.push_str(&format!("\n{}", unreadable_line(read)));
+        lines.push(unreadable_line(read));
     }
-    s.push('\n');
-    s.push_str(&footer(at, prices));
-    s
+    lines.join("\n")
 }
 
 fn unreadable_line(read: &Balances) -> String {

@@ -4,16 +4,18 @@
 
 mod alerts;
 mod balance;
+mod reports;
 
 pub use alerts::*;
 pub use balance::*;
+pub use reports::*;
 
 use chrono::{DateTime, Utc};
 use teloxide::utils::html::escape;
 
 use crate::alerts::HealthNotice;
 use crate::oxapay::OxaPayError;
-use crate::store::{AllowedChat, DenyOutcome};
+use crate::store::{AllowedChat, AuditEntry, DenyOutcome};
 
 /// Telegram refuses messages over 4096 characters (UTF-16 units after entity parsing); the raw
 /// HTML is longer than what it counts, so staying under this on the raw text is always safe.
@@ -50,7 +52,8 @@ pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
              /allow ID — let a user (positive id) or group (negative id) use the bot\n\
              /deny ID — take that back (also removes the alerts only it made flow)\n\
              /users — who may use the bot\n\
-             /alerts all — every chat's alert levels\n",
+             /alerts all — every chat's alert levels\n\
+             /audit [N] — who changed access, levels and reports; /audit ID — about one id\n",
         );
     }
     if let Some(id) = user_id {
@@ -143,6 +146,24 @@ pub fn denied(id: i64, outcome: &DenyOutcome) -> String {
         format!("<code>{id}</code> was not allowed; nothing to deny.")
     };
     let total: u64 = outcome.removed_levels.iter().map(|(_, n)| n).sum();
+    if !outcome.stopped_reports.is_empty() {
+        let chats: Vec<String> = outcome
+            .stopped_reports
+            .iter()
+            .take(20)
+            .map(|c| format!("<code>{c}</code>"))
+            .collect();
+        s.push_str(&format!(
+            "\nStopped {} report schedule{} it served: {}.",
+            outcome.stopped_reports.len(),
+            if outcome.stopped_reports.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            chats.join(", ")
+        ));
+    }
     if total == 0 {
         s.push_str(" No alert levels depended on it.");
         return s;
@@ -236,6 +257,7 @@ pub const ALERT_USAGE: &str = "use <code>/alert CUR AMOUNT</code> (e.g. <code>/a
 pub const MUTE_USAGE: &str = "use <code>/mute 30m</code>, <code>/mute 2h</code> or <code>/mute 1d</code> (at most 30d), <code>/mute off</code>, or /mute to see it.";
 pub const ALERTS_USAGE: &str =
     "use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.";
+pub const AUDIT_USAGE: &str = "use /audit for the last 20 changes, <code>/audit 50</code> for more (at most 200), or <code>/audit ID</code> for those about a user or chat.";
 pub const ID_USAGE: &str = "give a Telegram id: a user id like <code>123456789</code> or a group id like <code>-1001234567890</code>.";
 
 pub fn health_notice(n: &HealthNotice, now: i64) -> String {
@@ -256,6 +278,35 @@ pub fn health_notice(n: &HealthNotice, now: i64) -> String {
             time(now)
         ),
     }
+}
+
+/// `/audit`: newest first, one line each: when, who, where, what, old → new.
+pub fn audit(entries: &[AuditEntry]) -> String {
+    if entries.is_empty() {
+        return "No audited changes.".into();
+    }
+    let mut s = String::from("<b>Audit log</b> (newest first)\n");
+    for e in entries {
+        let who = if e.actor_name.is_empty() {
+            format!("<code>{}</code>", e.actor_id)
+        } else {
+            format!("{} (<code>{}</code>)", escape(&e.actor_name), e.actor_id)
+        };
+        let change = match (&e.old_value, &e.new_value) {
+            (Some(old), Some(new)) => format!("{} → {}", escape(old), escape(new)),
+            (None, Some(new)) => format!("(none) → {}", escape(new)),
+            (Some(old), None) => format!("{} → (off)", escape(old)),
+            (None, None) => String::new(),
+        };
+        s.push_str(&format!(
+            "{} {who} in <code>{}</code>: {} {} {change}\n",
+            time(e.at),
+            e.chat_id,
+            escape(&e.action),
+            escape(&e.subject),
+        ));
+    }
+    s.trim_end().to_owned()
 }
 
 pub fn users(admins: &[i64], allowed: &[AllowedChat]) -> String {

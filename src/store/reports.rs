@@ -1,0 +1,215 @@
+//! Report schedules, each chat's time zone, and what its previous report showed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use sqlx::FromRow;
+
+use super::audit::{self, Actor, Change};
+use super::{MessageKind, Store, json};
+
+/// A chat's report schedule as stored (`spec` is the `/report` argument form).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct StoredSchedule {
+    pub chat_id: i64,
+    pub spec: String,
+    pub created_at: i64,
+    /// The newest slot handled (sent, or skipped as too late).
+    pub last_slot: Option<i64>,
+}
+
+/// One report written to the outbox, with everything that must change with it.
+pub struct ReportRecord<'a> {
+    pub chat_id: i64,
+    pub text: &'a str,
+    /// The scheduled slot it answers (`None`: `/report now`).
+    pub slot: Option<i64>,
+    /// What it showed (subject → amount), the base of the next report's changes.
+    pub baseline: &'a [(String, Decimal)],
+    pub now: i64,
+}
+
+impl Store {
+    /// The chat's time zone name, if it set one.
+    pub async fn chat_zone(&self, chat_id: i64) -> sqlx::Result<Option<String>> {
+        sqlx::query_scalar("SELECT tz FROM chat_settings WHERE chat_id = ?1")
+            .bind(chat_id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Sets (or replaces) the chat's schedule and remembers its zone, in one transaction. A new
+    /// schedule starts fresh: only its slots after `now` are due.
+    pub async fn set_report(
+        &self,
+        chat_id: i64,
+        spec: &str,
+        zone: &str,
+        by: &Actor,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let old: Option<String> =
+            sqlx::query_scalar("SELECT spec FROM report_schedules WHERE chat_id = ?1")
+                .bind(chat_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        sqlx::query(
+            "INSERT INTO report_schedules (chat_id, spec, owner_id, created_at, last_slot)
+             VALUES (?1, ?2, ?3, ?4, NULL)
+             ON CONFLICT (chat_id) DO UPDATE SET spec = excluded.spec,
+                 owner_id = excluded.owner_id, created_at = excluded.created_at, last_slot = NULL",
+        )
+        .bind(chat_id)
+        .bind(spec)
+        .bind(by.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Change {
+                actor: by,
+                chat_id,
+                action: "report_set",
+                subject: "report".into(),
+                about: chat_id,
+                old,
+                new: Some(spec.to_owned()),
+                at: now,
+            },
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO chat_settings (chat_id, tz) VALUES (?1, ?2)
+             ON CONFLICT (chat_id) DO UPDATE SET tz = excluded.tz",
+        )
+        .bind(chat_id)
+        .bind(zone)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn report_of(&self, chat_id: i64) -> sqlx::Result<Option<StoredSchedule>> {
+        sqlx::query_as(
+            "SELECT chat_id, spec, created_at, last_slot FROM report_schedules WHERE chat_id = ?1",
+        )
+        .bind(chat_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Stops the chat's reports (with its audit entry); returns whether it had a schedule.
+    pub async fn remove_report(&self, chat_id: i64, by: &Actor, now: i64) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let old: Option<String> =
+            sqlx::query_scalar("DELETE FROM report_schedules WHERE chat_id = ?1 RETURNING spec")
+                .bind(chat_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(old) = &old {
+            audit::record(
+                &mut tx,
+                Change {
+                    actor: by,
+                    chat_id,
+                    action: "report_off",
+                    subject: "report".into(),
+                    about: chat_id,
+                    old: Some(old.clone()),
+                    new: None,
+                    at: now,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(old.is_some())
+    }
+
+    /// The schedules the scheduler must run: not in a paused chat, and served by someone (the
+    /// same rule as alert levels: the chat, or the user who set it, is allowed or an admin).
+    pub async fn live_reports(&self, admins: &BTreeSet<i64>) -> sqlx::Result<Vec<StoredSchedule>> {
+        sqlx::query_as(
+            "SELECT chat_id, spec, created_at, last_slot FROM report_schedules
+             WHERE chat_id NOT IN (SELECT chat_id FROM paused_chats)
+               AND (owner_id IS NULL
+                    OR chat_id IN (SELECT chat_id FROM allowed_chats)
+                    OR owner_id IN (SELECT chat_id FROM allowed_chats)
+                    OR chat_id IN (SELECT value FROM json_each(?1))
+                    OR owner_id IN (SELECT value FROM json_each(?1)))
+             ORDER BY chat_id",
+        )
+        .bind(json(admins))
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// What the chat's previous report showed: subject → (amount, when).
+    pub async fn report_baseline(
+        &self,
+        chat_id: i64,
+    ) -> sqlx::Result<BTreeMap<String, (Decimal, i64)>> {
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT subject, amount, at FROM report_baselines WHERE chat_id = ?1")
+                .bind(chat_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(s, a, at)| Decimal::from_str(&a).ok().map(|d| (s, (d, at))))
+            .collect())
+    }
+
+    /// Writes a report to the outbox, marks its slot handled and keeps what it showed for the
+    /// next one's changes — all in one transaction, so a crash can neither lose the report nor
+    /// send it twice.
+    pub async fn record_report(&self, r: &ReportRecord<'_>) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO outbox (chat_id, text, kind, created_at) VALUES (?1, ?2, ?3, ?4)")
+            .bind(r.chat_id)
+            .bind(r.text)
+            .bind(MessageKind::Report.as_str())
+            .bind(r.now)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(slot) = r.slot {
+            sqlx::query("UPDATE report_schedules SET last_slot = ?2 WHERE chat_id = ?1")
+                .bind(r.chat_id)
+                .bind(slot)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM report_baselines WHERE chat_id = ?1")
+            .bind(r.chat_id)
+            .execute(&mut *tx)
+            .await?;
+        let rows: Vec<(&str, String)> = r
+            .baseline
+            .iter()
+            .map(|(s, a)| (s.as_str(), a.to_string()))
+            .collect();
+        sqlx::query(
+            "INSERT INTO report_baselines (chat_id, subject, amount, at)
+             SELECT ?1, value ->> 0, value ->> 1, ?3 FROM json_each(?2)",
+        )
+        .bind(r.chat_id)
+        .bind(json(&rows))
+        .bind(r.now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// A slot that will not be sent (too late after downtime): marked handled.
+    pub async fn skip_slot(&self, chat_id: i64, slot: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE report_schedules SET last_slot = ?2 WHERE chat_id = ?1")
+            .bind(chat_id)
+            .bind(slot)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
