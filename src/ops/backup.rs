@@ -152,7 +152,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let store = crate::store::Store::open(&url).await.unwrap();
-        store.allow(-5, 1, 0).await.unwrap();
+        store
+            .allow(-5, &crate::store::Actor::id_only(1), 1, 0)
+            .await
+            .unwrap();
         let target = dir.path().join("copy.db");
         let line = run(&url, &target).await.unwrap();
         assert!(line.starts_with("backup written to"), "{line}");
