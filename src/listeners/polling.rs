@@ -149,6 +149,8 @@ impl Poll {
             let payload = request.payload_mut();
             payload.offset = Some(self.offset);
             payload.timeout = Some(self.timeout_secs);
+            // Sent with every call, not only the first: a first call that fails would otherwise
+            // leave Telegram with the previous setting.
             payload.allowed_updates = self.allowed_updates.clone();
             let answer = tokio::select! {
                 biased;
