@@ -84,3 +84,47 @@ fn classify(e: RequestError) -> Delivery {
         other => Delivery::Failed(other.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error teloxide makes of Telegram's description, as it parses an answer.
+    fn api(description: &str) -> RequestError {
+        let e: ApiError = serde_json::from_value(serde_json::json!(description)).unwrap();
+        RequestError::Api(e)
+    }
+
+    #[test]
+    fn telegram_errors_are_classified() {
+        // The chat will not take the bot's messages: pause it.
+        for refusal in [
+            "Forbidden: bot was blocked by the user",
+            "Forbidden: bot was kicked from the group chat",
+            "Forbidden: bot was kicked from the supergroup chat",
+            "Forbidden: bot is not a member of the channel chat",
+            "Forbidden: user is deactivated",
+            "Forbidden: bot can't initiate conversation with a user",
+            "Forbidden: bot can't send messages to bots",
+            "Bad Request: chat not found",
+        ] {
+            assert!(
+                matches!(classify(api(refusal)), Delivery::Unreachable(_)),
+                "{refusal}"
+            );
+        }
+        // A group became a supergroup: send again to the new id.
+        assert_eq!(
+            classify(RequestError::MigrateToChatId(ChatId(-1_001_234))),
+            Delivery::Migrated(-1_001_234)
+        );
+        // Telegram or the way to it had trouble: worth trying again later.
+        let garbled = RequestError::InvalidJson {
+            source: serde_json::from_str::<serde_json::Value>("<html>")
+                .unwrap_err()
+                .into(),
+            raw: "<html>".into(),
+        };
+        assert!(matches!(classify(garbled), Delivery::Failed(_)));
+    }
+}

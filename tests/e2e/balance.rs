@@ -174,3 +174,37 @@ async fn a_failure_after_the_cache_window_never_shows_the_old_balance() {
     );
     assert_eq!(app.oxa.calls(), 2);
 }
+
+/// Every bad argument gets a reply saying what was wrong and what is accepted, the user's text
+/// quoted (shortened, escaped), and the bot goes on serving.
+#[tokio::test]
+async fn bad_arguments_get_clear_replies() {
+    use oxapay_bot::telegram::messages::{BALANCE_USAGE, ID_USAGE};
+
+    use crate::support::html::plain_text;
+
+    let app = TestApp::spawn(account(), Setup::default()).await;
+    let ids = plain_text(ID_USAGE);
+    let balance = plain_text(BALANCE_USAGE);
+    let not_currency = "is not a currency: a currency code is 2 to 10 letters or digits, like BTC or USDT";
+    let long = "A".repeat(300);
+    let cases = [
+        ("/allow abc".to_owned(), format!("“abc” is not a Telegram id — {ids}")),
+        ("/allow".to_owned(), format!("an id is missing — {ids}")),
+        ("/allow 1 2".to_owned(), format!("one id at a time — {ids}")),
+        ("/deny 0".to_owned(), format!("“0” is not a Telegram id — {ids}")),
+        ("/deny 12345678901234567".to_owned(), format!("“12345678901234567” is not a Telegram id — {ids}")),
+        ("/balance BTC USDT".to_owned(), format!("one currency at a time — {balance}")),
+        ("/balance BTC';DROP".to_owned(), format!("“BTC';DROP” {not_currency} — {balance}")),
+        ("/balance 💰".to_owned(), format!("“💰” {not_currency} — {balance}")),
+        ("/balance <script>".to_owned(), format!("“<script>” {not_currency} — {balance}")),
+        ("/balance a&b".to_owned(), format!("“a&b” {not_currency} — {balance}")),
+        (format!("/balance {long}"), format!("“{}…” {not_currency} — {balance}", &long[..24])),
+    ];
+    for (input, expected) in cases {
+        let r = app.ask(ADMIN, ADMIN, &input).await;
+        assert_eq!(r.text(), expected, "{input}");
+    }
+    let r = app.ask(ADMIN, ADMIN, "/balance btc").await;
+    assert_eq!(r.lines()[0], "BTC  0.00000001");
+}
