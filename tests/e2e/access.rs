@@ -35,7 +35,11 @@ async fn allow_then_balance_then_deny() {
     assert_eq!(r.text(), "user 2002 was already allowed.");
     let r = app.ask(ADMIN, ADMIN, "/users").await;
     let lines = r.lines();
-    assert_eq!(lines[..4], ["Admins (from ADMIN_IDS)", "1001", "", "Allowed"], "{r}");
+    assert_eq!(
+        lines[..4],
+        ["Admins (from ADMIN_IDS)", "1001", "", "Allowed"],
+        "{r}"
+    );
     assert!(
         lines[4].starts_with("2002 user, by 1001 on ") && lines.len() == 5,
         "{r}"
@@ -127,9 +131,12 @@ async fn unknown_and_other_bots_commands_are_ignored_in_groups() {
     let app = TestApp::spawn(account(), Setup::default()).await;
     app.ask(ADMIN, ADMIN, &format!("/allow {GROUP}")).await;
     app.expect_silence(GROUP, USER, "/frobnicate").await;
-    app.expect_silence(GROUP, USER, "/balance@someotherbot").await;
+    app.expect_silence(GROUP, USER, "/balance@someotherbot")
+        .await;
     app.expect_silence(GROUP, USER, "hello there").await;
-    let r = app.ask(GROUP, USER, &format!("/balance@{BOT_NAME} ltc")).await;
+    let r = app
+        .ask(GROUP, USER, &format!("/balance@{BOT_NAME} ltc"))
+        .await;
     assert_eq!(r.lines()[0], "LTC  12.5");
     // In private.
     let r = app.ask(ADMIN, ADMIN, "/frobnicate").await;
@@ -143,23 +150,38 @@ async fn unknown_and_other_bots_commands_are_ignored_in_groups() {
     // A phone's capital letter does not matter.
     let r = app.ask(ADMIN, ADMIN, "/Balance LTC").await;
     assert_eq!(r.lines()[0], "LTC  12.5");
-    assert_eq!(app.oxa.calls(), 1, "only the answered /balance asked OxaPay");
+    assert_eq!(
+        app.oxa.calls(),
+        1,
+        "only the answered /balance asked OxaPay"
+    );
 }
 
 #[tokio::test]
 async fn help_lists_the_commands_this_person_may_use() {
     let app = TestApp::spawn(account(), Setup::default()).await;
     let admin = app.ask(ADMIN, ADMIN, "/start").await;
-    assert!(admin.has_line("/allow ID — let a user (positive id) or group (negative id) use the bot"), "{admin}");
-    assert!(admin.has_line("/balance — every wallet that holds something"), "{admin}");
-    assert_eq!(
-        admin.lines().last().unwrap(),
-        "Your Telegram user id: 1001"
+    assert!(
+        admin.has_line("/allow ID — let a user (positive id) or group (negative id) use the bot"),
+        "{admin}"
     );
+    assert!(
+        admin.has_line("/balance — every wallet that holds something"),
+        "{admin}"
+    );
+    assert_eq!(admin.lines().last().unwrap(), "Your Telegram user id: 1001");
     app.ask(ADMIN, ADMIN, &format!("/allow {USER}")).await;
     let user = app.ask(USER, USER, "/help").await;
-    assert!(user.has_line("/alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. /alert USDT 500"), "{user}");
-    assert!(!user.text().contains("/allow") && !user.text().contains("/users"), "{user}");
+    assert!(
+        user.has_line(
+            "/alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. /alert USDT 500"
+        ),
+        "{user}"
+    );
+    assert!(
+        !user.text().contains("/allow") && !user.text().contains("/users"),
+        "{user}"
+    );
     assert_eq!(user.lines().last().unwrap(), "Your Telegram user id: 2002");
 }
 
@@ -175,4 +197,3 @@ async fn allowed_chats_survive_a_restart() {
     assert_eq!(r.lines()[0], "BTC  0.00000001");
     app.stop().await;
 }
-

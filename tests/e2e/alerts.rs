@@ -54,7 +54,10 @@ async fn low_then_recovered_then_low_again_each_told_once() {
         "Alert set: this chat is told when BTC falls below 1. The next balance check tells you where it stands."
     );
     let told = app.tg.wait_broadcasts(CHAT, 1).await;
-    assert_eq!(told, ["⚠️ Low balance: BTC 0.25 is below your alert level 1"]);
+    assert_eq!(
+        told,
+        ["⚠️ Low balance: BTC 0.25 is below your alert level 1"]
+    );
     // Several more cycles below the level: still exactly one alert.
     app.wait_deliveries(3).await;
     assert_eq!(app.tg.broadcasts_to(CHAT).len(), 1);
@@ -150,7 +153,10 @@ async fn a_level_set_while_the_bot_was_down_is_checked_at_start() {
     // The interval is the shipped 300 s: only the check at start can send this.
     app.start().await;
     let told = app.tg.wait_broadcasts(CHAT, 1).await;
-    assert_eq!(told, ["⚠️ Low balance: BTC 0.1 is below your alert level 1"]);
+    assert_eq!(
+        told,
+        ["⚠️ Low balance: BTC 0.1 is below your alert level 1"]
+    );
 }
 
 /// A changed level starts as "not yet checked", and the next check tells the chat again if the
@@ -172,7 +178,10 @@ async fn a_changed_level_starts_not_yet_checked() {
     // The next check (the one at start) tells the chat about the new level.
     app.restart().await;
     let told = app.tg.wait_broadcasts(CHAT, 2).await;
-    assert_eq!(told[1], "⚠️ Low balance: BTC 0.1 is below your alert level 2");
+    assert_eq!(
+        told[1],
+        "⚠️ Low balance: BTC 0.1 is below your alert level 2"
+    );
     app.stop().await;
 }
 
@@ -199,7 +208,10 @@ async fn a_repeat_interval_repeats_while_low() {
     let app = checking(btc("0.5"), Setup::default().env("ALERT_REPEAT_SECS", "1")).await;
     app.ask(CHAT, CHAT, "/alert BTC 1").await;
     let told = app.tg.wait_broadcasts(CHAT, 3).await;
-    assert_eq!(told[0], "⚠️ Low balance: BTC 0.5 is below your alert level 1");
+    assert_eq!(
+        told[0],
+        "⚠️ Low balance: BTC 0.5 is below your alert level 1"
+    );
     for repeat in &told[1..] {
         assert!(
             repeat.starts_with("⚠️ Still low: BTC 0.5 is below your alert level 1 (since ")
@@ -275,7 +287,9 @@ async fn alert_amounts_keep_every_digit_up_to_the_documented_limits() {
         let r = app.ask(ADMIN, ADMIN, &format!("/alert BTC {ok}")).await;
         assert_eq!(
             r.text(),
-            format!("Alert set: this chat is told when BTC falls below {ok}. The next balance check tells you where it stands.")
+            format!(
+                "Alert set: this chat is told when BTC falls below {ok}. The next balance check tells you where it stands."
+            )
         );
         let r = app.ask(ADMIN, ADMIN, "/alerts").await;
         assert_eq!(r.lines()[1], format!("BTC below {ok}: not yet checked"));
@@ -285,7 +299,9 @@ async fn alert_amounts_keep_every_digit_up_to_the_documented_limits() {
         "0.0000000000000000001",
         "1000000000000000",
     ] {
-        let r = app.ask(ADMIN, ADMIN, &format!("/alert BTC {too_much}")).await;
+        let r = app
+            .ask(ADMIN, ADMIN, &format!("/alert BTC {too_much}"))
+            .await;
         // Long input is quoted shortened.
         let mut quoted: String = too_much.chars().take(24).collect();
         if quoted.len() < too_much.len() {
@@ -387,7 +403,12 @@ async fn alerts_to_one_chat_are_paced_at_one_a_second() {
     let mut app = TestApp::prepare(btc("5"), Setup::default()).await;
     let store = app.store().await;
     let owed: Vec<(i64, String)> = (1..=3)
-        .map(|i| (CHAT, format!("⚠️ Low balance: <b>C{i}</b> 0 is below your alert level 1")))
+        .map(|i| {
+            (
+                CHAT,
+                format!("⚠️ Low balance: <b>C{i}</b> 0 is below your alert level 1"),
+            )
+        })
         .collect();
     store
         .record_check(&[], &owed, &Health::default(), None, 0)
@@ -413,7 +434,10 @@ async fn a_429_on_an_alert_is_waited_out_and_the_alert_arrives_once() {
     app.tg.fail_sends([TgFault::retry_after(1)]);
     app.oxa.set(btc("0.5"));
     let told = app.tg.wait_broadcasts(CHAT, 1).await;
-    assert_eq!(told, ["⚠️ Low balance: BTC 0.5 is below your alert level 1"]);
+    assert_eq!(
+        told,
+        ["⚠️ Low balance: BTC 0.5 is below your alert level 1"]
+    );
     let attempts: Vec<_> = app
         .tg
         .attempts()
@@ -421,7 +445,12 @@ async fn a_429_on_an_alert_is_waited_out_and_the_alert_arrives_once() {
         .filter(|a| a.chat_id == Some(CHAT))
         .collect();
     let alert = &attempts[attempts.len() - 2..];
-    assert!(alert[0].failure.as_deref().is_some_and(|f| f.starts_with("429")));
+    assert!(
+        alert[0]
+            .failure
+            .as_deref()
+            .is_some_and(|f| f.starts_with("429"))
+    );
     assert!(alert[1].failure.is_none());
     assert!(
         alert[1].at - alert[0].at >= std::time::Duration::from_secs(1),
@@ -465,7 +494,10 @@ async fn telegram_refusals_are_told_apart() {
         .await;
     app.tg.set_chat_fault(FLAKY, None);
     let told = app.tg.wait_broadcasts(FLAKY, 1).await;
-    assert_eq!(told, ["⚠️ Low balance: BTC 0.1 is below your alert level 1"]);
+    assert_eq!(
+        told,
+        ["⚠️ Low balance: BTC 0.1 is below your alert level 1"]
+    );
 
     // The refusals: each logged once as paused, tried once, never again.
     let paused = app
@@ -508,7 +540,10 @@ async fn a_group_that_became_a_supergroup_keeps_its_alerts() {
     app.tg.set_chat_fault(OLD, Some(TgFault::migrated(NEW)));
     app.oxa.set(btc("0.1"));
     let told = app.tg.wait_broadcasts(NEW, 1).await;
-    assert_eq!(told, ["⚠️ Low balance: BTC 0.1 is below your alert level 1"]);
+    assert_eq!(
+        told,
+        ["⚠️ Low balance: BTC 0.1 is below your alert level 1"]
+    );
     // The new id is allowed and owns the level.
     let lines = levels(&app, NEW).await;
     assert!(low_since(&lines[0], "BTC below 1: low since "), "{lines:?}");

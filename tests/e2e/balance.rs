@@ -54,7 +54,10 @@ async fn one_currency_case_insensitive_zero_included_and_unknown_named() {
     let app = TestApp::spawn(account(), Setup::default()).await;
     let usdt = app.ask(ADMIN, ADMIN, "/balance usdt").await;
     assert_eq!(usdt.lines()[0], "USDT  98765432.12345678", "{usdt}");
-    assert!(is_stamp(&usdt.lines()[1]) && usdt.lines().len() == 2, "{usdt}");
+    assert!(
+        is_stamp(&usdt.lines()[1]) && usdt.lines().len() == 2,
+        "{usdt}"
+    );
     let trx = app.ask(ADMIN, ADMIN, "/balance TRX").await;
     assert_eq!(trx.lines()[0], "TRX  0", "{trx}");
     let xyz = app.ask(ADMIN, ADMIN, "/balance xyz").await;
@@ -87,7 +90,10 @@ async fn amounts_sent_as_json_numbers_keep_every_digit() {
     let reply = app.ask(ADMIN, ADMIN, "/balance").await;
     assert_eq!(
         reply.lines()[1..3],
-        ["BTC  12345678901234567.89", "ETH                  0.00000001"],
+        [
+            "BTC  12345678901234567.89",
+            "ETH                  0.00000001"
+        ],
         "{reply}"
     );
 }
@@ -100,7 +106,11 @@ async fn one_answer_serves_every_reader_within_the_cache_window() {
     let again = app.ask(ADMIN, ADMIN, "/balance").await;
     let one = app.ask(ADMIN, ADMIN, "/balance ltc").await;
     assert_eq!(app.oxa.calls(), 1);
-    assert_eq!(first.lines(), again.lines(), "the same answer, the same time");
+    assert_eq!(
+        first.lines(),
+        again.lines(),
+        "the same answer, the same time"
+    );
     assert_eq!(one.lines()[0], "LTC  12.5");
 }
 
@@ -186,20 +196,48 @@ async fn bad_arguments_get_clear_replies() {
     let app = TestApp::spawn(account(), Setup::default()).await;
     let ids = plain_text(ID_USAGE);
     let balance = plain_text(BALANCE_USAGE);
-    let not_currency = "is not a currency: a currency code is 2 to 10 letters or digits, like BTC or USDT";
+    let not_currency =
+        "is not a currency: a currency code is 2 to 10 letters or digits, like BTC or USDT";
     let long = "A".repeat(300);
     let cases = [
-        ("/allow abc".to_owned(), format!("“abc” is not a Telegram id — {ids}")),
+        (
+            "/allow abc".to_owned(),
+            format!("“abc” is not a Telegram id — {ids}"),
+        ),
         ("/allow".to_owned(), format!("an id is missing — {ids}")),
         ("/allow 1 2".to_owned(), format!("one id at a time — {ids}")),
-        ("/deny 0".to_owned(), format!("“0” is not a Telegram id — {ids}")),
-        ("/deny 12345678901234567".to_owned(), format!("“12345678901234567” is not a Telegram id — {ids}")),
-        ("/balance BTC USDT".to_owned(), format!("one currency at a time — {balance}")),
-        ("/balance BTC';DROP".to_owned(), format!("“BTC';DROP” {not_currency} — {balance}")),
-        ("/balance 💰".to_owned(), format!("“💰” {not_currency} — {balance}")),
-        ("/balance <script>".to_owned(), format!("“<script>” {not_currency} — {balance}")),
-        ("/balance a&b".to_owned(), format!("“a&b” {not_currency} — {balance}")),
-        (format!("/balance {long}"), format!("“{}…” {not_currency} — {balance}", &long[..24])),
+        (
+            "/deny 0".to_owned(),
+            format!("“0” is not a Telegram id — {ids}"),
+        ),
+        (
+            "/deny 12345678901234567".to_owned(),
+            format!("“12345678901234567” is not a Telegram id — {ids}"),
+        ),
+        (
+            "/balance BTC USDT".to_owned(),
+            format!("one currency at a time — {balance}"),
+        ),
+        (
+            "/balance BTC';DROP".to_owned(),
+            format!("“BTC';DROP” {not_currency} — {balance}"),
+        ),
+        (
+            "/balance 💰".to_owned(),
+            format!("“💰” {not_currency} — {balance}"),
+        ),
+        (
+            "/balance <script>".to_owned(),
+            format!("“<script>” {not_currency} — {balance}"),
+        ),
+        (
+            "/balance a&b".to_owned(),
+            format!("“a&b” {not_currency} — {balance}"),
+        ),
+        (
+            format!("/balance {long}"),
+            format!("“{}…” {not_currency} — {balance}", &long[..24]),
+        ),
     ];
     for (input, expected) in cases {
         let r = app.ask(ADMIN, ADMIN, &input).await;

@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use teloxide::prelude::*;
 use teloxide::types::{
-    BotCommand, BotCommandScope, CallbackQueryId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
-    MessageId, ParseMode, Recipient, UpdateKind,
+    BotCommand, BotCommandScope, CallbackQueryId, InlineKeyboardButton, InlineKeyboardMarkup,
+    InputFile, MessageId, ParseMode, Recipient, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
 
@@ -21,15 +21,39 @@ use crate::support::{ADMIN, Endpoint, FakeOxaPay, FakeTelegram, KEY, OxaReply, T
 #[test]
 fn the_html_rules_are_telegrams() {
     let accepted = [
-        ("<b>bold</b> <strong>s</strong> <i>i</i> <em>e</em>", "bold s i e"),
-        ("<u>u</u><ins>i</ins><s>s</s><strike>t</strike><del>d</del>", "uistd"),
-        ("<a href=\"https://oxapay.com/?a=1&amp;b=2\">link</a>", "link"),
-        ("<pre><code class=\"language-rust\">let x;</code></pre>", "let x;"),
+        (
+            "<b>bold</b> <strong>s</strong> <i>i</i> <em>e</em>",
+            "bold s i e",
+        ),
+        (
+            "<u>u</u><ins>i</ins><s>s</s><strike>t</strike><del>d</del>",
+            "uistd",
+        ),
+        (
+            "<a href=\"https://oxapay.com/?a=1&amp;b=2\">link</a>",
+            "link",
+        ),
+        (
+            "<pre><code class=\"language-rust\">let x;</code></pre>",
+            "let x;",
+        ),
         ("<code>x</code> <pre>p</pre>", "x p"),
-        ("<span class=\"tg-spoiler\">s</span><tg-spoiler>t</tg-spoiler>", "st"),
-        ("<blockquote>q</blockquote><blockquote expandable>e</blockquote>", "qe"),
-        ("<tg-emoji emoji-id=\"5368324170671202286\">👍</tg-emoji>", "👍"),
-        ("a &lt; b &amp;&amp; c &gt; d &quot;q&quot; &#65;&#x42;", "a < b && c > d \"q\" AB"),
+        (
+            "<span class=\"tg-spoiler\">s</span><tg-spoiler>t</tg-spoiler>",
+            "st",
+        ),
+        (
+            "<blockquote>q</blockquote><blockquote expandable>e</blockquote>",
+            "qe",
+        ),
+        (
+            "<tg-emoji emoji-id=\"5368324170671202286\">👍</tg-emoji>",
+            "👍",
+        ),
+        (
+            "a &lt; b &amp;&amp; c &gt; d &quot;q&quot; &#65;&#x42;",
+            "a < b && c > d \"q\" AB",
+        ),
         ("1 > 0, and “quotes”", "1 > 0, and “quotes”"),
         ("<B>upper</b>", "upper"),
         ("<b>nested <i>fine</i></b>", "nested fine"),
@@ -46,23 +70,41 @@ fn the_html_rules_are_telegrams() {
     let refused = [
         ("a < b", "Unsupported start tag \"\" at byte offset 2"),
         ("<br>", "Unsupported start tag \"br\" at byte offset 0"),
-        ("<b>bold", "Can't find end tag corresponding to start tag \"b\""),
+        (
+            "<b>bold",
+            "Can't find end tag corresponding to start tag \"b\"",
+        ),
         ("x</b>", "Unexpected end tag at byte offset 1"),
         (
             "<b>x</i>",
             "Unmatched end tag at byte offset 4, expected \"</b>\", found \"</i>\"",
         ),
-        ("<b>x</B>", "Unmatched end tag at byte offset 4, expected \"</b>\", found \"</B>\""),
-        ("AT&T", "Character \"&\" at byte offset 2 must be escaped as \"&amp;\""),
-        ("&nbsp;", "Character \"&\" at byte offset 0 must be escaped as \"&amp;\""),
-        ("<span>x</span>", "Tag \"span\" must have class \"tg-spoiler\" at byte offset 0"),
+        (
+            "<b>x</B>",
+            "Unmatched end tag at byte offset 4, expected \"</b>\", found \"</B>\"",
+        ),
+        (
+            "AT&T",
+            "Character \"&\" at byte offset 2 must be escaped as \"&amp;\"",
+        ),
+        (
+            "&nbsp;",
+            "Character \"&\" at byte offset 0 must be escaped as \"&amp;\"",
+        ),
+        (
+            "<span>x</span>",
+            "Tag \"span\" must have class \"tg-spoiler\" at byte offset 0",
+        ),
         ("<b", "Unclosed start tag at byte offset 0"),
         ("<b>x</b", "Unclosed end tag at byte offset 4"),
         (
             "<a href>x</a>",
             "Expected equal sign in declaration of an attribute of the tag \"a\" at byte offset 0",
         ),
-        ("<tg-emoji>x</tg-emoji>", "Invalid custom emoji identifier specified"),
+        (
+            "<tg-emoji>x</tg-emoji>",
+            "Invalid custom emoji identifier specified",
+        ),
     ];
     for (html, why) in refused {
         assert_eq!(parse_html(html), Err(why.to_owned()), "{html}");
@@ -72,15 +114,33 @@ fn the_html_rules_are_telegrams() {
         );
     }
     let message = |t: &str| check_text(t, Some("HTML"), TextKind::Message);
-    assert_eq!(message(""), Err("Bad Request: message text is empty".into()));
-    assert_eq!(message(" \n "), Err("Bad Request: message text is empty".into()));
-    assert_eq!(message("<b></b>"), Err("Bad Request: message text is empty".into()));
+    assert_eq!(
+        message(""),
+        Err("Bad Request: message text is empty".into())
+    );
+    assert_eq!(
+        message(" \n "),
+        Err("Bad Request: message text is empty".into())
+    );
+    assert_eq!(
+        message("<b></b>"),
+        Err("Bad Request: message text is empty".into())
+    );
     // Counted in UTF-16 units of the text after parsing.
     assert!(message(&"x".repeat(4096)).is_ok());
-    assert_eq!(message(&"x".repeat(4097)), Err("Bad Request: message is too long".into()));
-    assert!(message(&"&amp;".repeat(4096)).is_ok(), "4096 characters once parsed");
+    assert_eq!(
+        message(&"x".repeat(4097)),
+        Err("Bad Request: message is too long".into())
+    );
+    assert!(
+        message(&"&amp;".repeat(4096)).is_ok(),
+        "4096 characters once parsed"
+    );
     assert!(message(&format!("<b>{}</b>", "x".repeat(4096))).is_ok());
-    assert_eq!(message(&"😀".repeat(2049)), Err("Bad Request: message is too long".into()));
+    assert_eq!(
+        message(&"😀".repeat(2049)),
+        Err("Bad Request: message is too long".into())
+    );
     assert!(message(&"😀".repeat(2048)).is_ok());
     // Without a parse mode the text is taken as it is.
     assert!(check_text("a < b & c", None, TextKind::Message).is_ok());
@@ -106,7 +166,8 @@ fn api_error(r: Result<impl std::fmt::Debug, RequestError>) -> ApiError {
 }
 
 /// A 2×1 PNG (signature and header are what the fake looks at).
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x01\x08\x02\x00\x00\x00";
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x01\x08\x02\x00\x00\x00";
 
 #[tokio::test]
 async fn the_fake_telegram_takes_messages_as_telegram_does() {
@@ -122,14 +183,22 @@ async fn the_fake_telegram_takes_messages_as_telegram_does() {
         .unwrap();
     assert_eq!(m.text(), Some("Hello & bye"));
     let sent = sent_rx.recv().await.unwrap();
-    assert_eq!((sent.text.as_str(), sent.plain()), ("<b>Hello</b> &amp; bye", "Hello & bye".to_owned()));
+    assert_eq!(
+        (sent.text.as_str(), sent.plain()),
+        ("<b>Hello</b> &amp; bye", "Hello & bye".to_owned())
+    );
     assert_eq!(sent.parse_mode.as_deref(), Some("HTML"));
 
-    let e = api_error(bot.send_message(chat, "a <br> b").parse_mode(ParseMode::Html).await);
+    let e = api_error(
+        bot.send_message(chat, "a <br> b")
+            .parse_mode(ParseMode::Html)
+            .await,
+    );
     assert_eq!(
         e,
         ApiError::CantParseEntities(
-            "Bad Request: can't parse entities: Unsupported start tag \"br\" at byte offset 2".into()
+            "Bad Request: can't parse entities: Unsupported start tag \"br\" at byte offset 2"
+                .into()
         )
     );
     let e = api_error(bot.send_message(chat, "x".repeat(4097)).await);
@@ -145,7 +214,8 @@ async fn the_fake_telegram_takes_messages_as_telegram_does() {
     assert_eq!(tg.sent().len(), 1, "refused messages are not sent");
 
     // Edits: validated the same way, and refused when nothing changes or nothing is there.
-    let keyboard = InlineKeyboardMarkup::new([[InlineKeyboardButton::callback("Refresh", "refresh")]]);
+    let keyboard =
+        InlineKeyboardMarkup::new([[InlineKeyboardButton::callback("Refresh", "refresh")]]);
     let m = bot
         .send_message(chat, "v1")
         .reply_markup(keyboard.clone())
@@ -168,13 +238,27 @@ async fn the_fake_telegram_takes_messages_as_telegram_does() {
     assert!(matches!(e, ApiError::MessageNotModified), "{e:?}");
     let e = api_error(bot.edit_message_text(chat, MessageId(9999), "x").await);
     assert_eq!(e, ApiError::MessageToEditNotFound);
-    let e = api_error(bot.edit_message_text(chat, m.id, "<b>").parse_mode(ParseMode::Html).await);
+    let e = api_error(
+        bot.edit_message_text(chat, m.id, "<b>")
+            .parse_mode(ParseMode::Html)
+            .await,
+    );
     assert!(matches!(e, ApiError::CantParseEntities(_)), "{e:?}");
     let edits = tg.edits();
     assert_eq!(edits.len(), 1);
-    assert_eq!((edits[0].chat_id, edits[0].message_id, edits[0].text.as_str()), (ADMIN, m.id.0 as i64, "<i>v2</i>"));
+    assert_eq!(
+        (
+            edits[0].chat_id,
+            edits[0].message_id,
+            edits[0].text.as_str()
+        ),
+        (ADMIN, m.id.0 as i64, "<i>v2</i>")
+    );
     assert_eq!(edits[0].parse_mode.as_deref(), Some("HTML"));
-    assert_eq!(edits[0].reply_markup.as_ref().unwrap()["inline_keyboard"][0][0]["callback_data"], "refresh");
+    assert_eq!(
+        edits[0].reply_markup.as_ref().unwrap()["inline_keyboard"][0][0]["callback_data"],
+        "refresh"
+    );
 
     // Photos: multipart uploads recorded byte for byte, captions validated (1024).
     let p = bot
@@ -184,25 +268,52 @@ async fn the_fake_telegram_takes_messages_as_telegram_does() {
         .await
         .unwrap();
     assert_eq!(p.caption(), Some("BTC, 30 days"));
-    assert_eq!((p.photo().unwrap()[0].width, p.photo().unwrap()[0].height), (2, 1));
+    assert_eq!(
+        (p.photo().unwrap()[0].width, p.photo().unwrap()[0].height),
+        (2, 1)
+    );
     let photos = tg.photos();
     assert_eq!(photos[0].bytes(), PNG);
     assert_eq!(
         photos[0].source,
-        PhotoSource::Upload { bytes: PNG.to_vec(), file_name: Some("chart.png".into()) }
+        PhotoSource::Upload {
+            bytes: PNG.to_vec(),
+            file_name: Some("chart.png".into())
+        }
     );
     assert_eq!(photos[0].caption.as_deref(), Some("<b>BTC</b>, 30 days"));
     assert_eq!(photos[0].parse_mode.as_deref(), Some("HTML"));
     assert!(photos[0].reply_markup.is_none());
-    assert_eq!((photos[0].chat_id, photos[0].message_id), (ADMIN, p.id.0 as i64));
-    let e = api_error(bot.send_photo(chat, InputFile::memory(&b"not an image"[..])).await);
+    assert_eq!(
+        (photos[0].chat_id, photos[0].message_id),
+        (ADMIN, p.id.0 as i64)
+    );
+    let e = api_error(
+        bot.send_photo(chat, InputFile::memory(&b"not an image"[..]))
+            .await,
+    );
     assert_eq!(e, ApiError::ImageProcessFailed);
-    let e = api_error(bot.send_photo(chat, InputFile::memory(PNG)).caption("x".repeat(1025)).await);
-    assert_eq!(e, ApiError::Unknown("Bad Request: message caption is too long".into()));
-    bot.send_photo(chat, InputFile::file_id("AgAD-known".into())).await.unwrap();
-    assert_eq!(tg.photos()[1].source, PhotoSource::Reference("AgAD-known".into()));
+    let e = api_error(
+        bot.send_photo(chat, InputFile::memory(PNG))
+            .caption("x".repeat(1025))
+            .await,
+    );
+    assert_eq!(
+        e,
+        ApiError::Unknown("Bad Request: message caption is too long".into())
+    );
+    bot.send_photo(chat, InputFile::file_id("AgAD-known".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        tg.photos()[1].source,
+        PhotoSource::Reference("AgAD-known".into())
+    );
     let e = api_error(bot.edit_message_text(chat, p.id, "x").await);
-    assert!(matches!(e, ApiError::Unknown(ref d) if d == "Bad Request: there is no text in the message to edit"), "{e:?}");
+    assert!(
+        matches!(e, ApiError::Unknown(ref d) if d == "Bad Request: there is no text in the message to edit"),
+        "{e:?}"
+    );
 
     let calls = tg.calls("sendMessage");
     assert_eq!(calls, 5);
@@ -243,7 +354,10 @@ async fn the_fake_telegram_delivers_every_kind_of_update() {
     }
     match &updates[2].kind {
         UpdateKind::EditedMessage(m) => {
-            assert_eq!((m.id.0 as i64, m.text()), (asked.message_id, Some("/start")));
+            assert_eq!(
+                (m.id.0 as i64, m.text()),
+                (asked.message_id, Some("/start"))
+            );
             assert!(m.edit_date().is_some());
         }
         other => panic!("{other:?}"),
@@ -255,7 +369,10 @@ async fn the_fake_telegram_delivers_every_kind_of_update() {
             assert_eq!(new.chat.id, ChatId(-1_000_000_004_004));
             assert!(new.chat.is_supergroup());
             assert_eq!(new.migrate_from_chat_id(), Some(&ChatId(-4004)));
-            assert_eq!((old.id.0 as i64, new.id.0 as i64), (to.message_id, from.message_id));
+            assert_eq!(
+                (old.id.0 as i64, new.id.0 as i64),
+                (to.message_id, from.message_id)
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -266,13 +383,21 @@ async fn the_fake_telegram_delivers_every_kind_of_update() {
     assert!(again.is_empty());
 
     // A button under the bot's message: the press arrives, the answer is recorded once.
-    let keyboard = InlineKeyboardMarkup::new([[InlineKeyboardButton::callback("Refresh", "refresh")]]);
-    let m = bot.send_message(ChatId(ADMIN), "balances").reply_markup(keyboard).await.unwrap();
+    let keyboard =
+        InlineKeyboardMarkup::new([[InlineKeyboardButton::callback("Refresh", "refresh")]]);
+    let m = bot
+        .send_message(ChatId(ADMIN), "balances")
+        .reply_markup(keyboard)
+        .await
+        .unwrap();
     let id = tg.press_button(ADMIN, ADMIN, m.id.0 as i64, "refresh");
     let updates = bot.get_updates().offset(last + 1).await.unwrap();
     match &updates[0].kind {
         UpdateKind::CallbackQuery(q) => {
-            assert_eq!((q.id.0.as_str(), q.data.as_deref()), (id.as_str(), Some("refresh")));
+            assert_eq!(
+                (q.id.0.as_str(), q.data.as_deref()),
+                (id.as_str(), Some("refresh"))
+            );
             assert_eq!(q.from.id, UserId(ADMIN as u64));
             let message = q.regular_message().unwrap();
             assert_eq!((message.id, message.text()), (m.id, Some("balances")));
@@ -280,7 +405,10 @@ async fn the_fake_telegram_delivers_every_kind_of_update() {
         }
         other => panic!("{other:?}"),
     }
-    bot.answer_callback_query(CallbackQueryId(id.clone())).text("Refreshed").await.unwrap();
+    bot.answer_callback_query(CallbackQueryId(id.clone()))
+        .text("Refreshed")
+        .await
+        .unwrap();
     let e = api_error(bot.answer_callback_query(CallbackQueryId(id.clone())).await);
     assert!(format!("{e:?}").contains("query is too old"), "{e:?}");
     assert_eq!(tg.callback_answers().len(), 1);
@@ -288,7 +416,10 @@ async fn the_fake_telegram_delivers_every_kind_of_update() {
     assert!(!tg.callback_answers()[0].show_alert);
     assert_eq!(tg.callback_answers()[0].callback_query_id, id);
     tg.stop();
-    assert!(bot.get_me().await.is_err(), "a stopped fake answers nothing");
+    assert!(
+        bot.get_me().await.is_err(),
+        "a stopped fake answers nothing"
+    );
 }
 
 #[tokio::test]
@@ -301,20 +432,41 @@ async fn the_fake_telegram_checks_command_menus_as_telegram_does() {
         ("", "x", "BOT_COMMAND_INVALID"),
         (&"a".repeat(33), "x", "BOT_COMMAND_INVALID"),
         ("balance", "", "BOT_COMMAND_DESCRIPTION_INVALID"),
-        ("balance", &"d".repeat(257), "BOT_COMMAND_DESCRIPTION_INVALID"),
+        (
+            "balance",
+            &"d".repeat(257),
+            "BOT_COMMAND_DESCRIPTION_INVALID",
+        ),
     ] {
-        let e = api_error(bot.set_my_commands([BotCommand::new(command, description)]).await);
-        assert_eq!(e, ApiError::Unknown(format!("Bad Request: {why}")), "{command:?}");
+        let e = api_error(
+            bot.set_my_commands([BotCommand::new(command, description)])
+                .await,
+        );
+        assert_eq!(
+            e,
+            ApiError::Unknown(format!("Bad Request: {why}")),
+            "{command:?}"
+        );
     }
-    let many: Vec<BotCommand> = (0..101).map(|i| BotCommand::new(format!("c{i}"), "d")).collect();
+    let many: Vec<BotCommand> = (0..101)
+        .map(|i| BotCommand::new(format!("c{i}"), "d"))
+        .collect();
     let e = api_error(bot.set_my_commands(many).await);
-    assert_eq!(e, ApiError::Unknown("Bad Request: BOT_COMMANDS_TOO_MUCH".into()));
+    assert_eq!(
+        e,
+        ApiError::Unknown("Bad Request: BOT_COMMANDS_TOO_MUCH".into())
+    );
     assert_eq!(tg.refusals().len(), 7);
 
-    bot.set_my_commands([BotCommand::new("/balance", "balances"), BotCommand::new("a_1", "d")])
-        .await
-        .unwrap();
-    let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(ADMIN)) };
+    bot.set_my_commands([
+        BotCommand::new("/balance", "balances"),
+        BotCommand::new("a_1", "d"),
+    ])
+    .await
+    .unwrap();
+    let scope = BotCommandScope::Chat {
+        chat_id: Recipient::Id(ChatId(ADMIN)),
+    };
     bot.set_my_commands([BotCommand::new("users", "who")])
         .scope(scope.clone())
         .language_code("de")
@@ -322,16 +474,28 @@ async fn the_fake_telegram_checks_command_menus_as_telegram_does() {
         .unwrap();
     assert_eq!(
         tg.menu(&json!({ "type": "default" })),
-        Some(vec![("balance".into(), "balances".into()), ("a_1".into(), "d".into())])
+        Some(vec![
+            ("balance".into(), "balances".into()),
+            ("a_1".into(), "d".into())
+        ])
     );
     let menus = tg.menus();
     assert_eq!(menus.len(), 2);
     let admin = menus.iter().find(|m| m.language_code.is_some()).unwrap();
     assert_eq!(admin.scope, json!({ "type": "chat", "chat_id": ADMIN }));
     assert_eq!(admin.language_code.as_deref(), Some("de"));
-    let got = bot.get_my_commands().scope(scope.clone()).language_code("de").await.unwrap();
+    let got = bot
+        .get_my_commands()
+        .scope(scope.clone())
+        .language_code("de")
+        .await
+        .unwrap();
     assert_eq!(got, [BotCommand::new("users", "who")]);
-    bot.delete_my_commands().scope(scope).language_code("de").await.unwrap();
+    bot.delete_my_commands()
+        .scope(scope)
+        .language_code("de")
+        .await
+        .unwrap();
     assert_eq!(tg.menus().len(), 1);
 }
 
@@ -347,7 +511,9 @@ async fn the_fake_telegram_serves_faults_and_barriers() {
     ));
     assert_eq!(
         api_error(bot.send_message(ChatId(-5), "x").await),
-        ApiError::Unknown("Bad Request: not enough rights to send text messages to the chat".into())
+        ApiError::Unknown(
+            "Bad Request: not enough rights to send text messages to the chat".into()
+        )
     );
     tg.set_chat_fault(-5, Some(TgFault::migrated(-1_000_000_000_005)));
     assert!(matches!(
@@ -397,7 +563,11 @@ async fn get(url: &str, headers: &[(&str, &str)]) -> (u16, Option<String>, Strin
 
 #[tokio::test]
 async fn the_fake_oxapay_serves_the_legacy_and_v1_apis() {
-    let oxa = FakeOxaPay::start(OxaReply::balances(&[("BTC", "0.00000001"), ("USDT", "12345678901234567.89")])).await;
+    let oxa = FakeOxaPay::start(OxaReply::balances(&[
+        ("BTC", "0.00000001"),
+        ("USDT", "12345678901234567.89"),
+    ]))
+    .await;
     let http = reqwest::Client::new();
 
     // Legacy: POST, key in the body, amounts as strings.
@@ -412,35 +582,62 @@ async fn the_fake_oxapay_serves_the_legacy_and_v1_apis() {
         .unwrap();
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["result"], 100);
-    assert_eq!(v["data"], json!({ "BTC": "0.00000001" }), "the currency asked for");
+    assert_eq!(
+        v["data"],
+        json!({ "BTC": "0.00000001" }),
+        "the currency asked for"
+    );
 
     // v1: GET, key in the general_api_key header, amounts as numbers with every digit.
     let url = format!("{}/v1/general/account/balance", oxa.url());
     let (status, _, body) = get(&url, &[]).await;
     assert_eq!(status, 401);
     let v: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!((v["status"].as_u64(), v["error"]["key"].as_str()), (Some(401), Some("invalid_api_key")));
+    assert_eq!(
+        (v["status"].as_u64(), v["error"]["key"].as_str()),
+        (Some(401), Some("invalid_api_key"))
+    );
     let (status, _, body) = get(&url, &[("general_api_key", "general-key-1")]).await;
     assert_eq!(status, 200);
-    assert!(body.contains(r#""data":{"BTC":0.00000001,"USDT":12345678901234567.89}"#), "{body}");
+    assert!(
+        body.contains(r#""data":{"BTC":0.00000001,"USDT":12345678901234567.89}"#),
+        "{body}"
+    );
     let v: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!((v["status"].as_u64(), v["version"].as_str()), (Some(200), Some("1.0.0")));
+    assert_eq!(
+        (v["status"].as_u64(), v["version"].as_str()),
+        (Some(200), Some("1.0.0"))
+    );
     assert_eq!(v["error"], json!({}));
     let (_, _, body) = get(&format!("{url}?currency=usdt"), &[("general_api_key", "k")]).await;
-    assert!(body.contains(r#""data":{"USDT":12345678901234567.89}"#), "{body}");
+    assert!(
+        body.contains(r#""data":{"USDT":12345678901234567.89}"#),
+        "{body}"
+    );
     oxa.require_general_key("general-key-1");
     assert_eq!(get(&url, &[("general_api_key", "other")]).await.0, 401);
-    assert_eq!(get(&url, &[("general_api_key", "general-key-1")]).await.0, 200);
+    assert_eq!(
+        get(&url, &[("general_api_key", "general-key-1")]).await.0,
+        200
+    );
 
     // Prices: no key, their own script.
     let prices = format!("{}/v1/common/prices", oxa.url());
     let (status, _, body) = get(&prices, &[]).await;
     assert_eq!(status, 200);
-    assert!(body.contains(r#""data":{"BTC":94876.55,"USDT":1}"#), "{body}");
+    assert!(
+        body.contains(r#""data":{"BTC":94876.55,"USDT":1}"#),
+        "{body}"
+    );
     oxa.set_prices(OxaReply::prices(&[("ETH", "3301.45")]));
     oxa.push_prices(OxaReply::v1_error(503, "maintenance", "Under maintenance"));
     assert_eq!(get(&prices, &[]).await.0, 503);
-    assert!(get(&prices, &[]).await.2.contains(r#""data":{"ETH":3301.45}"#));
+    assert!(
+        get(&prices, &[])
+            .await
+            .2
+            .contains(r#""data":{"ETH":3301.45}"#)
+    );
 
     // Every request is recorded with its headers; a path the fake does not serve is a 404.
     assert_eq!(get(&format!("{}/v1/payment", oxa.url()), &[]).await.0, 404);
@@ -475,7 +672,13 @@ async fn the_fake_oxapay_redirects_streams_holds_and_sits_under_a_prefix() {
     assert_eq!(status, 307);
     assert_eq!(
         location.as_deref(),
-        Some(format!("{}/v1/general/account/balance?currency=BTC", elsewhere.url()).as_str())
+        Some(
+            format!(
+                "{}/v1/general/account/balance?currency=BTC",
+                elsewhere.url()
+            )
+            .as_str()
+        )
     );
     assert_eq!(elsewhere.calls(), 0);
 
@@ -496,7 +699,11 @@ async fn the_fake_oxapay_redirects_streams_holds_and_sits_under_a_prefix() {
         }
     }
     drop(r);
-    assert!(oxa.streamed_bytes() < 50 << 20, "{} bytes streamed", oxa.streamed_bytes());
+    assert!(
+        oxa.streamed_bytes() < 50 << 20,
+        "{} bytes streamed",
+        oxa.streamed_bytes()
+    );
     oxa.push(OxaReply::huge(300 << 10, &[("BTC", "1")]));
     let (_, _, body) = get(&url, &key).await;
     assert_eq!(body.len(), 300 << 10);
@@ -515,7 +722,10 @@ async fn the_fake_oxapay_redirects_streams_holds_and_sits_under_a_prefix() {
     let (_, _, body) = waiting.await.unwrap();
     assert!(body.contains(r#""data":{"BTC":2}"#), "{body}");
     // And a slow one.
-    oxa.push(OxaReply::slow(Duration::from_millis(200), OxaReply::balances(&[("BTC", "3")])));
+    oxa.push(OxaReply::slow(
+        Duration::from_millis(200),
+        OxaReply::balances(&[("BTC", "3")]),
+    ));
     let started = std::time::Instant::now();
     let (_, _, body) = get(&url, &key).await;
     assert!(body.contains(r#""data":{"BTC":3}"#), "{body}");

@@ -194,7 +194,10 @@ proptest! {
 #[tokio::test]
 async fn a_reply_over_4096_characters_is_split_at_lines() {
     let symbols: Vec<String> = (0..600).map(|i| format!("C{i:04}")).collect();
-    let pairs: Vec<(&str, &str)> = symbols.iter().map(|s| (s.as_str(), "12345.678901")).collect();
+    let pairs: Vec<(&str, &str)> = symbols
+        .iter()
+        .map(|s| (s.as_str(), "12345.678901"))
+        .collect();
     let app = TestApp::spawn(OxaReply::balances(&pairs), Setup::default()).await;
     let reply = app.ask(ADMIN, ADMIN, "/balance").await;
     assert!(reply.parts.len() >= 3, "{} parts", reply.parts.len());
@@ -231,10 +234,13 @@ async fn a_flooding_chat_gets_one_slow_down_and_no_more() {
         })
         .await;
     let sent: Vec<String> = app.tg.sent_to(ADMIN).iter().map(|s| s.plain()).collect();
-    let slow = "Too many commands at once — please slow down; the bot will answer again in a few seconds.";
+    let slow =
+        "Too many commands at once — please slow down; the bot will answer again in a few seconds.";
     assert_eq!(sent.iter().filter(|m| *m == slow).count(), 1, "{sent:?}");
     assert_eq!(
-        sent.iter().filter(|m| m.starts_with("OxaPay balance bot")).count(),
+        sent.iter()
+            .filter(|m| m.starts_with("OxaPay balance bot"))
+            .count(),
         10,
         "the burst of 10 served"
     );
@@ -253,7 +259,9 @@ async fn a_chat_that_slows_down_is_served_again() {
         app.tg.send_text(ADMIN, ADMIN, "/help");
     }
     app.logs()
-        .wait_for("12 handled commands", 12, |e| e.message == "command handled")
+        .wait_for("12 handled commands", 12, |e| {
+            e.message == "command handled"
+        })
         .await;
     // Time for at least three tokens (a slower machine only adds tokens).
     tokio::time::sleep(Duration::from_millis(3100)).await;

@@ -36,14 +36,20 @@ async fn stop_cleanly(bot: &mut BotProcess) -> String {
 }
 
 /// Runs the binary expecting it to fail at start: returns its exit code and output.
-async fn startup_failure(env: &BTreeMap<String, String>, cwd: &std::path::Path) -> (Option<i32>, String) {
+async fn startup_failure(
+    env: &BTreeMap<String, String>,
+    cwd: &std::path::Path,
+) -> (Option<i32>, String) {
     let mut bot = BotProcess::bot(env, cwd);
     let (code, _) = bot.wait(Duration::from_secs(20)).await;
     let out = bot.output();
     assert!(!out.contains("panicked"), "{out}");
     // A start-up failure is told at once, not after retries.
     let lived = bot.spawned.elapsed();
-    assert!(lived < Duration::from_secs(10), "exited after {lived:?}: {out}");
+    assert!(
+        lived < Duration::from_secs(10),
+        "exited after {lived:?}: {out}"
+    );
     (code, out)
 }
 
@@ -122,13 +128,19 @@ async fn a_full_session_at_trace_level_never_prints_a_secret() {
     let mut bot = run_bot(&app, &app.env).await;
 
     // Commands, a refusal, bad input, an OxaPay failure, an alert, Telegram failures.
-    assert_eq!(app.ask(ADMIN, ADMIN, "/balance").await.lines()[1], "BTC  0.5");
+    assert_eq!(
+        app.ask(ADMIN, ADMIN, "/balance").await.lines()[1],
+        "BTC  0.5"
+    );
     app.ask(USER, USER, "/balance").await;
     app.ask(ADMIN, ADMIN, &format!("/allow {USER}")).await;
     app.ask(USER, USER, "/alert BTC abc").await;
     app.ask(USER, USER, "/alert BTC 1").await;
     let told = app.tg.wait_broadcasts(USER, 1).await;
-    assert_eq!(told, ["⚠️ Low balance: BTC 0.5 is below your alert level 1"]);
+    assert_eq!(
+        told,
+        ["⚠️ Low balance: BTC 0.5 is below your alert level 1"]
+    );
     app.oxa.set(OxaReply::code(103, "Invalid Payout API key"));
     app.ask(ADMIN, ADMIN, "/balance").await;
     app.oxa.set(OxaReply::Broken);
@@ -171,9 +183,15 @@ async fn sigint_and_sigterm_stop_cleanly_and_quickly() {
         let mut bot = run_bot(&app, &app.env).await;
         assert_eq!(app.ask(ADMIN, ADMIN, "/balance").await.lines()[1], "BTC  1");
         bot.signal(sig);
-        let name = if sig == libc::SIGTERM { "SIGTERM" } else { "SIGINT" };
-        bot.wait_line("the signal, named", |l| l.ends_with(&format!("{name} received")))
-            .await;
+        let name = if sig == libc::SIGTERM {
+            "SIGTERM"
+        } else {
+            "SIGINT"
+        };
+        bot.wait_line("the signal, named", |l| {
+            l.ends_with(&format!("{name} received"))
+        })
+        .await;
         let (code, took) = bot.wait(Duration::from_secs(20)).await;
         let out = bot.output();
         assert_eq!(code, Some(0), "signal {sig}: {out}");
@@ -264,7 +282,10 @@ async fn kill_9_during_writes_loses_no_acknowledged_change() {
 
     // A burst of writes from many chats; the kill lands in the middle of it, as soon as the
     // first acknowledgements arrive, whatever the machine's speed.
-    let allows: Vec<String> = chats.iter().map(|c| format!("/allow {}", c + 1_000)).collect();
+    let allows: Vec<String> = chats
+        .iter()
+        .map(|c| format!("/allow {}", c + 1_000))
+        .collect();
     let burst: Vec<(i64, &str)> = chats
         .iter()
         .zip(&allows)
@@ -294,7 +315,10 @@ async fn kill_9_during_writes_loses_no_acknowledged_change() {
         .filter(|s| s.plain().starts_with("Alert set"))
         .map(|s| s.chat_id)
         .collect();
-    assert!(!allowed_acks.is_empty(), "the kill came too early to test anything");
+    assert!(
+        !allowed_acks.is_empty(),
+        "the kill came too early to test anything"
+    );
     assert!(
         allowed_acks.len() + alert_acks.len() < 2 * chats.len(),
         "the kill came too late to test anything"

@@ -26,7 +26,13 @@ struct Failure {
     calls: usize,
 }
 
-fn f(what: &'static str, reply: OxaReply, user: &'static str, operator: &'static str, calls: usize) -> Failure {
+fn f(
+    what: &'static str,
+    reply: OxaReply,
+    user: &'static str,
+    operator: &'static str,
+    calls: usize,
+) -> Failure {
     Failure {
         what,
         reply,
@@ -168,7 +174,10 @@ fn failed_reads(app: &TestApp) -> Vec<LogEvent> {
 #[tokio::test]
 async fn each_failure_has_its_own_reply_and_log_line_then_recovery() {
     let app = TestApp::spawn(good(), Setup::default().no_cache()).await;
-    assert_eq!(app.ask(ADMIN, ADMIN, "/balance usdt").await.lines()[0], "USDT  250");
+    assert_eq!(
+        app.ask(ADMIN, ADMIN, "/balance usdt").await.lines()[0],
+        "USDT  250"
+    );
     for (n, failure) in failures().into_iter().enumerate() {
         let what = failure.what;
         app.oxa.set(failure.reply);
@@ -176,12 +185,19 @@ async fn each_failure_has_its_own_reply_and_log_line_then_recovery() {
         let r = app.ask(ADMIN, ADMIN, "/balance").await;
         // The whole reply is the sentence: never a balance from before, never a raw dump.
         assert_eq!(r.text(), failure.user, "{what}");
-        assert_eq!(app.oxa.calls() - calls, failure.calls, "{what}: OxaPay requests");
+        assert_eq!(
+            app.oxa.calls() - calls,
+            failure.calls,
+            "{what}: OxaPay requests"
+        );
         // The operator's log line names the failure.
         let logged = failed_reads(&app);
         assert_eq!(logged.len(), n + 1, "{what}: one log line per failure");
         let error = logged[n].field("error").unwrap_or_default();
-        assert!(error.starts_with(failure.operator), "{what}: logged {error:?}");
+        assert!(
+            error.starts_with(failure.operator),
+            "{what}: logged {error:?}"
+        );
         app.oxa.set(good());
         let r = app.ask(ADMIN, ADMIN, "/balance usdt").await;
         assert_eq!(r.lines()[0], "USDT  250", "after {what}");
@@ -276,7 +292,10 @@ async fn no_failure_changes_an_alert_state() {
     };
     let before = states().await;
     assert_eq!(before[0], "BTC below 0.1: ok");
-    assert!(before[1].starts_with("USDT below 1000: low since "), "{before:?}");
+    assert!(
+        before[1].starts_with("USDT below 1000: low since "),
+        "{before:?}"
+    );
     // Each kind is queued as often as one check asks (twice when retried), then the good
     // answer comes back.
     let mut queued = 0;

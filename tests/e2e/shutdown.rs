@@ -30,7 +30,10 @@ async fn a_command_in_flight_at_shutdown_finishes_within_the_grace() {
     let reply = app.tg.sent_to(ADMIN);
     assert_eq!(reply.len(), 1, "the reply went out before the bot stopped");
     assert_eq!(reply[0].plain().lines().next(), Some("BTC  0.5"));
-    assert!(took < GRACE, "stopped in {took:?}, not by the grace fallback");
+    assert!(
+        took < GRACE,
+        "stopped in {took:?}, not by the grace fallback"
+    );
     assert_eq!(
         app.logs()
             .with_message("handlers still busy at shutdown; stopping without them")

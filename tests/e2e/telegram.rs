@@ -77,7 +77,8 @@ async fn a_429_on_a_reply_is_waited_out_and_the_reply_arrives() {
 async fn polling_survives_server_errors_and_broken_connections() {
     let app = TestApp::spawn(account(), Setup::default()).await;
     // teloxide itself pauses 10 s after a 5xx answer, then polling backs off further.
-    app.tg.fail_get_updates([TgFault::server_error(), TgFault::BrokenBody]);
+    app.tg
+        .fail_get_updates([TgFault::server_error(), TgFault::BrokenBody]);
     app.tg.wait_get_updates_faults_served().await;
     let r = app.ask(ADMIN, ADMIN, "/balance btc").await;
     assert_eq!(r.lines()[0], "BTC  0.5");

@@ -254,7 +254,10 @@ async fn wait_counter(mut rx: watch::Receiver<u64>, target: u64, what: &str) {
     })
     .await;
     if done.is_err() {
-        panic!("{what}: {} of {target} completed within {PATIENCE:?}", *rx.borrow());
+        panic!(
+            "{what}: {} of {target} completed within {PATIENCE:?}",
+            *rx.borrow()
+        );
     }
 }
 

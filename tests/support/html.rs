@@ -25,8 +25,9 @@ pub enum TextKind {
 pub fn check_text(text: &str, parse_mode: Option<&str>, kind: TextKind) -> Result<String, String> {
     let plain = match parse_mode {
         None | Some("") => text.to_owned(),
-        Some(mode) if mode.eq_ignore_ascii_case("html") => parse_html(text)
-            .map_err(|why| format!("Bad Request: can't parse entities: {why}"))?,
+        Some(mode) if mode.eq_ignore_ascii_case("html") => {
+            parse_html(text).map_err(|why| format!("Bad Request: can't parse entities: {why}"))?
+        }
         // The bot only ever uses HTML; anything else in a test is a mistake worth a loud answer.
         Some(_) => return Err("Bad Request: unsupported parse_mode".to_owned()),
     };

@@ -100,7 +100,10 @@ impl Logs {
             if found.len() >= count {
                 return found;
             }
-            if tokio::time::timeout_at(deadline, rx.changed()).await.is_err() {
+            if tokio::time::timeout_at(deadline, rx.changed())
+                .await
+                .is_err()
+            {
                 let all: Vec<String> = self.events().iter().map(ToString::to_string).collect();
                 panic!("waited {PATIENCE:?} for {count} × {what}; the log: {all:#?}");
             }
@@ -143,7 +146,8 @@ impl Visit for Fields {
         if field.name() == "message" {
             self.message = value.to_owned();
         } else {
-            self.fields.insert(field.name().to_owned(), value.to_owned());
+            self.fields
+                .insert(field.name().to_owned(), value.to_owned());
         }
     }
 

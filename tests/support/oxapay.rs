@@ -212,7 +212,9 @@ struct Script {
 
 impl Script {
     fn next(&mut self) -> OxaReply {
-        self.queue.pop_front().unwrap_or_else(|| self.default.clone())
+        self.queue
+            .pop_front()
+            .unwrap_or_else(|| self.default.clone())
     }
 }
 
@@ -223,6 +225,9 @@ struct OxaState {
     general_key: Option<String>,
 }
 
+/// The running server: how to stop it, and its task.
+type Server = (CancellationToken, JoinHandle<()>);
+
 #[derive(Clone)]
 pub struct FakeOxaPay {
     state: Arc<Mutex<OxaState>>,
@@ -231,7 +236,7 @@ pub struct FakeOxaPay {
     streamed: Arc<AtomicU64>,
     prefix: String,
     pub addr: SocketAddr,
-    server: Arc<Mutex<Option<(CancellationToken, JoinHandle<()>)>>>,
+    server: Arc<Mutex<Option<Server>>>,
 }
 
 impl FakeOxaPay {
@@ -367,8 +372,14 @@ impl FakeOxaPay {
             if self.calls() >= count {
                 return;
             }
-            if tokio::time::timeout_at(deadline, rx.changed()).await.is_err() {
-                panic!("waited {PATIENCE:?} for {count} OxaPay balance requests; got {}", self.calls());
+            if tokio::time::timeout_at(deadline, rx.changed())
+                .await
+                .is_err()
+            {
+                panic!(
+                    "waited {PATIENCE:?} for {count} OxaPay balance requests; got {}",
+                    self.calls()
+                );
             }
         }
     }
@@ -472,7 +483,13 @@ async fn handle(
             _ => Method::GET,
         };
         match endpoint {
-            None => return (axum::http::StatusCode::NOT_FOUND, "<html>404 Not Found</html>").into_response(),
+            None => {
+                return (
+                    axum::http::StatusCode::NOT_FOUND,
+                    "<html>404 Not Found</html>",
+                )
+                    .into_response();
+            }
             Some(_) if method != expected_method => {
                 return (axum::http::StatusCode::METHOD_NOT_ALLOWED, "").into_response();
             }
@@ -483,7 +500,10 @@ async fn handle(
                     None => given.is_empty(),
                 };
                 if wrong {
-                    return json_response(401, v1_error_body(401, "invalid_api_key", "Invalid API key"));
+                    return json_response(
+                        401,
+                        v1_error_body(401, "invalid_api_key", "Invalid API key"),
+                    );
                 }
                 g.balance.next()
             }
@@ -539,10 +559,16 @@ async fn render(
         OxaReply::Broken => broken_body(200),
         OxaReply::Redirect { status, to } => {
             let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
-            let path = uri.path().strip_prefix(oxa.prefix.as_str()).unwrap_or(uri.path());
+            let path = uri
+                .path()
+                .strip_prefix(oxa.prefix.as_str())
+                .unwrap_or(uri.path());
             Response::builder()
                 .status(status)
-                .header("location", format!("{}{path}{query}", to.trim_end_matches('/')))
+                .header(
+                    "location",
+                    format!("{}{path}{query}", to.trim_end_matches('/')),
+                )
                 .body(Body::empty())
                 .unwrap()
         }
@@ -552,15 +578,17 @@ async fn render(
             let streamed = oxa.streamed.clone();
             const CHUNK: usize = 64 << 10;
             // (what is left to pad, whether the tail went out)
-            let stream = futures::stream::unfold(
-                (Some(head), pad, Some(tail)),
-                move |(head, pad, tail)| {
+            let stream =
+                futures::stream::unfold((Some(head), pad, Some(tail)), move |(head, pad, tail)| {
                     let streamed = streamed.clone();
                     async move {
                         let chunk: Vec<u8> = if let Some(h) = head {
                             let out = h.into_bytes();
                             streamed.fetch_add(out.len() as u64, Ordering::Relaxed);
-                            return Some((Ok::<_, std::io::Error>(Bytes::from(out)), (None, pad, tail)));
+                            return Some((
+                                Ok::<_, std::io::Error>(Bytes::from(out)),
+                                (None, pad, tail),
+                            ));
                         } else if pad > 0 {
                             vec![b'x'; pad.min(CHUNK)]
                         } else if let Some(t) = tail {
@@ -573,8 +601,7 @@ async fn render(
                         let left = pad - chunk.len();
                         Some((Ok(Bytes::from(chunk)), (None, left, tail)))
                     }
-                },
-            );
+                });
             json_response(200, Body::from_stream(stream))
         }
     }

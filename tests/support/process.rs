@@ -57,8 +57,16 @@ impl BotProcess {
         let output = Arc::new(Mutex::new(String::new()));
         let version = Arc::new(watch::channel(0).0);
         let readers = vec![
-            collect(child.stdout.take().unwrap(), output.clone(), version.clone()),
-            collect(child.stderr.take().unwrap(), output.clone(), version.clone()),
+            collect(
+                child.stdout.take().unwrap(),
+                output.clone(),
+                version.clone(),
+            ),
+            collect(
+                child.stderr.take().unwrap(),
+                output.clone(),
+                version.clone(),
+            ),
         ];
         BotProcess {
             child,
@@ -87,7 +95,10 @@ impl BotProcess {
             if let Some(line) = self.output().lines().find(|l| matches(l)) {
                 return line.to_owned();
             }
-            if tokio::time::timeout_at(deadline, rx.changed()).await.is_err() {
+            if tokio::time::timeout_at(deadline, rx.changed())
+                .await
+                .is_err()
+            {
                 panic!(
                     "waited {PATIENCE:?} for {what} in the output:\n{}",
                     self.output()
@@ -110,7 +121,10 @@ impl BotProcess {
             Ok(status) => status.expect("waiting for the process"),
             Err(_) => {
                 let _ = self.child.kill().await;
-                panic!("the process did not exit within {limit:?}:\n{}", self.output());
+                panic!(
+                    "the process did not exit within {limit:?}:\n{}",
+                    self.output()
+                );
             }
         };
         let took = start.elapsed();

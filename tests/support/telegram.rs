@@ -113,7 +113,8 @@ impl Sent {
 }
 
 fn is_html(mode: &Option<String>) -> bool {
-    mode.as_deref().is_some_and(|m| m.eq_ignore_ascii_case("html"))
+    mode.as_deref()
+        .is_some_and(|m| m.eq_ignore_ascii_case("html"))
 }
 
 /// An `editMessageText` Telegram accepted.
@@ -290,7 +291,11 @@ impl FakeTelegram {
 
     /// Waits until `check` finds what it looks for in the fake's state, re-checking on every
     /// change; fails the test after `PATIENCE`, naming `what`.
-    async fn wait_for<T>(&self, what: impl fmt::Display, mut check: impl FnMut(&TgState) -> Option<T>) -> T {
+    async fn wait_for<T>(
+        &self,
+        what: impl fmt::Display,
+        mut check: impl FnMut(&TgState) -> Option<T>,
+    ) -> T {
         let mut rx = self.version.subscribe();
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
@@ -298,7 +303,10 @@ impl FakeTelegram {
             if let Some(found) = check(&self.lock()) {
                 return found;
             }
-            if tokio::time::timeout_at(deadline, rx.changed()).await.is_err() {
+            if tokio::time::timeout_at(deadline, rx.changed())
+                .await
+                .is_err()
+            {
                 let sent: Vec<String> = self
                     .lock()
                     .sent
@@ -307,7 +315,9 @@ impl FakeTelegram {
                     .take(10)
                     .map(|s| format!("{}: {:?}", s.chat_id, s.text))
                     .collect();
-                panic!("waited {PATIENCE:?} for {what}; the last messages sent, newest first: {sent:#?}");
+                panic!(
+                    "waited {PATIENCE:?} for {what}; the last messages sent, newest first: {sent:#?}"
+                );
             }
         }
     }
@@ -392,7 +402,13 @@ impl FakeTelegram {
     }
 
     /// `user_id` edits their earlier message `message_id` to `text` (an `edited_message` update).
-    pub fn edit_user_message(&self, chat_id: i64, user_id: i64, message_id: i64, text: &str) -> Pushed {
+    pub fn edit_user_message(
+        &self,
+        chat_id: i64,
+        user_id: i64,
+        message_id: i64,
+        text: &str,
+    ) -> Pushed {
         let now = chrono::Utc::now().timestamp();
         let m = json!({
             "message_id": message_id,
@@ -447,9 +463,13 @@ impl FakeTelegram {
     pub fn press_button(&self, chat_id: i64, user_id: i64, message_id: i64, data: &str) -> String {
         let message = {
             let g = self.lock();
-            let kept = g.kept.get(&(chat_id, message_id)).cloned().unwrap_or_else(|| {
-                panic!("the bot sent no message {message_id} to chat {chat_id}")
-            });
+            let kept = g
+                .kept
+                .get(&(chat_id, message_id))
+                .cloned()
+                .unwrap_or_else(|| {
+                    panic!("the bot sent no message {message_id} to chat {chat_id}")
+                });
             let mut m = json!({
                 "message_id": message_id,
                 "date": chrono::Utc::now().timestamp(),
@@ -647,15 +667,18 @@ impl FakeTelegram {
     /// Waits until chat `chat_id` has received `count` messages the bot sent on its own (alerts,
     /// notices); returns them as the user sees them.
     pub async fn wait_broadcasts(&self, chat_id: i64, count: usize) -> Vec<String> {
-        self.wait_for(format_args!("{count} alerts or notices in chat {chat_id}"), |g| {
-            let found: Vec<String> = g
-                .sent
-                .iter()
-                .filter(|s| s.chat_id == chat_id && is_broadcast(&s.text))
-                .map(Sent::plain)
-                .collect();
-            (found.len() >= count).then_some(found)
-        })
+        self.wait_for(
+            format_args!("{count} alerts or notices in chat {chat_id}"),
+            |g| {
+                let found: Vec<String> = g
+                    .sent
+                    .iter()
+                    .filter(|s| s.chat_id == chat_id && is_broadcast(&s.text))
+                    .map(Sent::plain)
+                    .collect();
+                (found.len() >= count).then_some(found)
+            },
+        )
         .await
     }
 
@@ -700,7 +723,10 @@ impl FakeTelegram {
     /// sent meanwhile). Fails the test if there is no reply.
     pub async fn ask(&self, chat_id: i64, user_id: i64, text: &str) -> Reply {
         let reply = self.exchange(chat_id, user_id, text).await;
-        assert!(!reply.parts.is_empty(), "no reply to {text:?} in chat {chat_id}");
+        assert!(
+            !reply.parts.is_empty(),
+            "no reply to {text:?} in chat {chat_id}"
+        );
         reply
     }
 
@@ -708,7 +734,10 @@ impl FakeTelegram {
     /// and nothing came between.
     pub async fn expect_silence(&self, chat_id: i64, user_id: i64, text: &str) {
         let reply = self.exchange(chat_id, user_id, text).await;
-        assert!(reply.parts.is_empty(), "unexpected reply to {text:?}: {reply}");
+        assert!(
+            reply.parts.is_empty(),
+            "unexpected reply to {text:?}: {reply}"
+        );
     }
 
     async fn exchange(&self, chat_id: i64, user_id: i64, text: &str) -> Reply {
@@ -949,10 +978,7 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Params {
             Some(file_name) => {
                 params.files.insert(
                     name,
-                    (
-                        content.to_vec(),
-                        Some(file_name).filter(|f| !f.is_empty()),
-                    ),
+                    (content.to_vec(), Some(file_name).filter(|f| !f.is_empty())),
                 );
             }
             None => {
@@ -1045,7 +1071,13 @@ impl FakeTelegram {
     }
 
     /// Records a request Telegram's rules refuse and answers 400 with its description.
-    fn refuse(&self, method: &str, chat_id: Option<i64>, text: &str, description: String) -> Response {
+    fn refuse(
+        &self,
+        method: &str,
+        chat_id: Option<i64>,
+        text: &str,
+        description: String,
+    ) -> Response {
         let mut g = self.lock();
         if let Some(last) = g.attempts.last_mut()
             && last.failure.is_none()
@@ -1100,8 +1132,7 @@ impl FakeTelegram {
                     g.pending.pop_front();
                 }
                 if !g.pending.is_empty() {
-                    let batch: Vec<(i64, Value)> =
-                        g.pending.iter().take(limit).cloned().collect();
+                    let batch: Vec<(i64, Value)> = g.pending.iter().take(limit).cloned().collect();
                     let now = Instant::now();
                     for (id, _) in &batch {
                         g.handed.entry(*id).or_insert(now);
@@ -1242,7 +1273,12 @@ impl FakeTelegram {
         };
         if let PhotoSource::Upload { bytes, .. } = &source {
             if bytes.len() > 10 << 20 {
-                return self.refuse("sendPhoto", Some(chat_id), "", "Bad Request: file is too big".into());
+                return self.refuse(
+                    "sendPhoto",
+                    Some(chat_id),
+                    "",
+                    "Bad Request: file is too big".into(),
+                );
             }
             if !is_image(bytes) {
                 return self.refuse(
@@ -1316,7 +1352,9 @@ impl FakeTelegram {
     }
 
     fn set_my_commands(&self, p: &Params) -> Response {
-        let scope = p.json("scope").unwrap_or_else(|| json!({ "type": "default" }));
+        let scope = p
+            .json("scope")
+            .unwrap_or_else(|| json!({ "type": "default" }));
         if !scope["type"].as_str().is_some_and(|t| SCOPES.contains(&t)) {
             return self.refuse(
                 "setMyCommands",
@@ -1346,8 +1384,13 @@ impl FakeTelegram {
     }
 
     fn menu_key(p: &Params) -> (String, String) {
-        let scope = p.json("scope").unwrap_or_else(|| json!({ "type": "default" }));
-        (scope.to_string(), p.string("language_code").unwrap_or_default())
+        let scope = p
+            .json("scope")
+            .unwrap_or_else(|| json!({ "type": "default" }));
+        (
+            scope.to_string(),
+            p.string("language_code").unwrap_or_default(),
+        )
     }
 }
 
