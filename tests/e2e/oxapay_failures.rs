@@ -268,8 +268,9 @@ async fn a_passing_glitch_is_retried_once_within_the_timeout() {
     assert_eq!(app.oxa.calls() - calls, 1);
 }
 
-/// Every failure kind, one check each: no alert, no notice below the threshold, no state
-/// change.
+/// One failure of each kind the checker can see (every `OxaPayError` variant: timeout,
+/// connection, HTTP status, unreadable answer, result code), one check each: no alert, no
+/// notice below the threshold, no state change.
 #[tokio::test]
 async fn no_failure_changes_an_alert_state() {
     let app = TestApp::spawn(
@@ -298,18 +299,25 @@ async fn no_failure_changes_an_alert_state() {
     );
     // Each kind is queued as often as one check asks (twice when retried), then the good
     // answer comes back.
+    let kinds = [
+        (OxaReply::slow(Duration::from_secs(3), good()), 1),
+        (OxaReply::Broken, 2),
+        (OxaReply::status(502, "<html>Bad gateway</html>"), 2),
+        (
+            OxaReply::status(429, "").with_header("retry-after", "30"),
+            1,
+        ),
+        (
+            OxaReply::json("<!DOCTYPE html><html>Just a moment...</html>"),
+            1,
+        ),
+        (OxaReply::json(r#"{"result":100,"data":{}}"#), 1),
+        (OxaReply::code(104, "Invalid IP address"), 1),
+    ];
     let mut queued = 0;
-    let mut kinds = failures();
-    kinds.push(f(
-        "timeout",
-        OxaReply::slow(Duration::from_secs(3), good()),
-        "",
-        "",
-        1,
-    ));
-    for failure in kinds {
-        for _ in 0..failure.calls {
-            app.oxa.push(failure.reply.clone());
+    for (reply, calls) in kinds {
+        for _ in 0..calls {
+            app.oxa.push(reply.clone());
             queued += 1;
         }
     }

@@ -68,6 +68,7 @@ impl Logs {
             .with(Capture {
                 logs: logs.clone(),
                 print,
+                started: std::time::Instant::now(),
             })
             .set_default();
         (logs, guard)
@@ -114,6 +115,7 @@ impl Logs {
 struct Capture {
     logs: Logs,
     print: bool,
+    started: std::time::Instant,
 }
 
 impl<S: Subscriber> Layer<S> for Capture {
@@ -128,7 +130,7 @@ impl<S: Subscriber> Layer<S> for Capture {
             fields: visitor.fields,
         };
         if self.print {
-            eprintln!("{e}");
+            eprintln!("{:>8.3}s {e}", self.started.elapsed().as_secs_f64());
         }
         self.logs.events.lock().unwrap().push(e);
         self.logs.version.send_modify(|v| *v += 1);

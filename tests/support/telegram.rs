@@ -594,8 +594,10 @@ impl FakeTelegram {
 
     // ----- faults ------------------------------------------------------------------------------
 
+    /// The next `getUpdates` answers fail this way, the one waiting now first.
     pub fn fail_get_updates(&self, faults: impl IntoIterator<Item = TgFault>) {
         self.lock().get_updates_faults.extend(faults);
+        self.updates_ready.notify_waiters();
     }
 
     /// The next sends (any chat) fail this way, one fault per send.
@@ -1113,9 +1115,6 @@ impl FakeTelegram {
             if g.first_poll.is_none() {
                 g.first_poll = Some(Instant::now());
             }
-            if let Some(f) = g.get_updates_faults.pop_front() {
-                return fault_response(f);
-            }
         }
         // As Telegram does: an offset confirms every earlier update for good.
         let offset = p.int("offset").unwrap_or(0);
@@ -1126,6 +1125,11 @@ impl FakeTelegram {
             let notified = self.updates_ready.notified();
             {
                 let mut g = self.lock();
+                // A fault queued while this poll waits ends it, as a competing poller's request
+                // ends ours at Telegram.
+                if let Some(f) = g.get_updates_faults.pop_front() {
+                    return fault_response(f);
+                }
                 g.confirmed = g.confirmed.max(offset);
                 let confirmed = g.confirmed;
                 while g.pending.front().is_some_and(|(id, _)| *id < confirmed) {
