@@ -500,7 +500,7 @@ async fn the_fake_telegram_checks_command_menus_as_telegram_does() {
 }
 
 #[tokio::test]
-async fn the_fake_telegram_serves_faults_and_barriers() {
+async fn the_fake_telegram_serves_faults_as_telegram_words_them() {
     let tg = FakeTelegram::start().await;
     let bot = client(&tg);
     tg.fail_sends([TgFault::retry_after(2)]);
@@ -542,6 +542,18 @@ async fn the_fake_telegram_serves_faults_and_barriers() {
     let wrong = Bot::new("42:wrong").set_api_url(reqwest::Url::parse(&tg.url).unwrap());
     assert_eq!(api_error(wrong.get_me().await), ApiError::InvalidToken);
     assert!(tg.tokens_seen().contains("42:wrong"));
+
+    // Under a path prefix, only the prefixed path is the Bot API.
+    let proxied = FakeTelegram::start_under("/tg").await;
+    assert!(proxied.url.ends_with("/tg"));
+    let http = reqwest::Client::new();
+    let status = |url: String| {
+        let http = http.clone();
+        async move { http.post(url).json(&json!({})).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status(format!("{}/bot{TOKEN}/getMe", proxied.url)).await, 200);
+    let bare = proxied.url.trim_end_matches("/tg").to_owned();
+    assert_eq!(status(format!("{bare}/bot{TOKEN}/getMe")).await, 404);
 }
 
 async fn get(url: &str, headers: &[(&str, &str)]) -> (u16, Option<String>, String) {

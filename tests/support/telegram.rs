@@ -250,6 +250,13 @@ pub struct FakeTelegram {
 
 impl FakeTelegram {
     pub async fn start() -> Self {
+        Self::start_under("").await
+    }
+
+    /// The same, under a path prefix (`/tg` serves `/tg/bot<token>/getMe`), as a self-hosted Bot
+    /// API server behind a proxy would be; `url` includes the prefix.
+    pub async fn start_under(prefix: &str) -> Self {
+        let prefix = prefix.trim_end_matches('/');
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let tg = FakeTelegram {
             state: Arc::new(Mutex::new(TgState {
@@ -260,10 +267,10 @@ impl FakeTelegram {
             version: Arc::new(watch::channel(0).0),
             updates_ready: Arc::new(Notify::new()),
             stop: CancellationToken::new(),
-            url: format!("http://{}", listener.local_addr().unwrap()),
+            url: format!("http://{}{prefix}", listener.local_addr().unwrap()),
         };
         let app = Router::new()
-            .route("/{token}/{method}", post(handle))
+            .route(&format!("{prefix}/{{token}}/{{method}}"), post(handle))
             // Photo uploads: Telegram takes up to 10 MB; axum's default limit is 2 MB.
             .layer(DefaultBodyLimit::max(20 << 20))
             .with_state(tg.clone());
