@@ -549,9 +549,20 @@ async fn the_fake_telegram_serves_faults_as_telegram_words_them() {
     let http = reqwest::Client::new();
     let status = |url: String| {
         let http = http.clone();
-        async move { http.post(url).json(&json!({})).send().await.unwrap().status().as_u16() }
+        async move {
+            http.post(url)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
     };
-    assert_eq!(status(format!("{}/bot{TOKEN}/getMe", proxied.url)).await, 200);
+    assert_eq!(
+        status(format!("{}/bot{TOKEN}/getMe", proxied.url)).await,
+        200
+    );
     let bare = proxied.url.trim_end_matches("/tg").to_owned();
     assert_eq!(status(format!("{bare}/bot{TOKEN}/getMe")).await, 404);
 }

@@ -22,7 +22,7 @@ use super::{ADMIN, BOT_ID, BOT_NAME, TOKEN};
 
 /// How long a helper waits for something the bot should do before the test fails. Generous: it
 /// only decides how long a broken test takes to say so, never whether a working one passes.
-pub const PATIENCE: Duration = Duration::from_secs(30);
+pub const PATIENCE: Duration = Duration::from_secs(60);
 
 /// A failure the fake serves instead of Telegram's normal answer.
 #[derive(Clone, Debug)]
