@@ -163,7 +163,10 @@ async fn a_full_session_at_trace_level_never_prints_a_secret() {
         assert!(handled.contains(&field), "{field} missing: {handled:?}");
     }
     let ms = handled.iter().find_map(|t| t.strip_prefix("ms="));
-    assert!(ms.is_some_and(|ms| ms.parse::<u64>().is_ok()), "{handled:?}");
+    assert!(
+        ms.is_some_and(|ms| ms.parse::<u64>().is_ok()),
+        "{handled:?}"
+    );
     assert!(
         out.contains("Telegram answered 409 Conflict: another process is polling updates"),
         "the 409 is explained"
