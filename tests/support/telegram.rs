@@ -691,6 +691,12 @@ impl FakeTelegram {
         .await
     }
 
+    /// Waits for an attempt to deliver (accepted or not) that `matches`; returns it.
+    pub async fn wait_attempt(&self, what: &str, matches: impl Fn(&Attempt) -> bool) -> Attempt {
+        self.wait_for(what, |g| g.attempts.iter().find(|a| matches(a)).cloned())
+            .await
+    }
+
     /// Waits until `count` attempts of `method` have been made (accepted or not).
     pub async fn wait_attempts(&self, method: &str, count: usize) -> Vec<Attempt> {
         self.wait_for(format_args!("{count} attempts of {method}"), |g| {
