@@ -1,4 +1,4 @@
-//! The "framework floor" for `benches/bot.rs`: the smallest teloxide bot that does what the real
+//! The "framework floor" for `benches/bot/`: the smallest teloxide bot that does what the real
 //! bot does per update (long-poll `getUpdates`, dispatch, one `sendMessage`) and nothing else. It
 //! replies to every text message with the same text.
 //!

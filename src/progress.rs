@@ -83,8 +83,9 @@ impl Progress {
         &self.inner.metrics
     }
 
-    /// A delivery pass over the outbox finished (whatever it sent).
-    pub fn delivery_pass_done(&self) {
+    /// The delivery worker recorded what became of one owed message (sent, refused, parked, or
+    /// set to retry later).
+    pub fn message_settled(&self) {
         self.inner.deliveries.send_modify(|n| *n += 1);
     }
 
@@ -113,7 +114,7 @@ impl Progress {
         self.inner.checks.subscribe()
     }
 
-    /// Completed delivery passes since start.
+    /// Owed messages settled since start (one per send attempt's outcome).
     pub fn deliveries(&self) -> watch::Receiver<u64> {
         self.inner.deliveries.subscribe()
     }

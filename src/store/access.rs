@@ -63,7 +63,7 @@ impl Store {
         where_: i64,
         now: i64,
     ) -> sqlx::Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let added = sqlx::query(
             "INSERT INTO allowed_chats (chat_id, added_by, added_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (chat_id) DO NOTHING",
@@ -109,7 +109,7 @@ impl Store {
         now: i64,
     ) -> sqlx::Result<DenyOutcome> {
         let admins = json(admins);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let was_allowed = sqlx::query("DELETE FROM allowed_chats WHERE chat_id = ?1")
             .bind(id)
             .execute(&mut *tx)

@@ -70,7 +70,7 @@ impl Store {
                 )
             })
             .collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         if !states.is_empty() {
             // Matching the level too: a threshold changed during the check is left unchecked.
             sqlx::query(

@@ -57,7 +57,7 @@ impl Store {
             .iter()
             .map(|(cur, amount)| (cur.as_str(), amount.to_string()))
             .collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let added = sqlx::query("INSERT OR IGNORE INTO snapshots (at, total_usd) VALUES (?1, ?2)")
             .bind(at)
             .bind(total_usd.map(|t| t.to_string()))
@@ -152,7 +152,7 @@ impl Store {
             return Ok(0);
         }
         let times = json(&times);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM history WHERE at IN (SELECT value FROM json_each(?1))")
             .bind(&times)
             .execute(&mut *tx)

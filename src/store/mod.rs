@@ -63,6 +63,14 @@ impl Store {
         Ok(Self { pool })
     }
 
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`). A deferred
+    /// one that reads first cannot wait for another writer when it later writes (SQLite answers
+    /// "busy" at once to avoid a deadlock), so a change would fail instead of waiting out the busy
+    /// timeout.
+    async fn write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

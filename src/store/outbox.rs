@@ -134,7 +134,7 @@ impl Store {
     /// Stops alerting a chat that refuses the bot's messages for good (blocked it, removed it, took
     /// its right to write); its owed messages are dropped. Returns how many were dropped.
     pub async fn pause_chat(&self, chat_id: i64, reason: &str, now: i64) -> sqlx::Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO paused_chats (chat_id, reason, paused_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (chat_id) DO UPDATE SET reason = excluded.reason",
@@ -170,7 +170,7 @@ impl Store {
         if old == new {
             return Ok(false);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let mut moved = 0;
         for sql in [
             "UPDATE OR IGNORE thresholds SET chat_id = ?2 WHERE chat_id = ?1",

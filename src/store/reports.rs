@@ -49,7 +49,7 @@ impl Store {
         by: &Actor,
         now: i64,
     ) -> sqlx::Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let old: Option<String> =
             sqlx::query_scalar("SELECT spec FROM report_schedules WHERE chat_id = ?1")
                 .bind(chat_id)
@@ -103,7 +103,7 @@ impl Store {
 
     /// Stops the chat's reports (with its audit entry); returns whether it had a schedule.
     pub async fn remove_report(&self, chat_id: i64, by: &Actor, now: i64) -> sqlx::Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let old: Option<String> =
             sqlx::query_scalar("DELETE FROM report_schedules WHERE chat_id = ?1 RETURNING spec")
                 .bind(chat_id)
@@ -167,7 +167,7 @@ impl Store {
     /// next one's changes — all in one transaction, so a crash can neither lose the report nor
     /// send it twice.
     pub async fn record_report(&self, r: &ReportRecord<'_>) -> sqlx::Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("INSERT INTO outbox (chat_id, text, kind, created_at) VALUES (?1, ?2, ?3, ?4)")
             .bind(r.chat_id)
             .bind(r.text)

@@ -89,7 +89,7 @@ impl Store {
         by: &Actor,
         now: i64,
     ) -> sqlx::Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let old: Option<String> = sqlx::query_scalar(
             "SELECT level FROM thresholds WHERE chat_id = ?1 AND currency = ?2 AND direction = ?3",
         )
@@ -163,7 +163,7 @@ impl Store {
         by: &Actor,
         now: i64,
     ) -> sqlx::Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let removed: Vec<(String, String, String)> = sqlx::query_as(
             "DELETE FROM thresholds WHERE chat_id = ?1
                AND (?2 IS NULL OR currency = ?2) AND (?3 IS NULL OR direction = ?3)

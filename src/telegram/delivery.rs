@@ -355,4 +355,45 @@ mod tests {
             );
         }
     }
+
+    /// The error teloxide makes of Telegram's description, as it parses an answer.
+    fn parsed(description: &str) -> RequestError {
+        let e: ApiError = serde_json::from_value(serde_json::json!(description)).unwrap();
+        RequestError::Api(e)
+    }
+
+    #[test]
+    fn telegrams_own_descriptions_are_classified() {
+        // The chat will not take the bot's messages: pause it.
+        for refusal in [
+            "Forbidden: bot was blocked by the user",
+            "Forbidden: bot was kicked from the group chat",
+            "Forbidden: bot was kicked from the supergroup chat",
+            "Forbidden: bot is not a member of the channel chat",
+            "Forbidden: user is deactivated",
+            "Forbidden: bot can't initiate conversation with a user",
+            "Forbidden: bot can't send messages to bots",
+            "Bad Request: chat not found",
+            "Bad Request: not enough rights to send text messages to the chat",
+        ] {
+            assert!(
+                matches!(classify(&parsed(refusal)), Failure::ChatRefuses(_)),
+                "{refusal}"
+            );
+        }
+        assert_eq!(
+            classify(&parsed(
+                "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
+            )),
+            Failure::NotModified
+        );
+        // Telegram or the way to it had trouble: worth trying again later.
+        let garbled = RequestError::InvalidJson {
+            source: serde_json::from_str::<serde_json::Value>("<html>")
+                .unwrap_err()
+                .into(),
+            raw: "<html>".into(),
+        };
+        assert!(matches!(classify(&garbled), Failure::Transient(_)));
+    }
 }

@@ -100,10 +100,6 @@ impl DeliveryWorker {
                     (item, sent)
                 });
             }
-            if in_flight.is_empty() {
-                // Idle: everything due has been handled.
-                self.progress.delivery_pass_done();
-            }
             let next_due = self.next_wait().await;
             tokio::select! {
                 biased;
@@ -178,7 +174,8 @@ impl DeliveryWorker {
             Err(Failure::ChatRefuses(reason)) => {
                 match self.store.pause_chat(chat_id, &reason, now).await {
                     Ok(dropped) => {
-                        tracing::warn!(chat_id, reason = %reason, dropped, "chat refuses the bot's messages; its alerts are paused until someone in it writes to the bot");
+                        // Paused until someone in the chat writes to the bot again.
+                        tracing::warn!(chat_id, reason = %reason, dropped, "chat refuses the bot's messages; its alerts are paused");
                         Ok(())
                     }
                     Err(e) => Err(e),
@@ -230,6 +227,7 @@ impl DeliveryWorker {
             // The row keeps its old state: it will be tried again (at-least-once).
             tracing::error!(chat_id, id = item.id, error = %e, "could not record a delivery outcome");
         }
+        self.progress.message_settled();
     }
 }
 

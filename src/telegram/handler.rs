@@ -195,10 +195,13 @@ pub(super) async fn deliver_reply(
     match result {
         Ok(()) => "sent",
         Err(Failure::ChatRefuses(reason)) => {
+            tracing::warn!(chat_id, command, error = %reason, "reply not delivered");
             match ctx.store.pause_chat(chat_id, &reason, now_unix()).await {
-                Ok(_) => {
-                    tracing::warn!(chat_id, command, reason = %reason, "chat refuses the bot's replies; its alerts are paused")
-                }
+                Ok(_) => tracing::warn!(
+                    chat_id,
+                    reason = %reason,
+                    "chat refuses the bot's messages; its alerts are paused"
+                ),
                 Err(e) => tracing::error!(chat_id, error = %e, "could not pause a chat"),
             }
             "failed"

@@ -1,0 +1,302 @@
+//! The alert cycle in this process: `Checker::cycle()` over 10,000 chats × 3 levels, and where
+//! its time goes (the same SQL done by hand, evaluation, the OxaPay read).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use oxapay_bot::alerts;
+use oxapay_bot::alerts::checker::Checker;
+use oxapay_bot::alerts::{Direction, Reading};
+use oxapay_bot::balance_source::BalanceSource;
+use oxapay_bot::oxapay::{BalanceApi, LegacyClient, PricesClient};
+use oxapay_bot::price_source::PriceSource;
+use oxapay_bot::store::{Actor, Store};
+use rust_decimal::Decimal;
+
+use crate::procfs::{cpu_self, reset_peak, self_mem};
+use crate::support::{ADMIN, FakeOxaPay, KEY, OxaReply};
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CycleRun {
+    pub wall: Duration,
+    pub cpu: Duration,
+    pub rss_before_kb: u64,
+    pub rss_after_kb: u64,
+    pub peak_kb: u64,
+    pub thresholds: usize,
+    pub transitions: usize,
+    pub messages: usize,
+}
+
+pub async fn measure_cycle(checker: &Checker) -> CycleRun {
+    reset_peak();
+    let before = self_mem();
+    let (c0, t0) = (cpu_self(), Instant::now());
+    let r = checker.cycle().await.expect("cycle");
+    let (wall, cpu) = (t0.elapsed(), cpu_self().saturating_sub(c0));
+    let after = self_mem();
+    CycleRun {
+        wall,
+        cpu,
+        rss_before_kb: before.rss_kb,
+        rss_after_kb: after.rss_kb,
+        peak_kb: after.hwm_kb,
+        thresholds: r.thresholds,
+        transitions: r.transitions,
+        messages: r.messages,
+    }
+}
+
+pub struct CycleReport {
+    pub chats: i64,
+    pub populate: Duration,
+    pub fresh: CycleRun,
+    pub steady: Vec<CycleRun>,
+    pub moving: Vec<CycleRun>,
+    pub load_rows: Vec<(Duration, Duration)>,
+    pub evaluate: Vec<(Duration, Duration)>,
+    pub oxapay_read: Vec<(Duration, Duration)>,
+    pub sql: SqlParts,
+}
+
+/// The same database work as a cycle, done with plain sqlx on a second connection, to tell
+/// SQLite's own cost from the per-row and per-statement cost around it. Wall / CPU each.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SqlParts {
+    /// SQLite reads every column of every row, returning one number: no rows cross threads.
+    pub engine_scan: (Duration, Duration),
+    /// The `all_thresholds` query fetched into plain tuples: no `Threshold` parsing.
+    pub tuples: (Duration, Duration),
+    /// The same rows as one `json_group_array` value, parsed by serde_json, levels into `Decimal`.
+    pub one_json: (Duration, Duration),
+    pub one_json_rows: usize,
+    pub updates: usize,
+    /// `updates` single-row UPDATEs in one transaction, as `Store::record_check` does them.
+    pub per_statement: (Duration, Duration),
+    /// The same rows changed by one UPDATE … FROM json_each(?) statement.
+    pub batched: (Duration, Duration),
+    pub batched_rows: u64,
+}
+
+pub async fn timed<T>(f: impl Future<Output = T>) -> (T, (Duration, Duration)) {
+    let (c0, t0) = (cpu_self(), Instant::now());
+    let out = f.await;
+    (out, (t0.elapsed(), cpu_self().saturating_sub(c0)))
+}
+
+pub const SELECT_THRESHOLDS: &str = "SELECT chat_id, currency, level, state, low_since, last_alert_at \
+     FROM thresholds WHERE chat_id NOT IN (SELECT chat_id FROM paused_chats) \
+     ORDER BY chat_id, currency";
+
+pub type Row = (i64, String, String, String, Option<i64>, Option<i64>);
+
+pub async fn sql_parts(url: &str, updates: usize) -> SqlParts {
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .unwrap();
+    let (_, engine_scan) = timed(
+        sqlx::query_scalar::<_, i64>(
+            "SELECT sum(chat_id + length(currency) + length(level) + length(state) \
+             + coalesce(low_since, 0) + coalesce(last_alert_at, 0)) FROM thresholds \
+             WHERE chat_id NOT IN (SELECT chat_id FROM paused_chats)",
+        )
+        .fetch_one(&pool),
+    )
+    .await;
+    let (rows, tuples) = timed(sqlx::query_as::<_, Row>(SELECT_THRESHOLDS).fetch_all(&pool)).await;
+    let rows = rows.unwrap();
+    let (one_json_rows, one_json) = timed(async {
+        let text: String = sqlx::query_scalar(&format!(
+            "SELECT json_group_array(json_array(chat_id, currency, level, state, low_since, \
+             last_alert_at)) FROM ({SELECT_THRESHOLDS})"
+        ))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let parsed: Vec<Row> = serde_json::from_str(&text).unwrap();
+        let levels: Vec<Decimal> = parsed
+            .iter()
+            .map(|r| r.2.parse::<Decimal>().unwrap())
+            .collect();
+        std::hint::black_box(&levels);
+        parsed.len()
+    })
+    .await;
+    // Every tenth row: spread over the table as real transitions are.
+    let picked: Vec<&Row> = rows.iter().step_by(10).take(updates).collect();
+
+    let mut tx = pool.begin().await.unwrap();
+    let (_, per_statement) = timed(async {
+        for (chat, cur, level, state, since, last) in &picked {
+            sqlx::query(
+                "UPDATE thresholds SET state = ?1, low_since = ?2, last_alert_at = ?3 \
+                 WHERE chat_id = ?4 AND currency = ?5 AND level = ?6",
+            )
+            .bind(state)
+            .bind(since)
+            .bind(last)
+            .bind(chat)
+            .bind(cur)
+            .bind(level)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+    })
+    .await;
+    tx.rollback().await.unwrap();
+
+    let mut tx = pool.begin().await.unwrap();
+    let (batched_rows, batched) = timed(async {
+        let json = serde_json::to_string(&picked).unwrap();
+        sqlx::query(
+            "UPDATE thresholds SET state = json_extract(u.value, '$[3]'), \
+                 low_since = json_extract(u.value, '$[4]'), \
+                 last_alert_at = json_extract(u.value, '$[5]') \
+             FROM json_each(?1) AS u \
+             WHERE thresholds.chat_id = json_extract(u.value, '$[0]') \
+               AND thresholds.currency = json_extract(u.value, '$[1]') \
+               AND thresholds.level = json_extract(u.value, '$[2]')",
+        )
+        .bind(json)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected()
+    })
+    .await;
+    tx.rollback().await.unwrap();
+    pool.close().await;
+    SqlParts {
+        engine_scan,
+        tuples,
+        one_json,
+        one_json_rows,
+        updates: picked.len(),
+        per_statement,
+        batched,
+        batched_rows,
+    }
+}
+
+pub const CURRENCIES: [&str; 3] = ["BTC", "USDT", "LTC"];
+
+/// Levels 1..=100 steps of each currency's unit, spread over the chats differently per currency.
+pub fn level(chat: i64, currency: usize) -> Decimal {
+    let step = [Decimal::new(1, 2), Decimal::from(10), Decimal::new(1, 1)][currency];
+    let k = (chat * [1, 7, 13][currency]) % 100 + 1;
+    step * Decimal::from(k)
+}
+
+pub async fn alert_cycle(chats: i64) -> CycleReport {
+    // Balances A: about half of every currency's thresholds are low.
+    let a = OxaReply::balances(&[("BTC", "0.505"), ("USDT", "505"), ("LTC", "5.05")]);
+    // Balances B: 15 % of BTC thresholds recover and 15 % of USDT ones go low (10 % of all).
+    let b = OxaReply::balances(&[("BTC", "0.655"), ("USDT", "355"), ("LTC", "5.05")]);
+    let oxa = FakeOxaPay::start(a.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("alerts.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let t0 = Instant::now();
+    for chat in 0..chats {
+        for (i, cur) in CURRENCIES.iter().enumerate() {
+            store
+                .set_threshold(
+                    20_000_000 + chat,
+                    cur,
+                    Direction::Below,
+                    level(chat, i),
+                    &Actor::id_only(20_000_000 + chat),
+                    now,
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let populate = t0.elapsed();
+
+    let base = reqwest::Url::parse(&oxa.url()).unwrap();
+    let client = BalanceApi::Legacy(
+        LegacyClient::new(
+            &base,
+            secrecy::SecretString::from(KEY.to_owned()),
+            Duration::from_secs(10),
+        )
+        .unwrap(),
+    );
+    // No cache: every cycle reads OxaPay, as it does in production (interval ≫ cache).
+    let source = Arc::new(BalanceSource::new(client, Duration::ZERO));
+    // No level watches the total here, so prices are never read. The checker only writes the
+    // outbox (the delivery worker sends it), so no Telegram is needed for the cycle.
+    let prices = Arc::new(PriceSource::new(
+        PricesClient::new(&base, Duration::from_secs(10)).unwrap(),
+        Duration::ZERO,
+    ));
+    let checker = Checker {
+        store: store.clone(),
+        source: source.clone(),
+        prices,
+        admins: BTreeSet::from([ADMIN]),
+        interval: Duration::from_secs(300),
+        repeat: None,
+        failures_before_notice: 3,
+        progress: Default::default(),
+        wake: Default::default(),
+    };
+
+    let fresh = measure_cycle(&checker).await;
+    let mut steady = Vec::new();
+    for _ in 0..5 {
+        steady.push(measure_cycle(&checker).await);
+    }
+    let mut moving = Vec::new();
+    for i in 0..4 {
+        oxa.set(if i % 2 == 0 { b.clone() } else { a.clone() });
+        moving.push(measure_cycle(&checker).await);
+    }
+
+    // Where a steady cycle's time goes.
+    let mut load_rows = Vec::new();
+    let mut evaluate = Vec::new();
+    let mut oxapay_read = Vec::new();
+    for _ in 0..3 {
+        let (c0, t0) = (cpu_self(), Instant::now());
+        let (rows, _) = store
+            .all_thresholds(Some(&BTreeSet::from([ADMIN])))
+            .await
+            .unwrap();
+        load_rows.push((t0.elapsed(), cpu_self().saturating_sub(c0)));
+        let snap = source.read().await.unwrap();
+        let (c0, t0) = (cpu_self(), Instant::now());
+        let tr = alerts::evaluate(&rows, Ok(Reading::balances(&snap.balances)), now, None);
+        std::hint::black_box(tr);
+        evaluate.push((t0.elapsed(), cpu_self().saturating_sub(c0)));
+        let (c0, t0) = (cpu_self(), Instant::now());
+        std::hint::black_box(source.read().await.unwrap());
+        oxapay_read.push((t0.elapsed(), cpu_self().saturating_sub(c0)));
+    }
+    let sql = sql_parts(&url, 3_000).await;
+    store.close().await;
+    oxa.go_down().await;
+    CycleReport {
+        chats,
+        populate,
+        fresh,
+        steady,
+        moving,
+        load_rows,
+        evaluate,
+        oxapay_read,
+        sql,
+    }
+}
+
+pub fn median_run(runs: &[CycleRun]) -> CycleRun {
+    let mut v = runs.to_vec();
+    v.sort_by_key(|r| r.cpu);
+    v[v.len() / 2]
+}

@@ -1,0 +1,251 @@
+//! Benchmarks, run by hand (not in CI): `cargo bench --locked --bench bot`.
+//!
+//! What it measures (`docs/BENCHMARKS.md` has the figures and how to read them):
+//!
+//! * latency: from the moment a fake Telegram hands an update over (the `getUpdates` answer is
+//!   complete and returned) to the moment the matching `sendMessage` request arrives, for the
+//!   shipped release binary `oxapay-bot` (`/balance`, `BALANCE_CACHE_SECS` 5 and 0, the fake
+//!   OxaPay answering at once) and for the framework floor `examples/echo_floor.rs` (a text);
+//! * throughput: replies per second with thousands of updates queued at once from many chats;
+//! * footprint: RSS (`VmRSS`, `VmHWM`, anonymous vs file-backed), CPU time, binary sizes, time
+//!   from spawn to the first `getUpdates`;
+//! * the alert cycle: `Checker::cycle()` in this process, 10,000 chats × 3 thresholds.
+//!
+//! The bot and the echo floor run as subprocesses. `cargo bench` itself rebuilds
+//! `target/release/oxapay-bot` with the dev-dependencies' features unified in (benches get
+//! `CARGO_BIN_EXE_*`), which is not the binary the Dockerfile ships, so this bench first builds
+//! the shipped one the Dockerfile's way, `cargo build --release --locked --bin oxapay-bot`, and
+//! the echo floor, `cargo build --release --locked --example echo_floor`, both with
+//! `--target-dir target/bench-shipped` (`BENCH_SKIP_BUILD=1` skips the builds).
+//! The fakes (Telegram Bot API, OxaPay) are axum servers on 127.0.0.1 inside this process;
+//! nothing leaves the machine. Every loop is bounded in count and time.
+//!
+//! The fakes are the tests' (`tests/support`): they record the instant each update is handed
+//! over and each `sendMessage` arrives, take thousands of updates at once, and hold long polls as
+//! long as the bot asks. They also check every message as Telegram does, which costs the fakes'
+//! side (the "bench (fakes) CPU" column) a little, never the bot's.
+//!
+//! Layout: `running.rs` (a process against its fakes: start-up, latency, throughput, idle),
+//! `cycle.rs` (the alert cycle in process), `parts.rs` (the pieces of a reply), `procfs.rs`,
+//! `stats.rs`, `report.rs`.
+//!
+//! Knobs: `BENCH_LATENCY_N` (measured requests per latency run, default 500, after 10 warm-up
+//! requests), `BENCH_QUICK=1` (small runs, to check that the bench works),
+//! `BENCH_ONLY=inprocess` (only the in-process parts: no build, no subprocesses),
+//! `BENCH_BOT_BIN=PATH`, `BENCH_ECHO_BIN=PATH` (measure other builds, e.g. with other profile
+//! settings, in place of the shipped ones).
+
+// The benchmark uses the fakes, not every test helper; `tests/e2e` compiles the same module
+// without any allowance, so an unused helper is caught there.
+#[expect(dead_code, unused_imports)]
+#[path = "../../tests/support/mod.rs"]
+mod support;
+
+mod cycle;
+mod parts;
+mod procfs;
+mod report;
+mod running;
+mod stats;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use cycle::alert_cycle;
+use parts::command_parts;
+use report::{Report, print_command_parts, print_cycle, print_report};
+use running::{
+    Bins, Kind, Latency, Running, Throughput, idle, latency, start, startup_probe, throughput,
+};
+
+/// Users allowed by an admin (rows in `allowed_chats`): chats `USER_BASE..USER_BASE + USERS`.
+pub const USER_BASE: i64 = 10_000_000;
+pub const USERS: i64 = 3_000;
+/// Chat ranges (offsets from `USER_BASE`) per kind of run, so no chat is reused within a process.
+pub const SPACED_AT: i64 = 0;
+pub const BACK_TO_BACK_AT: i64 = 1_100;
+pub const THROUGHPUT_AT: i64 = 2_200;
+pub const WARMUP: usize = 10;
+/// Pause after each reply in the spaced runs: requests never overlap, and the process goes idle
+/// between them as it does under real, sparse traffic.
+pub const SPACING: Duration = Duration::from_millis(50);
+/// Throttle's worker sleeps 250 ms after every round in which it released a message; a request
+/// spaced further than that from the previous reply is never held by it.
+pub const THROTTLE_SPACING: Duration = Duration::from_millis(275);
+
+/// The account the fake OxaPay reports to `/balance` runs.
+pub const ACCOUNT: &str = r#"{"result":100,"message":"Successful operation","data":{"BTC":"0.01234567","DOGE":"0","ETH":"1.5","LTC":"12.5","TON":"42.0001","TRX":"0","USDC":"1200","USDT":"98765.4321"}}"#;
+
+/// Builds the binaries exactly as shipped (the Dockerfile's `cargo build --release --locked
+/// --bin oxapay-bot`) and the echo floor, in their own target directory: `cargo bench` itself
+/// rebuilds `target/release/oxapay-bot` with the dev-dependencies' features unified in (benches
+/// get `CARGO_BIN_EXE_*`), which is not the shipped binary.
+fn build_binaries(root: &Path, target_dir: &Path) {
+    if std::env::var_os("BENCH_SKIP_BUILD").is_some() {
+        return;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for what in [["--bin", "oxapay-bot"], ["--example", "echo_floor"]] {
+        eprintln!(
+            "building: cargo build --release --locked --target-dir {} {} {}",
+            target_dir.display(),
+            what[0],
+            what[1]
+        );
+        let status = Command::new(&cargo)
+            .current_dir(root)
+            .args(["build", "--release", "--locked", "--target-dir"])
+            .arg(target_dir)
+            .args(what)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "the release build failed");
+    }
+}
+
+fn main() -> ExitCode {
+    let quick = std::env::var_os("BENCH_QUICK").is_some();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("inprocess") {
+        let chats = if quick { 1_000 } else { 10_000 };
+        let (parts, cycle) =
+            runtime.block_on(async { (command_parts().await, alert_cycle(chats).await) });
+        print_command_parts(&parts);
+        print_cycle(&cycle);
+        return ExitCode::SUCCESS;
+    }
+    let me = std::env::current_exe().unwrap();
+    // <target>/release/deps/bot-… → <target>/bench-shipped
+    let target_dir = me.ancestors().nth(3).unwrap().join("bench-shipped");
+    build_binaries(Path::new(env!("CARGO_MANIFEST_DIR")), &target_dir);
+    let release = target_dir.join("release");
+    let bins = Bins {
+        // Another build of the bot (e.g. other profile settings) can be measured in its place.
+        bot: std::env::var_os("BENCH_BOT_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| release.join("oxapay-bot")),
+        echo: std::env::var_os("BENCH_ECHO_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| release.join("examples").join("echo_floor")),
+    };
+    for p in [&bins.bot, &bins.echo] {
+        assert!(
+            p.exists(),
+            "{} is missing: build it (see build_binaries) or unset BENCH_SKIP_BUILD",
+            p.display()
+        );
+    }
+    let n: usize = std::env::var("BENCH_LATENCY_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if quick { 30 } else { 500 })
+        .clamp(10, 1_000);
+    runtime.block_on(bench(bins, n, quick));
+    ExitCode::SUCCESS
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Runs {
+    spaced: Latency,
+    b2b: Latency,
+    tp: Throughput,
+}
+
+async fn runs(
+    run: &mut Running,
+    text: &str,
+    n: usize,
+    spacing: Duration,
+    tp_chats: usize,
+    tp_total: usize,
+) -> Runs {
+    let spaced = latency(run, USER_BASE + SPACED_AT, n, text, spacing).await;
+    let b2b = latency(run, USER_BASE + BACK_TO_BACK_AT, n, text, Duration::ZERO).await;
+    let tp = throughput(run, USER_BASE + THROUGHPUT_AT, tp_chats, tp_total, text).await;
+    Runs { spaced, b2b, tp }
+}
+
+async fn bench(bins: Bins, n: usize, quick: bool) {
+    let started = Instant::now();
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let (bot_size, echo_size) = (size(&bins.bot), size(&bins.echo));
+    let (tp_chats, tp_total) = if quick { (100, 400) } else { (500, 2_000) };
+    // Through Throttle everything is paced at 30 messages/s and 250 ms rounds: smaller runs.
+    let (th_n, th_chats, th_total) = if quick { (10, 60, 60) } else { (40, 150, 300) };
+    let alert_chats = if quick { 1_000 } else { 10_000 };
+    let settle = Duration::from_secs(3);
+
+    eprintln!("[1/6] start-up times, idle footprint");
+    let probes = [
+        startup_probe(Kind::Bot, true, &bins, 5).await,
+        startup_probe(Kind::Bot, false, &bins, 5).await,
+        startup_probe(Kind::Echo, true, &bins, 5).await,
+    ];
+    let run = start(Kind::Bot, 5, &bins, true).await;
+    let bot_fresh = idle(&run, settle).await;
+    run.stop().await;
+    let run = start(Kind::Echo, 0, &bins, true).await;
+    let echo_fresh = idle(&run, settle).await;
+    run.stop().await;
+
+    eprintln!("[2/6] bot, BALANCE_CACHE_SECS=5 (default): latency, throughput");
+    let mut run = start(Kind::Bot, 5, &bins, false).await;
+    let bot_idle = idle(&run, settle).await;
+    let bot5 = runs(&mut run, "/balance", n, SPACING, tp_chats, tp_total).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let bot_after = run.mem();
+    run.stop().await;
+
+    eprintln!("[3/6] bot, BALANCE_CACHE_SECS=0: latency, throughput");
+    let mut run = start(Kind::Bot, 0, &bins, false).await;
+    let bot0 = runs(&mut run, "/balance", n, SPACING, tp_chats, tp_total).await;
+    run.stop().await;
+
+    eprintln!("[4/6] echo floor: latency, throughput");
+    let mut run = start(Kind::Echo, 0, &bins, true).await;
+    let echo_idle = idle(&run, settle).await;
+    let echo = runs(&mut run, "hello, floor", n, SPACING, tp_chats, tp_total).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let echo_after = run.mem();
+    run.stop().await;
+
+    eprintln!("[5/6] echo floor through Throttle (Telegram's default limits)");
+    let mut run = start(Kind::EchoThrottled, 0, &bins, true).await;
+    let throttled = runs(
+        &mut run,
+        "hello, floor",
+        th_n,
+        THROTTLE_SPACING,
+        th_chats,
+        th_total,
+    )
+    .await;
+    run.stop().await;
+
+    eprintln!("[6/6] in process: pieces of a /balance reply; alert cycle, {alert_chats} chats");
+    let parts = command_parts().await;
+    let cycle = alert_cycle(alert_chats).await;
+
+    eprintln!("done in {:.0} s", started.elapsed().as_secs_f64());
+    print_report(&Report {
+        bot_size,
+        echo_size,
+        probes,
+        bot_fresh,
+        echo_fresh,
+        bot_idle,
+        echo_idle,
+        bot5,
+        bot0,
+        echo,
+        throttled,
+        bot_after,
+        echo_after,
+        parts,
+        cycle,
+    });
+}

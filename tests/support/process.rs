@@ -1,0 +1,236 @@
+//! Other processes: the shipped binary run as an operator runs it (environment, working directory,
+//! signals, its stderr read as it is written), and python3's sqlite3 module as a second process
+//! that locks or inspects the database. Everything is awaited, never slept on, so the fakes on the
+//! test's runtime keep answering while a test waits for a process.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::telegram::PATIENCE;
+
+/// A running program whose stdout and stderr are collected as they are written.
+pub struct BotProcess {
+    child: Child,
+    output: Arc<Mutex<String>>,
+    version: Arc<watch::Sender<u64>>,
+    readers: Vec<JoinHandle<()>>,
+    pub spawned: Instant,
+}
+
+impl BotProcess {
+    /// The shipped binary with exactly `env` (and `PATH`), in `cwd`.
+    pub fn bot(env: &BTreeMap<String, String>, cwd: &Path) -> Self {
+        Self::spawn(Path::new(env!("CARGO_BIN_EXE_oxapay-bot")), env, cwd)
+    }
+
+    /// `program` with exactly `env` (and `PATH`), in `cwd`. It is killed if this value is
+    /// dropped or the test process dies.
+    pub fn spawn(program: &Path, env: &BTreeMap<String, String>, cwd: &Path) -> Self {
+        let mut cmd = Command::new(program);
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(env)
+            .current_dir(cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        // If the test process dies, its children die with it.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let spawned = Instant::now();
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+        let output = Arc::new(Mutex::new(String::new()));
+        let version = Arc::new(watch::channel(0).0);
+        let readers = vec![
+            collect(
+                child.stdout.take().unwrap(),
+                output.clone(),
+                version.clone(),
+            ),
+            collect(
+                child.stderr.take().unwrap(),
+                output.clone(),
+                version.clone(),
+            ),
+        ];
+        BotProcess {
+            child,
+            output,
+            version,
+            readers,
+            spawned,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("the process is running")
+    }
+
+    /// Everything written to stdout and stderr so far.
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Waits until some line of the output satisfies `matches`; returns that line.
+    pub async fn wait_line(&self, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        let mut rx = self.version.subscribe();
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            rx.borrow_and_update();
+            if let Some(line) = self.output().lines().find(|l| matches(l)) {
+                return line.to_owned();
+            }
+            if tokio::time::timeout_at(deadline, rx.changed())
+                .await
+                .is_err()
+            {
+                panic!(
+                    "waited {PATIENCE:?} for {what} in the output:\n{}",
+                    self.output()
+                );
+            }
+        }
+    }
+
+    pub fn signal(&self, sig: i32) {
+        unsafe {
+            libc::kill(self.pid() as i32, sig);
+        }
+    }
+
+    /// Waits for the exit and for the output to be read to its end; returns the exit code
+    /// (`None` after a signal) and the time waited.
+    pub async fn wait(&mut self, limit: Duration) -> (Option<i32>, Duration) {
+        let start = Instant::now();
+        let status = match tokio::time::timeout(limit, self.child.wait()).await {
+            Ok(status) => status.expect("waiting for the process"),
+            Err(_) => {
+                let _ = self.child.kill().await;
+                panic!(
+                    "the process did not exit within {limit:?}:\n{}",
+                    self.output()
+                );
+            }
+        };
+        let took = start.elapsed();
+        for reader in self.readers.drain(..) {
+            let _ = tokio::time::timeout(PATIENCE, reader).await;
+        }
+        (status.code(), took)
+    }
+
+    /// SIGTERM, and SIGKILL if it is still running 5 s later; returns the exit code.
+    pub async fn stop(&mut self) -> Option<i32> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return status.code();
+        }
+        self.signal(libc::SIGTERM);
+        match tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await {
+            Ok(status) => status.ok().and_then(|s| s.code()),
+            Err(_) => {
+                let _ = self.child.kill().await;
+                None
+            }
+        }
+    }
+}
+
+fn collect(
+    mut pipe: impl AsyncRead + Unpin + Send + 'static,
+    into: Arc<Mutex<String>>,
+    version: Arc<watch::Sender<u64>>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 16 << 10];
+        while let Ok(n) = pipe.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            into.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+            version.send_modify(|v| *v += 1);
+        }
+    })
+}
+
+/// Another process holding SQLite's write lock on a database until the test releases it.
+pub struct SqliteLock {
+    child: Child,
+    stdin: Option<ChildStdin>,
+}
+
+impl SqliteLock {
+    /// Starts python3, takes the write lock (`BEGIN IMMEDIATE`) and returns once it is held.
+    pub async fn hold(db: &Path) -> Self {
+        let mut child = Command::new("python3")
+            .arg("-c")
+            .arg(format!(
+                "import sqlite3, sys\n\
+                 c = sqlite3.connect({:?}, isolation_level=None)\n\
+                 c.execute('BEGIN IMMEDIATE')\n\
+                 print('locked', flush=True)\n\
+                 sys.stdin.readline()\n\
+                 c.execute('ROLLBACK')\n",
+                db.display().to_string()
+            ))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("python3 runs");
+        let mut line = String::new();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        tokio::time::timeout(PATIENCE, out.read_line(&mut line))
+            .await
+            .expect("python3 takes the lock")
+            .unwrap();
+        assert_eq!(line.trim(), "locked");
+        let stdin = child.stdin.take();
+        SqliteLock { child, stdin }
+    }
+
+    /// Lets go of the lock and waits for the process to end.
+    pub async fn release(mut self) {
+        let mut stdin = self.stdin.take().unwrap();
+        stdin.write_all(b"go\n").await.unwrap();
+        drop(stdin);
+        let status = tokio::time::timeout(PATIENCE, self.child.wait())
+            .await
+            .expect("the locker exits")
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+/// Runs python3 with `code`, where `db` is an open `sqlite3` connection to the database;
+/// returns what it printed.
+pub async fn python_sqlite(db: &Path, code: &str) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import sqlite3\ndb = sqlite3.connect({:?})\n{code}",
+            db.display().to_string()
+        ))
+        .stderr(Stdio::inherit())
+        .output()
+        .await
+        .expect("python3 runs");
+    assert!(out.status.success(), "python3 failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
