@@ -27,6 +27,7 @@ pub struct Setup {
     env: Vec<(String, String)>,
     flood: FloodSettings,
     limits: Limits,
+    polling_timeout: Option<Duration>,
 }
 
 impl Default for Setup {
@@ -41,6 +42,7 @@ impl Default for Setup {
                 ..FloodSettings::default()
             },
             limits: Limits::default(),
+            polling_timeout: None,
         }
     }
 }
@@ -70,6 +72,13 @@ impl Setup {
     /// The flood control the binary ships with.
     pub fn shipped_flood(self) -> Self {
         self.flood(FloodSettings::default())
+    }
+
+    /// A shorter long poll than the shipped 10 s, for tests of what happens when polls stop
+    /// being answered (`/healthz` judges silence against it).
+    pub fn polling_timeout(mut self, timeout: Duration) -> Self {
+        self.polling_timeout = Some(timeout);
+        self
     }
 
     /// Telegram's pacing (1 message a second per chat) would make a test with many alerts to
@@ -166,18 +175,32 @@ impl TestApp {
             polling_backoff_cap: Duration::from_millis(500),
             flood: self.setup.flood,
             progress: self.progress.clone(),
+            polling_timeout: self
+                .setup
+                .polling_timeout
+                .unwrap_or(Tuning::default().polling_timeout),
             ..Tuning::default()
         }
     }
 
-    /// Starts the bot (again); returns once it polls Telegram.
+    /// What the bot reports as it works (bound addresses, metrics, counters).
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Starts the bot (again); returns once it polls Telegram (in webhook mode: once it has set
+    /// its webhook).
     pub async fn start(&mut self) {
         assert!(self.handle.is_none(), "the bot is already running");
         let polls = self.tg.calls("getUpdates");
         self.shutdown = CancellationToken::new();
         let run = app::run(self.config(), self.tuning(), self.shutdown.clone());
         self.handle = Some(tokio::spawn(run));
-        self.tg.wait_calls("getUpdates", polls + 1).await;
+        if self.env.contains_key("TELEGRAM_WEBHOOK_URL") {
+            self.tg.wait_webhook().await;
+        } else {
+            self.tg.wait_calls("getUpdates", polls + 1).await;
+        }
     }
 
     /// Stops the bot as SIGTERM would and waits for `app::run` to return; returns how long it

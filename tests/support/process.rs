@@ -218,6 +218,43 @@ impl SqliteLock {
     }
 }
 
+/// What a program that ran to its end left behind.
+pub struct Finished {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    /// Both streams, for assertion messages and for looking for what must never be printed.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs the shipped binary with `args`, exactly `env` (and `PATH`), in `cwd`, to its end (within
+/// `PATIENCE`); the fakes keep answering meanwhile.
+pub async fn run_to_end(args: &[&str], env: &BTreeMap<String, String>, cwd: &Path) -> Finished {
+    let out = Command::new(env!("CARGO_BIN_EXE_oxapay-bot"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(PATIENCE, out)
+        .await
+        .unwrap_or_else(|_| panic!("oxapay-bot {args:?} did not end within {PATIENCE:?}"))
+        .expect("the binary runs");
+    Finished {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// Runs python3 with `code`, where `db` is an open `sqlite3` connection to the database;
 /// returns what it printed.
 pub async fn python_sqlite(db: &Path, code: &str) -> String {

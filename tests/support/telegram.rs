@@ -236,6 +236,11 @@ struct TgState {
     chat_faults: HashMap<i64, TgFault>,
     subscribers: Vec<mpsc::UnboundedSender<Sent>>,
     barriers: u64,
+    /// The webhook set with `setWebhook` (URL, secret token), as Telegram keeps it until
+    /// `deleteWebhook`; while one is set, `getUpdates` is refused with 409, as at Telegram.
+    webhook: Option<(String, Option<String>)>,
+    /// While set, every `getUpdates` answers this (Telegram unreachable, another poller).
+    polls_refused: Option<TgFault>,
 }
 
 #[derive(Clone)]
@@ -352,6 +357,40 @@ impl FakeTelegram {
         let mid = g.next_message_id;
         g.next_message_id += 1;
         mid
+    }
+
+    /// A text message update from `user_id` in `chat_id`, not queued for polling: for a test
+    /// that POSTs it to the bot's webhook as Telegram would.
+    pub fn text_update(&self, chat_id: i64, user_id: i64, text: &str) -> Value {
+        let (_, m) = self.message(chat_id, user_id, json!({ "text": text }));
+        let mut g = self.lock();
+        let id = g.next_update_id;
+        g.next_update_id += 1;
+        json!({ "update_id": id, "message": m })
+    }
+
+    /// The webhook Telegram would deliver to: its URL and secret token.
+    pub fn webhook(&self) -> Option<(String, Option<String>)> {
+        self.lock().webhook.clone()
+    }
+
+    /// Waits until a webhook is set; returns its URL and secret token.
+    pub async fn wait_webhook(&self) -> (String, Option<String>) {
+        self.wait_for("a webhook to be set", |g| g.webhook.clone())
+            .await
+    }
+
+    /// A webhook left set, as by a bot in webhook mode that was killed before deleting it.
+    pub fn leave_webhook(&self, url: &str) {
+        self.lock().webhook = Some((url.to_owned(), None));
+    }
+
+    /// Every `getUpdates` answers `fault` until called again with `None`.
+    pub fn refuse_polls(&self, fault: Option<TgFault>) {
+        self.lock().polls_refused = fault;
+        // A poll waiting now ends with the fault, as a competing poller's request ends ours.
+        self.updates_ready.notify_waiters();
+        self.changed();
     }
 
     /// A message from `user_id` in `chat_id` with the given fields (`text`, `photo`, …).
@@ -1128,6 +1167,16 @@ impl FakeTelegram {
             if g.first_poll.is_none() {
                 g.first_poll = Some(Instant::now());
             }
+            if g.webhook.is_some() {
+                return api_error(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is active; use \
+                     deleteWebhook to delete the webhook first",
+                );
+            }
+            if let Some(f) = g.polls_refused.clone() {
+                return fault_response(f);
+            }
         }
         // As Telegram does: an offset confirms every earlier update for good.
         let offset = p.int("offset").unwrap_or(0);
@@ -1141,6 +1190,9 @@ impl FakeTelegram {
                 // A fault queued while this poll waits ends it, as a competing poller's request
                 // ends ours at Telegram.
                 if let Some(f) = g.get_updates_faults.pop_front() {
+                    return fault_response(f);
+                }
+                if let Some(f) = g.polls_refused.clone() {
                     return fault_response(f);
                 }
                 g.confirmed = g.confirmed.max(offset);
@@ -1437,9 +1489,25 @@ async fn handle(
                 "supports_inline_queries": false, "has_main_web_app": false
             })),
             "getwebhookinfo" => {
-                ok(json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 }))
+                let url = tg.webhook().map(|(url, _)| url).unwrap_or_default();
+                ok(
+                    json!({ "url": url, "has_custom_certificate": false, "pending_update_count": 0 }),
+                )
             }
-            "deletewebhook" => ok(json!(true)),
+            "setwebhook" => match p.string("url") {
+                Some(url) if url.starts_with("https://") => {
+                    tg.lock().webhook = Some((url, p.string("secret_token")));
+                    ok(json!(true))
+                }
+                _ => api_error(
+                    400,
+                    "Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+                ),
+            },
+            "deletewebhook" => {
+                tg.lock().webhook = None;
+                ok(json!(true))
+            }
             "getupdates" => tg.get_updates(&p).await,
             "sendmessage" => tg.send_message(&p),
             "editmessagetext" => tg.edit_message_text(&p),
