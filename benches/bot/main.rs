@@ -9,7 +9,11 @@
 //! * throughput: replies per second with thousands of updates queued at once from many chats;
 //! * footprint: RSS (`VmRSS`, `VmHWM`, anonymous vs file-backed), CPU time, binary sizes, time
 //!   from spawn to the first `getUpdates`;
-//! * the alert cycle: `Checker::cycle()` in this process, 10,000 chats × 3 thresholds.
+//! * the alert cycle: `Checker::cycle()` in this process, 10,000 chats × 3 thresholds;
+//! * a year of balance history (50 currencies): database size, the 1-year series queried and
+//!   downsampled, the chart rendered, `/history` through the binary and its RSS after;
+//! * a report fan-out to 10,000 chats at Telegram's real limits, with `/balance` latency during
+//!   it and after it.
 //!
 //! The bot and the echo floor run as subprocesses. `cargo bench` itself rebuilds
 //! `target/release/oxapay-bot` with the dev-dependencies' features unified in (benches get
@@ -32,6 +36,7 @@
 //! Knobs: `BENCH_LATENCY_N` (measured requests per latency run, default 500, after 10 warm-up
 //! requests), `BENCH_QUICK=1` (small runs, to check that the bench works),
 //! `BENCH_ONLY=inprocess` (only the in-process parts: no build, no subprocesses),
+//! `BENCH_ONLY=history`, `BENCH_ONLY=fanout` (only that part; `BENCH_FANOUT_CHATS=N`),
 //! `BENCH_BOT_BIN=PATH`, `BENCH_ECHO_BIN=PATH` (measure other builds, e.g. with other profile
 //! settings, in place of the shipped ones).
 
@@ -42,6 +47,8 @@
 mod support;
 
 mod cycle;
+mod fanout;
+mod history;
 mod parts;
 mod procfs;
 mod report;
@@ -53,8 +60,10 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use cycle::alert_cycle;
+use fanout::fanout_bench;
+use history::history_bench;
 use parts::command_parts;
-use report::{Report, print_command_parts, print_cycle, print_report};
+use report::{Report, print_command_parts, print_cycle, print_fanout, print_history, print_report};
 use running::{
     Bins, Kind, Latency, Running, Throughput, idle, latency, start, startup_probe, throughput,
 };
@@ -139,6 +148,19 @@ fn main() -> ExitCode {
             p.display()
         );
     }
+    match std::env::var("BENCH_ONLY").as_deref() {
+        Ok("history") => {
+            let h = runtime.block_on(history_bench(&bins, if quick { 5 } else { 20 }));
+            print_history(&h);
+            return ExitCode::SUCCESS;
+        }
+        Ok("fanout") => {
+            let f = runtime.block_on(fanout_bench(&bins, fanout_chats(quick)));
+            print_fanout(&f);
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
     let n: usize = std::env::var("BENCH_LATENCY_N")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -146,6 +168,14 @@ fn main() -> ExitCode {
         .clamp(10, 1_000);
     runtime.block_on(bench(bins, n, quick));
     ExitCode::SUCCESS
+}
+
+/// Chats in the report fan-out (`BENCH_FANOUT_CHATS`, default 10,000; 300 when quick).
+fn fanout_chats(quick: bool) -> usize {
+    std::env::var("BENCH_FANOUT_CHATS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if quick { 300 } else { 10_000 })
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -179,7 +209,7 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     let alert_chats = if quick { 1_000 } else { 10_000 };
     let settle = Duration::from_secs(3);
 
-    eprintln!("[1/6] start-up times, idle footprint");
+    eprintln!("[1/8] start-up times, idle footprint");
     let probes = [
         startup_probe(Kind::Bot, true, &bins, 5).await,
         startup_probe(Kind::Bot, false, &bins, 5).await,
@@ -192,7 +222,7 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     let echo_fresh = idle(&run, settle).await;
     run.stop().await;
 
-    eprintln!("[2/6] bot, BALANCE_CACHE_SECS=5 (default): latency, throughput");
+    eprintln!("[2/8] bot, BALANCE_CACHE_SECS=5 (default): latency, throughput");
     let mut run = start(Kind::Bot, 5, &bins, false).await;
     let bot_idle = idle(&run, settle).await;
     let bot5 = runs(&mut run, "/balance", n, SPACING, tp_chats, tp_total).await;
@@ -200,12 +230,12 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     let bot_after = run.mem();
     run.stop().await;
 
-    eprintln!("[3/6] bot, BALANCE_CACHE_SECS=0: latency, throughput");
+    eprintln!("[3/8] bot, BALANCE_CACHE_SECS=0: latency, throughput");
     let mut run = start(Kind::Bot, 0, &bins, false).await;
     let bot0 = runs(&mut run, "/balance", n, SPACING, tp_chats, tp_total).await;
     run.stop().await;
 
-    eprintln!("[4/6] echo floor: latency, throughput");
+    eprintln!("[4/8] echo floor: latency, throughput");
     let mut run = start(Kind::Echo, 0, &bins, true).await;
     let echo_idle = idle(&run, settle).await;
     let echo = runs(&mut run, "hello, floor", n, SPACING, tp_chats, tp_total).await;
@@ -213,7 +243,7 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     let echo_after = run.mem();
     run.stop().await;
 
-    eprintln!("[5/6] echo floor through Throttle (Telegram's default limits)");
+    eprintln!("[5/8] echo floor through Throttle (Telegram's default limits)");
     let mut run = start(Kind::EchoThrottled, 0, &bins, true).await;
     let throttled = runs(
         &mut run,
@@ -226,9 +256,18 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     .await;
     run.stop().await;
 
-    eprintln!("[6/6] in process: pieces of a /balance reply; alert cycle, {alert_chats} chats");
+    eprintln!("[6/8] in process: pieces of a /balance reply; alert cycle, {alert_chats} chats");
     let parts = command_parts().await;
     let cycle = alert_cycle(alert_chats).await;
+
+    eprintln!("[7/8] a year of history: size, queries, chart, /history through the binary");
+    let history = history_bench(&bins, if quick { 5 } else { 20 }).await;
+    let chats = fanout_chats(quick);
+    eprintln!(
+        "[8/8] report fan-out to {chats} chats, /balance meanwhile (about {} s)",
+        chats / 30 + 30
+    );
+    let fanout = fanout_bench(&bins, chats).await;
 
     eprintln!("done in {:.0} s", started.elapsed().as_secs_f64());
     print_report(&Report {
@@ -248,4 +287,6 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
         parts,
         cycle,
     });
+    print_history(&history);
+    print_fanout(&fanout);
 }

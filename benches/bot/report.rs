@@ -359,3 +359,86 @@ pub fn print_command_parts(p: &CommandParts) {
     row("messages::split_html of that reply", p.split);
     row("Command::parse(\"/balance\")", p.parse_command);
 }
+
+pub fn print_history(h: &crate::history::HistoryReport) {
+    println!();
+    println!(
+        "### A year of history: {} currencies, {} snapshots kept ({} rows)",
+        crate::history::CURRENCIES,
+        h.snapshots,
+        h.rows
+    );
+    println!();
+    println!("| what | figure |");
+    println!("|---|---|");
+    println!(
+        "| database file (after close) | {:.1} MB ({} bytes); filled in {:.1} s |",
+        h.db_bytes as f64 / 1e6,
+        h.db_bytes,
+        h.fill.as_secs_f64()
+    );
+    println!(
+        "| 1-year series of one currency, queried + downsampled to {} points | p50 {} ms, p99 {} ms |",
+        h.points_currency,
+        ms(h.query_currency.p50),
+        ms(h.query_currency.p99)
+    );
+    println!(
+        "| 1-year total series, queried + downsampled | p50 {} ms, p99 {} ms |",
+        ms(h.query_total.p50),
+        ms(h.query_total.p99)
+    );
+    println!(
+        "| chart rendered (1280×720 PNG, {} bytes) | p50 {} ms, p99 {} ms |",
+        h.png_bytes,
+        ms(h.render.p50),
+        ms(h.render.p99)
+    );
+    println!(
+        "| `/history … 1y` through the binary, update handed over → photo received ({} runs) | p50 {} ms, p99 {} ms |",
+        h.command.n,
+        ms(h.command.p50),
+        ms(h.command.p99)
+    );
+    println!(
+        "| bot RSS before / after the charts (peak) | {:.1} MB / {:.1} MB (peak {:.1} MB) |",
+        h.mem_before.rss_kb as f64 / 1024.0,
+        h.mem_after.rss_kb as f64 / 1024.0,
+        h.mem_after.hwm_kb as f64 / 1024.0
+    );
+}
+
+pub fn print_fanout(f: &crate::fanout::FanoutReport) {
+    println!();
+    println!(
+        "### Report fan-out to {} chats (Telegram's default limits)",
+        f.chats
+    );
+    println!();
+    println!("| what | figure |");
+    println!("|---|---|");
+    println!(
+        "| reports delivered (distinct chats) | {} of {} |",
+        f.delivered, f.chats
+    );
+    println!(
+        "| bot start → first report / last report | {:.1} s / {:.1} s ({:.1} messages/s) |",
+        f.first.as_secs_f64(),
+        f.all.as_secs_f64(),
+        f.per_sec
+    );
+    println!(
+        "| `/balance` from another chat during the fan-out ({} runs) | p50 {} ms, p99 {} ms, max {} ms |",
+        f.during.n,
+        ms(f.during.p50),
+        ms(f.during.p99),
+        ms(f.during.max)
+    );
+    println!(
+        "| the same once it is over ({} runs) | p50 {} ms, p99 {} ms, max {} ms |",
+        f.idle.n,
+        ms(f.idle.p50),
+        ms(f.idle.p99),
+        ms(f.idle.max)
+    );
+}

@@ -62,30 +62,66 @@ pub async fn prepare_db(url: &str) {
 /// Starts one process against fresh fakes and waits for its first `getUpdates`. The bot gets a
 /// database with `USERS` allowed chats unless `fresh_db`.
 pub async fn start(kind: Kind, cache_secs: u64, bins: &Bins, fresh_db: bool) -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("bot.db").display());
+    if kind == Kind::Bot && !fresh_db {
+        prepare_db(&db).await;
+    }
+    let extra = [("BALANCE_CACHE_SECS", cache_secs.to_string())];
+    spawn(kind, bins, dir, db, &extra).await
+}
+
+/// Starts the bot on a database the caller prepared in `dir`, with extra settings.
+pub async fn start_bot_on(
+    bins: &Bins,
+    dir: tempfile::TempDir,
+    db: String,
+    extra: &[(&str, String)],
+) -> Running {
+    spawn(Kind::Bot, bins, dir, db, extra).await
+}
+
+/// The USD prices the fake OxaPay gives the bot's runs (prices normally answer).
+pub fn prices() -> OxaReply {
+    OxaReply::prices(&[
+        ("BTC", "94876.55"),
+        ("ETH", "3301.45"),
+        ("LTC", "84.12"),
+        ("TON", "5.43"),
+        ("TRX", "0.2461"),
+        ("USDC", "1"),
+        ("USDT", "1"),
+        ("DOGE", "0.38"),
+    ])
+}
+
+async fn spawn(
+    kind: Kind,
+    bins: &Bins,
+    dir: tempfile::TempDir,
+    db: String,
+    extra: &[(&str, String)],
+) -> Running {
     let tg = FakeTelegram::start().await;
     let arrivals = tg.subscribe_sent();
     let oxa = FakeOxaPay::start(OxaReply::json(ACCOUNT)).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("bot.db").display());
+    oxa.set_prices(prices());
     let mut env: Vec<(&str, String)> = vec![
         ("TELOXIDE_TOKEN", TOKEN.to_owned()),
         ("TELEGRAM_API_URL", tg.url.clone()),
     ];
     let (label, program) = match kind {
         Kind::Bot => {
-            if !fresh_db {
-                prepare_db(&db).await;
-            }
             env.extend([
                 ("OXAPAY_PAYOUT_API_KEY", KEY.to_owned()),
                 ("OXAPAY_API_URL", oxa.url()),
                 ("DATABASE_URL", db),
                 ("ADMIN_IDS", ADMIN.to_string()),
-                ("BALANCE_CACHE_SECS", cache_secs.to_string()),
                 // Shipped defaults, stated so that the caller's environment cannot change them.
                 ("RUST_LOG", "info".to_owned()),
                 ("ALERT_INTERVAL_SECS", "300".to_owned()),
             ]);
+            env.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
             ("bot", bins.bot.clone())
         }
         Kind::Echo => ("echo", bins.echo.clone()),
@@ -129,11 +165,11 @@ impl Running {
         mem_of(&self.proc.pid().to_string())
     }
 
-    fn drain(&mut self) {
+    pub fn drain(&mut self) {
         while self.arrivals.try_recv().is_ok() {}
     }
 
-    async fn wait_for(&mut self, chat: i64, timeout: Duration) -> Option<Instant> {
+    pub async fn wait_for(&mut self, chat: i64, timeout: Duration) -> Option<Instant> {
         let until = Instant::now() + timeout;
         loop {
             let left = until.saturating_duration_since(Instant::now());

@@ -155,7 +155,13 @@ impl Scheduler {
                                 })
                                 .await;
                             match recorded {
-                                Ok(()) => sent += 1,
+                                Ok(()) => {
+                                    sent += 1;
+                                    // Each report goes out as soon as it is written: a fan-out
+                                    // to many chats starts at its minute, not after the last
+                                    // report is built.
+                                    self.wake_delivery.notify_one();
+                                }
                                 Err(e) => {
                                     tracing::error!(chat_id = stored.chat_id, error = %e, "could not record a report; trying again shortly");
                                     wait = wait.min(RETRY_EVERY);
@@ -179,7 +185,6 @@ impl Scheduler {
         }
         if sent > 0 {
             tracing::info!(reports = sent, "reports written to the outbox");
-            self.wake_delivery.notify_one();
         }
         self.progress.report_pass_done();
         Ok(wait)
