@@ -32,6 +32,6 @@ fn main() {
         Some(c) => (format!("{version} (commit {c})"), c),
         None => (version.to_owned(), "unknown".to_owned()),
     };
-    println!("cargo:rustc-env=OXAPAY_BOT_VERSION={long}");
-    println!("cargo:rustc-env=OXAPAY_BOT_COMMIT={commit}");
+    println!("cargo:rustc-env=BUILD_LONG_VERSION={long}");
+    println!("cargo:rustc-env=BUILD_GIT_COMMIT={commit}");
 }

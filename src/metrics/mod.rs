@@ -46,9 +46,9 @@ use crate::store::Store;
 pub use health::{Liveness, Mode};
 
 /// The version `--version` prints, with the git commit when built from a checkout (`build.rs`).
-pub const VERSION: &str = env!("OXAPAY_BOT_VERSION");
+pub const VERSION: &str = env!("BUILD_LONG_VERSION");
 /// The git commit the binary was built from, or `unknown` (built without `.git`, e.g. in Docker).
-pub const COMMIT: &str = env!("OXAPAY_BOT_COMMIT");
+pub const COMMIT: &str = env!("BUILD_GIT_COMMIT");
 
 /// How long the scrape-time database reads may take before `/metrics` answers without them.
 const SCRAPE_DB_TIMEOUT: Duration = Duration::from_secs(2);
