@@ -39,6 +39,12 @@ impl PriceSnapshot {
     }
 }
 
+/// The prices a caller may use as current from one read: `None` when the read failed or is older
+/// than the cache window (a stale price is never used as current).
+pub fn current(read: &Result<Arc<PriceSnapshot>, PriceError>) -> Option<&PriceSnapshot> {
+    read.as_ref().ok().filter(|p| p.is_current()).map(|p| &**p)
+}
+
 impl From<TaskFailed> for PriceError {
     fn from(e: TaskFailed) -> Self {
         PriceError(OxaPayError::from(e))

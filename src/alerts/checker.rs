@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::alerts::{self, Reading, Transition};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
-use crate::price_source::PriceSource;
+use crate::price_source::{self, PriceSource};
 use crate::progress::Progress;
 use crate::store::{CheckRecord, MessageKind, Owed, Store};
 use crate::telegram::messages;
@@ -104,8 +104,10 @@ impl Checker {
         });
         let now = now_unix();
         let balances = read.as_ref().map(|s| &s.balances);
-        let total_usd = match (&balances, &priced) {
-            (Ok(b), Some(Ok(p))) if p.is_current() => {
+        // The total only from current prices covering every wallet; otherwise the total's levels
+        // are left as they were (a price failure is logged by the price source).
+        let total_usd = match (&balances, priced.as_ref().map(price_source::current)) {
+            (Ok(b), Some(Some(p))) => {
                 let total = valuation::value(b, Some(&p.prices)).complete_total(b);
                 if total.is_none() {
                     tracing::warn!(
@@ -114,8 +116,8 @@ impl Checker {
                 }
                 total
             }
-            (Ok(_), Some(Err(e))) => {
-                tracing::warn!(error = %e, "price read failed; total levels left as they were");
+            (Ok(_), Some(None)) => {
+                tracing::warn!("no current prices; total levels left as they were");
                 None
             }
             _ => None,

@@ -74,20 +74,10 @@ impl ReportSources {
 
         let (read, priced) = tokio::join!(self.balances.read(), self.prices.read());
         let stored;
-        let unavailable;
+        let shown = messages::shown_prices(&priced);
         let (balances, figures): (ReportBalances, Vec<(String, Decimal)>) = match &read {
             Ok(snap) => {
-                let prices = match &priced {
-                    Ok(p) if p.is_current() => PriceView::Current(&p.prices, p.fetched_at),
-                    Ok(_) => {
-                        unavailable = messages::prices_stale();
-                        PriceView::Unavailable(&unavailable)
-                    }
-                    Err(e) => {
-                        unavailable = e.user_message();
-                        PriceView::Unavailable(&unavailable)
-                    }
-                };
+                let prices = PriceView::of(&shown);
                 let total = match prices {
                     PriceView::Current(p, _) => {
                         valuation::value(&snap.balances, Some(p)).complete_total(&snap.balances)

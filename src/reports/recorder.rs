@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::balance_source::{BalanceSource, Snapshot};
-use crate::price_source::PriceSource;
+use crate::price_source::{self, PriceSource};
 use crate::progress::Progress;
 use crate::reports::history::plan_retention;
 use crate::store::Store;
@@ -82,16 +82,11 @@ impl Recorder {
         if last.is_some_and(|l| at < l + self.interval.as_secs() as i64) {
             return;
         }
-        let total = match self.prices.read().await {
-            Ok(p) if p.is_current() => {
-                valuation::value(&snap.balances, Some(&p.prices)).complete_total(&snap.balances)
-            }
-            Ok(_) => None,
-            Err(e) => {
-                tracing::debug!(error = %e, "no prices for the history's total this time");
-                None
-            }
-        };
+        // No current prices (the failure is logged by the price source): no total this time.
+        let read = self.prices.read().await;
+        let total = price_source::current(&read).and_then(|p| {
+            valuation::value(&snap.balances, Some(&p.prices)).complete_total(&snap.balances)
+        });
         match self.store.record_snapshot(at, &snap.balances, total).await {
             Ok(()) => {
                 *last = Some(at);

@@ -76,6 +76,17 @@ impl Store {
     }
 }
 
+/// The rows of `thresholds` or `report_schedules` (both have `chat_id` and `owner_id`) that
+/// someone still serves: not in a paused chat, and the chat, or the user who set the row, is
+/// allowed or an admin (`?1`: the admins as a JSON array). Rows from before owners were recorded
+/// have none and stay served.
+const SERVED: &str = "chat_id NOT IN (SELECT chat_id FROM paused_chats)
+    AND (owner_id IS NULL
+         OR chat_id IN (SELECT chat_id FROM allowed_chats)
+         OR owner_id IN (SELECT chat_id FROM allowed_chats)
+         OR chat_id IN (SELECT value FROM json_each(?1))
+         OR owner_id IN (SELECT value FROM json_each(?1)))";
+
 fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).expect("plain tuples always serialize")
 }

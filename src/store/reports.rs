@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use sqlx::FromRow;
 
 use super::audit::{self, Actor, Change};
-use super::{MessageKind, Store, json};
+use super::{MessageKind, SERVED, Store, json};
 
 /// A chat's report schedule as stored (`spec` is the `/report` argument form).
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -132,16 +132,10 @@ impl Store {
     /// The schedules the scheduler must run: not in a paused chat, and served by someone (the
     /// same rule as alert levels: the chat, or the user who set it, is allowed or an admin).
     pub async fn live_reports(&self, admins: &BTreeSet<i64>) -> sqlx::Result<Vec<StoredSchedule>> {
-        sqlx::query_as(
+        sqlx::query_as(&format!(
             "SELECT chat_id, spec, created_at, last_slot FROM report_schedules
-             WHERE chat_id NOT IN (SELECT chat_id FROM paused_chats)
-               AND (owner_id IS NULL
-                    OR chat_id IN (SELECT chat_id FROM allowed_chats)
-                    OR owner_id IN (SELECT chat_id FROM allowed_chats)
-                    OR chat_id IN (SELECT value FROM json_each(?1))
-                    OR owner_id IN (SELECT value FROM json_each(?1)))
-             ORDER BY chat_id",
-        )
+             WHERE {SERVED} ORDER BY chat_id"
+        ))
         .bind(json(admins))
         .fetch_all(&self.pool)
         .await

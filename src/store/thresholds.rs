@@ -6,8 +6,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::Store;
 use super::audit::{self, Actor, Change};
+use super::{SERVED, Store};
 use crate::alerts::{AlertState, Direction, Threshold};
 
 /// Also read from a JSON array in `THRESHOLD_COLUMNS` order.
@@ -219,14 +219,9 @@ impl Store {
         live_for: Option<&BTreeSet<i64>>,
     ) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
         let filter = if live_for.is_some() {
-            "WHERE chat_id NOT IN (SELECT chat_id FROM paused_chats)
-               AND (owner_id IS NULL
-                    OR chat_id IN (SELECT chat_id FROM allowed_chats)
-                    OR owner_id IN (SELECT chat_id FROM allowed_chats)
-                    OR chat_id IN (SELECT value FROM json_each(?1))
-                    OR owner_id IN (SELECT value FROM json_each(?1)))"
+            format!("WHERE {SERVED}")
         } else {
-            ""
+            String::new()
         };
         let json: String = sqlx::query_scalar(&format!(
             "SELECT json_group_array(json_array({THRESHOLD_COLUMNS})) FROM

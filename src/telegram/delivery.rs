@@ -136,20 +136,30 @@ where
     let last = pieces.len().saturating_sub(1);
     for (i, piece) in pieces.into_iter().enumerate() {
         let keyboard = if i == last { keyboard.clone() } else { None };
-        let html = Text::Html(&piece);
-        match with_429_waits(chat_id, || send_one(bot, chat_id, html, keyboard.clone())).await {
-            Err(Failure::MessageRefused(why)) if why.contains("can't parse entities") => {
-                log_formatting_bug(chat_id, &why);
-                let plain = plain_text(&piece);
-                with_429_waits(chat_id, || {
-                    send_one(bot, chat_id, Text::Plain(&plain), keyboard.clone())
-                })
-                .await?;
-            }
-            other => other?,
-        }
+        html_or_plain(chat_id, &piece, |text| {
+            send_one(bot, chat_id, text, keyboard.clone())
+        })
+        .await?;
     }
     Ok(())
+}
+
+/// Runs `attempt` with the HTML text, waiting out short 429s; when Telegram cannot parse the
+/// HTML (a formatting bug of ours), logs it and runs `attempt` again with the text's plain form,
+/// so the reader still gets it.
+async fn html_or_plain<F, Fut>(chat_id: i64, html: &str, mut attempt: F) -> Result<(), Failure>
+where
+    F: FnMut(Text<'_>) -> Fut,
+    Fut: Future<Output = Result<(), Failure>>,
+{
+    match with_429_waits(chat_id, || attempt(Text::Html(html))).await {
+        Err(Failure::MessageRefused(why)) if why.contains("can't parse entities") => {
+            log_formatting_bug(chat_id, &why);
+            let plain = plain_text(html);
+            with_429_waits(chat_id, || attempt(Text::Plain(&plain))).await
+        }
+        other => other,
+    }
 }
 
 /// Replaces a message's text (HTML, masked) and keyboard, with the same plain-text fallback.
@@ -176,14 +186,7 @@ where
         }
         async move { request.await.map(|_| ()).map_err(|e| classify(&e)) }
     };
-    match with_429_waits(chat_id, || edit(Text::Html(&text))).await {
-        Err(Failure::MessageRefused(why)) if why.contains("can't parse entities") => {
-            log_formatting_bug(chat_id, &why);
-            let plain = plain_text(&text);
-            with_429_waits(chat_id, || edit(Text::Plain(&plain))).await
-        }
-        other => other,
-    }
+    html_or_plain(chat_id, &text, edit).await
 }
 
 /// Sends a PNG with an HTML caption (masked; sent again as plain text if Telegram cannot parse it).
@@ -208,14 +211,7 @@ where
         }
         async move { request.await.map(|_| ()).map_err(|e| classify(&e)) }
     };
-    match with_429_waits(chat_id, || send(Text::Html(&caption))).await {
-        Err(Failure::MessageRefused(why)) if why.contains("can't parse entities") => {
-            log_formatting_bug(chat_id, &why);
-            let plain = plain_text(&caption);
-            with_429_waits(chat_id, || send(Text::Plain(&plain))).await
-        }
-        other => other,
-    }
+    html_or_plain(chat_id, &caption, send).await
 }
 
 #[derive(Clone, Copy)]
@@ -240,12 +236,13 @@ fn log_formatting_bug(chat_id: i64, why: &str) {
     );
 }
 
-async fn send_one<R>(
+/// One `sendMessage`. The request owns its text, so the future borrows nothing of `text`.
+fn send_one<R>(
     bot: &R,
     chat_id: i64,
     text: Text<'_>,
     keyboard: Option<InlineKeyboardMarkup>,
-) -> Result<(), Failure>
+) -> impl Future<Output = Result<(), Failure>> + use<R>
 where
     R: Requester<Err = RequestError>,
 {
@@ -256,7 +253,7 @@ where
     if let Some(k) = keyboard {
         request = request.reply_markup(k);
     }
-    request.await.map(|_| ()).map_err(|e| classify(&e))
+    async move { request.await.map(|_| ()).map_err(|e| classify(&e)) }
 }
 
 /// Runs `attempt` again after each short 429, up to a few times.

@@ -350,19 +350,9 @@ pub(super) async fn balance_text(ctx: &Ctx, view: &BalanceView) -> Result<String
             return Err(reply(messages::oxapay_failed(&e), "oxapay_error"));
         }
     };
-    let unavailable;
-    let prices = match &priced {
-        Ok(p) if p.is_current() => PriceView::Current(&p.prices, p.fetched_at),
-        Ok(_) => {
-            unavailable = messages::prices_stale();
-            PriceView::Unavailable(&unavailable)
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "price read failed for /balance; showing balances without values");
-            unavailable = e.user_message();
-            PriceView::Unavailable(&unavailable)
-        }
-    };
+    // A price failure (logged by the price source) only leaves the values out.
+    let shown = messages::shown_prices(&priced);
+    let prices = PriceView::of(&shown);
     let read = &snapshot.balances;
     let at = snapshot.fetched_at;
     match view {

@@ -5,8 +5,11 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
+use std::sync::Arc;
+
 use super::time_of;
-use crate::oxapay::{Balances, Prices};
+use crate::oxapay::{Balances, PriceError, Prices};
+use crate::price_source::{PriceSnapshot, current};
 use crate::valuation::{self, Valuation, usd_text};
 
 /// The prices a reply may show.
@@ -16,6 +19,28 @@ pub enum PriceView<'a> {
     Current(&'a Prices, DateTime<Utc>),
     /// No values: why, as one sentence (already plain text).
     Unavailable(&'a str),
+}
+
+impl<'a> PriceView<'a> {
+    /// The view of what `shown_prices` decided.
+    pub fn of(shown: &'a Result<(&'a Prices, DateTime<Utc>), String>) -> Self {
+        match shown {
+            Ok((p, at)) => PriceView::Current(p, *at),
+            Err(why) => PriceView::Unavailable(why),
+        }
+    }
+}
+
+/// What a reply may show of one price read: current prices and when they were read, or one
+/// sentence saying why there are no values (the read failed, or is older than the cache window).
+pub fn shown_prices(
+    read: &Result<Arc<PriceSnapshot>, PriceError>,
+) -> Result<(&Prices, DateTime<Utc>), String> {
+    match (current(read), read) {
+        (Some(p), _) => Ok((&p.prices, p.fetched_at)),
+        (None, Err(e)) => Err(e.user_message()),
+        (None, Ok(_)) => Err(super::prices_stale()),
+    }
 }
 
 /// One table row: currency, exact amount, and (when priced) the value column's text.
