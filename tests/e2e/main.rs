@@ -13,6 +13,7 @@ mod access;
 mod alerts;
 mod balance;
 mod fakes;
+mod hardening;
 mod hostile_input;
 mod operations;
 mod oxapay_failures;

@@ -198,20 +198,21 @@ pub(super) fn wallets_block(read: &Balances, prices: PriceView, all: bool) -> St
         lines.push(escape(why));
     }
     if !read.unreadable.is_empty() {
-        lines.push(unreadable_line(read));
+        lines.push(unreadable_line(read, priced.is_some()));
     }
     lines.join("\n")
 }
 
-fn unreadable_line(read: &Balances) -> String {
+/// `with_total`: a total line is shown (prices are current), which leaves these wallets out too.
+fn unreadable_line(read: &Balances, with_total: bool) -> String {
     let names: Vec<String> = read.unreadable.keys().map(|k| escape(k)).collect();
     format!(
         "⚠️ OxaPay sent an amount the bot could not read for {}: left out{}.",
         names.join(", "),
-        if read.unreadable.is_empty() {
-            ""
-        } else {
+        if with_total {
             " (and out of the total)"
+        } else {
+            ""
         }
     )
 }
