@@ -69,14 +69,14 @@ pub fn report_set(schedule: &Schedule, next: i64) -> String {
 pub fn report_status(schedule: Option<(&Schedule, i64)>) -> String {
     match schedule {
         Some((s, next)) => format!(
-            "📊 This chat gets a report {}. Next: {} — {}. /report off stops it, /report now \\
+            "📊 This chat gets a report {}. Next: {} — {}. /report off stops it, /report now \
              sends one now.",
             escape(&s.to_string()),
             zoned(next, s.zone),
             utc_clock(next)
         ),
-        None => "This chat has no scheduled report. <code>/report 09:00 Europe/Berlin</code> \\
-                 sets a daily one, <code>/report mon 09:00</code> a weekly one; /report now \\
+        None => "This chat has no scheduled report. <code>/report 09:00 Europe/Berlin</code> \
+                 sets a daily one, <code>/report mon 09:00</code> a weekly one; /report now \
                  shows what it looks like."
             .into(),
     }
