@@ -16,5 +16,6 @@ mod fakes;
 mod hostile_input;
 mod operations;
 mod oxapay_failures;
+mod reports;
 mod shutdown;
 mod telegram;
