@@ -11,6 +11,7 @@ mod support;
 
 mod access;
 mod alerts;
+mod audit;
 mod balance;
 mod fakes;
 mod hostile_input;

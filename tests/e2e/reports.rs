@@ -15,11 +15,16 @@ use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use oxapay_bot::oxapay::Balances;
 use oxapay_bot::reports::chart::LINE_RGB;
+use oxapay_bot::reports::history::{parse_history_args, summarize};
+use oxapay_bot::reports::schedule::{ReportRequest, next_slot, parse_report_args};
 use oxapay_bot::store::Actor;
+use oxapay_bot::telegram::messages::{self, MESSAGE_LIMIT, split_html};
+use proptest::prelude::*;
 use rust_decimal::Decimal;
 
+use crate::support::html::{TextKind, check_text};
 use crate::support::telegram::Sent;
-use crate::support::{ADMIN, Endpoint, OxaReply, Setup, TestApp};
+use crate::support::{ADMIN, Endpoint, OxaReply, Setup, TestApp, TgFault};
 
 const BERLIN: Tz = chrono_tz::Europe::Berlin;
 
@@ -94,13 +99,20 @@ async fn seed_daily_report(app: &TestApp, chat: i64, slot: i64) {
         )
         .await
         .unwrap();
-    assert_eq!(store.report_of(chat).await.unwrap().unwrap().last_slot, None);
+    assert_eq!(
+        store.report_of(chat).await.unwrap().unwrap().last_slot,
+        None
+    );
     store.close().await;
 }
 
 async fn last_slot(app: &TestApp, chat: i64) -> Option<i64> {
     let store = app.store().await;
-    let s = store.report_of(chat).await.unwrap().and_then(|s| s.last_slot);
+    let s = store
+        .report_of(chat)
+        .await
+        .unwrap()
+        .and_then(|s| s.last_slot);
     store.close().await;
     s
 }
@@ -176,7 +188,11 @@ async fn report_now_arrives_through_the_outbox_with_exact_figures_and_exact_chan
     let t1 = now();
     let l = lines(&first);
     assert!(
-        any_of(t0, t1, |t| format!("📊 Balance report — {}", zoned(t, Tz::UTC))).contains(&l[0]),
+        any_of(t0, t1, |t| format!(
+            "📊 Balance report — {}",
+            zoned(t, Tz::UTC)
+        ))
+        .contains(&l[0]),
         "{l:#?}"
     );
     assert_eq!(
@@ -191,7 +207,11 @@ async fn report_now_arrives_through_the_outbox_with_exact_figures_and_exact_chan
         "{l:#?}"
     );
     assert!(
-        any_of(t0, t1, |t| format!("Balances read {}", zoned_seconds(t, Tz::UTC))).contains(&l[6])
+        any_of(t0, t1, |t| format!(
+            "Balances read {}",
+            zoned_seconds(t, Tz::UTC)
+        ))
+        .contains(&l[6])
             && l.len() == 7,
         "{l:#?}"
     );
@@ -202,7 +222,11 @@ async fn report_now_arrives_through_the_outbox_with_exact_figures_and_exact_chan
     let t3 = now();
     let l = lines(&second);
     assert!(
-        any_of(t2, t3, |t| format!("📊 Balance report — {}", zoned(t, Tz::UTC))).contains(&l[0]),
+        any_of(t2, t3, |t| format!(
+            "📊 Balance report — {}",
+            zoned(t, Tz::UTC)
+        ))
+        .contains(&l[0]),
         "{l:#?}"
     );
     assert_eq!(
@@ -235,13 +259,17 @@ async fn report_now_arrives_through_the_outbox_with_exact_figures_and_exact_chan
         ],
         "{l:#?}"
     );
-    assert!(l[11].starts_with("Balances read ") && l.len() == 12, "{l:#?}");
+    assert!(
+        l[11].starts_with("Balances read ") && l.len() == 12,
+        "{l:#?}"
+    );
 
     // A third report with nothing changed says so.
     let third = report_now(&app, ADMIN, ADMIN).await;
     let l = lines(&third);
     assert!(
-        l.iter().any(|x| x.starts_with("No change since the last report (")),
+        l.iter()
+            .any(|x| x.starts_with("No change since the last report (")),
         "{l:#?}"
     );
     assert_eq!(reports_to(&app, ADMIN).len(), 3);
@@ -287,7 +315,10 @@ async fn a_due_slot_is_sent_in_its_minute_and_not_again_after_a_restart() {
     );
     assert!(arrived >= slot, "never before its minute");
     let l = lines(&report);
-    assert_eq!(l[0], format!("📊 Balance report — {}", zoned(slot, Tz::UTC)));
+    assert_eq!(
+        l[0],
+        format!("📊 Balance report — {}", zoned(slot, Tz::UTC))
+    );
     // Inside its minute: no "late" line.
     assert_eq!(l[1..5], UNPRICED_BLOCK, "{l:#?}");
     assert_eq!(l[5], "The first report here: nothing to compare yet.");
@@ -322,7 +353,10 @@ async fn a_slot_missed_while_down_runs_once_at_start_and_says_it_is_late() {
         .await;
     let arrived = now();
     let l = lines(&report);
-    assert_eq!(l[0], format!("📊 Balance report — {}", zoned(slot, Tz::UTC)));
+    assert_eq!(
+        l[0],
+        format!("📊 Balance report — {}", zoned(slot, Tz::UTC))
+    );
     let late = any_of(started, arrived, |t| {
         let minutes = (t - slot) / 60;
         format!(
@@ -371,7 +405,11 @@ async fn a_slot_more_than_6_hours_late_is_skipped_and_logged_not_sent() {
     app.outbox_settled().await;
     app.tg.barrier(ADMIN).await;
     assert_eq!(reports_to(&app, ADMIN).len(), 0);
-    assert_eq!(last_slot(&app, ADMIN).await, Some(slot), "handled: not again");
+    assert_eq!(
+        last_slot(&app, ADMIN).await,
+        Some(slot),
+        "handled: not again"
+    );
 
     restart_and_let_the_scheduler_look(&mut app, ADMIN).await;
     assert_eq!(reports_to(&app, ADMIN).len(), 0);
@@ -418,14 +456,18 @@ async fn a_report_waits_for_oxapay_and_goes_out_fresh_when_it_answers() {
     let passes = app.report_passes();
     app.ask(-3003, ADMIN, "/report 09:00").await;
     app.report_passes_completed(passes + 1).await;
-    let (_, report) = app
-        .tg
-        .wait_message(ADMIN, 0, "the report", is_report)
-        .await;
+    let (_, report) = app.tg.wait_message(ADMIN, 0, "the report", is_report).await;
     let l = lines(&report);
-    assert_eq!(l[0], format!("📊 Balance report — {}", zoned(slot, Tz::UTC)));
+    assert_eq!(
+        l[0],
+        format!("📊 Balance report — {}", zoned(slot, Tz::UTC))
+    );
     assert!(l[1].starts_with("⏰ Late by 1"), "{l:#?}");
-    assert_eq!(l[2..6], UNPRICED_BLOCK, "fresh balances, not stored ones: {l:#?}");
+    assert_eq!(
+        l[2..6],
+        UNPRICED_BLOCK,
+        "fresh balances, not stored ones: {l:#?}"
+    );
     assert_eq!(last_slot(&app, ADMIN).await, Some(slot));
     app.outbox_settled().await;
     app.tg.barrier(ADMIN).await;
@@ -442,12 +484,7 @@ async fn oxapay_down_30_minutes_after_the_slot_gives_the_labelled_stored_report(
     seed_daily_report(&app, ADMIN, slot).await;
     let store = app.store().await;
     let amounts = |pairs: &[(&str, &str)]| -> Balances {
-        Balances::new(
-            pairs
-                .iter()
-                .map(|(c, a)| ((*c).to_owned(), d(a)))
-                .collect(),
-        )
+        Balances::new(pairs.iter().map(|(c, a)| ((*c).to_owned(), d(a))).collect())
     };
     // An older snapshot, and the newest one the report must use.
     store
@@ -481,7 +518,10 @@ async fn oxapay_down_30_minutes_after_the_slot_gives_the_labelled_stored_report(
         .await;
     let arrived = now();
     let l = lines(&report);
-    assert_eq!(l[0], format!("📊 Balance report — {}", zoned(slot, Tz::UTC)));
+    assert_eq!(
+        l[0],
+        format!("📊 Balance report — {}", zoned(slot, Tz::UTC))
+    );
     let late = any_of(started, arrived, |t| {
         format!(
             "⏰ Late by {} min: it was due at {} and the bot was not running then.",
@@ -508,6 +548,14 @@ async fn oxapay_down_30_minutes_after_the_slot_gives_the_labelled_stored_report(
         "{l:#?}"
     );
     assert_eq!(last_slot(&app, ADMIN).await, Some(slot));
+    // Failed reads are not history: only the two seeded snapshots are there.
+    assert_eq!(app.snapshots(), 0);
+    let store = app.store().await;
+    assert_eq!(
+        store.snapshot_times().await.unwrap(),
+        [read_at - 3600, read_at]
+    );
+    store.close().await;
     restart_and_let_the_scheduler_look(&mut app, ADMIN).await;
     assert_eq!(reports_to(&app, ADMIN).len(), 1);
 }
@@ -541,7 +589,12 @@ fn utc_clock(unix: i64) -> String {
 
 /// Asks and checks the reply against the text `expected` builds from the next run, for either
 /// side of the moment the bot computed it (the test only brackets that moment).
-async fn ask_with_next(app: &TestApp, text: &str, expected: impl Fn(i64) -> String, next: impl Fn(i64) -> i64) {
+async fn ask_with_next(
+    app: &TestApp,
+    text: &str,
+    expected: impl Fn(i64) -> String,
+    next: impl Fn(i64) -> i64,
+) {
     let before = now();
     let reply = app.ask(ADMIN, ADMIN, text).await;
     let after = now();
@@ -601,14 +654,28 @@ async fn report_settings_show_the_next_run_in_the_chats_zone_and_utc_and_remembe
     ask_with_next(
         &app,
         "/report SUN 18:30 Asia/Tehran",
-        set("every Sunday at 18:30 (Asia/Tehran)", chrono_tz::Asia::Tehran),
-        |t| next_run(t, chrono_tz::Asia::Tehran, Some(chrono::Weekday::Sun), 18, 30),
+        set(
+            "every Sunday at 18:30 (Asia/Tehran)",
+            chrono_tz::Asia::Tehran,
+        ),
+        |t| {
+            next_run(
+                t,
+                chrono_tz::Asia::Tehran,
+                Some(chrono::Weekday::Sun),
+                18,
+                30,
+            )
+        },
     )
     .await;
     ask_with_next(
         &app,
         "/report monday 7:05",
-        set("every Monday at 07:05 (Asia/Tehran)", chrono_tz::Asia::Tehran),
+        set(
+            "every Monday at 07:05 (Asia/Tehran)",
+            chrono_tz::Asia::Tehran,
+        ),
         |t| next_run(t, chrono_tz::Asia::Tehran, Some(chrono::Weekday::Mon), 7, 5),
     )
     .await;
@@ -634,7 +701,9 @@ async fn bad_report_arguments_get_a_reply_saying_what_is_accepted_and_change_not
                  (weekly), /report off, /report now, or /report to see it. TZ is an IANA zone name \
                  such as UTC, Europe/Berlin or Asia/Tehran.";
     let not_a_time = |w: &str| {
-        format!("“{w}” is not a time: write HH:MM on a 24-hour clock, like 09:00 or 18:30 — {usage}")
+        format!(
+            "“{w}” is not a time: write HH:MM on a 24-hour clock, like 09:00 or 18:30 — {usage}"
+        )
     };
     let cases = [
         ("/report 25:00", not_a_time("25:00")),
@@ -770,11 +839,15 @@ impl Image {
 fn caption_lines(photo: &crate::support::telegram::Photo) -> Vec<String> {
     assert_eq!(photo.parse_mode.as_deref(), Some("HTML"));
     let caption = photo.caption.as_deref().expect("a caption");
-    crate::support::html::check_text(caption, Some("HTML"), crate::support::html::TextKind::Caption)
-        .expect("a caption Telegram accepts")
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    crate::support::html::check_text(
+        caption,
+        Some("HTML"),
+        crate::support::html::TextKind::Caption,
+    )
+    .expect("a caption Telegram accepts")
+    .lines()
+    .map(str::to_owned)
+    .collect()
 }
 
 /// Five snapshots over six days: BTC and the total value move, the extremes in the middle.
@@ -799,7 +872,10 @@ async fn seed_week(app: &TestApp, base: i64) -> [i64; 5] {
             ("BTC".to_owned(), d(btc)),
             ("USDT".to_owned(), d("100")),
         ]));
-        store.record_snapshot(*t, &read, Some(d(total))).await.unwrap();
+        store
+            .record_snapshot(*t, &read, Some(d(total)))
+            .await
+            .unwrap();
     }
     store.close().await;
     at
@@ -812,7 +888,13 @@ async fn history_sends_a_png_chart_with_a_drawn_line_and_an_exact_caption() {
     // The chat's zone (from an earlier /report) is the caption's and the chart's.
     let store = app.store().await;
     store
-        .set_report(ADMIN, "09:00 Europe/Berlin", "Europe/Berlin", &Actor::id_only(ADMIN), now())
+        .set_report(
+            ADMIN,
+            "09:00 Europe/Berlin",
+            "Europe/Berlin",
+            &Actor::id_only(ADMIN),
+            now(),
+        )
         .await
         .unwrap();
     store.close().await;
@@ -838,10 +920,17 @@ async fn history_sends_a_png_chart_with_a_drawn_line_and_an_exact_caption() {
     // A line, not only a header: the line's colour runs across most of the width (six of the
     // seven days have points) and climbs and falls over many rows.
     let (columns, rows) = image.extent_of(LINE_RGB);
-    assert!(columns.len() > 600, "the line covers {} columns", columns.len());
+    assert!(
+        columns.len() > 600,
+        "the line covers {} columns",
+        columns.len()
+    );
     assert!(rows.len() > 150, "the line covers {} rows", rows.len());
     let (left, right) = (*columns.first().unwrap(), *columns.last().unwrap());
-    assert!(left < 400 && right > 1000, "the line runs from x={left} to x={right}");
+    assert!(
+        left < 400 && right > 1000,
+        "the line runs from x={left} to x={right}"
+    );
 
     // The total value, in USD, over 30 days.
     let photo = history_photo(&app, ADMIN, "/history").await;
@@ -860,7 +949,11 @@ async fn history_sends_a_png_chart_with_a_drawn_line_and_an_exact_caption() {
     let image = decode_png(photo.bytes());
     assert_eq!((image.width, image.height), (1280, 720));
     let (columns, _) = image.extent_of(LINE_RGB);
-    assert!(columns.len() > 150, "the line covers {} columns", columns.len());
+    assert!(
+        columns.len() > 150,
+        "the line covers {} columns",
+        columns.len()
+    );
 }
 
 #[tokio::test]
@@ -888,12 +981,21 @@ async fn history_without_a_chart_says_why() {
             zoned(at, Tz::UTC)
         )
     };
-    assert_eq!(app.ask(ADMIN, ADMIN, "/history BTC").await.text(), too_few(1));
-    assert_eq!(app.ask(ADMIN, ADMIN, "/history eth 1y").await.text(), too_few(0));
+    assert_eq!(
+        app.ask(ADMIN, ADMIN, "/history BTC").await.text(),
+        too_few(1)
+    );
+    assert_eq!(
+        app.ask(ADMIN, ADMIN, "/history eth 1y").await.text(),
+        too_few(0)
+    );
     let no_total = "No USD totals are recorded for this period (prices were unavailable, or a \
                     wallet had no price). Ask for one currency instead, e.g. /history BTC 30d.";
     assert_eq!(app.ask(ADMIN, ADMIN, "/history").await.text(), no_total);
-    assert_eq!(app.ask(ADMIN, ADMIN, "/history total 90d").await.text(), no_total);
+    assert_eq!(
+        app.ask(ADMIN, ADMIN, "/history total 90d").await.text(),
+        no_total
+    );
     assert_eq!(app.tg.photos().len(), 0);
 }
 
@@ -945,4 +1047,196 @@ async fn balance_reads_are_recorded_at_most_once_per_interval() {
     );
     assert_eq!(newest.total_usd, None, "no prices, no total");
     store.close().await;
+}
+
+/// A fan-out cut by a stop: one chat's report went out, the other's is still owed (Telegram
+/// asked to wait). After the restart the owed one is delivered once and the scheduler writes
+/// neither again: the slot was recorded with the outbox rows.
+#[tokio::test]
+async fn a_fan_out_cut_by_a_stop_delivers_each_report_once_after_the_restart() {
+    const HELD: i64 = -3003;
+    const SENT: i64 = -3004;
+    let mut app = TestApp::prepare(first_account(), Setup::default()).await;
+    let slot = minute_of(now()) - 3600;
+    seed_daily_report(&app, HELD, slot).await;
+    seed_daily_report(&app, SENT, slot).await;
+    app.tg.set_chat_fault(HELD, Some(TgFault::retry_after(1)));
+    app.start().await;
+    app.tg.wait_message(SENT, 0, "the report", is_report).await;
+    app.tg
+        .wait_attempt("a refused report to the held chat", |a| {
+            a.chat_id == Some(HELD) && a.failure.is_some()
+        })
+        .await;
+    app.stop().await;
+    assert_eq!(last_slot(&app, HELD).await, Some(slot));
+    assert_eq!(last_slot(&app, SENT).await, Some(slot));
+    assert_eq!(reports_to(&app, HELD).len(), 0);
+
+    app.tg.set_chat_fault(HELD, None);
+    let passes = app.report_passes();
+    app.start().await;
+    let (_, report) = app
+        .tg
+        .wait_message(HELD, 0, "the owed report", is_report)
+        .await;
+    assert_eq!(
+        lines(&report)[0],
+        format!("📊 Balance report — {}", zoned(slot, Tz::UTC))
+    );
+    app.report_passes_completed(passes + 1).await;
+    app.outbox_settled().await;
+    app.tg.barrier(ADMIN).await;
+    assert_eq!(reports_to(&app, HELD).len(), 1);
+    assert_eq!(reports_to(&app, SENT).len(), 1);
+}
+
+/// Nobody reads the balances (no levels, no reports, no commands): the recorder reads them itself
+/// once an interval, so the history runs anyway.
+#[tokio::test]
+async fn history_is_recorded_when_nobody_asks() {
+    let app = TestApp::spawn(
+        first_account(),
+        Setup::default().env("HISTORY_INTERVAL_SECS", "1"),
+    )
+    .await;
+    app.snapshots_recorded(2).await;
+    assert!(app.oxa.calls_to(Endpoint::LegacyBalance) >= 2);
+    let store = app.store().await;
+    let times = store.snapshot_times().await.unwrap();
+    assert!(
+        times.len() >= 2 && times.windows(2).all(|w| w[1] > w[0]),
+        "{times:?}"
+    );
+    store.close().await;
+}
+
+// ----- hostile input -----------------------------------------------------------------------------
+
+/// Sends `html` as the bot does (split into pieces) and checks each piece as Telegram would.
+fn assert_telegram_accepts(html: &str, kind: TextKind) -> Result<(), TestCaseError> {
+    for piece in split_html(html, MESSAGE_LIMIT) {
+        if let Err(why) = check_text(&piece, Some("HTML"), kind) {
+            return Err(TestCaseError::fail(format!("{why}: {piece:?}")));
+        }
+    }
+    Ok(())
+}
+
+fn any_zone() -> impl Strategy<Value = Option<Tz>> {
+    proptest::option::of(proptest::sample::select(&chrono_tz::TZ_VARIANTS[..]))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    /// `/report` arguments, whatever they are: a request, or a reply saying what is accepted that
+    /// Telegram takes. An accepted schedule prints back to arguments that give it again, and its
+    /// replies are valid too.
+    #[test]
+    fn report_arguments_give_a_request_or_a_valid_reply(
+        s in prop_oneof![
+            any::<String>(),
+            r"((mon|Tue|WEDNESDAY|sun|funday|[a-zA-Z]{1,9}) )?[0-9]{0,3}[:.h]?[0-9]{0,3}( ([A-Za-z_]{1,12}/[A-Za-z_+-]{1,14}|utc|UTC|<b>|&amp;|[^ ]{1,30}))?",
+            r#"[<>&;#/a-z0-9 "'=:\n]{0,40}"#,
+        ],
+        zone in any_zone(),
+        at in 0i64..4_102_444_800,
+    ) {
+        match parse_report_args(&s, zone) {
+            Ok(ReportRequest::Set(schedule)) => {
+                prop_assert_eq!(
+                    parse_report_args(&schedule.to_args(), None),
+                    Ok(ReportRequest::Set(schedule))
+                );
+                let next = next_slot(&schedule, DateTime::from_timestamp(at, 0).unwrap());
+                prop_assert!(next.timestamp() > at);
+                assert_telegram_accepts(&messages::report_set(&schedule, next.timestamp()), TextKind::Message)?;
+                assert_telegram_accepts(&messages::report_status(Some((&schedule, next.timestamp()))), TextKind::Message)?;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let reply = messages::bad_argument(&e.to_string(), messages::REPORT_USAGE);
+                assert_telegram_accepts(&reply, TextKind::Message)?;
+                // What is quoted back is short and cannot reorder or break the reply.
+                let plain = check_text(&reply, Some("HTML"), TextKind::Message).unwrap();
+                prop_assert!(plain.chars().count() < 600, "{plain}");
+                prop_assert!(!plain.contains(['\u{202E}', '\n', '\u{2066}']), "{plain:?}");
+            }
+        }
+    }
+
+    /// `/history` arguments, whatever they are: a request whose replies Telegram takes (the
+    /// caption as a caption, within its 1,024 characters, with extreme figures), or a reply
+    /// saying what is accepted.
+    #[test]
+    fn history_arguments_give_a_request_or_a_valid_reply(
+        s in prop_oneof![
+            any::<String>(),
+            r"([A-Za-z0-9<>&;$]{1,12}|total|TOTAL)? ?([0-9]{1,3}[a-zA-Z]{0,6})?( [^ ]{0,10})?",
+            r#"[<>&;#/a-z0-9 "'=\n]{0,40}"#,
+        ],
+        zone in any_zone(),
+        first in any::<i64>(),
+        last in any::<i64>(),
+        scale in 0u32..=28,
+        at in 0i64..4_102_444_800,
+    ) {
+        let zone = zone.unwrap_or(Tz::UTC);
+        match parse_history_args(&s) {
+            Ok(request) => {
+                let series = [
+                    (at - 60, Decimal::new(first, scale)),
+                    (at, Decimal::new(last, scale)),
+                ];
+                if let Ok(summary) = summarize(&series) {
+                    let caption = messages::history_caption(&request.subject, request.span, &summary, zone);
+                    if let Err(why) = check_text(&caption, Some("HTML"), TextKind::Caption) {
+                        return Err(TestCaseError::fail(format!("{why}: {caption:?}")));
+                    }
+                }
+                assert_telegram_accepts(&messages::history_too_few(1, at, zone), TextKind::Message)?;
+            }
+            Err(e) => {
+                assert_telegram_accepts(
+                    &messages::bad_argument(&e.to_string(), messages::HISTORY_USAGE),
+                    TextKind::Message,
+                )?;
+            }
+        }
+    }
+}
+
+/// The same through the bot: hostile arguments get a reply Telegram accepts (the fake refuses
+/// anything else, and the test fails on any refusal), and change nothing.
+#[tokio::test]
+async fn hostile_report_and_history_arguments_get_valid_replies_through_the_bot() {
+    let app = TestApp::spawn(first_account(), Setup::default()).await;
+    let hostile = [
+        "<b>",
+        "09:00 <i>Europe/Berlin</i>",
+        "mon&amp; 09:00",
+        "09:00 Europe/Berlin&",
+        "\u{202E}09:00",
+        "09:00\u{2066} UTC",
+        &"9".repeat(5000),
+        "💰💰💰 🏦",
+        "off <script>",
+        "total 7d <b>x</b>",
+    ];
+    for args in hostile {
+        for command in ["/report", "/history"] {
+            let reply = app.ask(ADMIN, ADMIN, &format!("{command} {args}")).await;
+            assert!(
+                reply.text().contains(" — use "),
+                "{command} {args:?}: {reply}"
+            );
+        }
+    }
+    assert!(
+        app.ask(ADMIN, ADMIN, "/report")
+            .await
+            .text()
+            .starts_with("This chat has no scheduled report.")
+    );
 }
