@@ -275,6 +275,98 @@ async fn report_now_arrives_through_the_outbox_with_exact_figures_and_exact_chan
     assert_eq!(reports_to(&app, ADMIN).len(), 3);
 }
 
+/// A report lists the levels crossed now and since when, in the chat's zone (remembered from
+/// `/report … Europe/Berlin`).
+#[tokio::test]
+async fn a_report_lists_the_levels_crossed_now_in_the_chats_zone() {
+    let app = TestApp::spawn(
+        first_account(),
+        Setup::default().checking_every_second().no_cache(),
+    )
+    .await;
+    app.oxa.set_prices(OxaReply::prices(PRICES));
+    app.ask(ADMIN, ADMIN, "/report 09:00 Europe/Berlin").await;
+    let t0 = now();
+    app.ask(ADMIN, ADMIN, "/alert BTC 1").await;
+    app.ask(ADMIN, ADMIN, "/alert total above 30000").await;
+    app.ask(ADMIN, ADMIN, "/alert USDT 5").await; // not crossed
+    for told in [
+        "Low balance: BTC 0.50000000",
+        "Total value $38,865.50 is above",
+    ] {
+        app.tg
+            .wait_message(ADMIN, 0, told, |s| s.plain().contains(told))
+            .await;
+    }
+    let t1 = now();
+
+    let report = report_now(&app, ADMIN, ADMIN).await;
+    let l = lines(&report);
+    assert!(l[0].ends_with(" (Europe/Berlin)"), "{l:#?}");
+    let at = l
+        .iter()
+        .position(|x| x == "Levels crossed now")
+        .unwrap_or_else(|| panic!("{l:#?}"));
+    let since = |what: &'static str| {
+        any_of(t0, t1, move |t| {
+            format!("{what} since {}", zoned(t, BERLIN))
+        })
+    };
+    // In the order of /alerts: the total first, then by currency.
+    assert!(
+        since("🔺 Total value above $30,000.00: high").contains(&l[at + 1]),
+        "{l:#?}"
+    );
+    assert!(since("⚠️ BTC below 1: low").contains(&l[at + 2]), "{l:#?}");
+    assert!(
+        l[at + 3].starts_with("Balances read ") && l[at + 3].ends_with(" (Europe/Berlin)"),
+        "{l:#?}"
+    );
+    assert_eq!(l.len(), at + 4, "{l:#?}");
+}
+
+/// `/report now` while OxaPay is down: a report all the same, from the newest stored balances and
+/// labelled as such — or, with nothing stored yet, one that says there is nothing to report.
+/// Never an old read presented as current.
+#[tokio::test]
+async fn report_now_with_oxapay_down_uses_the_stored_balances_labelled() {
+    let app = TestApp::spawn(first_account(), Setup::default()).await;
+    app.oxa
+        .set(OxaReply::status(502, "<html>502 Bad Gateway</html>"));
+    let t0 = now();
+    let report = report_now(&app, ADMIN, ADMIN).await;
+    let t1 = now();
+    let expected = any_of(t0, t1, |t| {
+        format!(
+            "📊 Balance report — {}\n⚠️ OxaPay has not answered and no earlier balances are \
+             stored yet, so there is nothing to report this time.",
+            zoned(t, Tz::UTC)
+        )
+    });
+    assert!(expected.contains(&report.plain()), "{}", report.plain());
+
+    let read_at = now() - 600;
+    let store = app.store().await;
+    let read = Balances::new(BTreeMap::from([("BTC".to_owned(), d("9"))]));
+    store.record_snapshot(read_at, &read, None).await.unwrap();
+    store.close().await;
+    let l = lines(&report_now(&app, ADMIN, ADMIN).await);
+    assert_eq!(
+        l[1..],
+        [
+            format!(
+                "⚠️ OxaPay has not answered since {}; these are the balances read then.",
+                zoned(read_at, Tz::UTC)
+            ),
+            "BTC  9".into(),
+            "Values are not shown for stored balances.".into(),
+            "The first report here: nothing to compare yet.".into(),
+            format!("Balances read {}", zoned_seconds(read_at, Tz::UTC)),
+        ],
+        "{l:#?}"
+    );
+}
+
 /// Returns once the clock is at most 45 s into its minute, so a slot set for this minute is
 /// still inside it a few seconds later. (It waits on the clock itself, at most 15 s; no
 /// assertion depends on how long.)
