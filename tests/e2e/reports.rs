@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use oxapay_bot::oxapay::Balances;
-use oxapay_bot::reports::chart::LINE_RGB;
+use oxapay_bot::reports::chart::{LINE_RGB, MARKER_RGB};
 use oxapay_bot::reports::history::{parse_history_args, summarize};
 use oxapay_bot::reports::schedule::{ReportRequest, next_slot, parse_report_args};
 use oxapay_bot::store::Actor;
@@ -1023,6 +1023,9 @@ async fn history_sends_a_png_chart_with_a_drawn_line_and_an_exact_caption() {
         left < 400 && right > 1000,
         "the line runs from x={left} to x={right}"
     );
+    // The minimum and the maximum are marked, in their own colour.
+    let (marked, _) = image.extent_of(MARKER_RGB);
+    assert!(!marked.is_empty(), "no min/max marker drawn");
 
     // The total value, in USD, over 30 days.
     let photo = history_photo(&app, ADMIN, "/history").await;
