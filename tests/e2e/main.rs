@@ -11,12 +11,14 @@ mod support;
 
 mod access;
 mod alerts;
+mod audit;
 mod balance;
 mod fakes;
 mod hardening;
 mod hostile_input;
 mod operations;
 mod oxapay_failures;
+mod reports;
 mod service;
 mod shutdown;
 mod telegram;

@@ -260,6 +260,28 @@ impl TestApp {
         self.outbox_settled().await;
     }
 
+    /// Report scheduler passes completed since the first start (restarts included).
+    pub fn report_passes(&self) -> u64 {
+        *self.progress.report_passes().borrow()
+    }
+
+    /// Waits until `n` report scheduler passes have completed since the first start. Read
+    /// `report_passes()` while the bot is stopped and wait for one more after `start`: that pass
+    /// began after the start, so it saw everything stored before it.
+    pub async fn report_passes_completed(&self, n: u64) {
+        wait_counter(self.progress.report_passes(), n, "report scheduler passes").await
+    }
+
+    /// Balance snapshots added to the history since the first start (restarts included).
+    pub fn snapshots(&self) -> u64 {
+        *self.progress.snapshots().borrow()
+    }
+
+    /// Waits until `n` balance snapshots have been recorded since the first start.
+    pub async fn snapshots_recorded(&self, n: u64) {
+        wait_counter(self.progress.snapshots(), n, "history snapshots").await
+    }
+
     /// Waits until no owed message is due: each one was sent, refused, parked, or is waiting
     /// out a backoff. Checked against the database each time the worker settles a message.
     pub async fn outbox_settled(&self) {

@@ -44,6 +44,11 @@ pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
          /alert CUR off — stop CUR's alerts (<code>/alert CUR above off</code>: one kind); /alert off — every alert here\n\
          /alerts — this chat's alert levels and their state\n\
          /mute 2h — hold this chat's alerts for a while (30m, 2h, 1d; /mute off resumes)\n\
+         /report 09:00 [TZ] — a balance report here every day at that time (TZ like \
+         Europe/Berlin; <code>/report mon 09:00</code>: weekly); /report shows it, /report off \
+         stops it, /report now sends one now\n\
+         /history [CUR|total] [7d|30d|90d|1y] — a chart of the balance, e.g. \
+         <code>/history BTC 7d</code>\n\
          /help — this message\n",
     );
     if is_admin {
