@@ -9,6 +9,7 @@ use sqlx::FromRow;
 use super::audit::{self, Actor, Change};
 use super::{SERVED, Store};
 use crate::alerts::{AlertState, Direction, Threshold};
+use crate::valuation::TOTAL;
 
 /// Also read from a JSON array in `THRESHOLD_COLUMNS` order.
 #[derive(FromRow, serde::Deserialize)]
@@ -76,6 +77,11 @@ fn split_rows(rows: Vec<ThresholdRow>) -> (Vec<Threshold>, Vec<BadRow>) {
 const THRESHOLD_COLUMNS: &str =
     "chat_id, currency, direction, level, state, crossed_since, last_alert_at";
 
+/// How the audit log names what a level watches: the currency, or `total`.
+fn audit_name(currency: &str) -> &str {
+    if currency == TOTAL { "total" } else { currency }
+}
+
 impl Store {
     /// Sets or changes a threshold on behalf of `by` (the level goes with them on `/deny` when
     /// the chat is not itself allowed), with its audit entry, in one transaction. A changed level
@@ -120,7 +126,7 @@ impl Store {
                 actor: by,
                 chat_id,
                 action: "alert_set",
-                subject: format!("{currency} {}", direction.as_str()),
+                subject: format!("{} {}", audit_name(currency), direction.as_str()),
                 about: chat_id,
                 old,
                 new: Some(level.to_string()),
@@ -181,7 +187,7 @@ impl Store {
                     actor: by,
                     chat_id,
                     action: "alert_off",
-                    subject: format!("{currency} {direction}"),
+                    subject: format!("{} {direction}", audit_name(currency)),
                     about: chat_id,
                     old: Some(level.clone()),
                     new: None,

@@ -108,11 +108,11 @@ async fn each_audited_change_writes_one_entry_and_nothing_else_does() {
         "@u2002 (2002) in 2002: report_off report mon 10:00 Europe/Berlin → (off)",
         "@u2002 (2002) in 2002: report_set report 09:00 Europe/Berlin → mon 10:00 Europe/Berlin",
         "@u2002 (2002) in 2002: report_set report (none) → 09:00 Europe/Berlin",
-        "@u2002 (2002) in -3003: alert_off $TOTAL below 1000 → (off)",
+        "@u2002 (2002) in -3003: alert_off total below 1000 → (off)",
         // One command, two entries: written in the order SQLite deleted them (unspecified).
         "@u2002 (2002) in -3003: alert_off BTC above 5 → (off)",
         "@u2002 (2002) in -3003: alert_off BTC below 2 → (off)",
-        "@u2002 (2002) in -3003: alert_set $TOTAL below (none) → 1000",
+        "@u2002 (2002) in -3003: alert_set total below (none) → 1000",
         "@u2002 (2002) in -3003: alert_set BTC above (none) → 5",
         "@u2002 (2002) in -3003: alert_set BTC below 1 → 2",
         "@u2002 (2002) in -3003: alert_set BTC below (none) → 1",
