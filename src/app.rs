@@ -31,7 +31,7 @@ use crate::reports::scheduler::Scheduler;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
 use crate::telegram::delivery::TgBot;
-use crate::telegram::delivery_worker::DeliveryWorker;
+use crate::telegram::delivery_worker::{self, DeliveryWorker};
 use crate::telegram::flood::{FloodGuard, FloodSettings};
 use crate::telegram::handler::{self, Ctx};
 use crate::telemetry::Redactor;
@@ -235,6 +235,9 @@ impl App {
             redactor: redactor.clone(),
             wake: wake.clone(),
             progress: tuning.progress.clone(),
+            max_in_flight: delivery_worker::in_flight_for(
+                tuning.telegram_limits.messages_per_sec_overall,
+            ),
         };
         let worker = tokio::spawn(worker.run(shutdown.clone()));
         let checker = Checker {

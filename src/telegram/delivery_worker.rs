@@ -28,8 +28,6 @@ use crate::telegram::delivery::{Failure, TgBot, send_html};
 use crate::telegram::keyboards;
 use crate::telemetry::Redactor;
 
-/// Sends under way at once; `Throttle` spaces them within Telegram's limits.
-const MAX_IN_FLIGHT: usize = 32;
 /// A send that takes longer is given up and retried later, so it cannot hold a slot for ever.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 /// Transient failures before a message is parked: about 2 hours of backoff in all.
@@ -48,6 +46,16 @@ pub struct DeliveryWorker {
     /// Woken by whoever adds to the outbox.
     pub wake: Arc<Notify>,
     pub progress: Progress,
+    /// Sends under way at once. `Throttle` spaces them within Telegram's limits and queues one
+    /// second's worth of them (its overall limit); more in flight would only wait in its channel,
+    /// and it warns when its queue is full. See `in_flight_for`.
+    pub max_in_flight: usize,
+}
+
+/// Sends under way at once for Telegram's overall limit of `per_second`: just under a second's
+/// worth, so `Throttle`'s queue never overflows (at least 1, at most 64).
+pub fn in_flight_for(per_second: u32) -> usize {
+    (per_second.saturating_sub(1) as usize).clamp(1, 64)
 }
 
 /// How long a message waits after its `attempts`-th transient failure.
@@ -65,7 +73,7 @@ impl DeliveryWorker {
             if shutdown.is_cancelled() {
                 break;
             }
-            let free = MAX_IN_FLIGHT.saturating_sub(in_flight.len());
+            let free = self.max_in_flight.saturating_sub(in_flight.len());
             let due = if free > 0 {
                 match self.store.due_messages(now_unix(), &busy, free).await {
                     Ok(rows) => rows,
@@ -234,6 +242,14 @@ impl DeliveryWorker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_flight_stays_under_a_seconds_worth_of_telegrams_limit() {
+        assert_eq!(in_flight_for(30), 29, "Telegram's default 30/s");
+        assert_eq!(in_flight_for(1), 1);
+        assert_eq!(in_flight_for(0), 1);
+        assert_eq!(in_flight_for(10_000), 64);
+    }
 
     #[test]
     fn backoff_doubles_from_five_seconds_to_fifteen_minutes() {
