@@ -295,7 +295,9 @@ async fn respond(
         return reply(messages::admin_only(), "admin_only");
     }
     match command {
-        Command::Start(_) | Command::Help(_) => reply(messages::help(user_id, is_admin), "ok"),
+        Command::Start(_) | Command::Help(_) => {
+            reply(messages::help(user_id, is_admin, ctx.source.api()), "ok")
+        }
         Command::Balance(args) => balance(ctx, &args).await,
         Command::Alert(args) => alert(ctx, chat_id, actor, &args).await,
         Command::Alerts(args) => alerts(ctx, chat_id, is_admin, &args).await,

@@ -31,7 +31,9 @@ fn time_of(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
+/// `/start` and `/help`. Admins also read which OxaPay API the balances come from (`api`, e.g.
+/// "OxaPay v1 API (general key)"; never the key).
+pub fn help(user_id: Option<i64>, is_admin: bool, api: &str) -> String {
     let mut s = String::from(
         "<b>OxaPay balance bot</b>\n\
          Shows this OxaPay account's wallet balances and tells this chat when one runs low.\n\n\
@@ -55,6 +57,7 @@ pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
              /alerts all — every chat's alert levels\n\
              /audit [N] — who changed access, levels and reports; /audit ID — about one id\n",
         );
+        s.push_str(&format!("Balances are read through the {}.\n", escape(api)));
     }
     if let Some(id) = user_id {
         s.push_str(&format!("\nYour Telegram user id: <code>{id}</code>"));
@@ -609,8 +612,16 @@ mod tests {
 
     #[test]
     fn help_shows_admin_commands_only_to_admins() {
-        assert!(help(Some(5), true).contains("/allow"));
-        assert!(!help(Some(5), false).contains("/allow"));
-        assert!(help(Some(5), false).contains("<code>5</code>"));
+        let api = "OxaPay v1 API (general key)";
+        assert!(help(Some(5), true, api).contains("/allow"));
+        assert!(!help(Some(5), false, api).contains("/allow"));
+        assert!(help(Some(5), false, api).contains("<code>5</code>"));
+        // Which API: for admins only.
+        assert!(
+            help(Some(5), true, api)
+                .lines()
+                .any(|l| l == "Balances are read through the OxaPay v1 API (general key).")
+        );
+        assert!(!help(Some(5), false, api).contains("OxaPay v1"));
     }
 }
