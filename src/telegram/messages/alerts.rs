@@ -56,19 +56,11 @@ pub fn alert_removed(currency: &str, direction: Option<Direction>, removed: u64)
     let which = direction
         .map(|d| format!(" {}", d.as_str()))
         .unwrap_or_default();
+    let subject = subject(currency);
     match removed {
-        0 => format!(
-            "This chat had no{which} alert for <b>{}</b>.",
-            escape(currency)
-        ),
-        1 => format!(
-            "The{which} alert for <b>{}</b> was removed.",
-            escape(currency)
-        ),
-        n => format!(
-            "Both {n} alerts for <b>{}</b> were removed.",
-            escape(currency)
-        ),
+        0 => format!("This chat had no{which} alert for {subject}."),
+        1 => format!("The{which} alert for {subject} was removed."),
+        n => format!("Both {n} alerts for {subject} were removed."),
     }
 }
 

@@ -552,6 +552,23 @@ mod tests {
     }
 
     #[test]
+    fn a_removed_total_level_is_named_like_everywhere_else() {
+        use crate::valuation::TOTAL;
+        assert_eq!(
+            alert_removed(TOTAL, None, 1),
+            "The alert for <b>Total value</b> was removed."
+        );
+        assert_eq!(
+            alert_removed(TOTAL, Some(Direction::Below), 0),
+            "This chat had no below alert for <b>Total value</b>."
+        );
+        assert_eq!(
+            alert_removed("A&B", None, 2),
+            "Both 2 alerts for <b>A&amp;B</b> were removed."
+        );
+    }
+
+    #[test]
     fn plain_text_strips_tags_and_decodes_entities() {
         assert_eq!(
             plain_text("<b>BTC</b> &lt;0.5&gt; &amp; <code>1</code> &#8364;&#x20AC; &bogus; & a<b"),
