@@ -11,7 +11,9 @@ mod support;
 
 mod access;
 mod alerts;
+mod alerts_plus;
 mod balance;
+mod dollars;
 mod fakes;
 mod hostile_input;
 mod operations;

@@ -691,6 +691,18 @@ impl FakeTelegram {
         .await
     }
 
+    /// Waits until the bot has answered the callback query `id` (see `press_button`); returns
+    /// the answer.
+    pub async fn wait_callback_answer(&self, id: &str) -> CallbackAnswer {
+        self.wait_for(format_args!("the answer to callback query {id}"), |g| {
+            g.callback_answers
+                .iter()
+                .find(|a| a.callback_query_id == id)
+                .cloned()
+        })
+        .await
+    }
+
     /// Waits for an attempt to deliver (accepted or not) that `matches`; returns it.
     pub async fn wait_attempt(&self, what: &str, matches: impl Fn(&Attempt) -> bool) -> Attempt {
         self.wait_for(what, |g| g.attempts.iter().find(|a| matches(a)).cloned())
@@ -778,12 +790,20 @@ impl FakeTelegram {
     }
 }
 
-/// Whether the bot sent this on its own (an alert or an OxaPay notice) rather than as a reply:
-/// those messages open with one of these marks.
+/// Whether the bot sent this on its own (an alert, a mute's end summary or an OxaPay notice)
+/// rather than as a reply: those messages open with one of these marks.
 pub fn is_broadcast(text: &str) -> bool {
-    ["⚠️ Low balance", "⚠️ Still low", "✅ ", "🔴 ", "🟢 "]
-        .iter()
-        .any(|mark| text.starts_with(mark))
+    [
+        "⚠️ Low balance",
+        "⚠️ Still low",
+        "✅ ",
+        "🔺 ",
+        "🔔 Mute over",
+        "🔴 ",
+        "🟢 ",
+    ]
+    .iter()
+    .any(|mark| text.starts_with(mark))
 }
 
 /// The bot's whole reply to one message: one part, or several when it was split.
