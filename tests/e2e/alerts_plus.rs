@@ -345,6 +345,46 @@ async fn a_mute_survives_restarts_and_is_summarized_once() {
     app.stop().await;
 }
 
+/// A level that crosses in the very check that ends the mute is told once, in the summary, not
+/// also in an alert of its own.
+#[tokio::test]
+async fn a_crossing_in_the_check_that_ends_the_mute_is_told_once() {
+    let mut app = TestApp::prepare(btc("3"), Setup::default().no_cache()).await;
+    let store = app.store().await;
+    store
+        .allow(CHAT, &Actor::id_only(ADMIN), ADMIN, 0)
+        .await
+        .unwrap();
+    for (direction, level) in [(Direction::Below, "1"), (Direction::Above, "2")] {
+        store
+            .set_threshold(
+                CHAT,
+                "BTC",
+                direction,
+                level.parse().unwrap(),
+                &Actor::id_only(CHAT),
+                0,
+            )
+            .await
+            .unwrap();
+    }
+    // The mute ran out while the bot was down; the levels were never checked.
+    store.set_mute(CHAT, now(), CHAT, 0).await.unwrap();
+    store.close().await;
+    app.start().await;
+    app.deliveries_completed(1).await;
+    let told = app.tg.broadcasts_to(CHAT);
+    assert_eq!(told.len(), 1, "{told:?}");
+    let summary: Vec<&str> = told[0].lines().collect();
+    assert_eq!(summary[0], "🔔 Mute over. Right now:", "{told:?}");
+    assert!(
+        summary[1].starts_with("🔺 BTC 3 is above your level 2 (high since "),
+        "{told:?}"
+    );
+    assert_eq!(summary.len(), 2, "{told:?}");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn mute_off_says_what_is_crossed_now() {
     let app = checking(btc("1.5")).await;
