@@ -121,8 +121,8 @@ pub fn refresh_failed() -> String {
     "Could not update this message right now; send /balance instead.".into()
 }
 
-pub fn muted_popup(until: i64) -> String {
-    format!("Alerts here are muted until {}.", time(until))
+pub fn muted_popup(until: i64, zone: chrono_tz::Tz) -> String {
+    format!("Alerts here are muted until {}.", mute_end(until, zone))
 }
 
 pub fn allowed(id: i64, newly: bool) -> String {
@@ -549,6 +549,20 @@ mod tests {
             Notice::Back { balance: d("1.9") },
         );
         assert_eq!(back, "✅ <b>BTC</b> is back at or below your level 2: 1.9");
+    }
+
+    #[test]
+    fn a_mute_ends_in_the_chats_zone_or_utc() {
+        let until = 1_764_000_000;
+        assert_eq!(
+            mute_end(until, chrono_tz::Tz::UTC),
+            "2025-11-24 16:00:00 UTC"
+        );
+        assert_eq!(
+            mute_end(until, chrono_tz::Europe::Berlin),
+            "Mon 24 Nov 2025 17:00 (Europe/Berlin)"
+        );
+        assert!(muted(until, chrono_tz::Europe::Berlin).contains("until Mon 24 Nov 2025 17:00"));
     }
 
     #[test]
