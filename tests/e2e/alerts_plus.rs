@@ -255,6 +255,46 @@ async fn a_mute_holds_alerts_and_its_end_sends_one_summary() {
     );
 }
 
+/// A chat that set a zone (with `/report … TZ`) reads the end of its mute in that zone.
+#[tokio::test]
+async fn a_mute_is_said_in_the_chats_zone() {
+    let app = TestApp::spawn(btc("1.5"), Setup::default()).await;
+    app.ask(ADMIN, ADMIN, &format!("/allow {CHAT}")).await;
+    app.ask(CHAT, CHAT, "/report 09:00 Asia/Kolkata").await;
+    let kolkata_minute = |text: &str, prefix: &str, suffix: &str| {
+        let t = text.strip_prefix(prefix)?.strip_suffix(suffix)?;
+        let local = NaiveDateTime::parse_from_str(t, "%a %d %b %Y %H:%M").ok()?;
+        local
+            .and_local_timezone(chrono_tz::Asia::Kolkata)
+            .single()
+            .map(|t| t.timestamp())
+    };
+    let before = now();
+    let r = app.ask(CHAT, CHAT, "/mute 2h").await;
+    let after = now();
+    let until = kolkata_minute(
+        &r.text(),
+        "🔕 Alerts in this chat are held until ",
+        " (Asia/Kolkata). States keep updating; when the mute ends you get one summary of what is low or high then. /mute off resumes them now.",
+    )
+    .unwrap_or_else(|| panic!("{r}"));
+    // Shown to the minute: the end lies in that minute.
+    assert!(
+        (before + 7200 - 59..=after + 7200).contains(&until),
+        "{r} ({before}..{after})"
+    );
+    let r = app.ask(CHAT, CHAT, "/mute").await;
+    assert_eq!(
+        kolkata_minute(
+            &r.text(),
+            "🔕 This chat's alerts are muted until ",
+            " (Asia/Kolkata)."
+        ),
+        Some(until),
+        "{r}"
+    );
+}
+
 /// Crossed and back while muted: when the mute ends all is well, and nothing is said.
 #[tokio::test]
 async fn a_mute_ending_when_all_is_well_says_nothing() {
