@@ -592,6 +592,21 @@ async fn refresh_with_nothing_changed_says_so_in_the_popup() {
     }
     assert_eq!(app.tg.edits().len(), 0);
     assert_eq!(app.tg.sent_to(ADMIN).len(), sent, "no new message");
+    // The bot offered Telegram the same text and took its "not modified" as the answer.
+    let tried: Vec<Option<String>> = app
+        .tg
+        .attempts()
+        .into_iter()
+        .filter(|a| a.method == "editMessageText")
+        .map(|a| a.failure)
+        .collect();
+    assert_eq!(tried.len(), 2);
+    assert!(
+        tried.iter().all(|f| f
+            .as_deref()
+            .is_some_and(|f| f.starts_with("400 Bad Request: message is not modified"))),
+        "{tried:?}"
+    );
     assert_eq!(
         (app.oxa.calls(), app.oxa.calls_to(Endpoint::Prices)),
         (1, 1)

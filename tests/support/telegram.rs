@@ -1243,27 +1243,31 @@ impl FakeTelegram {
         };
         {
             let mut g = self.lock();
-            match g.kept.get(&(chat_id, message_id)) {
-                None => {
-                    drop(g);
-                    return api_error(400, "Bad Request: message to edit not found");
-                }
-                Some(Kept::Photo) => {
-                    drop(g);
-                    return api_error(400, "Bad Request: there is no text in the message to edit");
-                }
+            let refused = match g.kept.get(&(chat_id, message_id)) {
+                None => Some("Bad Request: message to edit not found"),
+                Some(Kept::Photo) => Some("Bad Request: there is no text in the message to edit"),
                 Some(Kept::Text {
                     text: old,
                     parse_mode: old_mode,
                     reply_markup: old_markup,
                 }) if *old == text && *old_mode == parse_mode && *old_markup == reply_markup => {
-                    drop(g);
-                    return api_error(
-                        400,
+                    Some(
                         "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
-                    );
+                    )
                 }
-                Some(_) => {}
+                Some(_) => None,
+            };
+            if let Some(description) = refused {
+                // Telegram's answer, not a malformed request: recorded on the attempt only.
+                if let Some(attempt) = g.attempts.iter_mut().rev().find(|a| {
+                    a.method == "editMessageText"
+                        && a.chat_id == Some(chat_id)
+                        && a.failure.is_none()
+                }) {
+                    attempt.failure = Some(format!("400 {description}"));
+                }
+                drop(g);
+                return api_error(400, description);
             }
             g.kept.insert(
                 (chat_id, message_id),
