@@ -177,6 +177,13 @@ async fn v1_errors_become_short_sentences_and_never_a_zero() {
             "OxaPay is down for maintenance (HTTP 503) — try again later.",
         ),
         (
+            Some(
+                OxaReply::v1_error(503, "maintenance", "The service is under maintenance")
+                    .with_header("retry-after", "120"),
+            ),
+            "OxaPay is down for maintenance (HTTP 503) — try again in 120 s.",
+        ),
+        (
             Some(OxaReply::v1_error(
                 400,
                 "validation_error",
@@ -222,6 +229,7 @@ async fn v1_errors_become_short_sentences_and_never_a_zero() {
         [
             "HTTP 401 (error invalid_api_key): Invalid API key",
             "HTTP 429 (error rate_limit_exceeded): Too many requests",
+            "HTTP 503 (error maintenance): The service is under maintenance",
             "HTTP 503 (error maintenance): The service is under maintenance",
             "HTTP 400 (error validation_error): Invalid request",
             "HTTP 502 (): ",
