@@ -151,7 +151,10 @@ impl Checker {
         } else {
             Vec::new()
         };
-        let mut messages = chat_messages(&transitions, &muted);
+        // A chat whose mute ends in this check hears the summary alone: it already says what this
+        // check found crossed, so an alert of its own would tell the same crossing twice.
+        let held: BTreeSet<i64> = muted.iter().chain(&mutes_ended).copied().collect();
+        let mut messages = chat_messages(&transitions, &held);
         for &chat in &mutes_ended {
             let crossed = alerts::crossed_after(chat, &thresholds, &transitions);
             if !crossed.is_empty() {

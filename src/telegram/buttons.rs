@@ -9,6 +9,7 @@ use teloxide::types::CallbackQuery;
 use tokio::time::Instant;
 
 use crate::now_unix;
+use crate::reports::builder::chat_zone;
 use crate::telegram::delivery::{Failure, edit_html};
 use crate::telegram::handler::{Ctx, admit, balance_text, deliver_reply};
 use crate::telegram::keyboards::{self, BalanceView, Button};
@@ -112,13 +113,25 @@ async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: i64) -> Pressed
         Button::MuteHour => {
             let now = now_unix();
             let until = now + MUTE_BUTTON_SECS;
-            if let Err(e) = ctx.store.set_mute(chat_id, until, presser, now).await {
-                tracing::error!(chat_id, error = %e, "database error");
-                return popup(plain_text(&messages::storage_failed()), "storage_error");
-            }
+            let muted = match chat_zone(&ctx.store, chat_id).await {
+                Ok(zone) => ctx
+                    .store
+                    .set_mute(chat_id, until, presser, now)
+                    .await
+                    .map(|()| zone),
+                Err(e) => Err(e),
+            };
+            let zone = match muted {
+                Ok(zone) => zone,
+                Err(e) => {
+                    tracing::error!(chat_id, error = %e, "database error");
+                    return popup(plain_text(&messages::storage_failed()), "storage_error");
+                }
+            };
             // Everyone in the chat should know the alerts are held, not only the presser.
-            deliver_reply(bot, ctx, chat_id, "mute", &messages::muted(until), None).await;
-            popup(messages::muted_popup(until), "ok")
+            let told = messages::muted(until, zone);
+            deliver_reply(bot, ctx, chat_id, "mute", &told, None).await;
+            popup(messages::muted_popup(until, zone), "ok")
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::alerts::{AlertState, Threshold};
 use crate::balance_source::BalanceSource;
 use crate::now_unix;
 use crate::price_source::PriceSource;
+use crate::reports::builder::chat_zone;
 use crate::store::{Actor, Store};
 use crate::telegram::commands::{
     self, AlertRequest, AlertsScope, AuditRequest, Command, MuteRequest,
@@ -298,7 +299,9 @@ async fn respond(
         return reply(messages::admin_only(), "admin_only");
     }
     match command {
-        Command::Start(_) | Command::Help(_) => reply(messages::help(user_id, is_admin), "ok"),
+        Command::Start(_) | Command::Help(_) => {
+            reply(messages::help(user_id, is_admin, ctx.source.api()), "ok")
+        }
         Command::Balance(args) => balance(ctx, &args).await,
         Command::Alert(args) => alert(ctx, chat_id, actor, &args).await,
         Command::Alerts(args) => alerts(ctx, chat_id, is_admin, &args).await,
@@ -416,15 +419,20 @@ async fn mute(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
         Err(text) => return reply(text, "bad_input"),
     };
     let now = now_unix();
+    // The end of a mute is said in the chat's zone, if it set one (`/report … TZ`).
+    let zone = match chat_zone(&ctx.store, chat_id).await {
+        Ok(z) => z,
+        Err(e) => return storage_error(e),
+    };
     match request {
         MuteRequest::Show => match ctx.store.mute_of(chat_id, now).await {
-            Ok(m) => reply(messages::mute_status(m.map(|m| m.until)), "ok"),
+            Ok(m) => reply(messages::mute_status(m.map(|m| m.until), zone), "ok"),
             Err(e) => storage_error(e),
         },
         MuteRequest::For(d) => {
             let until = now + d.as_secs() as i64;
             match ctx.store.set_mute(chat_id, until, actor, now).await {
-                Ok(()) => reply(messages::muted(until), "ok"),
+                Ok(()) => reply(messages::muted(until, zone), "ok"),
                 Err(e) => storage_error(e),
             }
         }

@@ -11,8 +11,10 @@ mod support;
 
 mod access;
 mod alerts;
+mod alerts_plus;
 mod audit;
 mod balance;
+mod dollars;
 mod fakes;
 mod hardening;
 mod hostile_input;

@@ -367,21 +367,31 @@ impl FakeOxaPay {
 
     /// Waits until `count` balance requests (legacy and v1) have been received.
     pub async fn wait_calls(&self, count: usize) {
+        self.wait_until("OxaPay balance requests", count, || self.calls())
+            .await
+    }
+
+    /// Waits until `count` requests to `endpoint` have been received.
+    pub async fn wait_calls_to(&self, endpoint: Endpoint, count: usize) {
+        self.wait_until(&format!("{endpoint:?} requests"), count, || {
+            self.calls_to(endpoint)
+        })
+        .await
+    }
+
+    async fn wait_until(&self, what: &str, count: usize, seen: impl Fn() -> usize) {
         let mut rx = self.version.subscribe();
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
             rx.borrow_and_update();
-            if self.calls() >= count {
+            if seen() >= count {
                 return;
             }
             if tokio::time::timeout_at(deadline, rx.changed())
                 .await
                 .is_err()
             {
-                panic!(
-                    "waited {PATIENCE:?} for {count} OxaPay balance requests; got {}",
-                    self.calls()
-                );
+                panic!("waited {PATIENCE:?} for {count} {what}; got {}", seen());
             }
         }
     }

@@ -730,6 +730,18 @@ impl FakeTelegram {
         .await
     }
 
+    /// Waits until the bot has answered the callback query `id` (see `press_button`); returns
+    /// the answer.
+    pub async fn wait_callback_answer(&self, id: &str) -> CallbackAnswer {
+        self.wait_for(format_args!("the answer to callback query {id}"), |g| {
+            g.callback_answers
+                .iter()
+                .find(|a| a.callback_query_id == id)
+                .cloned()
+        })
+        .await
+    }
+
     /// Waits for an attempt to deliver (accepted or not) that `matches`; returns it.
     pub async fn wait_attempt(&self, what: &str, matches: impl Fn(&Attempt) -> bool) -> Attempt {
         self.wait_for(what, |g| g.attempts.iter().find(|a| matches(a)).cloned())
@@ -817,12 +829,20 @@ impl FakeTelegram {
     }
 }
 
-/// Whether the bot sent this on its own (an alert or an OxaPay notice) rather than as a reply:
-/// those messages open with one of these marks.
+/// Whether the bot sent this on its own (an alert, a mute's end summary or an OxaPay notice)
+/// rather than as a reply: those messages open with one of these marks.
 pub fn is_broadcast(text: &str) -> bool {
-    ["⚠️ Low balance", "⚠️ Still low", "✅ ", "🔴 ", "🟢 "]
-        .iter()
-        .any(|mark| text.starts_with(mark))
+    [
+        "⚠️ Low balance",
+        "⚠️ Still low",
+        "✅ ",
+        "🔺 ",
+        "🔔 Mute over",
+        "🔴 ",
+        "🟢 ",
+    ]
+    .iter()
+    .any(|mark| text.starts_with(mark))
 }
 
 /// The bot's whole reply to one message: one part, or several when it was split.
@@ -1275,27 +1295,31 @@ impl FakeTelegram {
         };
         {
             let mut g = self.lock();
-            match g.kept.get(&(chat_id, message_id)) {
-                None => {
-                    drop(g);
-                    return api_error(400, "Bad Request: message to edit not found");
-                }
-                Some(Kept::Photo) => {
-                    drop(g);
-                    return api_error(400, "Bad Request: there is no text in the message to edit");
-                }
+            let refused = match g.kept.get(&(chat_id, message_id)) {
+                None => Some("Bad Request: message to edit not found"),
+                Some(Kept::Photo) => Some("Bad Request: there is no text in the message to edit"),
                 Some(Kept::Text {
                     text: old,
                     parse_mode: old_mode,
                     reply_markup: old_markup,
                 }) if *old == text && *old_mode == parse_mode && *old_markup == reply_markup => {
-                    drop(g);
-                    return api_error(
-                        400,
+                    Some(
                         "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
-                    );
+                    )
                 }
-                Some(_) => {}
+                Some(_) => None,
+            };
+            if let Some(description) = refused {
+                // Telegram's answer, not a malformed request: recorded on the attempt only.
+                if let Some(attempt) = g.attempts.iter_mut().rev().find(|a| {
+                    a.method == "editMessageText"
+                        && a.chat_id == Some(chat_id)
+                        && a.failure.is_none()
+                }) {
+                    attempt.failure = Some(format!("400 {description}"));
+                }
+                drop(g);
+                return api_error(400, description);
             }
             g.kept.insert(
                 (chat_id, message_id),

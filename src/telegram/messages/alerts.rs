@@ -1,10 +1,11 @@
 //! Alert texts: levels set and removed, `/alerts`, the crossings themselves, and `/mute`.
 //! A level watches a currency or the account's total USD value (`valuation::TOTAL`).
 
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
-use super::time;
+use super::{time, zoned};
 use crate::alerts::{AlertState, Direction, Notice, Reading, Threshold};
 use crate::valuation::{TOTAL, usd_text};
 
@@ -56,19 +57,11 @@ pub fn alert_removed(currency: &str, direction: Option<Direction>, removed: u64)
     let which = direction
         .map(|d| format!(" {}", d.as_str()))
         .unwrap_or_default();
+    let subject = subject(currency);
     match removed {
-        0 => format!(
-            "This chat had no{which} alert for <b>{}</b>.",
-            escape(currency)
-        ),
-        1 => format!(
-            "The{which} alert for <b>{}</b> was removed.",
-            escape(currency)
-        ),
-        n => format!(
-            "Both {n} alerts for <b>{}</b> were removed.",
-            escape(currency)
-        ),
+        0 => format!("This chat had no{which} alert for {subject}."),
+        1 => format!("The{which} alert for {subject} was removed."),
+        n => format!("Both {n} alerts for {subject} were removed."),
     }
 }
 
@@ -217,17 +210,29 @@ pub fn mute_ended_summary(crossed: &[(&Threshold, i64)], read: Option<&Reading>)
     s
 }
 
-pub fn muted(until: i64) -> String {
+/// When a mute ends, in the chat's zone (as its reports are), or UTC when it set none.
+pub fn mute_end(until: i64, zone: Tz) -> String {
+    if zone == Tz::UTC {
+        time(until)
+    } else {
+        zoned(until, zone)
+    }
+}
+
+pub fn muted(until: i64, zone: Tz) -> String {
     format!(
         "🔕 Alerts in this chat are held until {}. States keep updating; when the mute ends \
          you get one summary of what is low or high then. /mute off resumes them now.",
-        time(until)
+        mute_end(until, zone)
     )
 }
 
-pub fn mute_status(until: Option<i64>) -> String {
+pub fn mute_status(until: Option<i64>, zone: Tz) -> String {
     match until {
-        Some(until) => format!("🔕 This chat's alerts are muted until {}.", time(until)),
+        Some(until) => format!(
+            "🔕 This chat's alerts are muted until {}.",
+            mute_end(until, zone)
+        ),
         None => "This chat's alerts are not muted. <code>/mute 2h</code> holds them for two hours."
             .into(),
     }

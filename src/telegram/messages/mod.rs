@@ -31,7 +31,9 @@ fn time_of(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
+/// `/start` and `/help`. Admins also read which OxaPay API the balances come from (`api`, e.g.
+/// "OxaPay v1 API (general key)"; never the key).
+pub fn help(user_id: Option<i64>, is_admin: bool, api: &str) -> String {
     let mut s = String::from(
         "<b>OxaPay balance bot</b>\n\
          Shows this OxaPay account's wallet balances and tells this chat when one runs low.\n\n\
@@ -60,6 +62,7 @@ pub fn help(user_id: Option<i64>, is_admin: bool) -> String {
              /alerts all — every chat's alert levels\n\
              /audit [N] — who changed access, levels and reports; /audit ID — about one id\n",
         );
+        s.push_str(&format!("Balances are read through the {}.\n", escape(api)));
     }
     if let Some(id) = user_id {
         s.push_str(&format!("\nYour Telegram user id: <code>{id}</code>"));
@@ -123,8 +126,8 @@ pub fn refresh_failed() -> String {
     "Could not update this message right now; send /balance instead.".into()
 }
 
-pub fn muted_popup(until: i64) -> String {
-    format!("Alerts here are muted until {}.", time(until))
+pub fn muted_popup(until: i64, zone: chrono_tz::Tz) -> String {
+    format!("Alerts here are muted until {}.", mute_end(until, zone))
 }
 
 pub fn allowed(id: i64, newly: bool) -> String {
@@ -554,6 +557,37 @@ mod tests {
     }
 
     #[test]
+    fn a_mute_ends_in_the_chats_zone_or_utc() {
+        let until = 1_764_000_000;
+        assert_eq!(
+            mute_end(until, chrono_tz::Tz::UTC),
+            "2025-11-24 16:00:00 UTC"
+        );
+        assert_eq!(
+            mute_end(until, chrono_tz::Europe::Berlin),
+            "Mon 24 Nov 2025 17:00 (Europe/Berlin)"
+        );
+        assert!(muted(until, chrono_tz::Europe::Berlin).contains("until Mon 24 Nov 2025 17:00"));
+    }
+
+    #[test]
+    fn a_removed_total_level_is_named_like_everywhere_else() {
+        use crate::valuation::TOTAL;
+        assert_eq!(
+            alert_removed(TOTAL, None, 1),
+            "The alert for <b>Total value</b> was removed."
+        );
+        assert_eq!(
+            alert_removed(TOTAL, Some(Direction::Below), 0),
+            "This chat had no below alert for <b>Total value</b>."
+        );
+        assert_eq!(
+            alert_removed("A&B", None, 2),
+            "Both 2 alerts for <b>A&amp;B</b> were removed."
+        );
+    }
+
+    #[test]
     fn plain_text_strips_tags_and_decodes_entities() {
         assert_eq!(
             plain_text("<b>BTC</b> &lt;0.5&gt; &amp; <code>1</code> &#8364;&#x20AC; &bogus; & a<b"),
@@ -614,8 +648,16 @@ mod tests {
 
     #[test]
     fn help_shows_admin_commands_only_to_admins() {
-        assert!(help(Some(5), true).contains("/allow"));
-        assert!(!help(Some(5), false).contains("/allow"));
-        assert!(help(Some(5), false).contains("<code>5</code>"));
+        let api = "OxaPay v1 API (general key)";
+        assert!(help(Some(5), true, api).contains("/allow"));
+        assert!(!help(Some(5), false, api).contains("/allow"));
+        assert!(help(Some(5), false, api).contains("<code>5</code>"));
+        // Which API: for admins only.
+        assert!(
+            help(Some(5), true, api)
+                .lines()
+                .any(|l| l == "Balances are read through the OxaPay v1 API (general key).")
+        );
+        assert!(!help(Some(5), false, api).contains("OxaPay v1"));
     }
 }
