@@ -261,7 +261,7 @@ pub fn print_cycle(c: &CycleReport) {
     );
     println!();
     println!(
-        "Populating the database through Store::set_threshold took {:.1} s.",
+        "Populating the database through Store::allow and Store::set_threshold (each audited) took {:.1} s.",
         c.populate.as_secs_f64()
     );
     println!();
