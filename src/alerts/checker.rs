@@ -197,26 +197,81 @@ impl Checker {
     }
 }
 
-/// One message per chat per cycle, its lines in currency order; nothing for muted chats.
+/// One message per chat per cycle, its lines in currency order (below before above, as
+/// `/alerts` lists them); nothing for muted chats.
 fn chat_messages(transitions: &[Transition], muted: &BTreeSet<i64>) -> Vec<Owed> {
-    let mut by_chat: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let mut by_chat: BTreeMap<i64, Vec<&Transition>> = BTreeMap::new();
     for t in transitions {
-        if let Some(notice) = t.notice
-            && !muted.contains(&t.chat_id)
-        {
-            by_chat
-                .entry(t.chat_id)
-                .or_default()
-                .push(messages::alert_notice(
-                    &t.currency,
-                    t.direction,
-                    t.level,
-                    notice,
-                ));
+        if t.notice.is_some() && !muted.contains(&t.chat_id) {
+            by_chat.entry(t.chat_id).or_default().push(t);
         }
     }
     by_chat
         .into_iter()
-        .map(|(chat, lines)| Owed(chat, lines.join("\n"), MessageKind::Alert))
+        .map(|(chat, mut owed)| {
+            owed.sort_by(|a, b| (&a.currency, a.direction).cmp(&(&b.currency, b.direction)));
+            let lines: Vec<String> = owed
+                .iter()
+                .filter_map(|t| {
+                    let notice = t.notice?;
+                    Some(messages::alert_notice(
+                        &t.currency,
+                        t.direction,
+                        t.level,
+                        notice,
+                    ))
+                })
+                .collect();
+            Owed(chat, lines.join("\n"), MessageKind::Alert)
+        })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::{AlertState, Direction, Notice};
+    use rust_decimal::Decimal;
+
+    fn crossed(chat_id: i64, currency: &str, direction: Direction, level: i64) -> Transition {
+        Transition {
+            chat_id,
+            currency: currency.to_owned(),
+            direction,
+            level: Decimal::from(level),
+            new_state: AlertState::Crossed {
+                since: 0,
+                last_alert_at: 0,
+            },
+            notice: Some(Notice::Crossed {
+                balance: Decimal::from(5),
+            }),
+        }
+    }
+
+    #[test]
+    fn one_message_per_chat_lines_by_currency_then_below_before_above_muted_chats_hear_nothing() {
+        // The store hands levels over in its key order (direction ascending: above first).
+        let transitions = [
+            crossed(1, "BTC", Direction::Above, 4),
+            crossed(1, "BTC", Direction::Below, 9),
+            crossed(2, "USDT", Direction::Below, 9),
+            crossed(1, "ETH", Direction::Below, 9),
+        ];
+        let owed = chat_messages(&transitions, &BTreeSet::from([2]));
+        assert_eq!(owed.len(), 1);
+        let Owed(chat, text, kind) = &owed[0];
+        assert_eq!((*chat, *kind), (1, MessageKind::Alert));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(
+            lines[0].contains("BTC") && lines[0].contains("below"),
+            "{text}"
+        );
+        assert!(
+            lines[1].contains("BTC") && lines[1].contains("above"),
+            "{text}"
+        );
+        assert!(lines[2].contains("ETH"), "{text}");
+    }
 }

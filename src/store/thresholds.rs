@@ -232,7 +232,7 @@ impl Store {
         let json: String = sqlx::query_scalar(&format!(
             "SELECT json_group_array(json_array({THRESHOLD_COLUMNS})) FROM
                  (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter}
-                  ORDER BY chat_id, currency, direction DESC)"
+                  ORDER BY chat_id, currency, direction)"
         ))
         .bind(super::json(&live_for.cloned().unwrap_or_default()))
         .fetch_one(&self.pool)
