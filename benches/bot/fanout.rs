@@ -1,9 +1,10 @@
 //! Issue 10's fan-out figure: 10,000 chats with a report due at the same minute, sent through
 //! Telegram's real limits (the shipped `Throttle` defaults: 30 messages/s), and meanwhile a
 //! `/balance` from another chat every half second, answered as fast as when idle (measured the
-//! same way once the fan-out is over).
+//! same way once the fan-out is over, at the same spacing).
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Timelike, Utc};
@@ -30,6 +31,15 @@ pub struct FanoutReport {
     pub per_sec: f64,
     pub during: Stats,
     pub idle: Stats,
+    pub overlap: Overlap,
+}
+
+/// How many reports arrived while a `/balance` probe waited: slow probes against the others.
+#[derive(Debug, Default, Clone)]
+pub struct Overlap {
+    pub slowest: usize,
+    pub slowest_mean: f64,
+    pub rest_mean: f64,
 }
 
 /// `chats` allowed chats, each with a daily report at a minute that has just begun.
@@ -60,20 +70,28 @@ async fn prepare(url: &str, chats: usize) {
     store.close().await;
 }
 
-/// One `/balance` from a new chat; the time from hand-over to its reply.
-async fn probe(run: &mut Running, chat: i64) -> Option<Duration> {
+/// One `/balance` from a new chat: when it was handed over and how long its reply took. Every
+/// report that arrives meanwhile is noted in `reports` (its arrival instant).
+async fn probe(
+    run: &mut Running,
+    chat: i64,
+    report_chats: &Range<i64>,
+    reports: &mut Vec<Instant>,
+) -> Option<(Instant, Duration)> {
     let id = run.tg.send_texts(&[(chat, "/balance")])[0];
     let until = Instant::now() + Duration::from_secs(10);
     loop {
         let left = until.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, run.arrivals.recv()).await {
             Ok(Some(a)) if a.chat_id == chat => {
-                return run
-                    .tg
-                    .handed_at(id)
-                    .map(|h| a.at.saturating_duration_since(h));
+                let handed = run.tg.handed_at(id)?;
+                return Some((handed, a.at.saturating_duration_since(handed)));
             }
-            Ok(Some(_)) => continue,
+            Ok(Some(a)) => {
+                if report_chats.contains(&a.chat_id) {
+                    reports.push(a.at);
+                }
+            }
             _ => return None,
         }
     }
@@ -85,35 +103,35 @@ pub async fn fanout_bench(bins: &Bins, chats: usize) -> FanoutReport {
     prepare(&url, chats).await;
     let started = Instant::now();
     let mut run = start_bot_on(bins, dir, url, &[]).await;
-    let reports = |run: &Running| -> Vec<Instant> {
-        run.tg
-            .sent()
-            .iter()
-            .filter(|s| (REPORT_BASE..REPORT_BASE + chats as i64).contains(&s.chat_id))
-            .map(|s| s.at)
-            .collect()
-    };
+    let report_chats = REPORT_BASE..REPORT_BASE + chats as i64;
+    // Report arrivals are taken from the fake's stream as they come: copying its whole record
+    // every half second would load the process that plays Telegram in the middle of the probes.
+    let mut at: Vec<Instant> = Vec::new();
     // Probes while the reports go out (bounded: Telegram's 30/s plus a generous margin).
     let until = started + Duration::from_secs_f64(chats as f64 / 25.0 + 60.0);
     let mut during = Vec::new();
     let mut chat = PROBE_BASE;
     let mut warm = 0;
-    while reports(&run).len() < chats && Instant::now() < until {
-        let sample = probe(&mut run, chat).await;
+    while at.len() < chats && Instant::now() < until {
+        let sample = probe(&mut run, chat, &report_chats, &mut at).await;
         chat += 1;
         if warm < WARMUP {
             warm += 1;
-        } else if let Some(d) = sample {
-            during.push(d);
+        } else if let Some(s) = sample {
+            during.push(s);
         }
         tokio::time::sleep(PROBE_EVERY).await;
     }
-    let at = reports(&run);
+    while let Ok(a) = run.arrivals.try_recv() {
+        if report_chats.contains(&a.chat_id) {
+            at.push(a.at);
+        }
+    }
     let distinct: HashSet<i64> = run
         .tg
         .sent()
         .iter()
-        .filter(|s| (REPORT_BASE..REPORT_BASE + chats as i64).contains(&s.chat_id))
+        .filter(|s| report_chats.contains(&s.chat_id))
         .map(|s| s.chat_id)
         .collect();
     let first = at
@@ -124,17 +142,20 @@ pub async fn fanout_bench(bins: &Bins, chats: usize) -> FanoutReport {
         .iter()
         .max()
         .map(|t| t.saturating_duration_since(started));
-    // The same probes once the fan-out is over.
+    let overlap = overlap(&during, &at);
+    // The same probes once the fan-out is over, at the same spacing.
     let mut idle = Vec::new();
+    let mut late = Vec::new();
     for _ in 0..during.len().clamp(50, 300) {
-        if let Some(d) = probe(&mut run, chat).await {
+        if let Some((_, d)) = probe(&mut run, chat, &report_chats, &mut late).await {
             idle.push(d);
         }
         chat += 1;
-        tokio::time::sleep(PROBE_EVERY / 5).await;
+        tokio::time::sleep(PROBE_EVERY).await;
     }
     run.stop().await;
     let all = last.unwrap_or_default();
+    let during: Vec<Duration> = during.iter().map(|(_, d)| *d).collect();
     FanoutReport {
         chats,
         first: first.unwrap_or_default(),
@@ -146,5 +167,29 @@ pub async fn fanout_bench(bins: &Bins, chats: usize) -> FanoutReport {
                 .max(1e-9),
         during: stats(&during),
         idle: stats(&idle),
+        overlap,
+    }
+}
+
+/// Reports arriving while a probe waited for its reply: for the slowest 5 % of probes and for
+/// the rest, the mean count per probe.
+fn overlap(probes: &[(Instant, Duration)], reports: &[Instant]) -> Overlap {
+    let mut sorted: Vec<Instant> = reports.to_vec();
+    sorted.sort();
+    let within = |(h, d): &(Instant, Duration)| {
+        let from = sorted.partition_point(|t| t < h);
+        let to = sorted.partition_point(|t| *t <= *h + *d);
+        to - from
+    };
+    let mut by_latency: Vec<&(Instant, Duration)> = probes.iter().collect();
+    by_latency.sort_by_key(|(_, d)| *d);
+    let cut = by_latency.len() - by_latency.len().div_ceil(20);
+    let mean = |xs: &[&(Instant, Duration)]| {
+        xs.iter().map(|p| within(p) as f64).sum::<f64>() / xs.len().max(1) as f64
+    };
+    Overlap {
+        slowest: by_latency.len() - cut,
+        slowest_mean: mean(&by_latency[cut..]),
+        rest_mean: mean(&by_latency[..cut]),
     }
 }

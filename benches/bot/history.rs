@@ -149,6 +149,9 @@ pub async fn history_bench(bins: &Bins, reps: usize) -> HistoryReport {
             (Some(at), Some(handed)) => command.push(at.saturating_duration_since(handed)),
             _ => eprintln!("  /history got no photo within 30 s"),
         }
+        // One chat (the admin's) asks every time: stay under its flood limit (a burst of 10,
+        // then one a second), as a person would.
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
     }
     let mem_after = run.mem();
     run.drain();

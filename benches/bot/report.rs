@@ -441,4 +441,8 @@ pub fn print_fanout(f: &crate::fanout::FanoutReport) {
         ms(f.idle.p99),
         ms(f.idle.max)
     );
+    println!(
+        "| report sends arriving while a probe waited: the slowest {} probes / the others (mean per probe) | {:.2} / {:.2} |",
+        f.overlap.slowest, f.overlap.slowest_mean, f.overlap.rest_mean
+    );
 }
