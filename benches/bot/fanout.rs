@@ -40,6 +40,8 @@ pub struct Overlap {
     pub slowest: usize,
     pub slowest_mean: f64,
     pub rest_mean: f64,
+    pub slowest_before: f64,
+    pub rest_before: f64,
 }
 
 /// `chats` allowed chats, each with a daily report at a minute that has just begun.
@@ -171,25 +173,28 @@ pub async fn fanout_bench(bins: &Bins, chats: usize) -> FanoutReport {
     }
 }
 
-/// Reports arriving while a probe waited for its reply: for the slowest 5 % of probes and for
-/// the rest, the mean count per probe.
+/// Reports arriving while a probe waited for its reply, and within 25 ms before it was handed
+/// over: for the slowest 5 % of probes and for the rest, the mean count per probe.
 fn overlap(probes: &[(Instant, Duration)], reports: &[Instant]) -> Overlap {
     let mut sorted: Vec<Instant> = reports.to_vec();
     sorted.sort();
-    let within = |(h, d): &(Instant, Duration)| {
-        let from = sorted.partition_point(|t| t < h);
-        let to = sorted.partition_point(|t| *t <= *h + *d);
-        to - from
+    let count = |from: Instant, to: Instant| {
+        sorted.partition_point(|t| *t <= to) - sorted.partition_point(|t| *t < from)
     };
+    let within = |(h, d): &(Instant, Duration)| count(*h, *h + *d);
+    let before = |(h, _): &(Instant, Duration)| count(*h - Duration::from_millis(25), *h);
     let mut by_latency: Vec<&(Instant, Duration)> = probes.iter().collect();
     by_latency.sort_by_key(|(_, d)| *d);
     let cut = by_latency.len() - by_latency.len().div_ceil(20);
-    let mean = |xs: &[&(Instant, Duration)]| {
-        xs.iter().map(|p| within(p) as f64).sum::<f64>() / xs.len().max(1) as f64
+    let mean = |xs: &[&(Instant, Duration)], f: &dyn Fn(&(Instant, Duration)) -> usize| {
+        xs.iter().map(|p| f(p) as f64).sum::<f64>() / xs.len().max(1) as f64
     };
+    let (slow, rest) = (&by_latency[cut..], &by_latency[..cut]);
     Overlap {
-        slowest: by_latency.len() - cut,
-        slowest_mean: mean(&by_latency[cut..]),
-        rest_mean: mean(&by_latency[..cut]),
+        slowest: slow.len(),
+        slowest_mean: mean(slow, &within),
+        rest_mean: mean(rest, &within),
+        slowest_before: mean(slow, &before),
+        rest_before: mean(rest, &before),
     }
 }

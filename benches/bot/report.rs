@@ -445,4 +445,8 @@ pub fn print_fanout(f: &crate::fanout::FanoutReport) {
         "| report sends arriving while a probe waited: the slowest {} probes / the others (mean per probe) | {:.2} / {:.2} |",
         f.overlap.slowest, f.overlap.slowest_mean, f.overlap.rest_mean
     );
+    println!(
+        "| … arriving in the 25 ms before a probe was handed over: the slowest / the others | {:.2} / {:.2} |",
+        f.overlap.slowest_before, f.overlap.rest_before
+    );
 }

@@ -99,6 +99,7 @@ impl Store {
 
     /// Drops entries older than `before` (the caller keeps at least a year).
     pub async fn prune_audit(&self, before: i64) -> sqlx::Result<u64> {
+        let _turn = self.turn().await;
         Ok(sqlx::query("DELETE FROM audit WHERE at < ?1")
             .bind(before)
             .execute(&self.pool)

@@ -15,11 +15,13 @@ mod reports;
 mod thresholds;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use access::{Access, AllowedChat, DenyOutcome};
 pub use audit::{Actor, AuditEntry};
@@ -34,6 +36,36 @@ pub use thresholds::BadRow;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Writers take turns here before they take a connection. SQLite admits one writer at a time
+    /// anyway; waiting in SQLite means holding a pooled connection while its busy handler sleeps
+    /// (1, 2, 5, 10 … ms), so a burst of delivered messages could leave a command's read waiting
+    /// for a connection. Waiting here wakes the next writer as soon as the last one is done.
+    writes: Arc<Mutex<()>>,
+}
+
+/// A write transaction holding the writers' turn until it is committed or dropped.
+pub(crate) struct Write {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl Write {
+    pub(crate) async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for Write {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Write {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl Store {
@@ -60,15 +92,27 @@ impl Store {
             .run(&pool)
             .await
             .with_context(|| format!("cannot prepare the database {}", describe(database_url)))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writes: Arc::new(Mutex::new(())),
+        })
     }
 
     /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`). A deferred
     /// one that reads first cannot wait for another writer when it later writes (SQLite answers
     /// "busy" at once to avoid a deadlock), so a change would fail instead of waiting out the busy
     /// timeout.
-    async fn write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    async fn write(&self) -> sqlx::Result<Write> {
+        let turn = self.writes.clone().lock_owned().await;
+        Ok(Write {
+            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            _turn: turn,
+        })
+    }
+
+    /// The writers' turn, for a single statement that writes outside `write()`.
+    async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.writes.lock().await
     }
 
     pub async fn close(&self) {

@@ -12,6 +12,7 @@ pub struct Mute {
 impl Store {
     /// Holds a chat's alerts until `until` (replacing an earlier mute).
     pub async fn set_mute(&self, chat_id: i64, until: i64, by: i64, now: i64) -> sqlx::Result<()> {
+        let _turn = self.turn().await;
         sqlx::query(
             "INSERT INTO mutes (chat_id, until, set_by, set_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (chat_id) DO UPDATE SET
@@ -28,6 +29,7 @@ impl Store {
 
     /// Ends a chat's mute now; returns whether one was still running.
     pub async fn end_mute(&self, chat_id: i64, now: i64) -> sqlx::Result<bool> {
+        let _turn = self.turn().await;
         let done = sqlx::query("DELETE FROM mutes WHERE chat_id = ?1 RETURNING until > ?2")
             .bind(chat_id)
             .bind(now)

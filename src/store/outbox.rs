@@ -92,6 +92,7 @@ impl Store {
     }
 
     pub async fn message_delivered(&self, id: i64) -> sqlx::Result<()> {
+        let _turn = self.turn().await;
         sqlx::query("DELETE FROM outbox WHERE id = ?1")
             .bind(id)
             .execute(&self.pool)
@@ -107,6 +108,7 @@ impl Store {
         next_attempt_at: i64,
         error: &str,
     ) -> sqlx::Result<()> {
+        let _turn = self.turn().await;
         sqlx::query(
             "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1",
         )
@@ -122,6 +124,7 @@ impl Store {
     /// This message can never be delivered (Telegram refuses it, or it failed too often): it is
     /// kept for the operator but never sent.
     pub async fn park_message(&self, id: i64, error: &str, now: i64) -> sqlx::Result<()> {
+        let _turn = self.turn().await;
         sqlx::query("UPDATE outbox SET parked_at = ?3, last_error = ?2 WHERE id = ?1")
             .bind(id)
             .bind(error)
@@ -155,6 +158,7 @@ impl Store {
 
     /// A paused chat that writes to the bot again is reachable again. Returns whether it was paused.
     pub async fn unpause_chat(&self, chat_id: i64) -> sqlx::Result<bool> {
+        let _turn = self.turn().await;
         let done = sqlx::query("DELETE FROM paused_chats WHERE chat_id = ?1")
             .bind(chat_id)
             .execute(&self.pool)

@@ -199,6 +199,7 @@ impl Store {
 
     /// A slot that will not be sent (too late after downtime): marked handled.
     pub async fn skip_slot(&self, chat_id: i64, slot: i64) -> sqlx::Result<()> {
+        let _turn = self.turn().await;
         sqlx::query("UPDATE report_schedules SET last_slot = ?2 WHERE chat_id = ?1")
             .bind(chat_id)
             .bind(slot)
