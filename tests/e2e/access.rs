@@ -67,7 +67,12 @@ async fn deny_removes_that_chats_alerts() {
     app.ask(ADMIN, ADMIN, &format!("/allow {USER}")).await;
     app.ask(USER, USER, "/alert BTC 1").await;
     let r = app.ask(ADMIN, ADMIN, "/alerts all").await;
-    assert_eq!(r.lines()[1], "2002 BTC below 1: not yet checked");
+    // Listed; its state depends on whether the 1 s checker got to it in between.
+    let line = r.lines()[1].to_owned();
+    assert!(
+        line == "2002 BTC below 1: not yet checked" || line == "2002 BTC below 1: ok",
+        "{line}"
+    );
     app.ask(ADMIN, ADMIN, &format!("/deny {USER}")).await;
     let r = app.ask(ADMIN, ADMIN, "/alerts all").await;
     assert_eq!(r.text(), "No chat has alerts.");
