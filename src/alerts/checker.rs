@@ -200,26 +200,24 @@ impl Checker {
 /// One message per chat per cycle, its lines in currency order (below before above, as
 /// `/alerts` lists them); nothing for muted chats.
 fn chat_messages(transitions: &[Transition], muted: &BTreeSet<i64>) -> Vec<Owed> {
-    let mut by_chat: BTreeMap<i64, Vec<&Transition>> = BTreeMap::new();
+    let mut by_chat: BTreeMap<i64, Vec<(&Transition, alerts::Notice)>> = BTreeMap::new();
     for t in transitions {
-        if t.notice.is_some() && !muted.contains(&t.chat_id) {
-            by_chat.entry(t.chat_id).or_default().push(t);
+        if let Some(notice) = t.notice
+            && !muted.contains(&t.chat_id)
+        {
+            by_chat.entry(t.chat_id).or_default().push((t, notice));
         }
     }
     by_chat
         .into_iter()
         .map(|(chat, mut owed)| {
-            owed.sort_by(|a, b| (&a.currency, a.direction).cmp(&(&b.currency, b.direction)));
+            owed.sort_by(|(a, _), (b, _)| {
+                (&a.currency, a.direction).cmp(&(&b.currency, b.direction))
+            });
             let lines: Vec<String> = owed
                 .iter()
-                .filter_map(|t| {
-                    let notice = t.notice?;
-                    Some(messages::alert_notice(
-                        &t.currency,
-                        t.direction,
-                        t.level,
-                        notice,
-                    ))
+                .map(|(t, notice)| {
+                    messages::alert_notice(&t.currency, t.direction, t.level, *notice)
                 })
                 .collect();
             Owed(chat, lines.join("\n"), MessageKind::Alert)
