@@ -117,13 +117,7 @@ async fn group_members_use_an_allowed_group_but_only_admins_administer() {
     let r = app.ask(USER, USER, "/deny 1234").await;
     assert_eq!(r.text(), "Only admins can do that.");
     let r = app.ask(ADMIN, ADMIN, "/users").await;
-    let allowed: Vec<String> = r
-        .lines()
-        .iter()
-        .skip_while(|l| *l != "Allowed")
-        .skip(1)
-        .map(|l| l.split(' ').next().unwrap().to_owned())
-        .collect();
+    let allowed = r.first_words_after("Allowed");
     assert_eq!(allowed, ["-3003", "2002"], "{r}");
 }
 

@@ -48,6 +48,30 @@ fn user_in(chat: i64) -> i64 {
 }
 
 /// `/alerts` in `chat`: the level lines (between the heading and the last-check line).
+/// A bot not yet started (the shipped 300 s interval) whose database allows `CHAT` with a level
+/// BTC below 1, written while it was stopped; OxaPay says 0.1 BTC.
+async fn low_level_set_while_stopped() -> TestApp {
+    let app = TestApp::prepare(btc("0.1"), Setup::default()).await;
+    let store = app.store().await;
+    store
+        .allow(CHAT, &Actor::id_only(ADMIN), ADMIN, 0)
+        .await
+        .unwrap();
+    store
+        .set_threshold(
+            CHAT,
+            "BTC",
+            Direction::Below,
+            d("1"),
+            &Actor::id_only(ADMIN),
+            0,
+        )
+        .await
+        .unwrap();
+    store.close().await;
+    app
+}
+
 async fn levels(app: &TestApp, chat: i64) -> Vec<String> {
     let r = app.ask(chat, user_in(chat), "/alerts").await;
     let lines = r.lines();
@@ -161,24 +185,7 @@ async fn a_restart_while_low_sends_no_duplicate() {
 
 #[tokio::test]
 async fn a_level_set_while_the_bot_was_down_is_checked_at_start() {
-    let mut app = TestApp::prepare(btc("0.1"), Setup::default()).await;
-    let store = app.store().await;
-    store
-        .allow(CHAT, &Actor::id_only(ADMIN), ADMIN, 0)
-        .await
-        .unwrap();
-    store
-        .set_threshold(
-            CHAT,
-            "BTC",
-            Direction::Below,
-            d("1"),
-            &Actor::id_only(ADMIN),
-            0,
-        )
-        .await
-        .unwrap();
-    store.close().await;
+    let mut app = low_level_set_while_stopped().await;
     // The interval is the shipped 300 s: only the check at start can send this.
     app.start().await;
     let told = app.tg.wait_broadcasts(CHAT, 1).await;
@@ -192,24 +199,7 @@ async fn a_level_set_while_the_bot_was_down_is_checked_at_start() {
 /// balance is below it.
 #[tokio::test]
 async fn a_changed_level_starts_not_yet_checked() {
-    let mut app = TestApp::prepare(btc("0.1"), Setup::default()).await;
-    let store = app.store().await;
-    store
-        .allow(CHAT, &Actor::id_only(ADMIN), ADMIN, 0)
-        .await
-        .unwrap();
-    store
-        .set_threshold(
-            CHAT,
-            "BTC",
-            Direction::Below,
-            d("1"),
-            &Actor::id_only(ADMIN),
-            0,
-        )
-        .await
-        .unwrap();
-    store.close().await;
+    let mut app = low_level_set_while_stopped().await;
     app.start().await;
     app.tg.wait_broadcasts(CHAT, 1).await;
     let lines = levels(&app, CHAT).await;

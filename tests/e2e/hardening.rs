@@ -216,13 +216,7 @@ async fn a_supergroup_keeps_the_groups_access_levels_states_schedule_and_mute() 
     app.tg.barrier(old).await;
     assert_eq!(level_lines(&app, new, MEMBER).await, before[0].0);
     let r = app.ask(ADMIN, ADMIN, "/users").await;
-    let allowed: Vec<String> = r
-        .lines()
-        .iter()
-        .skip_while(|l| *l != "Allowed")
-        .skip(1)
-        .map(|l| l.split(' ').next().unwrap().to_owned())
-        .collect();
+    let allowed = r.first_words_after("Allowed");
     assert_eq!(allowed, ["-1000000004005", "-1000000004004"], "{r}");
 }
 

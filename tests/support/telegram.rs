@@ -879,6 +879,17 @@ impl Reply {
     pub fn has_line(&self, line: &str) -> bool {
         self.lines().iter().any(|l| l == line)
     }
+
+    /// The first word of each line after the line `heading` (the ids `/users` lists under
+    /// "Allowed").
+    pub fn first_words_after(&self, heading: &str) -> Vec<String> {
+        self.lines()
+            .iter()
+            .skip_while(|l| *l != heading)
+            .skip(1)
+            .map(|l| l.split(' ').next().unwrap().to_owned())
+            .collect()
+    }
 }
 
 impl fmt::Display for Reply {
