@@ -1,4 +1,4 @@
-//! Times `reports::chart::render_png` on noisy balance series and prints each PNG's size.
+//! Times `chart::render_png` on noisy balance series and prints each PNG's size.
 //!
 //! ```text
 //! cargo run --release --locked --example chart_render            # timings and sizes
@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use oxapay_bot::reports::chart::{ChartInput, render_png};
+use oxapay_bot::chart::{ChartInput, render_png};
 use rust_decimal::Decimal;
 
 const END: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z

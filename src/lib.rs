@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod app;
 pub mod balance_source;
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -15,7 +15,6 @@
 //! - `recorder`: the task that records the history and thins it.
 
 pub mod builder;
-pub mod chart;
 pub mod history;
 pub mod recorder;
 pub mod report;

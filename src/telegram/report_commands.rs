@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::chart::{self, ChartInput};
 use crate::now_unix;
 use crate::reports::builder::{ReportSources, chat_zone};
-use crate::reports::chart::{self, ChartInput};
 use crate::reports::history::{self, Subject, parse_history_args};
 use crate::reports::schedule::{ReportRequest, next_slot, parse_report_args};
 use crate::reports::scheduler::parse_stored;

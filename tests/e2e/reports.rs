@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use oxapay_bot::chart::{LINE_RGB, MARKER_RGB};
 use oxapay_bot::oxapay::Balances;
-use oxapay_bot::reports::chart::{LINE_RGB, MARKER_RGB};
 use oxapay_bot::reports::history::{parse_history_args, summarize};
 use oxapay_bot::reports::schedule::{ReportRequest, next_slot, parse_report_args};
 use oxapay_bot::store::Actor;
