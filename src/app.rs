@@ -17,23 +17,24 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::alerts::checker::Checker;
-use crate::balance_source::BalanceSource;
 use crate::config::Config;
+use crate::delivery::send::TgBot;
+use crate::delivery::worker::{self, DeliveryWorker};
+use crate::engine::alert_checker::Checker;
+use crate::engine::history_recorder::Recorder;
+use crate::engine::report_builder::ReportSources;
+use crate::engine::report_scheduler::Scheduler;
 use crate::listeners::polling::WatchedPolling;
 use crate::listeners::webhook;
+use crate::metrics::progress::{Progress, Socket};
 use crate::metrics::{Metrics, Mode};
-use crate::price_source::PriceSource;
-use crate::progress::{Progress, Socket};
-use crate::reports::builder::ReportSources;
-use crate::reports::recorder::Recorder;
-use crate::reports::scheduler::Scheduler;
+use crate::rules::flood::{FloodGuard, FloodSettings};
+use crate::sources::balances::BalanceSource;
+use crate::sources::prices::PriceSource;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
-use crate::telegram::delivery::TgBot;
-use crate::telegram::delivery_worker::{self, DeliveryWorker};
-use crate::telegram::flood::{FloodGuard, FloodSettings};
-use crate::telegram::handler::{self, Ctx};
+use crate::telegram::dispatch;
+use crate::telegram::gate::Ctx;
 use crate::telemetry::Redactor;
 
 /// Settings that are not the operator's to change, but that tests and benchmarks tune.
@@ -110,7 +111,7 @@ impl App {
         shutdown: &CancellationToken,
     ) -> anyhow::Result<Option<Self>> {
         // Before the database is touched: a second bot on it must not even run migrations.
-        let started_at = crate::telegram::messages::time(crate::now_unix());
+        let started_at = crate::texts::time(crate::clock::now_unix());
         let lock = InstanceLock::acquire(&config.database_url, &started_at)?;
         let store = Store::open(&config.database_url).await?;
         let redactor = Redactor::new(config.secrets());
@@ -226,7 +227,7 @@ impl App {
             metrics_server,
             webhook_socket,
         } = self;
-        handler::register_menus(&throttled, &config.admin_ids).await;
+        dispatch::register_menus(&throttled, &config.admin_ids).await;
 
         let wake = Arc::new(Notify::new());
         let worker = DeliveryWorker {
@@ -235,9 +236,7 @@ impl App {
             redactor: redactor.clone(),
             wake: wake.clone(),
             progress: tuning.progress.clone(),
-            max_in_flight: delivery_worker::in_flight_for(
-                tuning.telegram_limits.messages_per_sec_overall,
-            ),
+            max_in_flight: worker::in_flight_for(tuning.telegram_limits.messages_per_sec_overall),
         };
         let worker = tokio::spawn(worker.run(shutdown.clone()));
         let checker = Checker {
@@ -287,7 +286,7 @@ impl App {
             history_interval: config.history_interval,
             metrics: metrics.clone(),
         });
-        let mut dispatcher = Dispatcher::builder(bot.clone(), handler::schema())
+        let mut dispatcher = Dispatcher::builder(bot.clone(), dispatch::schema())
             .dependencies(dptree::deps![ctx])
             .default_handler(|_| async {})
             .build();

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::preview;
+use crate::telemetry::preview;
 
 /// Parses an amount as OxaPay sends it: a decimal string (`"0.0022866845"`) or the literal text of
 /// a JSON number (`0.0022866845`, `1e-8`). Anything else is an error, never a zero.

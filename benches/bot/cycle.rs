@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use oxapay_bot::alerts;
-use oxapay_bot::alerts::checker::Checker;
-use oxapay_bot::alerts::{Direction, Reading};
-use oxapay_bot::balance_source::BalanceSource;
+use oxapay_bot::engine::alert_checker::Checker;
 use oxapay_bot::oxapay::{BalanceApi, LegacyClient, PricesClient};
-use oxapay_bot::price_source::PriceSource;
+use oxapay_bot::rules::alerts;
+use oxapay_bot::rules::alerts::{Direction, Reading};
+use oxapay_bot::sources::balances::BalanceSource;
+use oxapay_bot::sources::prices::PriceSource;
 use oxapay_bot::store::{Actor, Store};
 use rust_decimal::Decimal;
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chrono_tz::Tz;
 use oxapay_bot::chart::{self, ChartInput};
 use oxapay_bot::oxapay::Balances;
-use oxapay_bot::reports::history::{self, DEFAULT_INTERVAL_SECS, DEFAULT_RETENTION_DAYS};
+use oxapay_bot::rules::history::{self, DEFAULT_INTERVAL_SECS, DEFAULT_RETENTION_DAYS};
 use oxapay_bot::store::Store;
 use rust_decimal::Decimal;
 

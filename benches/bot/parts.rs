@@ -41,7 +41,7 @@ pub fn per_call(t: (Duration, Duration), n: u32) -> (Duration, Duration) {
 
 pub async fn command_parts() -> CommandParts {
     use oxapay_bot::telegram::commands::Command;
-    use oxapay_bot::telegram::messages;
+    use oxapay_bot::texts;
     use teloxide::utils::command::BotCommands;
 
     const N: u32 = 2_000;
@@ -134,16 +134,16 @@ pub async fn command_parts() -> CommandParts {
             .collect(),
         unusable: Default::default(),
     };
-    let prices = messages::PriceView::Current(&priced, at);
+    let prices = texts::PriceView::Current(&priced, at);
     let (_, format) = timed_sync(|| {
         for _ in 0..N {
-            std::hint::black_box(messages::balances(&balances, at, prices, false));
+            std::hint::black_box(texts::balances(&balances, at, prices, false));
         }
     });
-    let text = messages::balances(&balances, at, prices, false);
+    let text = texts::balances(&balances, at, prices, false);
     let (_, split) = timed_sync(|| {
         for _ in 0..N {
-            std::hint::black_box(messages::split_html(&text, messages::MESSAGE_LIMIT));
+            std::hint::black_box(texts::split_html(&text, texts::MESSAGE_LIMIT));
         }
     });
     let (_, parse_command) = timed_sync(|| {

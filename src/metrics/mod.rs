@@ -2,7 +2,7 @@
 //! `prometheus-client`) and health (`/healthz`), both served on `METRICS_LISTEN` by [`server`].
 //!
 //! One [`Metrics`] handle is shared by the parts that record (cheap to clone). It travels inside
-//! [`crate::progress::Progress`], which the checker and the delivery worker already hold, so their
+//! [`crate::metrics::progress::Progress`], which the checker and the delivery worker already hold, so their
 //! construction did not change. Labels come from small fixed sets (command names, outcomes, error
 //! kinds, message kinds), never from chat ids or user input, so the series count stays bounded.
 //!
@@ -26,7 +26,8 @@
 //! | `oxapay_bot_database_errors_total` | counter | `component` |
 //! | `oxapay_bot_healthy` | gauge (the `/healthz` verdict at scrape) | |
 
-pub mod health;
+pub mod liveness;
+pub mod progress;
 pub mod server;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -43,7 +44,7 @@ use tokio::time::Instant;
 
 use crate::oxapay::OxaPayError;
 use crate::store::Store;
-pub use health::{Liveness, Mode};
+pub use liveness::{Liveness, Mode};
 
 /// The version `--version` prints, with the git commit when built from a checkout (`build.rs`).
 pub const VERSION: &str = env!("BUILD_LONG_VERSION");
@@ -431,7 +432,7 @@ impl Metrics {
 
     /// The checker finished a cycle (any outcome).
     pub fn check_done(&self) {
-        self.inner.last_check.set(crate::now_unix());
+        self.inner.last_check.set(crate::clock::now_unix());
         self.liveness().last_check = Some(Instant::now());
     }
 

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::money::parse_api_amount;
-use crate::preview;
+use crate::telemetry::preview;
 
 pub use http::MAX_BODY_BYTES;
 pub use legacy::{LegacyClient, parse_balance_response};

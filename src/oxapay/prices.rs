@@ -13,7 +13,7 @@ use reqwest::Url;
 use rust_decimal::Decimal;
 
 use super::{OxaPayError, amount_of, currency_symbol, data_entries, http, v1};
-use crate::preview;
+use crate::telemetry::preview;
 
 /// Reads USD prices. Holds no key.
 #[derive(Debug, Clone)]

@@ -5,13 +5,13 @@
 
 mod access;
 mod audit;
-mod checker;
+mod checks;
 mod history;
 pub mod lock;
 mod mutes;
-mod ops;
 mod outbox;
 mod reports;
+mod stats;
 mod thresholds;
 
 use std::str::FromStr;
@@ -25,12 +25,12 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use access::{Access, AllowedChat, DenyOutcome};
 pub use audit::{Actor, AuditEntry};
-pub use checker::CheckRecord;
+pub use checks::CheckRecord;
 pub use history::StoredSnapshot;
 pub use mutes::Mute;
-pub use ops::OutboxCount;
 pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use reports::{ReportRecord, StoredSchedule};
+pub use stats::OutboxCount;
 pub use thresholds::BadRow;
 
 #[derive(Clone, Debug)]
@@ -149,7 +149,8 @@ fn describe(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alerts::{AlertState, Direction, Health, Transition};
+    use crate::rules::alerts::{AlertState, Direction, Transition};
+    use crate::rules::oxapay_health::Health;
     use rust_decimal::Decimal;
     use std::collections::BTreeSet;
 

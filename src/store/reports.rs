@@ -3,11 +3,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
 use super::audit::{self, Actor, Change};
 use super::{MessageKind, SERVED, Store, json};
+use crate::rules::schedule::parse_zone;
 
 /// A chat's report schedule as stored (`spec` is the `/report` argument form).
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -31,12 +33,15 @@ pub struct ReportRecord<'a> {
 }
 
 impl Store {
-    /// The chat's time zone name, if it set one.
-    pub async fn chat_zone(&self, chat_id: i64) -> sqlx::Result<Option<String>> {
-        sqlx::query_scalar("SELECT tz FROM chat_settings WHERE chat_id = ?1")
-            .bind(chat_id)
-            .fetch_optional(&self.pool)
-            .await
+    /// The chat's time zone: the one it set with `/report … TZ`, else UTC (also when a stored
+    /// name is no longer known to the time-zone data).
+    pub async fn chat_zone(&self, chat_id: i64) -> sqlx::Result<Tz> {
+        let name: Option<String> =
+            sqlx::query_scalar("SELECT tz FROM chat_settings WHERE chat_id = ?1")
+                .bind(chat_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(name.and_then(|z| parse_zone(&z)).unwrap_or(Tz::UTC))
     }
 
     /// Sets (or replaces) the chat's schedule and remembers its zone, in one transaction. A new

@@ -8,8 +8,8 @@ use sqlx::FromRow;
 
 use super::audit::{self, Actor, Change};
 use super::{SERVED, Store};
-use crate::alerts::{AlertState, Direction, Threshold};
-use crate::valuation::TOTAL;
+use crate::rules::alerts::{AlertState, Direction, Threshold};
+use crate::rules::valuation::TOTAL;
 
 /// Also read from a JSON array in `THRESHOLD_COLUMNS` order.
 #[derive(FromRow, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! and on the fakes' records, never on a pause.
 
 use chrono::{NaiveDateTime, Utc};
-use oxapay_bot::alerts::Direction;
+use oxapay_bot::rules::alerts::Direction;
 use oxapay_bot::store::Actor;
 use serde_json::{Value, json};
 

@@ -139,7 +139,7 @@ async fn balance_reuses_the_checkers_read() {
         .set_threshold(
             2002,
             "BTC",
-            oxapay_bot::alerts::Direction::Below,
+            oxapay_bot::rules::alerts::Direction::Below,
             "1".parse().unwrap(),
             &oxapay_bot::store::Actor::id_only(2002),
             0,
@@ -211,7 +211,7 @@ async fn a_failure_after_the_cache_window_never_shows_the_old_balance() {
 /// quoted (shortened, escaped), and the bot goes on serving.
 #[tokio::test]
 async fn bad_arguments_get_clear_replies() {
-    use oxapay_bot::telegram::messages::{BALANCE_USAGE, ID_USAGE};
+    use oxapay_bot::texts::{BALANCE_USAGE, ID_USAGE};
 
     use crate::support::html::plain_text;
 

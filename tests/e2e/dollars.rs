@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, Utc};
-use oxapay_bot::alerts::Direction;
+use oxapay_bot::rules::alerts::Direction;
+use oxapay_bot::rules::valuation::TOTAL;
 use oxapay_bot::store::Actor;
-use oxapay_bot::valuation::TOTAL;
 
 use crate::support::oxapay::Gate;
 use crate::support::process::BotProcess;

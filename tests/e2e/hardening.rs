@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use oxapay_bot::alerts::Direction;
 use oxapay_bot::oxapay::MAX_BODY_BYTES;
+use oxapay_bot::rules::alerts::Direction;
 use oxapay_bot::store::{Actor, CheckRecord, MessageKind, Owed, Store};
 use rust_decimal::Decimal;
 

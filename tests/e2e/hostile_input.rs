@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use oxapay_bot::alerts::{Direction, HealthNotice, Notice};
-use oxapay_bot::domain::{Currency, parse_chat_id};
 use oxapay_bot::money::{parse_api_amount, parse_user_amount};
 use oxapay_bot::oxapay::{Balances, OxaPayError, parse_balance_response};
+use oxapay_bot::rules::alerts::{Direction, Notice};
+use oxapay_bot::rules::domain::{Currency, parse_chat_id};
+use oxapay_bot::rules::flood::FloodSettings;
+use oxapay_bot::rules::oxapay_health::HealthNotice;
 use oxapay_bot::telegram::commands::{parse_alert, parse_alerts, parse_balance, parse_id};
-use oxapay_bot::telegram::flood::FloodSettings;
-use oxapay_bot::telegram::messages::{self, MESSAGE_LIMIT, split_html};
+use oxapay_bot::texts::{self, MESSAGE_LIMIT, split_html};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -128,10 +129,10 @@ proptest! {
                 unusable: BTreeMap::new(),
             };
             for view in [
-                messages::PriceView::Unavailable("No prices."),
-                messages::PriceView::Current(&prices, chrono::Utc::now()),
+                texts::PriceView::Unavailable("No prices."),
+                texts::PriceView::Current(&prices, chrono::Utc::now()),
             ] {
-                assert_telegram_accepts(&messages::balances(&read, chrono::Utc::now(), view, true))?;
+                assert_telegram_accepts(&texts::balances(&read, chrono::Utc::now(), view, true))?;
             }
         }
     }
@@ -154,19 +155,19 @@ proptest! {
             }
         }
         let error = OxaPayError::Api { code: 131, message: s.clone() };
-        assert_telegram_accepts(&messages::oxapay_failed(&error))?;
-        assert_telegram_accepts(&messages::unknown_currency(&s, &[s.as_str(), "BTC"]))?;
-        assert_telegram_accepts(&messages::unreadable_balance(&s, &s))?;
-        assert_telegram_accepts(&messages::health_notice(
+        assert_telegram_accepts(&texts::oxapay_failed(&error))?;
+        assert_telegram_accepts(&texts::unknown_currency(&s, &[s.as_str(), "BTC"]))?;
+        assert_telegram_accepts(&texts::unreadable_balance(&s, &s))?;
+        assert_telegram_accepts(&texts::health_notice(
             &HealthNotice::Unreachable { since: 0, failures: 3, error: error.to_string() },
             0,
         ))?;
         for direction in [Direction::Below, Direction::Above] {
-            assert_telegram_accepts(&messages::alert_notice(&s, direction, Decimal::ONE, Notice::Crossed { balance: Decimal::ZERO }))?;
+            assert_telegram_accepts(&texts::alert_notice(&s, direction, Decimal::ONE, Notice::Crossed { balance: Decimal::ZERO }))?;
         }
         let mut read = Balances::new(BTreeMap::from([("BTC".to_owned(), Decimal::ONE)]));
         read.unreadable.insert(s.clone(), s.clone());
-        assert_telegram_accepts(&messages::balances(&read, chrono::Utc::now(), messages::PriceView::Unavailable(&s), false))?;
+        assert_telegram_accepts(&texts::balances(&read, chrono::Utc::now(), texts::PriceView::Unavailable(&s), false))?;
         // The parsers themselves never panic, whatever the text.
         let _ = (Currency::parse(&s), parse_chat_id(&s), parse_api_amount(&s));
     }

@@ -15,10 +15,10 @@ use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use oxapay_bot::chart::{LINE_RGB, MARKER_RGB};
 use oxapay_bot::oxapay::Balances;
-use oxapay_bot::reports::history::{parse_history_args, summarize};
-use oxapay_bot::reports::schedule::{ReportRequest, next_slot, parse_report_args};
+use oxapay_bot::rules::history::{parse_history_args, summarize};
+use oxapay_bot::rules::schedule::{ReportRequest, next_slot, parse_report_args};
 use oxapay_bot::store::Actor;
-use oxapay_bot::telegram::messages::{self, MESSAGE_LIMIT, split_html};
+use oxapay_bot::texts::{self, MESSAGE_LIMIT, split_html};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -1251,12 +1251,12 @@ proptest! {
                 );
                 let next = next_slot(&schedule, DateTime::from_timestamp(at, 0).unwrap());
                 prop_assert!(next.timestamp() > at);
-                assert_telegram_accepts(&messages::report_set(&schedule, next.timestamp()), TextKind::Message)?;
-                assert_telegram_accepts(&messages::report_status(Some((&schedule, next.timestamp()))), TextKind::Message)?;
+                assert_telegram_accepts(&texts::report_set(&schedule, next.timestamp()), TextKind::Message)?;
+                assert_telegram_accepts(&texts::report_status(Some((&schedule, next.timestamp()))), TextKind::Message)?;
             }
             Ok(_) => {}
             Err(e) => {
-                let reply = messages::bad_argument(&e.to_string(), messages::REPORT_USAGE);
+                let reply = texts::bad_argument(&e.to_string(), texts::REPORT_USAGE);
                 assert_telegram_accepts(&reply, TextKind::Message)?;
                 // What is quoted back is short and cannot reorder or break the reply.
                 let plain = check_text(&reply, Some("HTML"), TextKind::Message).unwrap();
@@ -1290,16 +1290,16 @@ proptest! {
                     (at, Decimal::new(last, scale)),
                 ];
                 if let Ok(summary) = summarize(&series) {
-                    let caption = messages::history_caption(&request.subject, request.span, &summary, zone);
+                    let caption = texts::history_caption(&request.subject, request.span, &summary, zone);
                     if let Err(why) = check_text(&caption, Some("HTML"), TextKind::Caption) {
                         return Err(TestCaseError::fail(format!("{why}: {caption:?}")));
                     }
                 }
-                assert_telegram_accepts(&messages::history_too_few(1, at, zone), TextKind::Message)?;
+                assert_telegram_accepts(&texts::history_too_few(1, at, zone), TextKind::Message)?;
             }
             Err(e) => {
                 assert_telegram_accepts(
-                    &messages::bad_argument(&e.to_string(), messages::HISTORY_USAGE),
+                    &texts::bad_argument(&e.to_string(), texts::HISTORY_USAGE),
                     TextKind::Message,
                 )?;
             }
