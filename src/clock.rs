@@ -4,3 +4,8 @@
 pub fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
+
+/// Unix seconds as a UTC time (the earliest representable one for a value out of range).
+pub fn utc(unix: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(unix, 0).unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+}

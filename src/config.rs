@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
+use teloxide::types::UserId;
 
 use crate::oxapay::{BalanceApi, LegacyClient, PricesClient, V1Client};
 
@@ -19,7 +20,7 @@ pub struct Config {
     pub telegram_api_url: Option<Url>,
     pub oxapay: OxaPayConfig,
     pub database_url: String,
-    pub admin_ids: BTreeSet<i64>,
+    pub admin_ids: BTreeSet<UserId>,
     pub alert_interval: Duration,
     /// `None`: a low balance is told once and not repeated while it stays low.
     pub alert_repeat: Option<Duration>,
@@ -312,7 +313,7 @@ impl Config {
         .collect()
     }
 
-    pub fn is_admin(&self, user_id: i64) -> bool {
+    pub fn is_admin(&self, user_id: UserId) -> bool {
         self.admin_ids.contains(&user_id)
     }
 }
@@ -553,7 +554,7 @@ fn parse_secs(
     }
 }
 
-fn parse_admin_ids(value: Option<String>) -> Result<BTreeSet<i64>, ConfigError> {
+fn parse_admin_ids(value: Option<String>) -> Result<BTreeSet<UserId>, ConfigError> {
     const VAR: &str = "ADMIN_IDS";
     let value = value.ok_or_else(|| {
         err(
@@ -565,7 +566,7 @@ fn parse_admin_ids(value: Option<String>) -> Result<BTreeSet<i64>, ConfigError> 
     for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         match part.parse::<i64>() {
             Ok(id) if id > 0 => {
-                ids.insert(id);
+                ids.insert(UserId(id as u64));
             }
             _ => {
                 return Err(err(
@@ -622,7 +623,7 @@ mod tests {
         assert_eq!(c.balance_cache, Duration::from_secs(5));
         assert_eq!(c.log_filter, "info");
         assert!(c.telegram_api_url.is_none());
-        assert!(c.is_admin(42));
+        assert!(c.is_admin(UserId(42)));
     }
 
     #[test]
@@ -750,7 +751,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             c.admin_ids.iter().copied().collect::<Vec<_>>(),
-            vec![1, 2, 3]
+            vec![UserId(1), UserId(2), UserId(3)]
         );
         assert_eq!(c.alert_repeat, Some(Duration::from_secs(3600)));
         assert_eq!(c.balance_cache, Duration::ZERO);

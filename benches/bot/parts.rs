@@ -3,6 +3,7 @@
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+use crate::support::ids;
 use oxapay_bot::store::Store;
 
 use crate::cycle::timed;
@@ -50,13 +51,16 @@ pub async fn command_parts() -> CommandParts {
     prepare_db(&url).await;
     let store = Store::open(&url).await.unwrap();
     let uid = |i: u32| USER_BASE + i64::from(i) % USERS;
+    let access = |i: u32| (Some(ids::user(uid(i))), ids::chat(uid(i)));
     // Warm the connection and its statement cache, as a running bot has them.
     for i in 0..100 {
-        let _ = store.access(Some(uid(i)), uid(i)).await;
+        let (user, chat) = access(i);
+        let _ = store.access(user, chat).await;
     }
     let (_, store_checks) = timed(async {
         for i in 0..N {
-            std::hint::black_box(store.access(Some(uid(i)), uid(i)).await.unwrap());
+            let (user, chat) = access(i);
+            std::hint::black_box(store.access(user, chat).await.unwrap());
         }
     })
     .await;
@@ -130,7 +134,12 @@ pub async fn command_parts() -> CommandParts {
         usd: balances
             .amounts
             .keys()
-            .map(|k| (k.clone(), rust_decimal::Decimal::new(12_345, 2)))
+            .map(|k| {
+                (
+                    k.clone(),
+                    oxapay_bot::money::Usd::new(rust_decimal::Decimal::new(12_345, 2)),
+                )
+            })
             .collect(),
         unusable: Default::default(),
     };

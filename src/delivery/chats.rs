@@ -3,6 +3,7 @@
 //! group that became a supergroup moves, settings and owed messages, to its new id.
 
 use crate::clock::now_unix;
+use crate::rules::domain::ChatId;
 use crate::store::Store;
 
 /// Pauses a chat that refuses the bot's messages and logs it; returns how many owed messages
@@ -10,11 +11,11 @@ use crate::store::Store;
 ///
 /// # Errors
 /// The database could not record it (the caller logs that).
-pub async fn pause(store: &Store, chat_id: i64, reason: &str) -> sqlx::Result<u64> {
+pub async fn pause(store: &Store, chat_id: ChatId, reason: &str) -> sqlx::Result<u64> {
     let dropped = store.pause_chat(chat_id, reason, now_unix()).await?;
     // Paused until someone in the chat writes to the bot again.
     tracing::warn!(
-        chat_id,
+        chat_id = chat_id.0,
         reason = %reason,
         dropped,
         "chat refuses the bot's messages; its alerts are paused"
@@ -27,17 +28,17 @@ pub async fn pause(store: &Store, chat_id: i64, reason: &str) -> sqlx::Result<u6
 ///
 /// # Errors
 /// The database could not record it (the caller logs that).
-pub async fn migrate(store: &Store, old: i64, new: i64) -> sqlx::Result<()> {
+pub async fn migrate(store: &Store, old: ChatId, new: ChatId) -> sqlx::Result<()> {
     if store.migrate_chat(old, new).await? {
         tracing::info!(
-            old_chat_id = old,
-            new_chat_id = new,
+            old_chat_id = old.0,
+            new_chat_id = new.0,
             "group became a supergroup; its access, levels and owed messages moved"
         );
     } else {
         tracing::debug!(
-            old_chat_id = old,
-            new_chat_id = new,
+            old_chat_id = old.0,
+            new_chat_id = new.0,
             "migration already done"
         );
     }
@@ -45,8 +46,8 @@ pub async fn migrate(store: &Store, old: i64, new: i64) -> sqlx::Result<()> {
 }
 
 /// [`migrate`] for a path that has nothing else to do with its failure than log it.
-pub async fn migrate_logged(store: &Store, old: i64, new: i64) {
+pub async fn migrate_logged(store: &Store, old: ChatId, new: ChatId) {
     if let Err(e) = migrate(store, old, new).await {
-        tracing::error!(old_chat_id = old, new_chat_id = new, error = %e, "could not move a migrated group's settings");
+        tracing::error!(old_chat_id = old.0, new_chat_id = new.0, error = %e, "could not move a migrated group's settings");
     }
 }

@@ -9,6 +9,7 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use crate::delivery::chats;
 use crate::delivery::send::{Failure, send_html, send_photo};
+use crate::rules::domain::ChatId;
 use crate::store::Store;
 use crate::telemetry::Redactor;
 
@@ -46,7 +47,7 @@ pub async fn reply(
     bot: &Bot,
     store: &Store,
     redactor: &Redactor,
-    chat_id: i64,
+    chat_id: ChatId,
     command: &str,
     content: Content<'_>,
 ) -> Delivered {
@@ -67,14 +68,14 @@ pub async fn reply(
     match result {
         Ok(()) => Delivered::Sent,
         Err(Failure::ChatRefuses(reason)) => {
-            tracing::warn!(chat_id, command, error = %reason, "reply not delivered");
+            tracing::warn!(chat_id = chat_id.0, command, error = %reason, "reply not delivered");
             if let Err(e) = chats::pause(store, chat_id, &reason).await {
-                tracing::error!(chat_id, error = %e, "could not pause a chat");
+                tracing::error!(chat_id = chat_id.0, error = %e, "could not pause a chat");
             }
             Delivered::Failed
         }
         Err(e) => {
-            tracing::warn!(chat_id, command, error = %e, "reply not delivered");
+            tracing::warn!(chat_id = chat_id.0, command, error = %e, "reply not delivered");
             Delivered::Failed
         }
     }
@@ -82,9 +83,9 @@ pub async fn reply(
 
 /// Sends with `send(chat)`; when Telegram says the group is now a supergroup, moves the chat's
 /// settings and sends once more to the new id.
-async fn with_migration<F, Fut>(store: &Store, chat_id: i64, send: F) -> Result<(), Failure>
+async fn with_migration<F, Fut>(store: &Store, chat_id: ChatId, send: F) -> Result<(), Failure>
 where
-    F: Fn(i64) -> Fut,
+    F: Fn(ChatId) -> Fut,
     Fut: Future<Output = Result<(), Failure>>,
 {
     match send(chat_id).await {

@@ -34,7 +34,7 @@ pub enum Failure {
     /// the chat's other messages may go.
     MessageRefused(String),
     /// The group became a supergroup with this id; nothing was sent.
-    Migrated(i64),
+    Migrated(ChatId),
     /// Telegram asks to wait this long first.
     RetryAfter(Duration),
     /// An edit would not change the message (it already says this).
@@ -75,7 +75,7 @@ const CHAT_REFUSALS: &[&str] = &[
 /// What a failed send means. Pure, so the whole table is unit-tested.
 pub fn classify(e: &RequestError) -> Failure {
     match e {
-        RequestError::MigrateToChatId(new) => Failure::Migrated(new.0),
+        RequestError::MigrateToChatId(new) => Failure::Migrated(*new),
         RequestError::RetryAfter(wait) => Failure::RetryAfter(wait.duration()),
         RequestError::Api(api) => classify_api(api),
         other => Failure::Transient(other.to_string()),
@@ -124,7 +124,7 @@ fn classify_api(api: &ApiError) -> Failure {
 pub async fn send_html<R>(
     bot: &R,
     redactor: &Redactor,
-    chat_id: i64,
+    chat_id: ChatId,
     text: &str,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> Result<(), Failure>
@@ -147,7 +147,7 @@ where
 /// Runs `attempt` with the HTML text, waiting out short 429s; when Telegram cannot parse the
 /// HTML (a formatting bug of ours), logs it and runs `attempt` again with the text's plain form,
 /// so the reader still gets it.
-async fn html_or_plain<F, Fut>(chat_id: i64, html: &str, mut attempt: F) -> Result<(), Failure>
+async fn html_or_plain<F, Fut>(chat_id: ChatId, html: &str, mut attempt: F) -> Result<(), Failure>
 where
     F: FnMut(Text<'_>) -> Fut,
     Fut: Future<Output = Result<(), Failure>>,
@@ -167,7 +167,7 @@ where
 pub async fn edit_html<R>(
     bot: &R,
     redactor: &Redactor,
-    chat_id: i64,
+    chat_id: ChatId,
     message_id: MessageId,
     text: &str,
     keyboard: Option<InlineKeyboardMarkup>,
@@ -177,7 +177,7 @@ where
 {
     let text = redactor.redact(text);
     let edit = |text: Text<'_>| {
-        let mut request = bot.edit_message_text(ChatId(chat_id), message_id, text.as_str());
+        let mut request = bot.edit_message_text(chat_id, message_id, text.as_str());
         if let Text::Html(_) = text {
             request = request.parse_mode(ParseMode::Html);
         }
@@ -193,7 +193,7 @@ where
 pub async fn send_photo<R>(
     bot: &R,
     redactor: &Redactor,
-    chat_id: i64,
+    chat_id: ChatId,
     png: &[u8],
     caption: &str,
 ) -> Result<(), Failure>
@@ -203,9 +203,7 @@ where
     let caption = redactor.redact(caption);
     let send = |caption: Text<'_>| {
         let photo = InputFile::memory(png.to_vec()).file_name("history.png");
-        let mut request = bot
-            .send_photo(ChatId(chat_id), photo)
-            .caption(caption.as_str());
+        let mut request = bot.send_photo(chat_id, photo).caption(caption.as_str());
         if let Text::Html(_) = caption {
             request = request.parse_mode(ParseMode::Html);
         }
@@ -228,9 +226,9 @@ impl<'a> Text<'a> {
     }
 }
 
-fn log_formatting_bug(chat_id: i64, why: &str) {
+fn log_formatting_bug(chat_id: ChatId, why: &str) {
     tracing::error!(
-        chat_id,
+        chat_id = chat_id.0,
         error = %why,
         "formatting bug: Telegram could not parse a message's HTML; sending it as plain text"
     );
@@ -239,14 +237,14 @@ fn log_formatting_bug(chat_id: i64, why: &str) {
 /// One `sendMessage`. The request owns its text, so the future borrows nothing of `text`.
 fn send_one<R>(
     bot: &R,
-    chat_id: i64,
+    chat_id: ChatId,
     text: Text<'_>,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> impl Future<Output = Result<(), Failure>> + use<R>
 where
     R: Requester<Err = RequestError>,
 {
-    let mut request = bot.send_message(ChatId(chat_id), text.as_str());
+    let mut request = bot.send_message(chat_id, text.as_str());
     if let Text::Html(_) = text {
         request = request.parse_mode(ParseMode::Html);
     }
@@ -257,7 +255,7 @@ where
 }
 
 /// Runs `attempt` again after each short 429, up to a few times.
-async fn with_429_waits<F, Fut>(chat_id: i64, mut attempt: F) -> Result<(), Failure>
+async fn with_429_waits<F, Fut>(chat_id: ChatId, mut attempt: F) -> Result<(), Failure>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(), Failure>>,
@@ -270,7 +268,7 @@ where
             {
                 retries += 1;
                 tracing::warn!(
-                    chat_id,
+                    chat_id = chat_id.0,
                     retry_after_s = wait.as_secs(),
                     "Telegram asked to slow down; waiting"
                 );
@@ -333,7 +331,7 @@ mod tests {
         }
         assert_eq!(
             classify(&RequestError::MigrateToChatId(ChatId(-100123))),
-            Failure::Migrated(-100123)
+            Failure::Migrated(ChatId(-100123))
         );
         assert_eq!(
             classify(&RequestError::RetryAfter(Seconds::from_seconds(7))),

@@ -25,6 +25,7 @@ use crate::delivery::chats;
 use crate::delivery::send::{Failure, TgBot, send_html};
 use crate::metrics::progress::Progress;
 use crate::metrics::{Component, Delivery};
+use crate::rules::domain::ChatId;
 use crate::store::{MessageKind, OutboxItem, Store};
 use crate::telemetry::Redactor;
 use crate::texts::keyboards;
@@ -69,7 +70,7 @@ impl DeliveryWorker {
     /// Runs until `shutdown`; sends still under way then are abandoned (their rows stay owed).
     pub async fn run(self, shutdown: CancellationToken) {
         let mut in_flight: JoinSet<(OutboxItem, Result<(), Failure>)> = JoinSet::new();
-        let mut busy: BTreeSet<i64> = BTreeSet::new();
+        let mut busy: BTreeSet<ChatId> = BTreeSet::new();
         loop {
             if shutdown.is_cancelled() {
                 break;
@@ -185,14 +186,14 @@ impl DeliveryWorker {
             }
             Err(refused @ (Failure::MessageRefused(_) | Failure::NotModified)) => {
                 let reason = refused.to_string();
-                tracing::error!(chat_id, id = item.id, reason = %reason, "Telegram refuses this message; parked, not retried");
+                tracing::error!(chat_id = chat_id.0, id = item.id, reason = %reason, "Telegram refuses this message; parked, not retried");
                 self.store.park_message(item.id, &reason, now).await
             }
             Err(Failure::Migrated(new)) => chats::migrate(&self.store, chat_id, new).await,
             Err(Failure::RetryAfter(wait)) => {
                 let at = now + wait.as_secs().max(1) as i64;
                 tracing::warn!(
-                    chat_id,
+                    chat_id = chat_id.0,
                     retry_after_s = wait.as_secs(),
                     "Telegram asked to wait; message held"
                 );
@@ -203,11 +204,11 @@ impl DeliveryWorker {
             Err(Failure::Transient(reason)) => {
                 let attempts = item.attempts + 1;
                 if attempts >= MAX_ATTEMPTS {
-                    tracing::error!(chat_id, id = item.id, attempts, reason = %reason, "message failed too often; parked, not retried");
+                    tracing::error!(chat_id = chat_id.0, id = item.id, attempts, reason = %reason, "message failed too often; parked, not retried");
                     self.store.park_message(item.id, &reason, now).await
                 } else {
                     let wait = backoff_secs(attempts);
-                    tracing::warn!(chat_id, attempts, retry_in_s = wait, reason = %reason, "message not delivered; will retry");
+                    tracing::warn!(chat_id = chat_id.0, attempts, retry_in_s = wait, reason = %reason, "message not delivered; will retry");
                     self.store
                         .retry_later(item.id, attempts, now + wait, &reason)
                         .await
@@ -217,7 +218,7 @@ impl DeliveryWorker {
         if let Err(e) = recorded {
             metrics.database_error(Component::Delivery);
             // The row keeps its old state: it will be tried again (at-least-once).
-            tracing::error!(chat_id, id = item.id, error = %e, "could not record a delivery outcome");
+            tracing::error!(chat_id = chat_id.0, id = item.id, error = %e, "could not record a delivery outcome");
         }
         self.progress.message_settled();
     }

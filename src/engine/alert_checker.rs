@@ -1,6 +1,6 @@
 //! The periodic balance check: one OxaPay read per cycle for every chat, the pure alert rules, and
 //! one transaction recording the new states together with the messages they cause (the outbox).
-//! Sending is the delivery worker's job (`telegram::delivery_worker`): the check never waits for
+//! Sending is the delivery worker's job (`delivery::worker`): the check never waits for
 //! Telegram, so a slow or refusing chat cannot delay the next check or anyone's alert.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,19 +12,22 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
 use crate::metrics::progress::Progress;
-use crate::rules::alerts::{self, Reading, Transition};
+use crate::money::Usd;
+use crate::oxapay::{Balances, PriceError};
+use crate::rules::alerts::{self, Reading, Threshold, Transition};
+use crate::rules::domain::{ChatId, Subject, UserId};
 use crate::rules::oxapay_health;
-use crate::rules::valuation::{self, TOTAL};
+use crate::rules::valuation;
 use crate::sources::balances::BalanceSource;
-use crate::sources::prices::{self, PriceSource};
-use crate::store::{CheckRecord, MessageKind, Owed, Store};
+use crate::sources::prices::{self, PriceSnapshot, PriceSource};
+use crate::store::{CheckRecord, MessageKind, Mute, Owed, Store};
 use crate::texts;
 
 pub struct Checker {
     pub store: Store,
     pub source: Arc<BalanceSource>,
     pub prices: Arc<PriceSource>,
-    pub admins: BTreeSet<i64>,
+    pub admins: BTreeSet<UserId>,
     pub interval: Duration,
     pub repeat: Option<Duration>,
     pub failures_before_notice: u32,
@@ -88,14 +91,14 @@ impl Checker {
     pub async fn cycle(&self) -> anyhow::Result<CycleReport> {
         let (thresholds, bad) = self.store.all_thresholds(Some(&self.admins)).await?;
         for b in &bad {
-            tracing::error!(chat_id = b.chat_id, currency = %b.currency, problem = %b.problem, "unreadable threshold row skipped");
+            tracing::error!(chat_id = b.chat_id.0, currency = %b.currency, problem = %b.problem, "unreadable threshold row skipped");
         }
         if thresholds.is_empty() {
             // Nobody is waiting for an alert: no reason to ask OxaPay.
             return Ok(CycleReport::default());
         }
         // One balance read, and one price read only when some level watches the total.
-        let watch_total = thresholds.iter().any(|t| t.currency == TOTAL);
+        let watch_total = thresholds.iter().any(|t| t.subject == Subject::Total);
         let (read, priced) = tokio::join!(self.source.read(), async {
             if watch_total {
                 Some(self.prices.read().await)
@@ -105,27 +108,9 @@ impl Checker {
         });
         let now = now_unix();
         let balances = read.as_ref().map(|s| &s.balances);
-        // The total only from current prices covering every wallet; otherwise the total's levels
-        // are left as they were (a price failure is logged by the price source).
-        let total_usd = match (&balances, priced.as_ref().map(prices::current)) {
-            (Ok(b), Some(Some(p))) => {
-                let total = valuation::value(b, Some(&p.prices)).complete_total(b);
-                if total.is_none() {
-                    tracing::warn!(
-                        "the total USD value is unknown this check (a wallet has no price or an unreadable amount); total levels left as they were"
-                    );
-                }
-                total
-            }
-            (Ok(_), Some(None)) => {
-                tracing::warn!("no current prices; total levels left as they were");
-                None
-            }
-            _ => None,
-        };
         let reading = balances.map(|b| Reading {
             balances: b,
-            total_usd,
+            total_usd: total_usd(b, priced.as_ref()),
         });
         let transitions = alerts::evaluate(&thresholds, reading, now, self.repeat);
         let (_, health) = self.store.checker().await?;
@@ -135,45 +120,19 @@ impl Checker {
             now,
             self.failures_before_notice,
         );
-        // Muted chats: states update, nothing is said. A mute that has ended is summarized once,
-        // from a successful read (a failed one would summarize stale states).
         let mutes = self.store.mutes().await?;
-        let muted: BTreeSet<i64> = mutes
-            .iter()
-            .filter(|m| m.until > now)
-            .map(|m| m.chat_id)
-            .collect();
-        let mutes_ended: Vec<i64> = if read.is_ok() {
-            mutes
-                .iter()
-                .filter(|m| m.until <= now)
-                .map(|m| m.chat_id)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        // A chat whose mute ends in this check hears the summary alone: it already says what this
-        // check found crossed, so an alert of its own would tell the same crossing twice.
-        let held: BTreeSet<i64> = muted.iter().chain(&mutes_ended).copied().collect();
-        let mut messages = chat_messages(&transitions, &held);
-        for &chat in &mutes_ended {
-            let crossed = alerts::crossed_after(chat, &thresholds, &transitions);
-            if !crossed.is_empty() {
-                messages.push(Owed(
-                    chat,
-                    texts::mute_ended_summary(&crossed, reading.as_ref().ok()),
-                    MessageKind::Alert,
-                ));
-            }
-        }
+        let (mut messages, mutes_ended) = self.alert_messages(
+            &thresholds,
+            &transitions,
+            &mutes,
+            reading.as_ref().ok(),
+            now,
+        );
         // The admins hear about OxaPay whatever their chats' mutes.
         if let Some(n) = &notice {
             let text = texts::health_notice(n, now);
-            messages.extend(
-                self.admins
-                    .iter()
-                    .map(|a| Owed(*a, text.clone(), MessageKind::Notice)),
-            );
+            let admins = self.admins.iter().map(|a| ChatId::from(*a));
+            messages.extend(admins.map(|a| Owed::new(a, text.clone(), MessageKind::Notice)));
             tracing::warn!(notice = ?n, "telling the admins about OxaPay");
         }
         self.store
@@ -196,12 +155,71 @@ impl Checker {
             messages: messages.len(),
         })
     }
+
+    /// What the chats are told of this check, and the mutes it ends. Muted chats: states update,
+    /// nothing is said. A mute that has ended is summarized once, from a successful read
+    /// (`reading`; a failed one would summarize stale states), and that chat hears the summary
+    /// alone: it already says what this check found crossed, so an alert of its own would tell
+    /// the same crossing twice.
+    fn alert_messages(
+        &self,
+        thresholds: &[Threshold],
+        transitions: &[Transition],
+        mutes: &[Mute],
+        reading: Option<&Reading<'_>>,
+        now: i64,
+    ) -> (Vec<Owed>, Vec<ChatId>) {
+        let muted = mutes.iter().filter(|m| m.until > now).map(|m| m.chat_id);
+        let mutes_ended: Vec<ChatId> = match reading {
+            Some(_) => mutes
+                .iter()
+                .filter(|m| m.until <= now)
+                .map(|m| m.chat_id)
+                .collect(),
+            None => Vec::new(),
+        };
+        let held: BTreeSet<ChatId> = muted.chain(mutes_ended.iter().copied()).collect();
+        let mut messages = chat_messages(transitions, &held);
+        for &chat in &mutes_ended {
+            let crossed = alerts::crossed_after(chat, thresholds, transitions);
+            if !crossed.is_empty() {
+                let text = texts::mute_ended_summary(&crossed, reading);
+                messages.push(Owed::new(chat, text, MessageKind::Alert));
+            }
+        }
+        (messages, mutes_ended)
+    }
+}
+
+/// The account's total USD value for levels on the total: only from current prices covering
+/// every wallet; otherwise `None` and the total's levels are left as they were (a price failure
+/// is logged by the price source).
+fn total_usd(
+    balances: &Balances,
+    priced: Option<&Result<Arc<PriceSnapshot>, PriceError>>,
+) -> Option<Usd> {
+    match priced.map(prices::current) {
+        Some(Some(p)) => {
+            let total = valuation::value(balances, Some(&p.prices)).complete_total(balances);
+            if total.is_none() {
+                tracing::warn!(
+                    "the total USD value is unknown this check (a wallet has no price or an unreadable amount); total levels left as they were"
+                );
+            }
+            total
+        }
+        Some(None) => {
+            tracing::warn!("no current prices; total levels left as they were");
+            None
+        }
+        None => None,
+    }
 }
 
 /// One message per chat per cycle, its lines in currency order (below before above, as
 /// `/alerts` lists them); nothing for muted chats.
-fn chat_messages(transitions: &[Transition], muted: &BTreeSet<i64>) -> Vec<Owed> {
-    let mut by_chat: BTreeMap<i64, Vec<(&Transition, alerts::Notice)>> = BTreeMap::new();
+fn chat_messages(transitions: &[Transition], muted: &BTreeSet<ChatId>) -> Vec<Owed> {
+    let mut by_chat: BTreeMap<ChatId, Vec<(&Transition, alerts::Notice)>> = BTreeMap::new();
     for t in transitions {
         if let Some(notice) = t.notice
             && !muted.contains(&t.chat_id)
@@ -213,13 +231,13 @@ fn chat_messages(transitions: &[Transition], muted: &BTreeSet<i64>) -> Vec<Owed>
         .into_iter()
         .map(|(chat, mut owed)| {
             owed.sort_by(|(a, _), (b, _)| {
-                (&a.currency, a.direction).cmp(&(&b.currency, b.direction))
+                (&a.subject, a.direction).cmp(&(&b.subject, b.direction))
             });
             let lines: Vec<String> = owed
                 .iter()
-                .map(|(t, notice)| texts::alert_notice(&t.currency, t.direction, t.level, *notice))
+                .map(|(t, notice)| texts::alert_notice(&t.subject, t.direction, t.level, *notice))
                 .collect();
-            Owed(chat, lines.join("\n"), MessageKind::Alert)
+            Owed::new(chat, lines.join("\n"), MessageKind::Alert)
         })
         .collect()
 }
@@ -232,8 +250,8 @@ mod tests {
 
     fn crossed(chat_id: i64, currency: &str, direction: Direction, level: i64) -> Transition {
         Transition {
-            chat_id,
-            currency: currency.to_owned(),
+            chat_id: ChatId(chat_id),
+            subject: Subject::from_key(currency).unwrap(),
             direction,
             level: Decimal::from(level),
             new_state: AlertState::Crossed {
@@ -255,10 +273,14 @@ mod tests {
             crossed(2, "USDT", Direction::Below, 9),
             crossed(1, "ETH", Direction::Below, 9),
         ];
-        let owed = chat_messages(&transitions, &BTreeSet::from([2]));
+        let owed = chat_messages(&transitions, &BTreeSet::from([ChatId(2)]));
         assert_eq!(owed.len(), 1);
-        let Owed(chat, text, kind) = &owed[0];
-        assert_eq!((*chat, *kind), (1, MessageKind::Alert));
+        let Owed {
+            chat_id,
+            text,
+            kind,
+        } = &owed[0];
+        assert_eq!((*chat_id, *kind), (ChatId(1), MessageKind::Alert));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
         assert!(

@@ -9,7 +9,8 @@ use rust_decimal::Decimal;
 
 use crate::oxapay::{Balances, OxaPayError};
 use crate::rules::alerts::{AlertState, Threshold};
-use crate::rules::report::{self, Change};
+use crate::rules::domain::{ChatId, Subject};
+use crate::rules::report::{self, FigureChange};
 use crate::rules::valuation;
 use crate::sources::balances::BalanceSource;
 use crate::sources::prices::PriceSource;
@@ -27,7 +28,7 @@ pub struct ReportSources {
 /// A report ready to be written to the outbox, with what it shows (the next one's baseline).
 pub struct Built {
     pub text: String,
-    pub baseline: Vec<(String, Decimal)>,
+    pub baseline: Vec<(Subject, Decimal)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +46,7 @@ impl ReportSources {
     /// from the newest stored snapshot, labelled with its age.
     pub async fn build(
         &self,
-        chat_id: i64,
+        chat_id: ChatId,
         due: Option<(i64, Option<TimeDelta>)>,
         now: i64,
         stale_ok: bool,
@@ -53,7 +54,7 @@ impl ReportSources {
         let zone = self.store.chat_zone(chat_id).await?;
         let previous = self.store.report_baseline(chat_id).await?;
         let previous_at = previous.values().map(|(_, at)| *at).max();
-        let previous: BTreeMap<String, Decimal> =
+        let previous: BTreeMap<Subject, Decimal> =
             previous.into_iter().map(|(s, (a, _))| (s, a)).collect();
         let (levels, _) = self.store.thresholds_of(chat_id).await?;
         let crossed: Vec<&Threshold> = levels
@@ -64,7 +65,7 @@ impl ReportSources {
         let (read, priced) = tokio::join!(self.balances.read(), self.prices.read());
         let stored;
         let shown = texts::shown_prices(&priced);
-        let (balances, figures): (ReportBalances, Vec<(String, Decimal)>) = match &read {
+        let (balances, figures): (ReportBalances, Vec<(Subject, Decimal)>) = match &read {
             Ok(snap) => {
                 let prices = PriceView::of(&shown);
                 let total = match prices {
@@ -84,7 +85,7 @@ impl ReportSources {
             }
             Err(e) if !stale_ok => return Err(BuildError::Unavailable(e.clone())),
             Err(e) => {
-                tracing::warn!(chat_id, error = %e, "OxaPay cannot be read for a report; using the newest stored balances");
+                tracing::warn!(chat_id = chat_id.0, error = %e, "OxaPay cannot be read for a report; using the newest stored balances");
                 match self.store.newest_snapshot().await? {
                     Some(snap) => {
                         stored = (Balances::new(snap.amounts.clone()), snap);
@@ -108,7 +109,7 @@ impl ReportSources {
                 }
             }
         };
-        let changes: Vec<Change> = report::changes(&previous, &figures);
+        let changes: Vec<FigureChange> = report::changes(&previous, &figures);
         let text = texts::report(&Report {
             zone,
             due: due.map(|(slot, _)| slot),

@@ -14,8 +14,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::clock::utc;
 use crate::engine::report_builder::{BuildError, ReportSources};
 use crate::metrics::progress::Progress;
+use crate::rules::domain::{ChatId, UserId};
 use crate::rules::schedule::{self, Due, ReportRequest, Schedule, parse_report_args};
 use crate::store::{ReportRecord, StoredSchedule};
 
@@ -26,9 +28,16 @@ const RETRY_EVERY: Duration = Duration::from_secs(60);
 /// The scheduler looks again at least this often, whatever it expects.
 const LONGEST_SLEEP: Duration = Duration::from_secs(300);
 
+/// What became of one due slot.
+enum SlotOutcome {
+    Written,
+    /// OxaPay or the database failed; the slot stays due.
+    TryAgain,
+}
+
 pub struct Scheduler {
     pub sources: ReportSources,
-    pub admins: BTreeSet<i64>,
+    pub admins: BTreeSet<UserId>,
     /// Woken when a chat sets or removes a schedule.
     pub changed: Arc<Notify>,
     /// Wakes the delivery worker when reports are owed.
@@ -42,14 +51,10 @@ pub fn parse_stored(s: &StoredSchedule) -> Option<Schedule> {
     match parse_report_args(&s.spec, None) {
         Ok(ReportRequest::Set(schedule)) => Some(schedule),
         _ => {
-            tracing::error!(chat_id = s.chat_id, spec = %s.spec, "unreadable report schedule; skipped");
+            tracing::error!(chat_id = s.chat_id.0, spec = %s.spec, "unreadable report schedule; skipped");
             None
         }
     }
-}
-
-fn at(unix: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(unix, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 impl Scheduler {
@@ -84,37 +89,21 @@ impl Scheduler {
             let now = Utc::now();
             let decision = schedule::due(
                 &schedule,
-                at(stored.created_at),
-                stored.last_slot.map(at),
+                utc(stored.created_at),
+                stored.last_slot.map(utc),
                 now,
             );
-            match decision {
-                Due::Wait { next } => {
-                    let until = (next - now).to_std().unwrap_or_default();
-                    wait = wait.min(until);
-                }
+            let next = match decision {
+                Due::Wait { next } => next,
                 Due::Skip {
                     slot,
                     late_by,
                     next,
                     missed_before,
                 } => {
-                    tracing::warn!(
-                        chat_id = stored.chat_id,
-                        slot = %slot,
-                        late_h = late_by.num_hours(),
-                        missed_before,
-                        "report slot missed by more than 6 hours (the bot was not running); skipped"
-                    );
-                    if let Err(e) = self
-                        .sources
-                        .store
-                        .skip_slot(stored.chat_id, slot.timestamp())
-                        .await
-                    {
-                        tracing::error!(chat_id = stored.chat_id, error = %e, "could not record a skipped slot");
-                    }
-                    wait = wait.min((next - now).to_std().unwrap_or_default());
+                    self.skip(stored.chat_id, slot, late_by, missed_before)
+                        .await;
+                    next
                 }
                 Due::Run {
                     slot,
@@ -123,70 +112,97 @@ impl Scheduler {
                 } => {
                     if missed_before > 0 {
                         tracing::warn!(
-                            chat_id = stored.chat_id,
+                            chat_id = stored.chat_id.0,
                             missed_before,
                             "older report slots were missed while the bot was down"
                         );
                     }
-                    // Late because the bot was down, not because this loop ran a second after
-                    // the minute began.
-                    let late = late_by.filter(|l| *l >= schedule::LATE_AFTER);
-                    let stale_ok = now - slot >= STALE_AFTER;
-                    match self
-                        .sources
-                        .build(
-                            stored.chat_id,
-                            Some((slot.timestamp(), late)),
-                            now.timestamp(),
-                            stale_ok,
-                        )
-                        .await
-                    {
-                        Ok(built) => {
-                            let recorded = self
-                                .sources
-                                .store
-                                .record_report(&ReportRecord {
-                                    chat_id: stored.chat_id,
-                                    text: &built.text,
-                                    slot: Some(slot.timestamp()),
-                                    baseline: &built.baseline,
-                                    now: now.timestamp(),
-                                })
-                                .await;
-                            match recorded {
-                                Ok(()) => {
-                                    sent += 1;
-                                    // Each report goes out as soon as it is written: a fan-out
-                                    // to many chats starts at its minute, not after the last
-                                    // report is built.
-                                    self.wake_delivery.notify_one();
-                                }
-                                Err(e) => {
-                                    tracing::error!(chat_id = stored.chat_id, error = %e, "could not record a report; trying again shortly");
-                                    wait = wait.min(RETRY_EVERY);
-                                }
-                            }
-                        }
-                        Err(BuildError::Unavailable(e)) => {
-                            tracing::warn!(chat_id = stored.chat_id, error = %e, "report waits for OxaPay; trying again in a minute");
-                            wait = wait.min(RETRY_EVERY);
-                        }
-                        Err(BuildError::Store(e)) => {
-                            tracing::error!(chat_id = stored.chat_id, error = %e, "could not build a report; trying again shortly");
-                            wait = wait.min(RETRY_EVERY);
-                        }
+                    match self.run_slot(stored.chat_id, slot, late_by, now).await {
+                        SlotOutcome::Written => sent += 1,
+                        SlotOutcome::TryAgain => wait = wait.min(RETRY_EVERY),
                     }
                     // The next slot of this chat.
-                    let next = schedule::next_slot(&schedule, slot);
-                    wait = wait.min((next - Utc::now()).to_std().unwrap_or_default());
+                    schedule::next_slot(&schedule, slot)
                 }
-            }
+            };
+            wait = wait.min((next - Utc::now()).to_std().unwrap_or_default());
         }
         if sent > 0 {
             tracing::info!(reports = sent, "reports written to the outbox");
         }
         self.progress.report_pass_done();
         Ok(wait)
+    }
+
+    /// A slot too late to send (the bot was down for hours): marked handled, never sent.
+    async fn skip(&self, chat_id: ChatId, slot: DateTime<Utc>, late_by: TimeDelta, missed: u32) {
+        tracing::warn!(
+            chat_id = chat_id.0,
+            slot = %slot,
+            late_h = late_by.num_hours(),
+            missed_before = missed,
+            "report slot missed by more than 6 hours (the bot was not running); skipped"
+        );
+        if let Err(e) = self
+            .sources
+            .store
+            .skip_slot(chat_id, slot.timestamp())
+            .await
+        {
+            tracing::error!(chat_id = chat_id.0, error = %e, "could not record a skipped slot");
+        }
+    }
+
+    /// Builds the slot's report and writes it to the outbox with its slot, in one transaction.
+    async fn run_slot(
+        &self,
+        chat_id: ChatId,
+        slot: DateTime<Utc>,
+        late_by: Option<TimeDelta>,
+        now: DateTime<Utc>,
+    ) -> SlotOutcome {
+        // Late because the bot was down, not because this loop ran a second after the minute
+        // began.
+        let late = late_by.filter(|l| *l >= schedule::LATE_AFTER);
+        let stale_ok = now - slot >= STALE_AFTER;
+        let due = Some((slot.timestamp(), late));
+        let built = match self
+            .sources
+            .build(chat_id, due, now.timestamp(), stale_ok)
+            .await
+        {
+            Ok(built) => built,
+            Err(BuildError::Unavailable(e)) => {
+                tracing::warn!(chat_id = chat_id.0, error = %e, "report waits for OxaPay; trying again in a minute");
+                return SlotOutcome::TryAgain;
+            }
+            Err(BuildError::Store(e)) => {
+                tracing::error!(chat_id = chat_id.0, error = %e, "could not build a report; trying again shortly");
+                return SlotOutcome::TryAgain;
+            }
+        };
+        let recorded = self
+            .sources
+            .store
+            .record_report(&ReportRecord {
+                chat_id,
+                text: &built.text,
+                slot: Some(slot.timestamp()),
+                baseline: &built.baseline,
+                now: now.timestamp(),
+            })
+            .await;
+        match recorded {
+            Ok(()) => {
+                // Each report goes out as soon as it is written: a fan-out to many chats starts
+                // at its minute, not after the last report is built.
+                self.wake_delivery.notify_one();
+                SlotOutcome::Written
+            }
+            Err(e) => {
+                tracing::error!(chat_id = chat_id.0, error = %e, "could not record a report; trying again shortly");
+                SlotOutcome::TryAgain
+            }
+        }
     }
 }

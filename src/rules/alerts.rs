@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 
+use crate::money::Usd;
 use crate::oxapay::{Balances, OxaPayError};
-use crate::rules::valuation::TOTAL;
+use crate::rules::domain::{ChatId, Subject};
 
 /// Which side of a level alerts: below it (a payout wallet running dry) or above it (too much
 /// sitting in a hot wallet).
@@ -57,8 +58,8 @@ pub enum AlertState {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Threshold {
-    pub chat_id: i64,
-    pub currency: String,
+    pub chat_id: ChatId,
+    pub subject: Subject,
     pub direction: Direction,
     pub level: Decimal,
     pub state: AlertState,
@@ -78,8 +79,8 @@ pub enum Notice {
 /// A level whose stored state changes, with what to tell its chat, if anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transition {
-    pub chat_id: i64,
-    pub currency: String,
+    pub chat_id: ChatId,
+    pub subject: Subject,
     pub direction: Direction,
     pub level: Decimal,
     pub new_state: AlertState,
@@ -91,7 +92,7 @@ pub struct Transition {
 #[derive(Debug, Clone, Copy)]
 pub struct Reading<'a> {
     pub balances: &'a Balances,
-    pub total_usd: Option<Decimal>,
+    pub total_usd: Option<Usd>,
 }
 
 impl<'a> Reading<'a> {
@@ -105,11 +106,12 @@ impl<'a> Reading<'a> {
 
     /// The value a level watches: a currency's balance (a currency the account does not list is
     /// zero) or the total. `None`: not known this time.
-    fn value_of(&self, subject: &str) -> Option<Decimal> {
-        if subject == TOTAL {
-            self.total_usd
-        } else {
-            self.balances.amount(subject).ok()
+    /// A level on the total is in dollars, one on a coin in that coin: the one place the two
+    /// meet.
+    pub fn value_of(&self, subject: &Subject) -> Option<Decimal> {
+        match subject {
+            Subject::Total => self.total_usd.map(Usd::amount),
+            Subject::Coin(c) => self.balances.amount(c).ok(),
         }
     }
 }
@@ -130,7 +132,7 @@ pub fn evaluate(
     thresholds
         .iter()
         .filter_map(|t| {
-            let balance = reading.value_of(&t.currency)?;
+            let balance = reading.value_of(&t.subject)?;
             let crossed = t.direction.crossed(balance, t.level);
             let (new_state, notice) = match (t.state, crossed) {
                 (AlertState::Ok, false) => return None,
@@ -168,7 +170,7 @@ pub fn evaluate(
             };
             Some(Transition {
                 chat_id: t.chat_id,
-                currency: t.currency.clone(),
+                subject: t.subject.clone(),
                 direction: t.direction,
                 level: t.level,
                 new_state,
@@ -181,7 +183,7 @@ pub fn evaluate(
 /// The levels of one chat that are crossed once `transitions` are applied to `thresholds`: what
 /// a chat is told when its mute ends. Sorted by currency, below before above.
 pub fn crossed_after<'a>(
-    chat_id: i64,
+    chat_id: ChatId,
     thresholds: &'a [Threshold],
     transitions: &[Transition],
 ) -> Vec<(&'a Threshold, i64)> {
@@ -193,7 +195,7 @@ pub fn crossed_after<'a>(
                 .iter()
                 .find(|tr| {
                     tr.chat_id == t.chat_id
-                        && tr.currency == t.currency
+                        && tr.subject == t.subject
                         && tr.direction == t.direction
                 })
                 .map_or(t.state, |tr| tr.new_state);
@@ -203,12 +205,13 @@ pub fn crossed_after<'a>(
             }
         })
         .collect();
-    out.sort_by(|a, b| (&a.0.currency, a.0.direction).cmp(&(&b.0.currency, b.0.direction)));
+    out.sort_by(|a, b| (&a.0.subject, a.0.direction).cmp(&(&b.0.subject, b.0.direction)));
     out
 }
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
     use std::collections::BTreeMap;
     use std::str::FromStr;
 
@@ -220,15 +223,17 @@ mod tests {
         Balances::new(
             pairs
                 .iter()
-                .map(|(k, v)| ((*k).to_owned(), d(v)))
+                .map(|(k, v)| (Currency::parse(k).unwrap(), d(v)))
                 .collect::<BTreeMap<_, _>>(),
         )
     }
 
+    const TOTAL: &str = Subject::TOTAL_KEY;
+
     fn t(currency: &str, level: &str, state: AlertState) -> Threshold {
         Threshold {
-            chat_id: 7,
-            currency: currency.into(),
+            chat_id: ChatId(7),
+            subject: Subject::from_key(currency).unwrap(),
             direction: Direction::Below,
             level: d(level),
             state,
@@ -347,7 +352,7 @@ mod tests {
             NOW,
             Some(Duration::from_secs(1)),
         );
-        let names: Vec<_> = out.iter().map(|t| t.currency.as_str()).collect();
+        let names: Vec<_> = out.iter().map(|t| t.subject.key()).collect();
         assert_eq!(names, vec!["USDT"]);
     }
 
@@ -420,11 +425,11 @@ mod tests {
         let b = balances(&[("BTC", "2")]);
         let known = Reading {
             balances: &b,
-            total_usd: Some(d("999.99")),
+            total_usd: Some(Usd::new(d("999.99"))),
         };
         let out = evaluate(&ths, Ok(known), NOW, None);
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].currency, TOTAL);
+        assert_eq!(out[0].subject, Subject::Total);
         assert_eq!(
             out[0].notice,
             Some(Notice::Crossed {
@@ -438,7 +443,7 @@ mod tests {
         assert!(evaluate(&low_total, Ok(unknown), NOW, None).is_empty());
         let back = Reading {
             balances: &b,
-            total_usd: Some(d("1000")),
+            total_usd: Some(Usd::new(d("1000"))),
         };
         let out = evaluate(&low_total, Ok(back), NOW, None);
         assert_eq!(out[0].notice, Some(Notice::Back { balance: d("1000") }));
@@ -451,15 +456,15 @@ mod tests {
             above("BTC", "5", AlertState::Ok),
             t("USDT", "10", AlertState::Ok),
             Threshold {
-                chat_id: 8,
+                chat_id: ChatId(8),
                 ..t("TRX", "1", LOW)
             },
         ];
         let b = balances(&[("BTC", "6"), ("USDT", "5")]);
         let trs = evaluate(&ths, Ok(Reading::balances(&b)), NOW, None);
-        let crossed: Vec<(String, Direction, i64)> = crossed_after(7, &ths, &trs)
+        let crossed: Vec<(String, Direction, i64)> = crossed_after(ChatId(7), &ths, &trs)
             .into_iter()
-            .map(|(t, since)| (t.currency.clone(), t.direction, since))
+            .map(|(t, since)| (t.subject.key().to_owned(), t.direction, since))
             .collect();
         assert_eq!(
             crossed,
@@ -468,7 +473,7 @@ mod tests {
                 ("USDT".into(), Direction::Below, NOW)
             ]
         );
-        assert!(crossed_after(9, &ths, &trs).is_empty());
+        assert!(crossed_after(ChatId(9), &ths, &trs).is_empty());
     }
 
     #[test]
@@ -511,7 +516,7 @@ mod tests {
             t("TRX", "1", AlertState::Unchecked), // missing → low
         ];
         let out = evaluate(&ths, Ok(Reading::balances(&b)), NOW, None);
-        let names: Vec<_> = out.iter().map(|t| t.currency.as_str()).collect();
+        let names: Vec<_> = out.iter().map(|t| t.subject.key()).collect();
         assert_eq!(names, vec!["BTC", "TRX"]);
     }
 }

@@ -3,7 +3,7 @@
 //! Callback data is user input: anyone can send any string as a button press. It is parsed
 //! strictly into a `Button` (never normalised) and every press is authorized like a command.
 
-use crate::rules::domain::Currency;
+use crate::money::Currency;
 
 /// Telegram allows 1–64 bytes of callback data.
 pub const MAX_DATA_BYTES: usize = 64;

@@ -1,49 +1,15 @@
-//! Validated values from user input: parse once, then trust the type.
+//! Domain values: what a level or a figure is about, and the chat ids admins type.
 
-use std::fmt;
+pub use teloxide::types::{ChatId, UserId};
 
-/// A currency symbol: 2–10 ASCII letters or digits, stored upper-case (`btc` → `BTC`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Currency(String);
+use crate::money::Currency;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CurrencyError {
-    #[error("a currency code is missing")]
-    Missing,
-    #[error("a currency code is 2 to 10 letters or digits, like BTC or USDT")]
-    Invalid,
-}
-
-impl Currency {
-    pub fn parse(text: &str) -> Result<Self, CurrencyError> {
-        let t = text.trim();
-        if t.is_empty() {
-            return Err(CurrencyError::Missing);
-        }
-        if (2..=10).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            Ok(Currency(t.to_ascii_uppercase()))
-        } else {
-            Err(CurrencyError::Invalid)
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Currency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// What a level, a figure or a chart is about: one currency, or the account's total value in USD
-/// (`total` in commands).
+/// What a level, a figure or a chart is about: the account's total value in USD (`total` in
+/// commands), or one currency. Ordered as their keys are: the total first, then the coins by code.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Subject {
-    Coin(Currency),
     Total,
+    Coin(Currency),
 }
 
 impl Subject {
@@ -55,6 +21,17 @@ impl Subject {
         match self {
             Subject::Coin(c) => c.as_str(),
             Subject::Total => Self::TOTAL_KEY,
+        }
+    }
+
+    /// The inverse of [`Subject::key`]; `None` for a stored value that is neither.
+    pub fn from_key(key: &str) -> Option<Self> {
+        if key == Self::TOTAL_KEY {
+            Some(Subject::Total)
+        } else {
+            Currency::from_api(key)
+                .filter(|c| c.as_str() == key)
+                .map(Subject::Coin)
         }
     }
 }
@@ -71,7 +48,7 @@ pub enum ChatIdError {
 /// Telegram ids fit in 52 bits; anything longer is a typo, not an id.
 const MAX_ID: i64 = 1 << 52;
 
-pub fn parse_chat_id(text: &str) -> Result<i64, ChatIdError> {
+pub fn parse_chat_id(text: &str) -> Result<ChatId, ChatIdError> {
     let t = text.trim();
     if t.is_empty() {
         return Err(ChatIdError::Missing);
@@ -81,7 +58,7 @@ pub fn parse_chat_id(text: &str) -> Result<i64, ChatIdError> {
         return Err(ChatIdError::Invalid);
     }
     match t.parse::<i64>() {
-        Ok(id) if id != 0 && id.abs() < MAX_ID => Ok(id),
+        Ok(id) if id != 0 && id.abs() < MAX_ID => Ok(ChatId(id)),
         _ => Err(ChatIdError::Invalid),
     }
 }
@@ -91,37 +68,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn currencies_are_normalised() {
-        assert_eq!(Currency::parse("btc").unwrap().as_str(), "BTC");
-        assert_eq!(Currency::parse(" UsDt ").unwrap().as_str(), "USDT");
-        assert_eq!(Currency::parse("USDT20").unwrap().as_str(), "USDT20");
-    }
-
-    #[test]
-    fn bad_currencies_are_rejected() {
-        assert_eq!(Currency::parse(""), Err(CurrencyError::Missing));
-        for s in [
-            "B",
-            "ABCDEFGHIJK",
-            "BT C",
-            "BTC;",
-            "'; DROP TABLE",
-            "₿TC",
-            "💰💰",
-            "usdt-trc20",
-        ] {
-            assert_eq!(Currency::parse(s), Err(CurrencyError::Invalid), "{s}");
+    fn subjects_round_trip_through_their_key() {
+        for key in ["BTC", "USDT20", Subject::TOTAL_KEY] {
+            assert_eq!(Subject::from_key(key).unwrap().key(), key);
         }
-        assert_eq!(
-            Currency::parse(&"A".repeat(300)),
-            Err(CurrencyError::Invalid)
-        );
+        for bad in ["btc", "", "TOTAL$", "<b>"] {
+            assert_eq!(Subject::from_key(bad), None, "{bad}");
+        }
     }
 
     #[test]
     fn chat_ids() {
-        assert_eq!(parse_chat_id("123456789"), Ok(123456789));
-        assert_eq!(parse_chat_id("-1001234567890"), Ok(-1001234567890));
+        assert_eq!(parse_chat_id("123456789"), Ok(ChatId(123456789)));
+        assert_eq!(parse_chat_id("-1001234567890"), Ok(ChatId(-1001234567890)));
         assert_eq!(parse_chat_id(""), Err(ChatIdError::Missing));
         for s in [
             "abc",

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::rules::domain::ChatId;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Serve,
@@ -43,8 +45,8 @@ struct Bucket {
 
 pub struct FloodGuard {
     settings: FloodSettings,
-    buckets: HashMap<i64, Bucket>,
-    refusals: HashMap<i64, Instant>,
+    buckets: HashMap<ChatId, Bucket>,
+    refusals: HashMap<ChatId, Instant>,
 }
 
 /// Past this many tracked chats, idle entries are dropped so memory stays bounded.
@@ -59,7 +61,7 @@ impl FloodGuard {
         }
     }
 
-    pub fn command(&mut self, chat_id: i64, now: Instant) -> Verdict {
+    pub fn command(&mut self, chat_id: ChatId, now: Instant) -> Verdict {
         let s = self.settings;
         let per_sec = 1.0 / s.refill_every.as_secs_f64().max(1e-9);
         if self.buckets.len() >= PRUNE_AT {
@@ -88,7 +90,7 @@ impl FloodGuard {
     }
 
     /// Whether a stranger in this chat should be told they are not authorized.
-    pub fn refusal(&mut self, chat_id: i64, now: Instant) -> bool {
+    pub fn refusal(&mut self, chat_id: ChatId, now: Instant) -> bool {
         let window = self.settings.refusal_window;
         if self.refusals.len() >= PRUNE_AT {
             self.refusals
@@ -120,24 +122,30 @@ mod tests {
     fn burst_then_one_warning_then_silence_then_recovery() {
         let mut g = guard();
         let t0 = Instant::now();
-        let verdicts: Vec<_> = (0..6).map(|_| g.command(1, t0)).collect();
+        let verdicts: Vec<_> = (0..6).map(|_| g.command(ChatId(1), t0)).collect();
         use Verdict::*;
         assert_eq!(verdicts, vec![Serve, Serve, Serve, SlowDown, Drop, Drop]);
         // Another chat is not affected.
-        assert_eq!(g.command(2, t0), Serve);
+        assert_eq!(g.command(ChatId(2), t0), Serve);
         // A token comes back after a second.
-        assert_eq!(g.command(1, t0 + Duration::from_millis(1001)), Serve);
-        assert_eq!(g.command(1, t0 + Duration::from_millis(1002)), SlowDown);
+        assert_eq!(
+            g.command(ChatId(1), t0 + Duration::from_millis(1001)),
+            Serve
+        );
+        assert_eq!(
+            g.command(ChatId(1), t0 + Duration::from_millis(1002)),
+            SlowDown
+        );
     }
 
     #[test]
     fn refusals_once_per_window() {
         let mut g = guard();
         let t0 = Instant::now();
-        assert!(g.refusal(5, t0));
-        assert!(!g.refusal(5, t0 + Duration::from_secs(59)));
-        assert!(g.refusal(6, t0));
-        assert!(g.refusal(5, t0 + Duration::from_secs(60)));
+        assert!(g.refusal(ChatId(5), t0));
+        assert!(!g.refusal(ChatId(5), t0 + Duration::from_secs(59)));
+        assert!(g.refusal(ChatId(6), t0));
+        assert!(g.refusal(ChatId(5), t0 + Duration::from_secs(60)));
     }
 
     #[test]
@@ -145,8 +153,8 @@ mod tests {
         let mut g = guard();
         let t0 = Instant::now();
         for chat in 0..(PRUNE_AT as i64 * 3) {
-            g.command(chat, t0 + Duration::from_secs(chat as u64));
-            g.refusal(chat, t0 + Duration::from_secs(chat as u64));
+            g.command(ChatId(chat), t0 + Duration::from_secs(chat as u64));
+            g.refusal(ChatId(chat), t0 + Duration::from_secs(chat as u64));
         }
         assert!(g.buckets.len() <= PRUNE_AT);
         assert!(g.refusals.len() <= PRUNE_AT);

@@ -42,7 +42,8 @@ use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::rules::domain::{Currency, Subject};
+use crate::money::Currency;
+use crate::rules::domain::Subject;
 use crate::rules::quote::quote;
 
 /// `HISTORY_INTERVAL_SECS` when unset: at most one snapshot per 15 minutes.

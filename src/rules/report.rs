@@ -1,17 +1,18 @@
 //! What a balance report says, as values (pure): the figures it shows and how each changed since
-//! the chat's previous report. The text is built in `telegram::texts::reports`.
+//! the chat's previous report. The text is built in `texts::reports`.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::money::{Currency, Usd};
+use crate::rules::domain::Subject;
 use crate::rules::history::percent;
-use crate::rules::valuation::TOTAL;
 
 /// How one figure (a currency's amount, or the total in USD) moved since the previous report.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub subject: String,
+pub struct FigureChange {
+    pub subject: Subject,
     /// `None`: the previous report did not show it (a new wallet).
     pub before: Option<Decimal>,
     /// `None`: this report does not show it (the wallet is empty now).
@@ -24,14 +25,14 @@ pub struct Change {
 
 /// The figures a report shows: every wallet above zero, and the total when it is known.
 pub fn figures(
-    amounts: &BTreeMap<String, Decimal>,
-    total_usd: Option<Decimal>,
-) -> Vec<(String, Decimal)> {
+    amounts: &BTreeMap<Currency, Decimal>,
+    total_usd: Option<Usd>,
+) -> Vec<(Subject, Decimal)> {
     amounts
         .iter()
         .filter(|(_, a)| !a.is_zero())
-        .map(|(c, a)| (c.clone(), *a))
-        .chain(total_usd.map(|t| (TOTAL.to_owned(), t)))
+        .map(|(c, a)| (Subject::Coin(c.clone()), *a))
+        .chain(total_usd.map(|t| (Subject::Total, t.amount())))
         .collect()
 }
 
@@ -39,14 +40,13 @@ pub fn figures(
 /// figures are left out; a figure only one of the two reports shows counts the other as zero.
 /// Overflowing arithmetic (only near `Decimal`'s limits) leaves that figure out rather than
 /// showing a wrong number.
-pub fn changes(previous: &BTreeMap<String, Decimal>, current: &[(String, Decimal)]) -> Vec<Change> {
-    let now: BTreeMap<&str, Decimal> = current.iter().map(|(s, a)| (s.as_str(), *a)).collect();
-    let mut subjects: Vec<&str> = previous
-        .keys()
-        .map(String::as_str)
-        .chain(now.keys().copied())
-        .collect();
-    subjects.sort_by_key(|s| (*s == TOTAL, *s));
+pub fn changes(
+    previous: &BTreeMap<Subject, Decimal>,
+    current: &[(Subject, Decimal)],
+) -> Vec<FigureChange> {
+    let now: BTreeMap<&Subject, Decimal> = current.iter().map(|(s, a)| (s, *a)).collect();
+    let mut subjects: Vec<&Subject> = previous.keys().chain(now.keys().copied()).collect();
+    subjects.sort_by_key(|s| (**s == Subject::Total, *s));
     subjects.dedup();
     subjects
         .into_iter()
@@ -59,8 +59,8 @@ pub fn changes(previous: &BTreeMap<String, Decimal>, current: &[(String, Decimal
             if delta.is_zero() {
                 return None;
             }
-            Some(Change {
-                subject: s.to_owned(),
+            Some(FigureChange {
+                subject: s.clone(),
                 before,
                 now: after,
                 delta,
@@ -79,8 +79,20 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
-    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, Decimal> {
-        pairs.iter().map(|(k, v)| ((*k).into(), d(v))).collect()
+    const TOTAL: &str = Subject::TOTAL_KEY;
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<Subject, Decimal> {
+        pairs
+            .iter()
+            .map(|(k, v)| (Subject::from_key(k).unwrap(), d(v)))
+            .collect()
+    }
+
+    fn coins(pairs: &[(&str, &str)]) -> BTreeMap<Currency, Decimal> {
+        pairs
+            .iter()
+            .map(|(k, v)| (Currency::parse(k).unwrap(), d(v)))
+            .collect()
     }
 
     #[test]
@@ -92,20 +104,20 @@ mod tests {
             (TOTAL, "38854.08"),
         ]);
         let current = figures(
-            &map(&[
+            &coins(&[
                 ("BTC", "0.115"),
                 ("USDT", "500"),
                 ("ETH", "1.5"),
                 ("TRX", "0"),
             ]),
-            Some(d("37649.58")),
+            Some(Usd::new(d("37649.58"))),
         );
         let got = changes(&previous, &current);
         let shown: Vec<(&str, String, Option<String>)> = got
             .iter()
             .map(|c| {
                 (
-                    c.subject.as_str(),
+                    c.subject.key(),
                     c.delta.to_string(),
                     c.percent.map(|p| p.to_string()),
                 )
@@ -127,7 +139,7 @@ mod tests {
     #[test]
     fn nothing_before_means_nothing_to_compare() {
         assert!(changes(&BTreeMap::new(), &[]).is_empty());
-        let current = figures(&map(&[("BTC", "1")]), None);
+        let current = figures(&coins(&[("BTC", "1")]), None);
         assert_eq!(changes(&map(&[("BTC", "1.0")]), &current), vec![]);
     }
 }

@@ -8,28 +8,24 @@
 
 use std::cmp::Ordering;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
+use crate::money::{Currency, Usd};
 use crate::oxapay::{Balances, Prices};
-use crate::rules::domain::Subject;
-
-/// The subject of an alert level on the account's total USD value, in place of a currency symbol
-/// (symbols are letters and digits only, so it cannot clash with one).
-pub const TOTAL: &str = Subject::TOTAL_KEY;
 
 /// A value below this is dust: folded into one line unless every wallet is asked for.
-pub fn dust_limit() -> Decimal {
-    Decimal::new(1, 2)
+pub fn dust_limit() -> Usd {
+    Usd::new(Decimal::new(1, 2))
 }
 
 /// One wallet above zero, with its value when OxaPay has a price for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wallet {
-    pub currency: String,
+    pub currency: Currency,
     pub amount: Decimal,
     /// USD per coin and the wallet's value; `None`: no price.
-    pub price: Option<Decimal>,
-    pub usd: Option<Decimal>,
+    pub price: Option<Usd>,
+    pub usd: Option<Usd>,
 }
 
 /// The wallets above zero, largest value first, and the total of those with a price.
@@ -38,7 +34,7 @@ pub struct Valuation {
     /// Priced wallets by value (largest first), then unpriced ones by symbol.
     pub wallets: Vec<Wallet>,
     /// The exact sum of the priced wallets' values.
-    pub total_usd: Decimal,
+    pub total_usd: Usd,
     /// Wallets above zero without a usable price (left out of the total).
     pub unpriced: usize,
 }
@@ -46,7 +42,7 @@ pub struct Valuation {
 impl Valuation {
     /// The total when it covers every wallet; `None` when a wallet above zero has no price or an
     /// unreadable amount, since a total missing part of the account must not fire an alert.
-    pub fn complete_total(&self, read: &Balances) -> Option<Decimal> {
+    pub fn complete_total(&self, read: &Balances) -> Option<Usd> {
         (self.unpriced == 0 && read.unreadable.is_empty()).then_some(self.total_usd)
     }
 
@@ -64,7 +60,7 @@ pub fn value(read: &Balances, prices: Option<&Prices>) -> Valuation {
         .filter(|(_, a)| !a.is_zero())
         .map(|(cur, amount)| {
             let price = prices.and_then(|p| p.usd_per_coin(cur));
-            let usd = price.and_then(|p| amount.checked_mul(p));
+            let usd = price.and_then(|p| p.times(*amount));
             Wallet {
                 currency: cur.clone(),
                 amount: *amount,
@@ -79,7 +75,7 @@ pub fn value(read: &Balances, prices: Option<&Prices>) -> Valuation {
         (None, Some(_)) => Ordering::Greater,
         (None, None) => a.currency.cmp(&b.currency),
     });
-    let mut total_usd = Decimal::ZERO;
+    let mut total_usd = Usd::ZERO;
     let mut unpriced = 0;
     for w in &wallets {
         match w.usd.and_then(|v| total_usd.checked_add(v)) {
@@ -94,23 +90,6 @@ pub fn value(read: &Balances, prices: Option<&Prices>) -> Valuation {
     }
 }
 
-/// Dollars for display: two decimals, rounded half away from zero (half-up: 0.005 → 0.01), with
-/// thousands separators and a true minus sign: `1,234,567.89`, `−1,204.50`.
-pub fn usd_text(value: Decimal) -> String {
-    let rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    let negative = rounded.is_sign_negative() && !rounded.is_zero();
-    let text = format!("{:.2}", rounded.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{}{grouped}.{frac}", if negative { "−" } else { "" })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,13 +100,21 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
+    fn usd(s: &str) -> Usd {
+        Usd::new(d(s))
+    }
+
+    fn cur(s: &str) -> Currency {
+        Currency::parse(s).unwrap()
+    }
+
     fn balances(pairs: &[(&str, &str)]) -> Balances {
-        Balances::new(pairs.iter().map(|(k, v)| ((*k).to_owned(), d(v))).collect())
+        Balances::new(pairs.iter().map(|(k, v)| (cur(k), d(v))).collect())
     }
 
     fn prices(pairs: &[(&str, &str)]) -> Prices {
         Prices {
-            usd: pairs.iter().map(|(k, v)| ((*k).to_owned(), d(v))).collect(),
+            usd: pairs.iter().map(|(k, v)| (cur(k), usd(v))).collect(),
             unusable: BTreeMap::new(),
         }
     }
@@ -151,12 +138,12 @@ mod tests {
         let order: Vec<&str> = v.wallets.iter().map(|w| w.currency.as_str()).collect();
         assert_eq!(order, vec!["USDT", "BTC", "SHIB", "TRX"]);
         // 0.0022866845 × 94876.55 = 216.95…, exactly (checked with Python's decimal):
-        assert_eq!(v.wallets[1].usd, Some(d("216.952736298475")));
-        assert_eq!(v.wallets[2].usd, Some(d("0.00002163")));
+        assert_eq!(v.wallets[1].usd, Some(usd("216.952736298475")));
+        assert_eq!(v.wallets[2].usd, Some(usd("0.00002163")));
         assert_eq!(v.wallets[3].usd, None);
         assert_eq!(
             v.total_usd,
-            d("9779.0227") + d("216.952736298475") + d("0.00002163")
+            usd(&(d("9779.0227") + d("216.952736298475") + d("0.00002163")).to_string())
         );
         assert_eq!(v.unpriced, 1);
         assert!(Valuation::is_dust(&v.wallets[2]));
@@ -173,7 +160,7 @@ mod tests {
         assert_eq!(v.complete_total(&read), None);
         let p = prices(&[("BTC", "2"), ("USDT", "1")]);
         let v = value(&read, Some(&p));
-        assert_eq!(v.complete_total(&read), Some(d("4")));
+        assert_eq!(v.complete_total(&read), Some(usd("4")));
         let mut partly = read.clone();
         partly.unreadable.insert("ETH".into(), "null".into());
         assert_eq!(v.complete_total(&partly), None);
@@ -186,25 +173,5 @@ mod tests {
         let v = value(&read, Some(&p));
         assert_eq!(v.wallets[0].usd, None);
         assert_eq!(v.unpriced, 1);
-    }
-
-    #[test]
-    fn dollars_are_rounded_half_up_with_separators() {
-        for (value, shown) in [
-            ("0", "0.00"),
-            ("0.004", "0.00"),
-            ("0.005", "0.01"),
-            ("0.015", "0.02"),
-            ("1.005", "1.01"),
-            ("999.995", "1,000.00"),
-            ("1234567.891", "1,234,567.89"),
-            ("100", "100.00"),
-            ("123456", "123,456.00"),
-            ("-1204.5", "−1,204.50"),
-            ("-0.001", "0.00"),
-            ("98765432123.45", "98,765,432,123.45"),
-        ] {
-            assert_eq!(usd_text(d(value)), shown, "{value}");
-        }
     }
 }

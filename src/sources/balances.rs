@@ -127,6 +127,7 @@ async fn fetch(api: &BalanceApi, metrics: Option<&Metrics>) -> Result<Snapshot, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
     use crate::oxapay::test_server::{Fake, Reply};
     use crate::oxapay::{LegacyClient, V1Client};
 
@@ -160,7 +161,13 @@ mod tests {
             let burst: Vec<_> = (0..25).map(|_| source.read()).collect();
             for snap in futures::future::join_all(burst).await {
                 let snap = snap.unwrap();
-                assert_eq!(snap.balances.amount("BTC").unwrap().to_string(), "0.5");
+                assert_eq!(
+                    snap.balances
+                        .amount(&Currency::from_api("BTC").unwrap())
+                        .unwrap()
+                        .to_string(),
+                    "0.5"
+                );
                 assert!(snap.age() < Duration::from_secs(5));
             }
             assert_eq!((fake.calls(), source.oxapay_calls()), (1, 1));

@@ -132,6 +132,7 @@ async fn fetch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
     use crate::oxapay::test_server::{Fake, Reply};
     use crate::oxapay::{BalanceApi, V1Client};
     use crate::sources::balances::BalanceSource;
@@ -153,15 +154,24 @@ mod tests {
         for snap in futures::future::join_all(burst).await {
             let snap = snap.unwrap();
             assert_eq!(
-                snap.prices.usd_per_coin("BTC").unwrap().to_string(),
+                snap.prices
+                    .usd_per_coin(&Currency::from_api("BTC").unwrap())
+                    .unwrap()
+                    .amount()
+                    .to_string(),
                 "94876.55"
             );
             assert_eq!(
-                snap.prices.usd_per_coin("DUST"),
+                snap.prices
+                    .usd_per_coin(&Currency::from_api("DUST").unwrap()),
                 None,
                 "a zero price is no price"
             );
-            assert_eq!(snap.prices.usd_per_coin("ETH"), None);
+            assert_eq!(
+                snap.prices
+                    .usd_per_coin(&Currency::from_api("ETH").unwrap()),
+                None
+            );
             assert!(snap.is_current());
         }
         assert_eq!((fake.calls(), prices.requests()), (1, 1));

@@ -2,8 +2,10 @@
 
 use sqlx::FromRow;
 
-use super::{Owed, Store, json};
+use super::outbox::Owed;
+use super::pool::{Store, json};
 use crate::rules::alerts::{AlertState, Transition};
+use crate::rules::domain::ChatId;
 use crate::rules::oxapay_health::Health;
 
 #[derive(FromRow)]
@@ -61,8 +63,8 @@ impl Store {
                     } => ("crossed", Some(since), Some(last_alert_at)),
                 };
                 StateRow(
-                    t.chat_id,
-                    &t.currency,
+                    t.chat_id.0,
+                    t.subject.key(),
                     t.direction.as_str(),
                     t.level.to_string(),
                     state,
@@ -102,7 +104,7 @@ impl Store {
                 "DELETE FROM mutes WHERE chat_id IN (SELECT value FROM json_each(?1))
                    AND until <= ?2",
             )
-            .bind(json(&mutes_ended))
+            .bind(json(&mutes_ended.iter().map(|c| c.0).collect::<Vec<_>>()))
             .bind(now)
             .execute(&mut *tx)
             .await?;
@@ -131,7 +133,7 @@ pub struct CheckRecord<'a> {
     /// When the balance read succeeded (`None`: it failed).
     pub success_at: Option<i64>,
     /// Chats whose ended mute this check summarized.
-    pub mutes_ended: &'a [i64],
+    pub mutes_ended: &'a [ChatId],
     pub now: i64,
 }
 

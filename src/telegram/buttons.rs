@@ -12,6 +12,7 @@ use crate::clock::now_unix;
 use crate::delivery::reply::{self, Content, Delivered};
 use crate::delivery::send::{Failure, edit_html};
 use crate::rules::buttons::{BalanceView, Button};
+use crate::rules::domain::{ChatId, UserId};
 use crate::telegram::commands::balance;
 use crate::telegram::gate::{Ctx, Outcome, Status, admit};
 use crate::texts::keyboards;
@@ -44,7 +45,7 @@ fn refused_popup(refused: Outcome) -> Pressed {
 
 pub async fn on_callback(bot: Bot, q: CallbackQuery, ctx: Arc<Ctx>) -> Result<(), Infallible> {
     let started = Instant::now();
-    let presser = q.from.id.0 as i64;
+    let presser = q.from.id;
     let chat_id = q.regular_message().map(|m| m.chat.id.0);
     let pressed = press(&bot, &ctx, &q, presser).await;
     let mut answer = bot.answer_callback_query(q.id.clone());
@@ -54,12 +55,12 @@ pub async fn on_callback(bot: Bot, q: CallbackQuery, ctx: Arc<Ctx>) -> Result<()
         answer = answer.text(text);
     }
     if let Err(e) = answer.await {
-        tracing::warn!(presser, error = %e, "could not answer a button press");
+        tracing::warn!(presser = presser.0, error = %e, "could not answer a button press");
     }
     let button = q.data.as_deref().map(button_name).unwrap_or("none");
     tracing::info!(
         chat_id,
-        user_id = presser,
+        user_id = presser.0,
         button,
         outcome = pressed.status.as_str(),
         ms = started.elapsed().as_millis() as u64,
@@ -79,7 +80,7 @@ fn button_name(data: &str) -> &'static str {
     }
 }
 
-async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: i64) -> Pressed {
+async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: UserId) -> Pressed {
     // Parsed before anything else: a forged press reaches neither the database nor OxaPay.
     let Some(Ok(button)) = q.data.as_deref().map(Button::parse) else {
         return popup(texts::button_forged(), Status::Forged);
@@ -87,7 +88,7 @@ async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: i64) -> Pressed
     let Some(message) = q.regular_message() else {
         return popup(texts::button_too_old(), Status::Stale);
     };
-    let chat_id = message.chat.id.0;
+    let chat_id = message.chat.id;
     if let Err(refused) = admit(ctx, Some(presser), chat_id, false).await {
         return match refused.status {
             Status::NotAuthorized => popup(texts::not_authorized_popup(presser), refused.status),
@@ -123,7 +124,7 @@ async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: i64) -> Pressed
             let muted = match ctx.store.chat_zone(chat_id).await {
                 Ok(zone) => ctx
                     .store
-                    .set_mute(chat_id, until, presser, now)
+                    .set_mute(chat_id, until, ChatId::from(presser), now)
                     .await
                     .map(|()| zone),
                 Err(e) => Err(e),
@@ -131,7 +132,7 @@ async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: i64) -> Pressed
             let zone = match muted {
                 Ok(zone) => zone,
                 Err(e) => {
-                    tracing::error!(chat_id, error = %e, "database error");
+                    tracing::error!(chat_id = chat_id.0, error = %e, "database error");
                     return popup(plain_text(&texts::storage_failed()), Status::StorageError);
                 }
             };
@@ -152,7 +153,7 @@ async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: i64) -> Pressed
 async fn refresh(
     bot: &Bot,
     ctx: &Ctx,
-    chat_id: i64,
+    chat_id: ChatId,
     message_id: teloxide::types::MessageId,
     view: BalanceView,
 ) -> Pressed {
@@ -169,7 +170,7 @@ async fn refresh(
         Ok(()) => popup(texts::refreshed(), Status::Ok),
         Err(Failure::NotModified) => popup(texts::nothing_changed(), Status::NotModified),
         Err(e) => {
-            tracing::warn!(chat_id, error = %e, "could not refresh a balance message");
+            tracing::warn!(chat_id = chat_id.0, error = %e, "could not refresh a balance message");
             popup(texts::refresh_failed(), Status::Failed)
         }
     }
@@ -179,7 +180,7 @@ async fn refresh(
 async fn send_reply(
     bot: &Bot,
     ctx: &Ctx,
-    chat_id: i64,
+    chat_id: ChatId,
     command: &str,
     content: Content<'_>,
 ) -> Delivered {

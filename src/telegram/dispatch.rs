@@ -14,6 +14,7 @@ use tokio::time::Instant;
 use crate::delivery::chats;
 use crate::delivery::reply::{self, Content, Delivered};
 use crate::delivery::send::TgBot;
+use crate::rules::domain::{ChatId, UserId};
 use crate::store::Actor;
 use crate::telegram::buttons;
 use crate::telegram::commands::{self, Asker, Command};
@@ -28,15 +29,15 @@ pub fn schema() -> UpdateHandler<Infallible> {
 }
 
 async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(), Infallible> {
-    let chat_id = msg.chat.id.0;
+    let chat_id = msg.chat.id;
     // A group that became a supergroup: Telegram says so in both chats. Only Telegram can send
     // these service messages, so they are trusted; moving is idempotent, whichever comes first.
     if let Some(new) = msg.migrate_to_chat_id() {
-        chats::migrate_logged(&ctx.store, chat_id, new.0).await;
+        chats::migrate_logged(&ctx.store, chat_id, *new).await;
         return Ok(());
     }
     if let Some(old) = msg.migrate_from_chat_id() {
-        chats::migrate_logged(&ctx.store, old.0, chat_id).await;
+        chats::migrate_logged(&ctx.store, *old, chat_id).await;
         return Ok(());
     }
     let Some(text) = msg.text() else {
@@ -46,7 +47,7 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
         return Ok(());
     }
     let started = Instant::now();
-    let user_id = msg.from.as_ref().map(|u| u.id.0 as i64);
+    let user_id = msg.from.as_ref().map(|u| u.id);
     let command = commands::parse(text, me.username());
     // In groups, commands we do not know are usually another bot's: stay quiet.
     if command.is_none() && (!msg.chat.is_private() || addressed_elsewhere(text, me.username())) {
@@ -70,8 +71,8 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
         None => Delivered::Nothing,
     };
     tracing::info!(
-        chat_id,
-        user_id,
+        chat_id = chat_id.0,
+        user_id = user_id.map(|u| u.0),
         command = name,
         outcome = outcome.status.as_str(),
         reply = delivered.as_str(),
@@ -96,22 +97,22 @@ fn addressed_elsewhere(text: &str, my_name: &str) -> bool {
 fn actor_of(msg: &Message) -> Actor {
     match &msg.from {
         Some(user) => Actor {
-            id: user.id.0 as i64,
+            id: ChatId::from(user.id),
             name: match &user.username {
                 Some(u) => format!("@{u}"),
                 None => user.first_name.clone(),
             },
         },
-        None => Actor::id_only(msg.chat.id.0),
+        None => Actor::id_only(msg.chat.id),
     }
 }
 
 async fn respond(
     ctx: &Ctx,
     command: Option<Command>,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     actor: &Actor,
-    chat_id: i64,
+    chat_id: ChatId,
 ) -> Outcome {
     // Anyone in a chat may switch its alerts off: a level someone else set here must never be
     // something its members cannot stop. Switching off reveals nothing.
@@ -137,18 +138,18 @@ async fn respond(
 
 /// Registers the command menus: everyone's, and a larger one in each admin's private chat.
 /// A failure is logged: the bot works without a menu.
-pub async fn register_menus(bot: &TgBot, admins: &BTreeSet<i64>) {
+pub async fn register_menus(bot: &TgBot, admins: &BTreeSet<UserId>) {
     use teloxide::types::{BotCommandScope, Recipient};
     if let Err(e) = bot.set_my_commands(commands::menu(false)).await {
         tracing::warn!(error = %e, "could not register the command menu");
     }
     for admin in admins {
         let scope = BotCommandScope::Chat {
-            chat_id: Recipient::Id(ChatId(*admin)),
+            chat_id: Recipient::Id(ChatId::from(*admin)),
         };
         if let Err(e) = bot.set_my_commands(commands::menu(true)).scope(scope).await {
             // Usually: this admin has not started a chat with the bot yet.
-            tracing::warn!(admin, error = %e, "could not register the admin command menu");
+            tracing::warn!(admin = admin.0, error = %e, "could not register the admin command menu");
         }
     }
 }

@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::metrics::Metrics;
+use crate::rules::domain::{ChatId, UserId};
 use crate::rules::flood::{FloodGuard, Verdict};
 use crate::sources::balances::BalanceSource;
 use crate::sources::prices::PriceSource;
@@ -27,7 +28,7 @@ pub struct Ctx {
     pub redactor: Redactor,
     pub source: Arc<BalanceSource>,
     pub prices: Arc<PriceSource>,
-    pub admins: BTreeSet<i64>,
+    pub admins: BTreeSet<UserId>,
     pub flood: Mutex<FloodGuard>,
     /// Wakes the report scheduler when a schedule changes.
     pub report_changed: Arc<Notify>,
@@ -167,15 +168,15 @@ pub struct Admitted {
 /// to answer with.
 pub async fn admit(
     ctx: &Ctx,
-    user_id: Option<i64>,
-    chat_id: i64,
+    user_id: Option<UserId>,
+    chat_id: ChatId,
     switch_off: bool,
 ) -> Result<Admitted, Outcome> {
     let is_admin = user_id.is_some_and(|id| ctx.admins.contains(&id));
     let access = match ctx.store.access(user_id, chat_id).await {
         Ok(a) => a,
         Err(e) => {
-            tracing::error!(chat_id, error = %e, "authorization lookup failed");
+            tracing::error!(chat_id = chat_id.0, error = %e, "authorization lookup failed");
             return Err(Outcome::text(texts::storage_failed(), Status::StorageError));
         }
     };
@@ -200,8 +201,8 @@ pub async fn admit(
     // A chat that had blocked the bot writes again: its alerts resume.
     if access.paused {
         match ctx.store.unpause_chat(chat_id).await {
-            Ok(_) => tracing::info!(chat_id, "chat wrote again; its alerts resume"),
-            Err(e) => tracing::error!(chat_id, error = %e, "could not resume alerts"),
+            Ok(_) => tracing::info!(chat_id = chat_id.0, "chat wrote again; its alerts resume"),
+            Err(e) => tracing::error!(chat_id = chat_id.0, error = %e, "could not resume alerts"),
         }
     }
     Ok(Admitted { is_admin })

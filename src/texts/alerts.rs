@@ -1,38 +1,37 @@
 //! Alert texts: levels set and removed, `/alerts`, the crossings themselves, and `/mute`.
-//! A level watches a currency or the account's total USD value (`valuation::TOTAL`).
+//! A level watches a currency or the account's total USD value (`Subject::Total`).
 
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
 use super::{time, zoned};
+use crate::money::Usd;
 use crate::rules::alerts::{AlertState, Direction, Notice, Reading, Threshold};
-use crate::rules::valuation::{TOTAL, usd_text};
+use crate::rules::domain::Subject;
 
 /// How a level's subject reads: a currency in bold, or the account's total.
-fn subject(currency: &str) -> String {
-    if currency == TOTAL {
-        "<b>Total value</b>".into()
-    } else {
-        format!("<b>{}</b>", escape(currency))
+fn subject(of: &Subject) -> String {
+    match of {
+        Subject::Total => "<b>Total value</b>".into(),
+        Subject::Coin(c) => format!("<b>{}</b>", escape(c.as_str())),
     }
 }
 
 /// An amount of a level's subject: the exact coin amount, or dollars for the total.
-fn amount_of(currency: &str, amount: Decimal) -> String {
-    if currency == TOTAL {
-        format!("${}", usd_text(amount))
-    } else {
-        amount.to_string()
+fn amount_of(of: &Subject, amount: Decimal) -> String {
+    match of {
+        Subject::Total => format!("${}", Usd::new(amount)),
+        Subject::Coin(_) => amount.to_string(),
     }
 }
 
-pub fn alert_set(currency: &str, direction: Direction, level: Decimal) -> String {
+pub fn alert_set(currency: &Subject, direction: Direction, level: Decimal) -> String {
     let when = match direction {
         Direction::Below => "falls below",
         Direction::Above => "rises above",
     };
-    let extra = if currency == TOTAL {
+    let extra = if *currency == Subject::Total {
         " (the sum of every wallet's USD value; a check where a price is missing leaves it as it was)"
     } else {
         ""
@@ -53,7 +52,7 @@ pub fn alerts_removed(count: u64) -> String {
     }
 }
 
-pub fn alert_removed(currency: &str, direction: Option<Direction>, removed: u64) -> String {
+pub fn alert_removed(currency: &Subject, direction: Option<Direction>, removed: u64) -> String {
     let which = direction
         .map(|d| format!(" {}", d.as_str()))
         .unwrap_or_default();
@@ -112,9 +111,9 @@ pub fn alert_list(
             };
             s.push_str(&format!(
                 "{chat}{} {} <code>{}</code>: {}\n",
-                subject(&t.currency),
+                subject(&t.subject),
                 t.direction.as_str(),
-                amount_of(&t.currency, t.level),
+                amount_of(&t.subject, t.level),
                 state_text(t.direction, t.state)
             ));
         }
@@ -135,7 +134,7 @@ pub fn alert_list(
 
 /// One line per level event, for the chat that set it.
 pub fn alert_notice(
-    currency: &str,
+    currency: &Subject,
     direction: Direction,
     level: Decimal,
     notice: Notice,
@@ -176,23 +175,14 @@ pub fn alert_notice(
 }
 
 /// What a chat is told when its mute ends: what is low or high now, worded like the alerts.
-/// The value a level watches in a reading, when known.
-fn current_value(read: &Reading, currency: &str) -> Option<Decimal> {
-    if currency == TOTAL {
-        read.total_usd
-    } else {
-        read.balances.amount(currency).ok()
-    }
-}
-
 pub fn mute_ended_summary(crossed: &[(&Threshold, i64)], read: Option<&Reading>) -> String {
     let mut s = String::from("🔔 Mute over. Right now:");
     for (t, since) in crossed {
-        let cur = subject(&t.currency);
-        let level = amount_of(&t.currency, t.level);
+        let cur = subject(&t.subject);
+        let level = amount_of(&t.subject, t.level);
         let amount = read
-            .and_then(|r| current_value(r, &t.currency))
-            .map(|a| format!(" {}", amount_of(&t.currency, a)))
+            .and_then(|r| r.value_of(&t.subject))
+            .map(|a| format!(" {}", amount_of(&t.subject, a)))
             .unwrap_or_default();
         let line = match t.direction {
             Direction::Below => format!(
@@ -250,9 +240,9 @@ pub fn unmuted(was_muted: bool, crossed: &[&Threshold]) -> String {
         for t in crossed {
             s.push_str(&format!(
                 "\n{} {} <code>{}</code>: {}",
-                subject(&t.currency),
+                subject(&t.subject),
                 t.direction.as_str(),
-                amount_of(&t.currency, t.level),
+                amount_of(&t.subject, t.level),
                 state_text(t.direction, t.state)
             ));
         }

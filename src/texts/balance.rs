@@ -8,8 +8,9 @@ use teloxide::utils::html::escape;
 use std::sync::Arc;
 
 use super::time_of;
+use crate::money::{Currency, Usd};
 use crate::oxapay::{Balances, PriceError, Prices};
-use crate::rules::valuation::{self, Valuation, usd_text};
+use crate::rules::valuation::{self, Valuation};
 use crate::sources::prices::{PriceSnapshot, current};
 
 /// The prices a reply may show.
@@ -99,9 +100,9 @@ fn table(rows: &[Row]) -> String {
     format!("<pre>{}</pre>", lines.join("\n"))
 }
 
-fn value_cell(usd: Option<Decimal>) -> String {
+fn value_cell(usd: Option<Usd>) -> String {
     match usd {
-        Some(v) => format!("${}", usd_text(v)),
+        Some(v) => format!("${v}"),
         None => "no price".into(),
     }
 }
@@ -159,7 +160,7 @@ pub(super) fn wallets_block(read: &Balances, prices: PriceView, all: bool) -> St
         let rows: Vec<Row> = shown
             .iter()
             .map(|w| Row {
-                currency: &w.currency,
+                currency: w.currency.as_str(),
                 amount: w.amount,
                 value: Some(value_cell(w.usd)),
             })
@@ -167,7 +168,7 @@ pub(super) fn wallets_block(read: &Balances, prices: PriceView, all: bool) -> St
         if !rows.is_empty() {
             lines.push(table(&rows));
         }
-        let mut total = format!("Total: <b>${}</b>", usd_text(valuation.total_usd));
+        let mut total = format!("Total: <b>${}</b>", valuation.total_usd);
         if valuation.unpriced > 0 {
             total.push_str(&format!(
                 " ({} without a price left out)",
@@ -187,7 +188,7 @@ pub(super) fn wallets_block(read: &Balances, prices: PriceView, all: bool) -> St
         let rows: Vec<Row> = by_symbol
             .iter()
             .map(|w| Row {
-                currency: &w.currency,
+                currency: w.currency.as_str(),
                 amount: w.amount,
                 value: None,
             })
@@ -219,7 +220,7 @@ fn unreadable_line(read: &Balances, with_total: bool) -> String {
 
 /// `/balance CUR`: that wallet's exact amount (zero included) and, with a current price, its value.
 pub fn one_balance(
-    currency: &str,
+    currency: &Currency,
     amount: Decimal,
     at: DateTime<Utc>,
     prices: PriceView,
@@ -228,9 +229,9 @@ pub fn one_balance(
         PriceView::Current(p, _) => p.usd_per_coin(currency),
         PriceView::Unavailable(_) => None,
     };
-    let value = price.and_then(|p| amount.checked_mul(p));
+    let value = price.and_then(|p| p.times(amount));
     let row = Row {
-        currency,
+        currency: currency.as_str(),
         amount,
         value: match prices {
             PriceView::Current(..) => Some(value_cell(value)),
@@ -240,12 +241,13 @@ pub fn one_balance(
     let mut s = table(&[row]);
     match (prices, price) {
         (PriceView::Current(..), Some(p)) => {
-            s.push_str(&format!("\n1 {} = {p} USD", escape(currency)));
+            let p = p.amount();
+            s.push_str(&format!("\n1 {} = {p} USD", escape(currency.as_str())));
         }
         (PriceView::Current(..), None) => {
             s.push_str(&format!(
                 "\nOxaPay lists no USD price for {}.",
-                escape(currency)
+                escape(currency.as_str())
             ));
         }
         (PriceView::Unavailable(why), _) => s.push_str(&format!("\n{}", escape(why))),
@@ -268,6 +270,10 @@ pub fn unreadable_balance(currency: &str, why: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cur(code: &str) -> Currency {
+        Currency::from_api(code).unwrap()
+    }
     use std::collections::BTreeMap;
     use std::str::FromStr;
 
@@ -276,12 +282,15 @@ mod tests {
     }
 
     fn read(pairs: &[(&str, &str)]) -> Balances {
-        Balances::new(pairs.iter().map(|(k, v)| ((*k).into(), d(v))).collect())
+        Balances::new(pairs.iter().map(|(k, v)| (cur(k), d(v))).collect())
     }
 
     fn prices(pairs: &[(&str, &str)]) -> Prices {
         Prices {
-            usd: pairs.iter().map(|(k, v)| ((*k).into(), d(v))).collect(),
+            usd: pairs
+                .iter()
+                .map(|(k, v)| (cur(k), Usd::new(d(v))))
+                .collect(),
             unusable: BTreeMap::new(),
         }
     }
@@ -350,15 +359,20 @@ mod tests {
     #[test]
     fn one_wallet_with_and_without_its_price() {
         let p = prices(&[("BTC", "94876.55")]);
-        let t = one_balance("BTC", d("0.5"), at(), PriceView::Current(&p, at()));
+        let t = one_balance(&cur("BTC"), d("0.5"), at(), PriceView::Current(&p, at()));
         assert!(
             t.starts_with("<pre>BTC  0.5  $47,438.28</pre>\n1 BTC = 94876.55 USD"),
             "{t}"
         );
-        let t = one_balance("TRX", d("0"), at(), PriceView::Current(&p, at()));
+        let t = one_balance(&cur("TRX"), d("0"), at(), PriceView::Current(&p, at()));
         assert!(t.contains("TRX  0  no price"), "{t}");
         assert!(t.contains("no USD price for TRX"), "{t}");
-        let t = one_balance("BTC", d("0.5"), at(), PriceView::Unavailable("No prices."));
+        let t = one_balance(
+            &cur("BTC"),
+            d("0.5"),
+            at(),
+            PriceView::Unavailable("No prices."),
+        );
         assert!(t.starts_with("<pre>BTC  0.5</pre>\nNo prices."), "{t}");
     }
 }

@@ -25,7 +25,7 @@ pub fn alert_keyboard() -> InlineKeyboardMarkup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::domain::Currency;
+    use crate::money::Currency;
 
     #[test]
     fn keyboards_carry_parseable_data() {

@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use teloxide::utils::html::escape;
 
 use crate::oxapay::OxaPayError;
+use crate::rules::domain::{ChatId, UserId};
 use crate::rules::oxapay_health::HealthNotice;
 use crate::store::{AllowedChat, AuditEntry, DenyOutcome};
 
@@ -34,7 +35,7 @@ fn time_of(t: DateTime<Utc>) -> String {
 
 /// `/start` and `/help`. Admins also read which OxaPay API the balances come from (`api`, e.g.
 /// "OxaPay v1 API (general key)"; never the key).
-pub fn help(user_id: Option<i64>, is_admin: bool, api: &str) -> String {
+pub fn help(user_id: Option<UserId>, is_admin: bool, api: &str) -> String {
     let mut s = String::from(
         "<b>OxaPay balance bot</b>\n\
          Shows this OxaPay account's wallet balances and tells this chat when one runs low.\n\n\
@@ -71,9 +72,9 @@ pub fn help(user_id: Option<i64>, is_admin: bool, api: &str) -> String {
     s
 }
 
-pub fn not_authorized(user_id: Option<i64>, chat_id: i64, chat_has_levels: bool) -> String {
+pub fn not_authorized(user_id: Option<UserId>, chat_id: ChatId, chat_has_levels: bool) -> String {
     let mut s = match user_id {
-        Some(id) if id != chat_id => format!(
+        Some(id) if ChatId::from(id) != chat_id => format!(
             "You are not authorized to use this bot. Your user id is <code>{id}</code> \
              (this chat: <code>{chat_id}</code>) — ask an admin to /allow it."
         ),
@@ -97,7 +98,7 @@ pub fn not_authorized(user_id: Option<i64>, chat_id: i64, chat_has_levels: bool)
 
 // Button popups: plain text (no HTML), at most 200 characters.
 
-pub fn not_authorized_popup(user_id: i64) -> String {
+pub fn not_authorized_popup(user_id: UserId) -> String {
     format!(
         "You are not authorized to use this bot. Your user id is {user_id}: ask an admin to /allow it."
     )
@@ -131,8 +132,8 @@ pub fn muted_popup(until: i64, zone: chrono_tz::Tz) -> String {
     format!("Alerts here are muted until {}.", mute_end(until, zone))
 }
 
-pub fn allowed(id: i64, newly: bool) -> String {
-    let kind = if id < 0 { "group" } else { "user" };
+pub fn allowed(id: ChatId, newly: bool) -> String {
+    let kind = if id.is_user() { "user" } else { "group" };
     if newly {
         format!("Allowed {kind} <code>{id}</code>: it can use the bot now.")
     } else {
@@ -140,7 +141,7 @@ pub fn allowed(id: i64, newly: bool) -> String {
     }
 }
 
-pub fn cannot_deny_admin(id: i64) -> String {
+pub fn cannot_deny_admin(id: ChatId) -> String {
     format!(
         "<code>{id}</code> is an admin (ADMIN_IDS) and cannot be denied; remove it from \
          ADMIN_IDS and restart the bot instead."
@@ -148,7 +149,7 @@ pub fn cannot_deny_admin(id: i64) -> String {
 }
 
 /// `/deny`: what was taken away, and where.
-pub fn denied(id: i64, outcome: &DenyOutcome) -> String {
+pub fn denied(id: ChatId, outcome: &DenyOutcome) -> String {
     let mut s = if outcome.was_allowed {
         format!("Denied <code>{id}</code>: it can no longer use the bot.")
     } else {
@@ -184,7 +185,7 @@ pub fn denied(id: i64, outcome: &DenyOutcome) -> String {
         .map(|(chat, n)| {
             let place = if *chat == id {
                 "its own chat".to_owned()
-            } else if *chat < 0 {
+            } else if !chat.is_user() {
                 format!("group <code>{chat}</code>")
             } else {
                 format!("chat <code>{chat}</code>")
@@ -318,7 +319,7 @@ pub fn audit(entries: &[AuditEntry]) -> String {
     s.trim_end().to_owned()
 }
 
-pub fn users(admins: &[i64], allowed: &[AllowedChat]) -> String {
+pub fn users(admins: &[UserId], allowed: &[AllowedChat]) -> String {
     let mut s = String::from("<b>Admins</b> (from ADMIN_IDS)\n");
     for id in admins {
         s.push_str(&format!("<code>{id}</code>\n"));
@@ -328,7 +329,7 @@ pub fn users(admins: &[i64], allowed: &[AllowedChat]) -> String {
         s.push_str("nobody yet — use /allow ID\n");
     }
     for a in allowed {
-        let kind = if a.chat_id < 0 { "group" } else { "user" };
+        let kind = if a.chat_id.is_user() { "user" } else { "group" };
         s.push_str(&format!(
             "<code>{}</code> {kind}, by <code>{}</code> on {}\n",
             a.chat_id,
@@ -477,6 +478,11 @@ fn hard_wrap(line: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
+
+    fn btc() -> crate::rules::domain::Subject {
+        crate::rules::domain::Subject::Coin(Currency::parse("BTC").unwrap())
+    }
     use crate::oxapay::Balances;
     use crate::rules::alerts::{Direction, Notice};
     use rust_decimal::Decimal;
@@ -522,7 +528,7 @@ mod tests {
     #[test]
     fn alert_texts_carry_the_words_users_look_for() {
         let low = alert_notice(
-            "BTC",
+            &btc(),
             Direction::Below,
             d("1"),
             Notice::Crossed { balance: d("0.25") },
@@ -532,14 +538,14 @@ mod tests {
             "⚠️ Low balance: <b>BTC</b> 0.25 is below your alert level 1"
         );
         let rec = alert_notice(
-            "BTC",
+            &btc(),
             Direction::Below,
             d("1"),
             Notice::Back { balance: d("2") },
         );
         assert_eq!(rec, "✅ <b>BTC</b> recovered: 2 (alert level 1)");
         let high = alert_notice(
-            "BTC",
+            &btc(),
             Direction::Above,
             d("2"),
             Notice::Crossed { balance: d("2.75") },
@@ -549,7 +555,7 @@ mod tests {
             "🔺 <b>BTC</b> 2.75 is above your level 2 — consider moving funds to cold storage"
         );
         let back = alert_notice(
-            "BTC",
+            &btc(),
             Direction::Above,
             d("2"),
             Notice::Back { balance: d("1.9") },
@@ -573,18 +579,19 @@ mod tests {
 
     #[test]
     fn a_removed_total_level_is_named_like_everywhere_else() {
-        use crate::rules::valuation::TOTAL;
+        use crate::rules::domain::Subject;
         assert_eq!(
-            alert_removed(TOTAL, None, 1),
+            alert_removed(&Subject::Total, None, 1),
             "The alert for <b>Total value</b> was removed."
         );
         assert_eq!(
-            alert_removed(TOTAL, Some(Direction::Below), 0),
+            alert_removed(&Subject::Total, Some(Direction::Below), 0),
             "This chat had no below alert for <b>Total value</b>."
         );
+        let usdt = Subject::Coin(Currency::parse("USDT").unwrap());
         assert_eq!(
-            alert_removed("A&B", None, 2),
-            "Both 2 alerts for <b>A&amp;B</b> were removed."
+            alert_removed(&usdt, None, 2),
+            "Both 2 alerts for <b>USDT</b> were removed."
         );
     }
 
@@ -607,8 +614,13 @@ mod tests {
 
     #[test]
     fn long_tables_split_into_valid_pre_blocks() {
-        let rows: Vec<(String, Decimal)> = (0..600)
-            .map(|i| (format!("C{i:04}"), d("12345.678901")))
+        let rows: Vec<(Currency, Decimal)> = (0..600)
+            .map(|i| {
+                (
+                    Currency::parse(&format!("C{i:04}")).unwrap(),
+                    d("12345.678901"),
+                )
+            })
             .collect();
         let read = Balances::new(rows.into_iter().collect());
         let text = balances(
@@ -650,15 +662,15 @@ mod tests {
     #[test]
     fn help_shows_admin_commands_only_to_admins() {
         let api = "OxaPay v1 API (general key)";
-        assert!(help(Some(5), true, api).contains("/allow"));
-        assert!(!help(Some(5), false, api).contains("/allow"));
-        assert!(help(Some(5), false, api).contains("<code>5</code>"));
+        assert!(help(Some(UserId(5)), true, api).contains("/allow"));
+        assert!(!help(Some(UserId(5)), false, api).contains("/allow"));
+        assert!(help(Some(UserId(5)), false, api).contains("<code>5</code>"));
         // Which API: for admins only.
         assert!(
-            help(Some(5), true, api)
+            help(Some(UserId(5)), true, api)
                 .lines()
                 .any(|l| l == "Balances are read through the OxaPay v1 API (general key).")
         );
-        assert!(!help(Some(5), false, api).contains("OxaPay v1"));
+        assert!(!help(Some(UserId(5)), false, api).contains("OxaPay v1"));
     }
 }

@@ -7,13 +7,13 @@ use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
 use super::balance::{PriceView, wallets_block};
+use crate::money::Usd;
 use crate::oxapay::Balances;
 use crate::rules::alerts::{AlertState, Direction, Threshold};
 use crate::rules::domain::Subject;
 use crate::rules::history::{Span, Summary};
-use crate::rules::report::Change;
+use crate::rules::report::FigureChange;
 use crate::rules::schedule::Schedule;
-use crate::rules::valuation::{TOTAL, usd_text};
 
 /// A moment in a zone, as people read it: `Thu 27 Nov 2026 09:00 (Europe/Berlin)`.
 pub fn zoned(unix: i64, zone: Tz) -> String {
@@ -42,7 +42,7 @@ fn signed(d: Decimal) -> String {
 }
 
 fn signed_usd(d: Decimal) -> String {
-    let text = usd_text(d.abs());
+    let text = Usd::new(d.abs()).to_string();
     if d.is_sign_negative() {
         format!("−{text}")
     } else {
@@ -108,7 +108,7 @@ pub enum ReportBalances<'a> {
     Stored {
         read: &'a Balances,
         at: i64,
-        total_usd: Option<Decimal>,
+        total_usd: Option<Usd>,
     },
 }
 
@@ -120,7 +120,7 @@ pub struct Report<'a> {
     pub late_by: Option<TimeDelta>,
     pub balances: ReportBalances<'a>,
     /// Changes since the previous report, and when that was (`None`: this is the first).
-    pub changes: &'a [Change],
+    pub changes: &'a [FigureChange],
     pub previous_at: Option<i64>,
     /// This chat's levels that are crossed now.
     pub crossed: &'a [&'a Threshold],
@@ -160,7 +160,7 @@ pub fn report(r: &Report) -> String {
                 false,
             ));
             if let Some(total) = total_usd {
-                s.push_str(&format!("\nTotal then: <b>${}</b>", usd_text(total)));
+                s.push_str(&format!("\nTotal then: <b>${total}</b>"));
             }
         }
     }
@@ -175,9 +175,17 @@ pub fn report(r: &Report) -> String {
                 "\n<b>Since the last report</b> ({}):",
                 zoned(at, r.zone)
             ));
-            let coins: Vec<&Change> = r.changes.iter().filter(|c| c.subject != TOTAL).collect();
+            let coins: Vec<&FigureChange> = r
+                .changes
+                .iter()
+                .filter(|c| c.subject != Subject::Total)
+                .collect();
             if !coins.is_empty() {
-                let width = coins.iter().map(|c| c.subject.len()).max().unwrap_or(0);
+                let width = coins
+                    .iter()
+                    .map(|c| c.subject.key().len())
+                    .max()
+                    .unwrap_or(0);
                 let lines: Vec<String> = coins
                     .iter()
                     .map(|c| {
@@ -188,15 +196,15 @@ pub fn report(r: &Report) -> String {
                         };
                         format!(
                             "{:<width$}  {} {}{note}",
-                            escape(&c.subject),
+                            escape(c.subject.key()),
                             signed(c.delta),
-                            escape(&c.subject)
+                            escape(c.subject.key())
                         )
                     })
                     .collect();
                 s.push_str(&format!("\n<pre>{}</pre>", lines.join("\n")));
             }
-            if let Some(total) = r.changes.iter().find(|c| c.subject == TOTAL) {
+            if let Some(total) = r.changes.iter().find(|c| c.subject == Subject::Total) {
                 let percent = total
                     .percent
                     .map(|p| format!(" ({})", signed_percent(p)))
@@ -219,10 +227,9 @@ pub fn report(r: &Report) -> String {
                 AlertState::Crossed { since, .. } => zoned(since, r.zone),
                 _ => String::new(),
             };
-            let (subject, level) = if t.currency == TOTAL {
-                ("Total value".to_owned(), format!("${}", usd_text(t.level)))
-            } else {
-                (escape(&t.currency), t.level.to_string())
+            let (subject, level) = match &t.subject {
+                Subject::Total => ("Total value".to_owned(), format!("${}", Usd::new(t.level))),
+                Subject::Coin(c) => (escape(c.as_str()), t.level.to_string()),
             };
             s.push_str(&format!(
                 "\n{icon} <b>{subject}</b> {} {level}: {word} since {since}",
@@ -276,7 +283,7 @@ pub fn history_caption(subject: &Subject, span: Span, summary: &Summary, zone: T
     let (name, amount): (String, Box<dyn Fn(Decimal) -> String>) = match subject {
         Subject::Total => (
             "Total value (USD)".into(),
-            Box::new(|d: Decimal| format!("${}", usd_text(d))),
+            Box::new(|d: Decimal| format!("${}", Usd::new(d))),
         ),
         Subject::Coin(c) => {
             let unit = escape(c.as_str());

@@ -6,9 +6,10 @@ use std::str::FromStr;
 
 use oxapay_bot::rules::alerts::Direction;
 use oxapay_bot::rules::oxapay_health::Health;
-use oxapay_bot::store::{Actor, CheckRecord, MessageKind, Owed, Store};
+use oxapay_bot::store::{CheckRecord, MessageKind, Owed, Store};
 use rust_decimal::Decimal;
 
+use crate::support::ids;
 use crate::support::{ADMIN, OxaReply, Setup, TestApp, TgFault};
 
 /// Owed messages, written as a check writes them (while the bot is stopped).
@@ -55,16 +56,16 @@ async fn low_level_set_while_stopped() -> TestApp {
     let app = TestApp::prepare(btc("0.1"), Setup::default()).await;
     let store = app.store().await;
     store
-        .allow(CHAT, &Actor::id_only(ADMIN), ADMIN, 0)
+        .allow(ids::chat(CHAT), &ids::actor(ADMIN), ids::chat(ADMIN), 0)
         .await
         .unwrap();
     store
         .set_threshold(
-            CHAT,
-            "BTC",
+            ids::chat(CHAT),
+            &ids::subject("BTC"),
             Direction::Below,
             d("1"),
-            &Actor::id_only(ADMIN),
+            &ids::actor(ADMIN),
             0,
         )
         .await
@@ -387,16 +388,16 @@ async fn a_thousand_chats_one_oxapay_call_every_alert_delivered() {
     let chats: Vec<i64> = (10_000..11_000).collect();
     for chat in &chats {
         store
-            .allow(*chat, &Actor::id_only(ADMIN), ADMIN, 0)
+            .allow(ids::chat(*chat), &ids::actor(ADMIN), ids::chat(ADMIN), 0)
             .await
             .unwrap();
         store
             .set_threshold(
-                *chat,
-                "BTC",
+                ids::chat(*chat),
+                &ids::subject("BTC"),
                 Direction::Below,
                 d("1"),
-                &Actor::id_only(ADMIN),
+                &ids::actor(ADMIN),
                 0,
             )
             .await
@@ -431,7 +432,11 @@ async fn the_outbox_is_sent_after_a_crash() {
     let mut app = TestApp::prepare(btc("5"), Setup::default()).await;
     let store = app.store().await;
     let owed = "⚠️ Low balance: <b>BTC</b> 0.1 is below your alert level 1".to_owned();
-    owe(&store, &[Owed(CHAT, owed, MessageKind::Alert)]).await;
+    owe(
+        &store,
+        &[Owed::new(ids::chat(CHAT), owed, MessageKind::Alert)],
+    )
+    .await;
     store.close().await;
     app.start().await;
     app.deliveries_completed(1).await;
@@ -452,8 +457,8 @@ async fn alerts_to_one_chat_are_paced_at_one_a_second() {
     let store = app.store().await;
     let owed: Vec<Owed> = (1..=3)
         .map(|i| {
-            Owed(
-                CHAT,
+            Owed::new(
+                ids::chat(CHAT),
                 format!("⚠️ Low balance: <b>C{i}</b> 0 is below your alert level 1"),
                 MessageKind::Alert,
             )

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
 
+use oxapay_bot::money::{Currency, Usd};
 use oxapay_bot::money::{parse_api_amount, parse_user_amount};
 use oxapay_bot::oxapay::{Balances, OxaPayError, parse_balance_response};
 use oxapay_bot::rules::alerts::{Direction, Notice};
-use oxapay_bot::rules::domain::{Currency, parse_chat_id};
+use oxapay_bot::rules::domain::parse_chat_id;
 use oxapay_bot::rules::flood::FloodSettings;
 use oxapay_bot::rules::oxapay_health::HealthNotice;
 use oxapay_bot::telegram::commands::{parse_alert, parse_alerts, parse_balance, parse_id};
@@ -18,6 +19,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::support::html::{TextKind, check_text};
+use crate::support::ids;
 use crate::support::process::python_sqlite;
 use crate::support::{ADMIN, OxaReply, Setup, TestApp};
 
@@ -105,7 +107,7 @@ proptest! {
         let body = format!(r#"{{"result":100,"message":"Successful operation","data":{{{}}}}}"#, data.join(","));
         let read = parse_balance_response(200, None, body.as_bytes()).unwrap();
         prop_assert!(read.unreadable.is_empty());
-        let got: BTreeMap<String, String> = read.amounts.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+        let got: BTreeMap<String, String> = read.amounts.iter().map(|(k, v)| (k.as_str().to_owned(), v.to_string())).collect();
         prop_assert_eq!(got, model);
     }
 
@@ -125,7 +127,7 @@ proptest! {
             prop_assert!(!read.amounts.is_empty());
             // And what the user would read of it is valid Telegram HTML.
             let prices = oxapay_bot::oxapay::Prices {
-                usd: read.amounts.keys().map(|k| (k.clone(), Decimal::new(12345, 2))).collect(),
+                usd: read.amounts.keys().map(|k| (k.clone(), Usd::new(Decimal::new(12345, 2)))).collect(),
                 unusable: BTreeMap::new(),
             };
             for view in [
@@ -163,9 +165,9 @@ proptest! {
             0,
         ))?;
         for direction in [Direction::Below, Direction::Above] {
-            assert_telegram_accepts(&texts::alert_notice(&s, direction, Decimal::ONE, Notice::Crossed { balance: Decimal::ZERO }))?;
+            assert_telegram_accepts(&texts::alert_notice(&ids::subject("BTC"), direction, Decimal::ONE, Notice::Crossed { balance: Decimal::ZERO }))?;
         }
-        let mut read = Balances::new(BTreeMap::from([("BTC".to_owned(), Decimal::ONE)]));
+        let mut read = Balances::new(BTreeMap::from([(ids::cur("BTC"), Decimal::ONE)]));
         read.unreadable.insert(s.clone(), s.clone());
         assert_telegram_accepts(&texts::balances(&read, chrono::Utc::now(), texts::PriceView::Unavailable(&s), false))?;
         // The parsers themselves never panic, whatever the text.

@@ -5,9 +5,10 @@ use rust_decimal::Decimal;
 
 use super::words;
 use crate::clock::now_unix;
+use crate::money::Currency;
 use crate::money::parse_user_amount;
 use crate::rules::alerts::Direction;
-use crate::rules::domain::{Currency, Subject};
+use crate::rules::domain::{ChatId, Subject};
 use crate::rules::quote::quote;
 use crate::store::Actor;
 use crate::telegram::gate::{Ctx, Outcome, Status};
@@ -82,26 +83,26 @@ pub fn parse_alert(args: &str) -> Result<AlertRequest, String> {
     }
 }
 
-pub async fn run(ctx: &Ctx, chat_id: i64, actor: &Actor, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
     let ok = |text| Outcome::text(text, Status::Ok);
     match parse_alert(args) {
         Err(text) => Outcome::text(text, Status::BadInput),
         Ok(AlertRequest::Set(subject, direction, level)) => {
             match ctx
                 .store
-                .set_threshold(chat_id, subject.key(), direction, level, actor, now_unix())
+                .set_threshold(chat_id, &subject, direction, level, actor, now_unix())
                 .await
             {
-                Ok(()) => ok(texts::alert_set(subject.key(), direction, level)),
+                Ok(()) => ok(texts::alert_set(&subject, direction, level)),
                 Err(e) => Outcome::storage_error(e),
             }
         }
         Ok(AlertRequest::Off(subject, direction)) => match ctx
             .store
-            .remove_threshold(chat_id, subject.key(), direction, actor, now_unix())
+            .remove_threshold(chat_id, &subject, direction, actor, now_unix())
             .await
         {
-            Ok(n) => ok(texts::alert_removed(subject.key(), direction, n)),
+            Ok(n) => ok(texts::alert_removed(&subject, direction, n)),
             Err(e) => Outcome::storage_error(e),
         },
         Ok(AlertRequest::AllOff) => match ctx
@@ -118,7 +119,6 @@ pub async fn run(ctx: &Ctx, chat_id: i64, actor: &Actor, args: &str) -> Outcome 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::valuation::TOTAL;
     use crate::telegram::commands::Command;
     use std::str::FromStr;
 
@@ -161,7 +161,7 @@ mod tests {
             parse_alert("total off"),
             Ok(AlertRequest::Off(Subject::Total, None))
         );
-        assert_eq!(Subject::Total.key(), TOTAL);
+        assert_eq!(Subject::Total.key(), Subject::TOTAL_KEY);
         assert!(Command::Alert("BTC below off".into()).is_switch_off());
         for (bad, says) in [
             ("BTC sideways 1", "not a direction"),

@@ -2,6 +2,7 @@
 
 use super::words;
 use crate::clock::now_unix;
+use crate::rules::domain::ChatId;
 use crate::rules::quote::quote;
 use crate::telegram::gate::{Ctx, Outcome, Status};
 use crate::texts::{self, ALERTS_USAGE};
@@ -23,7 +24,7 @@ pub fn parse_alerts(args: &str) -> Result<AlertsScope, String> {
     }
 }
 
-pub async fn run(ctx: &Ctx, chat_id: i64, is_admin: bool, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, chat_id: ChatId, is_admin: bool, args: &str) -> Outcome {
     let scope = match parse_alerts(args) {
         Ok(s) => s,
         Err(text) => return Outcome::text(text, Status::BadInput),
@@ -40,7 +41,7 @@ pub async fn run(ctx: &Ctx, chat_id: i64, is_admin: bool, args: &str) -> Outcome
         Err(e) => return Outcome::storage_error(e),
     };
     for b in bad {
-        tracing::error!(chat_id = b.chat_id, currency = %b.currency, problem = %b.problem, "unreadable threshold row");
+        tracing::error!(chat_id = b.chat_id.0, currency = %b.currency, problem = %b.problem, "unreadable threshold row");
     }
     let last_success = match ctx.store.checker().await {
         Ok((last, _)) => last,

@@ -2,7 +2,7 @@
 //! parsing `/allow` and `/deny` share.
 
 use super::words;
-use crate::rules::domain::parse_chat_id;
+use crate::rules::domain::{ChatId, parse_chat_id};
 use crate::rules::quote::quote;
 use crate::telegram::gate::{Ctx, Outcome, Status};
 use crate::texts::{self, AUDIT_USAGE, ID_USAGE};
@@ -16,7 +16,7 @@ pub enum AuditRequest {
     /// The newest N entries.
     Recent(u32),
     /// The entries about a user or chat (or done by that user, or in that chat).
-    About(i64),
+    About(ChatId),
 }
 
 /// `/audit` (20), `/audit N` (1–200), `/audit ID`. A number up to 200 is a count: Telegram's user
@@ -44,7 +44,7 @@ pub fn parse_audit(args: &str) -> Result<AuditRequest, String> {
     }
 }
 
-pub fn parse_id(args: &str) -> Result<i64, String> {
+pub fn parse_id(args: &str) -> Result<ChatId, String> {
     match words(args).as_slice() {
         [] => Err(texts::bad_argument("an id is missing", ID_USAGE)),
         [id] => parse_chat_id(id).map_err(|_| {
@@ -75,10 +75,10 @@ mod tests {
         assert_eq!(parse_audit(""), Ok(AuditRequest::Recent(20)));
         assert_eq!(parse_audit("5"), Ok(AuditRequest::Recent(5)));
         assert_eq!(parse_audit("200"), Ok(AuditRequest::Recent(200)));
-        assert_eq!(parse_audit("2002"), Ok(AuditRequest::About(2002)));
+        assert_eq!(parse_audit("2002"), Ok(AuditRequest::About(ChatId(2002))));
         assert_eq!(
             parse_audit("-1001234567890"),
-            Ok(AuditRequest::About(-1001234567890))
+            Ok(AuditRequest::About(ChatId(-1001234567890)))
         );
         for bad in ["0", "abc", "1 2", "1.5"] {
             assert!(parse_audit(bad).unwrap_err().contains("/audit"), "{bad}");
@@ -86,7 +86,7 @@ mod tests {
     }
     #[test]
     fn id_arguments() {
-        assert_eq!(parse_id("-100123"), Ok(-100123));
+        assert_eq!(parse_id("-100123"), Ok(ChatId(-100123)));
         assert!(parse_id("").unwrap_err().contains("missing"));
         assert!(parse_id("abc").unwrap_err().contains("not a Telegram id"));
         assert!(parse_id("1 2").is_err());

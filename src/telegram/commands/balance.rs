@@ -2,8 +2,8 @@
 //! a Refresh button; the same text serves the Refresh and Balance buttons.
 
 use super::words;
+use crate::money::Currency;
 use crate::rules::buttons::BalanceView;
-use crate::rules::domain::Currency;
 use crate::rules::quote::quote;
 use crate::telegram::gate::{Ctx, Outcome, Status};
 use crate::texts::keyboards;
@@ -54,17 +54,14 @@ pub async fn text(ctx: &Ctx, view: &BalanceView) -> Result<String, Outcome> {
     match view {
         BalanceView::Wallets => Ok(texts::balances(read, at, prices, false)),
         BalanceView::All => Ok(texts::balances(read, at, prices, true)),
-        BalanceView::One(cur) => match (
-            read.amount(cur.as_str()),
-            read.amounts.contains_key(cur.as_str()),
-        ) {
-            (Ok(amount), true) => Ok(texts::one_balance(cur.as_str(), amount, at, prices)),
+        BalanceView::One(cur) => match (read.amount(cur), read.amounts.contains_key(cur)) {
+            (Ok(amount), true) => Ok(texts::one_balance(cur, amount, at, prices)),
             (Err(why), _) => Err(Outcome::text(
                 texts::unreadable_balance(cur.as_str(), why),
                 Status::OxaPayError,
             )),
             (Ok(_), false) => {
-                let known: Vec<&str> = read.amounts.keys().map(String::as_str).collect();
+                let known: Vec<&str> = read.amounts.keys().map(Currency::as_str).collect();
                 Err(Outcome::text(
                     texts::unknown_currency(cur.as_str(), &known),
                     Status::UnknownCurrency,

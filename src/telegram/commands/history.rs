@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::chart::{self, ChartInput};
 use crate::clock::now_unix;
-use crate::rules::domain::Subject;
+use crate::rules::domain::{ChatId, Subject};
 use crate::rules::history::{self, Span, parse_history_args};
 use crate::telegram::gate::{Ctx, Outcome, Reply, Status};
 use crate::texts;
@@ -14,7 +14,7 @@ use crate::texts;
 /// At most this many points are drawn (the caption's figures come from every point).
 const CHART_POINTS: usize = 1_000;
 
-pub async fn run(ctx: &Ctx, chat_id: i64, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
     let request = match parse_history_args(args) {
         Ok(r) => r,
         Err(e) => {
@@ -38,11 +38,7 @@ pub async fn run(ctx: &Ctx, chat_id: i64, args: &str) -> Outcome {
     };
     let now = now_unix();
     let from = now - request.span.seconds();
-    let series = match &request.subject {
-        Subject::Total => ctx.store.total_series(from, now).await,
-        Subject::Coin(c) => ctx.store.currency_series(c.as_str(), from, now).await,
-    };
-    let series = match series {
+    let series = match ctx.store.series(&request.subject, from, now).await {
         Ok(s) => s,
         Err(e) => return Outcome::storage_error(e),
     };

@@ -14,6 +14,7 @@ mod users;
 
 use teloxide::utils::command::BotCommands;
 
+use crate::rules::domain::{ChatId, UserId};
 use crate::store::Actor;
 use crate::telegram::gate::{Ctx, Outcome};
 
@@ -119,8 +120,8 @@ pub fn menu(admin: bool) -> Vec<teloxide::types::BotCommand> {
 
 /// Who asked, and where.
 pub struct Asker<'a> {
-    pub chat_id: i64,
-    pub user_id: Option<i64>,
+    pub chat_id: ChatId,
+    pub user_id: Option<UserId>,
     pub actor: &'a Actor,
     pub is_admin: bool,
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::words;
 use crate::clock::now_unix;
 use crate::rules::alerts::{AlertState, Threshold};
+use crate::rules::domain::ChatId;
 use crate::rules::quote::quote;
 use crate::telegram::gate::{Ctx, Outcome, Status};
 use crate::texts::{self, MUTE_USAGE};
@@ -65,7 +66,7 @@ pub fn parse_mute(args: &str) -> Result<MuteRequest, String> {
     }
 }
 
-pub async fn run(ctx: &Ctx, chat_id: i64, actor: i64, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: ChatId, args: &str) -> Outcome {
     let request = match parse_mute(args) {
         Ok(r) => r,
         Err(text) => return Outcome::text(text, Status::BadInput),

@@ -1,11 +1,10 @@
 //! `/report HH:MM [TZ]`, `/report DAY HH:MM [TZ]`, `/report`, `/report off`, `/report now`:
 //! this chat's scheduled balance report, and one now through the same path (the outbox).
 
-use chrono::{DateTime, Utc};
-
-use crate::clock::now_unix;
+use crate::clock::{now_unix, utc};
 use crate::engine::report_builder::{BuildError, ReportSources};
 use crate::engine::report_scheduler::parse_stored;
+use crate::rules::domain::ChatId;
 use crate::rules::schedule::{ReportRequest, next_slot, parse_report_args};
 use crate::store::{Actor, ReportRecord};
 use crate::telegram::gate::{Ctx, Outcome, Status};
@@ -19,11 +18,7 @@ fn sources(ctx: &Ctx) -> ReportSources {
     }
 }
 
-fn utc(unix: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(unix, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
-}
-
-pub async fn run(ctx: &Ctx, chat_id: i64, actor: &Actor, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
     let zone = match ctx.store.chat_zone(chat_id).await {
         Ok(z) => z,
         Err(e) => return Outcome::storage_error(e),
@@ -77,7 +72,7 @@ pub async fn run(ctx: &Ctx, chat_id: i64, actor: &Actor, args: &str) -> Outcome 
 }
 
 /// The same content and the same path as a scheduled report: through the outbox.
-async fn now_report(ctx: &Ctx, chat_id: i64, now: i64) -> Outcome {
+async fn now_report(ctx: &Ctx, chat_id: ChatId, now: i64) -> Outcome {
     let built = match sources(ctx).build(chat_id, None, now, true).await {
         Ok(built) => built,
         Err(BuildError::Store(e)) => return Outcome::storage_error(e),

@@ -2,11 +2,12 @@
 
 use super::audit::parse_id;
 use crate::clock::now_unix;
+use crate::rules::domain::{ChatId, UserId};
 use crate::store::Actor;
 use crate::telegram::gate::{Ctx, Outcome, Status};
 use crate::texts;
 
-pub async fn allow(ctx: &Ctx, actor: &Actor, chat_id: i64, args: &str) -> Outcome {
+pub async fn allow(ctx: &Ctx, actor: &Actor, chat_id: ChatId, args: &str) -> Outcome {
     let id = match parse_id(args) {
         Ok(id) => id,
         Err(text) => return Outcome::text(text, Status::BadInput),
@@ -17,12 +18,12 @@ pub async fn allow(ctx: &Ctx, actor: &Actor, chat_id: i64, args: &str) -> Outcom
     }
 }
 
-pub async fn deny(ctx: &Ctx, actor: &Actor, chat_id: i64, args: &str) -> Outcome {
+pub async fn deny(ctx: &Ctx, actor: &Actor, chat_id: ChatId, args: &str) -> Outcome {
     let id = match parse_id(args) {
         Ok(id) => id,
         Err(text) => return Outcome::text(text, Status::BadInput),
     };
-    if ctx.admins.contains(&id) {
+    if id.as_user().is_some_and(|u| ctx.admins.contains(&u)) {
         return Outcome::text(texts::cannot_deny_admin(id), Status::Refused);
     }
     match ctx
@@ -32,7 +33,7 @@ pub async fn deny(ctx: &Ctx, actor: &Actor, chat_id: i64, args: &str) -> Outcome
     {
         Ok(outcome) => {
             if !outcome.removed_levels.is_empty() {
-                tracing::info!(id, removed = ?outcome.removed_levels, dropped_messages = outcome.dropped_messages, "denied; levels that only it served removed");
+                tracing::info!(id = id.0, removed = ?outcome.removed_levels, dropped_messages = outcome.dropped_messages, "denied; levels that only it served removed");
             }
             Outcome::text(texts::denied(id, &outcome), Status::Ok)
         }
@@ -43,7 +44,7 @@ pub async fn deny(ctx: &Ctx, actor: &Actor, chat_id: i64, args: &str) -> Outcome
 pub async fn list(ctx: &Ctx) -> Outcome {
     match ctx.store.allowed_chats().await {
         Ok(allowed) => {
-            let admins: Vec<i64> = ctx.admins.iter().copied().collect();
+            let admins: Vec<UserId> = ctx.admins.iter().copied().collect();
             Outcome::text(texts::users(&admins, &allowed), Status::Ok)
         }
         Err(e) => Outcome::storage_error(e),

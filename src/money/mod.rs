@@ -1,4 +1,11 @@
-//! Exact amounts: parsing OxaPay's amount text and users' threshold input, never through `f64`.
+//! Money, exactly: amounts parsed from OxaPay's literal text and from users' input (never through
+//! `f64`), currency codes, and amounts in US dollars.
+
+mod currency;
+mod usd;
+
+pub use currency::{Currency, CurrencyError};
+pub use usd::{Usd, usd_text};
 
 use rust_decimal::Decimal;
 
