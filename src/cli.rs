@@ -1,41 +1,10 @@
 //! The command line (clap derive, as in mini-redis's `cli.rs`). It only picks what to do: every
-//! setting stays an environment variable (or a line in `.env`), read by [`crate::config`].
+//! setting stays an environment variable (or a line in `.env`), read by [`crate::config`]; the
+//! variables `--help` lists come from [`crate::config::settings`].
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-
-/// The environment, for `--help`: the binary's only configuration.
-const ENVIRONMENT: &str = "\
-Configuration comes from the environment, or from a .env file in the working directory (the \
-environment wins). See README.md for each variable's range and meaning.
-
-Required:
-  TELOXIDE_TOKEN                 the bot token from @BotFather
-  ADMIN_IDS                      comma-separated Telegram user ids of the admins
-  OXAPAY_GENERAL_API_KEY         OxaPay general API key (v1 API); or:
-  OXAPAY_PAYOUT_API_KEY          OxaPay payout API key (legacy API), used when no general key is set
-
-Optional:
-  TELEGRAM_API_URL               a self-hosted Bot API server
-  OXAPAY_API_URL                 OxaPay base URL [default: https://api.oxapay.com]
-  OXAPAY_TIMEOUT_SECS            one OxaPay read, its retry included [default: 10]
-  DATABASE_URL                   SQLite database [default: sqlite://oxapay-bot.db]
-  ALERT_INTERVAL_SECS            seconds between balance checks [default: 300]
-  ALERT_REPEAT_SECS              repeat a low alert this often while low; 0 = never [default: 0]
-  ALERT_FAILURES_BEFORE_NOTICE   failed checks before admins hear OxaPay is down [default: 3]
-  BALANCE_CACHE_SECS             reuse one balance read this long; 0 = off [default: 5]
-  PRICE_CACHE_SECS               reuse one USD price list this long; 0 = off [default: 60]
-  HISTORY_INTERVAL_SECS          at most one balance history sample this often [default: 900]
-  HISTORY_RETENTION_DAYS         days of balance history kept, 90-3650 [default: 400]
-  TELEGRAM_WEBHOOK_URL           public https:// URL: receive updates by webhook instead of polling
-  WEBHOOK_LISTEN                 where the webhook listens [default: 0.0.0.0:8443]
-  TELEGRAM_WEBHOOK_SECRET        webhook secret token, 16-256 of A-Za-z0-9_- [default: new each start]
-  METRICS_LISTEN                 serve /metrics and /healthz here, e.g. 127.0.0.1:9090 [default: off]
-  RUST_LOG                       log filter [default: info]
-
-Exit codes: 0 done; 1 a failure (start-up, a failed check, an unhealthy bot); 2 a usage or \
-configuration error.";
 
 /// A Telegram bot for OxaPay merchants: wallet balances, low-balance alerts, admin-managed access.
 #[derive(Debug, Parser)]
@@ -43,8 +12,8 @@ configuration error.";
     name = "oxapay-bot",
     version = crate::metrics::VERSION,
     about,
-    after_help = ENVIRONMENT,
-    after_long_help = ENVIRONMENT
+    after_help = crate::config::settings::environment_help(),
+    after_long_help = crate::config::settings::environment_help()
 )]
 pub struct Cli {
     /// What to do; without one, the bot runs.
@@ -150,6 +119,14 @@ mod tests {
             "RUST_LOG",
         ] {
             assert!(help.contains(var), "{var} missing from --help");
+        }
+        for s in crate::config::settings::SETTINGS {
+            let line = crate::config::settings::help_line(s);
+            assert!(
+                help.contains(&format!("{} ", s.name)) && help.contains(&line),
+                "{}: `{line}` missing from --help",
+                s.name
+            );
         }
         for sub in ["run", "check", "backup", "health"] {
             assert!(help.contains(sub), "{sub}");

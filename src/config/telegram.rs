@@ -1,0 +1,99 @@
+//! The Telegram group: the bot token, a self-hosted Bot API server, and the admins.
+
+use std::collections::BTreeSet;
+
+use reqwest::Url;
+use secrecy::SecretString;
+
+use super::settings::{ADMIN_IDS, TELEGRAM_API_URL, TELOXIDE_TOKEN};
+use super::values::{ConfigError, Env, err, parse_url};
+
+#[derive(Debug, Clone)]
+pub struct TelegramConfig {
+    pub token: SecretString,
+    /// A self-hosted Bot API server; `None`: Telegram's.
+    pub api_url: Option<Url>,
+    /// The admins' Telegram user ids (at least one).
+    pub admin_ids: BTreeSet<i64>,
+}
+
+/// The token and the Bot API server.
+pub(super) fn connection(env: &Env) -> Result<(SecretString, Option<Url>), ConfigError> {
+    let token = parse_token(env.get(&TELOXIDE_TOKEN))?;
+    let api_url = env
+        .get(&TELEGRAM_API_URL)
+        .map(|v| parse_url(TELEGRAM_API_URL.name, &v).map(without_trailing_slash))
+        .transpose()?;
+    Ok((token, api_url))
+}
+
+fn parse_token(value: Option<String>) -> Result<SecretString, ConfigError> {
+    let var = TELOXIDE_TOKEN.name;
+    let value = value.ok_or_else(|| err(var, "is required: the bot token from @BotFather"))?;
+    if token_is_well_formed(&value) {
+        Ok(SecretString::from(value))
+    } else {
+        Err(err(
+            var,
+            "must look like 123456789:AAE… (the bot token from @BotFather)",
+        ))
+    }
+}
+
+/// A token is "<bot id>:<secret>"; checking the shape catches a pasted key or a quoted value.
+pub fn token_is_well_formed(value: &str) -> bool {
+    match value.split_once(':') {
+        Some((id, rest)) => {
+            !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_digit())
+                && !rest.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        }
+        None => false,
+    }
+}
+
+/// teloxide appends `/bot<token>/<method>` as path segments: a base ending in `/` would give
+/// `//bot…` and lose a path prefix's meaning, so the trailing slash goes.
+pub(super) fn without_trailing_slash(mut url: Url) -> Url {
+    if url.path().len() > 1 && url.path().ends_with('/') {
+        let trimmed = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&trimmed);
+    }
+    url
+}
+
+/// `ADMIN_IDS`: comma-separated positive ids, at least one.
+pub(super) fn admins(env: &Env) -> Result<BTreeSet<i64>, ConfigError> {
+    parse_admin_ids(env.get(&ADMIN_IDS))
+}
+
+pub(super) fn parse_admin_ids(value: Option<String>) -> Result<BTreeSet<i64>, ConfigError> {
+    let var = ADMIN_IDS.name;
+    let value = value.ok_or_else(|| {
+        err(
+            var,
+            "is required: comma-separated Telegram user ids of the admins, e.g. 12345,67890",
+        )
+    })?;
+    let mut ids = BTreeSet::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.parse::<i64>() {
+            Ok(id) if id > 0 => {
+                ids.insert(id);
+            }
+            _ => {
+                return Err(err(
+                    var,
+                    format!("{part:?} is not a Telegram user id (a positive whole number)"),
+                ));
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(err(var, "must list at least one Telegram user id"));
+    }
+    Ok(ids)
+}
