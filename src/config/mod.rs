@@ -20,7 +20,7 @@ use secrecy::ExposeSecret;
 
 pub use listen::{CallbackConfig, MetricsConfig};
 pub use oxapay::{OxaPayConfig, key_problem, parse_oxapay_url};
-pub use telegram::{TelegramConfig, token_is_well_formed};
+pub use telegram::{TelegramConfig, parse_admin_ids, parse_telegram_api_url, token_is_well_formed};
 pub use timing::{AlertsConfig, CachesConfig, HistoryConfig, PaymentsConfig};
 pub use values::ConfigError;
 pub use webhook::WebhookConfig;
@@ -134,6 +134,12 @@ impl Config {
     pub fn is_admin(&self, user_id: i64) -> bool {
         self.telegram.admin_ids.contains(&user_id)
     }
+}
+
+/// OxaPay's settings at their defaults and without a key, for a tool that has no configuration
+/// yet (`oxapay-bot init` checks a key with them).
+pub fn oxapay_defaults() -> Result<OxaPayConfig, ConfigError> {
+    oxapay::defaults()
 }
 
 fn parse_database_url(value: Option<String>) -> Result<String, ConfigError> {

@@ -84,6 +84,19 @@ pub(super) fn parse(env: &Env) -> Result<OxaPayConfig, ConfigError> {
     })
 }
 
+/// The URL and timeout at their defaults, and no key.
+pub(super) fn defaults() -> Result<OxaPayConfig, ConfigError> {
+    let unset = |_: &str| None;
+    let env = Env::new(&unset);
+    Ok(OxaPayConfig {
+        api_url: parse_oxapay_url(&env.get_or_default(&OXAPAY_API_URL).unwrap_or_default())?,
+        timeout: env.secs(&OXAPAY_TIMEOUT_SECS)?,
+        general_key: None,
+        payout_key: None,
+        merchant_key: None,
+    })
+}
+
 fn no_key_error() -> ConfigError {
     err(
         "OXAPAY_GENERAL_API_KEY or OXAPAY_PAYOUT_API_KEY",

@@ -370,7 +370,8 @@ pub fn find(name: &str) -> Option<&'static Setting> {
 pub fn environment_help() -> String {
     let mut text = String::from(
         "Configuration comes from the environment, or from a .env file in the working directory \
-         (the environment wins). See README.md for each variable's meaning.\n",
+         (the environment wins); `oxapay-bot init` asks for the required ones, checks them and \
+         writes .env. See README.md for each variable's meaning.\n",
     );
     let mut group = None;
     for s in SETTINGS {

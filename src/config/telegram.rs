@@ -22,9 +22,14 @@ pub(super) fn connection(env: &Env) -> Result<(SecretString, Option<Url>), Confi
     let token = parse_token(env.get(&TELOXIDE_TOKEN))?;
     let api_url = env
         .get(&TELEGRAM_API_URL)
-        .map(|v| parse_url(TELEGRAM_API_URL.name, &v).map(without_trailing_slash))
+        .map(|v| parse_telegram_api_url(&v))
         .transpose()?;
     Ok((token, api_url))
+}
+
+/// `TELEGRAM_API_URL`: an http(s) URL with a host, its path prefix kept.
+pub fn parse_telegram_api_url(value: &str) -> Result<Url, ConfigError> {
+    parse_url(TELEGRAM_API_URL.name, value).map(without_trailing_slash)
 }
 
 fn parse_token(value: Option<String>) -> Result<SecretString, ConfigError> {
@@ -57,7 +62,7 @@ pub fn token_is_well_formed(value: &str) -> bool {
 
 /// teloxide appends `/bot<token>/<method>` as path segments: a base ending in `/` would give
 /// `//bot…` and lose a path prefix's meaning, so the trailing slash goes.
-pub(super) fn without_trailing_slash(mut url: Url) -> Url {
+fn without_trailing_slash(mut url: Url) -> Url {
     if url.path().len() > 1 && url.path().ends_with('/') {
         let trimmed = url.path().trim_end_matches('/').to_owned();
         url.set_path(&trimmed);
@@ -67,17 +72,18 @@ pub(super) fn without_trailing_slash(mut url: Url) -> Url {
 
 /// `ADMIN_IDS`: comma-separated positive ids, at least one.
 pub(super) fn admins(env: &Env) -> Result<BTreeSet<i64>, ConfigError> {
-    parse_admin_ids(env.get(&ADMIN_IDS))
-}
-
-pub(super) fn parse_admin_ids(value: Option<String>) -> Result<BTreeSet<i64>, ConfigError> {
-    let var = ADMIN_IDS.name;
-    let value = value.ok_or_else(|| {
+    let value = env.get(&ADMIN_IDS).ok_or_else(|| {
         err(
-            var,
+            ADMIN_IDS.name,
             "is required: comma-separated Telegram user ids of the admins, e.g. 12345,67890",
         )
     })?;
+    parse_admin_ids(&value)
+}
+
+/// Comma-separated positive user ids, at least one.
+pub fn parse_admin_ids(value: &str) -> Result<BTreeSet<i64>, ConfigError> {
+    let var = ADMIN_IDS.name;
     let mut ids = BTreeSet::new();
     for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         match part.parse::<i64>() {

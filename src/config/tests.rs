@@ -498,3 +498,41 @@ fn the_single_variable_readers_use_the_same_rules() {
         "METRICS_LISTEN"
     );
 }
+
+#[test]
+fn oxapay_defaults_have_no_key_and_the_tables_url_and_timeout() {
+    let o = oxapay_defaults().unwrap();
+    assert_eq!(o.api_url.as_str(), "https://api.oxapay.com/");
+    assert_eq!(o.timeout, Duration::from_secs(10));
+    assert!(o.general_key.is_none() && o.payout_key.is_none() && o.merchant_key.is_none());
+}
+
+#[test]
+fn the_value_checks_init_uses_are_the_parsers_own() {
+    assert!(token_is_well_formed(TOKEN));
+    assert!(!token_is_well_formed("123456:"));
+    assert!(!token_is_well_formed("abc:def"));
+    assert_eq!(key_problem("general", GENERAL), None);
+    assert_eq!(
+        key_problem("merchant", "short").unwrap(),
+        "is too short to be an OxaPay key: paste the whole merchant key"
+    );
+    assert_eq!(
+        parse_admin_ids(" 7, 5,7 ")
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        [5, 7]
+    );
+    assert_eq!(parse_admin_ids("0").unwrap_err().var, "ADMIN_IDS");
+    assert_eq!(
+        parse_telegram_api_url("https://proxy.example/tg/")
+            .unwrap()
+            .as_str(),
+        "https://proxy.example/tg"
+    );
+    assert_eq!(
+        parse_oxapay_url("https://x/?a").unwrap_err().var,
+        "OXAPAY_API_URL"
+    );
+}
