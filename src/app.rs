@@ -118,7 +118,7 @@ impl App {
         let metrics = tuning.progress.metrics().clone();
         metrics.set_health_windows(
             tuning.polling_timeout,
-            config.alert_interval * 2 + config.oxapay.timeout,
+            config.alerts.interval * 2 + config.oxapay.timeout,
         );
         if let Ok((Some(at), _)) = store.checker().await {
             // The last successful read survives restarts in the database.
@@ -126,12 +126,12 @@ impl App {
         }
         let source = Arc::new(BalanceSource::with_metrics(
             config.oxapay.balance_api()?,
-            config.balance_cache,
+            config.caches.balance,
             Some(metrics.clone()),
         ));
         let prices = Arc::new(PriceSource::with_metrics(
             config.oxapay.prices_client()?,
-            config.price_cache,
+            config.caches.price,
             Some(metrics.clone()),
         ));
 
@@ -139,7 +139,7 @@ impl App {
         let servers = shutdown.child_token();
         let guard = servers.clone().drop_guard();
         let mut metrics_server = None;
-        if let Some(addr) = config.metrics_listen {
+        if let Some(addr) = config.metrics.as_ref().map(|m| m.listen) {
             let socket = crate::metrics::server::bind(addr).await?;
             let bound = socket.local_addr().unwrap_or(addr);
             tracing::info!(
@@ -171,8 +171,8 @@ impl App {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .context("cannot build the HTTP client")?;
-        let mut bot = Bot::with_client(config.telegram_token.expose_secret(), http);
-        if let Some(url) = &config.telegram_api_url {
+        let mut bot = Bot::with_client(config.telegram.token.expose_secret(), http);
+        if let Some(url) = &config.telegram.api_url {
             bot = bot.set_api_url(url.clone());
         }
         let throttled: TgBot = bot.clone().throttle(tuning.telegram_limits);
@@ -186,7 +186,7 @@ impl App {
         }
         tracing::info!(
             username = me.username(),
-            admins = config.admin_ids.len(),
+            admins = config.telegram.admin_ids.len(),
             "connected to Telegram"
         );
         // Built: the metrics endpoint now lives until `shutdown`.
@@ -227,7 +227,7 @@ impl App {
             metrics_server,
             webhook_socket,
         } = self;
-        dispatch::register_menus(&throttled, &config.admin_ids).await;
+        dispatch::register_menus(&throttled, &config.telegram.admin_ids).await;
 
         let wake = Arc::new(Notify::new());
         let worker = DeliveryWorker {
@@ -243,10 +243,10 @@ impl App {
             store: store.clone(),
             source: source.clone(),
             prices: prices.clone(),
-            admins: config.admin_ids.clone(),
-            interval: config.alert_interval,
-            repeat: config.alert_repeat,
-            failures_before_notice: config.alert_failures_before_notice,
+            admins: config.telegram.admin_ids.clone(),
+            interval: config.alerts.interval,
+            repeat: config.alerts.repeat,
+            failures_before_notice: config.alerts.failures_before_notice,
             progress: tuning.progress.clone(),
             wake: wake.clone(),
         };
@@ -258,7 +258,7 @@ impl App {
                 balances: source.clone(),
                 prices: prices.clone(),
             },
-            admins: config.admin_ids.clone(),
+            admins: config.telegram.admin_ids.clone(),
             changed: report_changed.clone(),
             wake_delivery: wake.clone(),
             progress: tuning.progress.clone(),
@@ -268,8 +268,8 @@ impl App {
             store: store.clone(),
             balances: source.clone(),
             prices: prices.clone(),
-            interval: config.history_interval,
-            retention_days: config.history_retention_days,
+            interval: config.history.interval,
+            retention_days: config.history.retention_days,
             progress: tuning.progress.clone(),
         };
         let recorder = tokio::spawn(recorder.run(shutdown.clone()));
@@ -279,11 +279,11 @@ impl App {
             redactor: redactor.clone(),
             source,
             prices,
-            admins: config.admin_ids.clone(),
+            admins: config.telegram.admin_ids.clone(),
             flood: Mutex::new(FloodGuard::new(tuning.flood)),
             report_changed,
             wake_delivery: wake,
-            history_interval: config.history_interval,
+            history_interval: config.history.interval,
             metrics: metrics.clone(),
         });
         let mut dispatcher = Dispatcher::builder(bot.clone(), dispatch::schema())

@@ -12,7 +12,6 @@ pub fn chat(id: i64) -> ChatId {
     ChatId(id)
 }
 
-#[allow(dead_code, reason = "the benchmarks use it; the e2e tests do not yet")]
 pub fn user(id: i64) -> UserId {
     UserId(id as u64)
 }
