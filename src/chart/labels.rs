@@ -1,24 +1,24 @@
 //! Where texts go that must not cover the series: the markers' labels and the title.
 
-use super::scene::{Box2, Shape};
+use super::geometry::Box2;
 use super::style::{LABEL_EM, LABEL_GAP, LABEL_H, LABEL_PAD, TITLE_EM, TITLE_MIN_EM};
 use super::text::Face;
 
 /// A marker label's box: above the dot (the maximum) or below it (the minimum) where that fits,
-/// else wherever in the plot it hides the least of the series and nothing of the boxes in
-/// `avoid` (the other marker).
+/// else wherever in the plot it hides the least of the series (`hidden`: how much of it a box
+/// covers) and nothing of the boxes in `avoid` (the other marker).
 pub(super) fn place_label(
     face: &Face,
     dot: (f32, f32),
     text: &str,
     above: bool,
     plot: &Box2,
-    shape: &Shape,
+    hidden: &dyn Fn(&Box2) -> f32,
     avoid: &[Box2],
 ) -> Box2 {
     let w = face.width(LABEL_EM, text) + 2.0 * LABEL_PAD;
     let cost = |b: &Box2, shift: f32| {
-        let hidden = shape.hidden_under(b);
+        let hidden = hidden(b);
         let clash = avoid.iter().filter(|o| o.overlaps(b)).count() as f32;
         hidden + shift / 2.0 + 10_000.0 * clash
     };
@@ -82,35 +82,6 @@ fn candidates(dot: (f32, f32), w: f32, above: bool, plot: &Box2) -> Vec<(Box2, f
         .collect()
 }
 
-/// How much of the segment `p`–`q` lies inside `b` (Liang–Barsky clipping).
-pub(super) fn clipped_length(p: (f32, f32), q: (f32, f32), b: &Box2) -> f32 {
-    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
-    let (mut t0, mut t1) = (0.0_f32, 1.0_f32);
-    for (den, num) in [
-        (-dx, p.0 - b.x),
-        (dx, b.x + b.w - p.0),
-        (-dy, p.1 - b.y),
-        (dy, b.y + b.h - p.1),
-    ] {
-        if den == 0.0 {
-            if num < 0.0 {
-                return 0.0;
-            }
-        } else {
-            let t = num / den;
-            if den < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-        }
-    }
-    if t1 <= t0 {
-        return 0.0;
-    }
-    (t1 - t0) * (dx * dx + dy * dy).sqrt()
-}
-
 /// The title at the largest size that fits; at the smallest size, cut with an ellipsis.
 pub(super) fn fit_title(face: &Face, title: &str, room: f32) -> (String, f32) {
     // No title that fits a line is this long; cutting first keeps the loop below short.
@@ -137,20 +108,6 @@ pub(super) fn fit_title(face: &Face, title: &str, room: f32) -> (String, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clipping_measures_the_hidden_part_of_a_segment() {
-        let b = Box2 {
-            x: 0.0,
-            y: 0.0,
-            w: 10.0,
-            h: 10.0,
-        };
-        assert_eq!(clipped_length((-5.0, 5.0), (15.0, 5.0), &b), 10.0);
-        assert_eq!(clipped_length((2.0, 2.0), (2.0, 6.0), &b), 4.0);
-        assert_eq!(clipped_length((20.0, 0.0), (30.0, 10.0), &b), 0.0);
-        assert_eq!(clipped_length((5.0, 20.0), (5.0, 20.0), &b), 0.0);
-    }
 
     #[test]
     fn a_long_title_is_shrunk_then_cut() {

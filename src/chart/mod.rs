@@ -11,13 +11,15 @@
 //! The parts, in the order a chart is made:
 //! - `amount_axis` and `time_axis`: gridline values and their labels, exact amounts and
 //!   wall-clock times in the reader's zone;
-//! - `scene` (with `labels`): the whole picture laid out as values, nothing drawn;
+//! - `scene` (with `labels`, on `geometry`): the whole picture laid out as values, nothing
+//!   drawn;
 //! - `paint`: the scene drawn, then encoded as PNG;
 //! - `text`: the font; every text is measured and drawn there, the one place that turns
 //!   characters into glyphs;
 //! - `style`: the sizes and colours they share.
 
 mod amount_axis;
+mod geometry;
 mod labels;
 mod paint;
 mod scene;

@@ -4,7 +4,8 @@
 use tiny_skia::{FillRule, LineCap, LineJoin, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
 
 use super::ChartError;
-use super::scene::{Box2, Scene, Shape};
+use super::geometry::Box2;
+use super::scene::{Scene, Shape};
 use super::style::{
     AXIS_RGB, BACKGROUND_RGB, DOT_RADIUS, GRID_RGB, HEIGHT, LABEL_EM, LABEL_PAD, LINE_RGB,
     LINE_WIDTH, MARGIN, MARKER_RGB, MUTED_RGB, PLOT_BOTTOM, PLOT_TOP, SMALL_EM, TEXT_RGB, WIDTH,

@@ -5,7 +5,8 @@
 use rust_decimal::Decimal;
 
 use super::amount_axis::{AmountAxis, amount_text};
-use super::labels::{clipped_length, fit_title, place_label};
+use super::geometry::{Box2, clipped_length};
+use super::labels::{fit_title, place_label};
 use super::style::{
     BAR_MIN_H, BAR_SHARE, DOT_RADIUS, LABEL_EM, LABEL_ROOM, MARGIN, PLOT_BOTTOM, PLOT_INSET,
     PLOT_RIGHT, PLOT_TOP, SMALL_EM, WIDTH,
@@ -16,30 +17,6 @@ use super::{ChartError, ChartInput, Kind};
 
 /// The longest period one bar may stand for: a year and a day.
 pub(super) const MAX_BAR_PERIOD: i64 = 366 * 86_400;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Box2 {
-    pub(super) x: f32,
-    pub(super) y: f32,
-    pub(super) w: f32,
-    pub(super) h: f32,
-}
-
-impl Box2 {
-    pub(super) fn overlaps(&self, other: &Box2) -> bool {
-        self.x < other.x + other.w
-            && other.x < self.x + self.w
-            && self.y < other.y + other.h
-            && other.y < self.y + self.h
-    }
-
-    pub(super) fn inside(&self, outer: &Box2) -> bool {
-        self.x >= outer.x
-            && self.y >= outer.y
-            && self.x + self.w <= outer.x + outer.w
-            && self.y + self.h <= outer.y + outer.h
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Marker {
@@ -267,12 +244,13 @@ fn lay_line(
         points.iter().map(|(t, v)| (scales.x(*t), scales.y(*v))),
     ));
     let plot = &scales.plot;
+    let hidden = &|b: &Box2| shape.hidden_under(b);
     let (min, max) = (points[min_i].1, points[max_i].1);
     let dot_of = |i: usize| (scales.x(points[i].0), scales.y(points[i].1));
     if min == max {
         let dot = dot_of(0);
         let text = format!("min = max {}{unit_suffix}", amount_text(min));
-        let label = place_label(face, dot, &text, true, plot, &shape, &[]);
+        let label = place_label(face, dot, &text, true, plot, hidden, &[]);
         return (shape, time_ticks, vec![Marker { dot, text, label }]);
     }
     let (hi_dot, lo_dot) = (dot_of(max_i), dot_of(min_i));
@@ -284,11 +262,11 @@ fn lay_line(
         &hi_text,
         true,
         plot,
-        &shape,
+        hidden,
         &[dot_box(lo_dot)],
     );
     let avoid = [dot_box(hi_dot), hi_label];
-    let lo_label = place_label(face, lo_dot, &lo_text, false, plot, &shape, &avoid);
+    let lo_label = place_label(face, lo_dot, &lo_text, false, plot, hidden, &avoid);
     let markers = vec![
         Marker {
             dot: hi_dot,
@@ -356,7 +334,8 @@ fn lay_bars(
     let dot = (bar.x + bar.w / 2.0, if up { bar.y } else { bar.y + bar.h });
     let text = format!("max {}{unit_suffix}", amount_text(max));
     let shape = Shape::Bars(bars);
-    let label = place_label(face, dot, &text, up, &scales.plot, &shape, &[]);
+    let hidden = &|b: &Box2| shape.hidden_under(b);
+    let label = place_label(face, dot, &text, up, &scales.plot, hidden, &[]);
     (shape, time_ticks, vec![Marker { dot, text, label }])
 }
 

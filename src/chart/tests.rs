@@ -8,7 +8,8 @@ use proptest::prelude::*;
 
 use chrono::TimeZone;
 
-use super::scene::{Box2, MAX_BAR_PERIOD, Scene, Shape, thin};
+use super::geometry::Box2;
+use super::scene::{MAX_BAR_PERIOD, Scene, Shape, thin};
 use super::style::{AXIS_RGB, BAR_MIN_H, DOT_RADIUS, GRID_RGB, PLOT_BOTTOM, PLOT_INSET};
 use super::time_axis::{MAX_TIME, MAX_TIME_TICKS, MIN_TIME, TimeTick};
 use super::*;
