@@ -19,6 +19,12 @@ pub mod oxapay;
 pub mod price_source;
 pub mod progress;
 pub mod reports;
+/// Pure rules (values in, decisions out).
+pub mod rules {
+    pub mod feed;
+    pub mod payments;
+    pub mod payouts;
+}
 pub mod single_flight;
 pub mod store;
 pub mod telegram;
