@@ -280,8 +280,9 @@ impl<T> Listing<T> {
     }
 }
 
-/// A listing that stopped at a page it could not read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A listing that stopped at a page it could not read. `Debug` counts what was read rather than
+/// listing it.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("page {failed_page} of the listing could not be read ({error}); {} pages read before it", read.pages_read)]
 pub struct ListingError<T> {
     pub error: OxaPayError,
@@ -291,10 +292,22 @@ pub struct ListingError<T> {
     pub read: Listing<T>,
 }
 
+impl<T> std::fmt::Debug for ListingError<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListingError")
+            .field("error", &self.error)
+            .field("failed_page", &self.failed_page)
+            .field("pages_read", &self.read.pages_read)
+            .field("items_read", &self.read.items.len())
+            .field("unreadable", &self.read.unreadable.len())
+            .finish()
+    }
+}
+
 /// Reads pages 1, 2, … through `fetch` until the last one, a failed one, or the bound of
 /// `max_items` records (at least one page). The last page is `meta.last_page` when OxaPay sends
 /// one; without it, the listing goes on while pages come back full (`size` entries) and ends at
-/// the first short one.
+/// the first short one. An empty page is the end either way.
 ///
 /// # Errors
 /// The first page that could not be read, with every page before it.
@@ -324,7 +337,8 @@ where
             }
         };
         out.pages_read = page;
-        let full = got.entries() >= usize::from(size.get());
+        let got_entries = got.entries();
+        let full = got_entries >= usize::from(size.get());
         let last_page = got.meta.and_then(|m| m.last_page);
         if got.meta.is_none() {
             out.pages_without_meta += 1;
@@ -342,10 +356,12 @@ where
                 }
             }
         }
-        let more = match last_page {
-            Some(last) => page < last,
-            None => full,
-        };
+        // An empty page ends the listing whatever `last_page` claims: every later page is empty.
+        let more = got_entries > 0
+            && match last_page {
+                Some(last) => page < last,
+                None => full,
+            };
         if !more {
             return Ok(out);
         }
@@ -419,9 +435,10 @@ impl<T: Listed> History<T> {
         url.query_pairs_mut()
             .extend_pairs(query.pairs(page.max(1)))
             .finish();
-        let answer = self.get(url).await?;
-        parse_page(answer.status, answer.retry_after, &answer.body, self.parse)
-            .map_err(|e| key_refused(e, self.kind))
+        self.get(url, |a| {
+            parse_page(a.status, a.retry_after, &a.body, self.parse)
+        })
+        .await
     }
 
     /// Every page of `query`, within `max_items` records (see [`read_pages`]).
@@ -440,12 +457,19 @@ impl<T: Listed> History<T> {
         url.path_segments_mut()
             .map_err(|()| OxaPayError::BadBody("the base URL cannot take a path".into()))?
             .push(track_id.as_str());
-        let answer = self.get(url).await?;
-        parse_one(answer.status, answer.retry_after, &answer.body, self.parse)
-            .map_err(|e| key_refused(e, self.kind))
+        self.get(url, |a| {
+            parse_one(a.status, a.retry_after, &a.body, self.parse)
+        })
+        .await
     }
 
-    async fn get(&self, url: Url) -> Result<http::Answer, OxaPayError> {
+    /// GETs `url` with the key and reads the answer with `parse`, within the timeout; a
+    /// transport failure or a 5xx answer is tried once more.
+    async fn get<R>(
+        &self,
+        url: Url,
+        parse: impl Fn(&http::Answer) -> Result<R, OxaPayError>,
+    ) -> Result<R, OxaPayError> {
         http::with_one_retry(self.timeout, self.what, || async {
             let key = self.key.expose_secret();
             let mut header = HeaderValue::from_str(key)
@@ -457,9 +481,11 @@ impl<T: Listed> History<T> {
                 .get(url.clone())
                 .header(HeaderName::from_static(self.kind.header()), header);
             // An answer that echoes the key must not carry it into logs or chats.
-            Ok(http::send(request).await?.without_secret(key))
+            let answer = http::send(request).await?.without_secret(key);
+            parse(&answer)
         })
         .await
+        .map_err(|e| key_refused(e, self.kind))
     }
 }
 
@@ -697,6 +723,21 @@ mod tests {
         assert_eq!(got.items.len(), 5);
         assert_eq!(got.pages_without_meta, 3);
         assert!(got.is_complete());
+    }
+
+    #[test]
+    fn an_empty_page_ends_the_listing_whatever_last_page_claims() {
+        let (got, asked) = run(
+            size(2),
+            100,
+            vec![
+                Ok(page(&["a", "b"], Some((1, 1_000_000)))),
+                Ok(page(&[], Some((2, 1_000_000)))),
+                Ok(page(&["never"], Some((3, 1_000_000)))),
+            ],
+        );
+        assert_eq!(asked, [1, 2]);
+        assert!(got.unwrap().is_complete());
     }
 
     #[test]

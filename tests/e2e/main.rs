@@ -20,6 +20,7 @@ mod hardening;
 mod hostile_input;
 mod operations;
 mod oxapay_failures;
+mod payments_client;
 mod reports;
 mod service;
 mod shutdown;
