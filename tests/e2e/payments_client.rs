@@ -674,3 +674,108 @@ fn callbacks_signed_as_the_fake_signs_them_verify() {
     .unwrap();
     assert!(matches!(v.parse().unwrap(), Callback::Payout(p) if p.track_id.as_str() == "o9"));
 }
+
+// ----- the ledger's tables ---------------------------------------------------------------------
+
+/// The migration applies after the others on a real SQLite file; amounts stay exact as text; a
+/// chat's default event lists are the rules' defaults; a payment's statuses and txs go with it;
+/// a told row cannot be written twice.
+#[tokio::test]
+async fn the_ledger_tables_keep_amounts_exact_and_defaults_match_the_rules() {
+    use oxapay_bot::rules::feed::{event_list_text, parse_event_list};
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    use std::collections::BTreeSet;
+
+    let dir = tempfile::tempdir().unwrap();
+    let options = SqliteConnectOptions::new()
+        .filename(dir.path().join("ledger.sqlite"))
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    sqlx::migrate!("./migrations").run(&pool).await.unwrap();
+
+    let forty = "1234567890123456789012345678901234567890.000000000000000001";
+    sqlx::query(
+        "INSERT INTO payments (track_id, amount, status, status_text, status_since, \
+         first_seen_at, updated_at, source) VALUES ('<b>1</b>', ?, 'paid', 'Paid', 1, 1, 1, 'poll')",
+    )
+    .bind(forty)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let amount: String = sqlx::query_scalar("SELECT amount FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(amount, forty);
+    for sql in [
+        "INSERT INTO payment_statuses VALUES ('<b>1</b>', 'paid', 1, 'poll')",
+        "INSERT INTO payment_txs (track_id, tx_hash, first_seen_at, updated_at) \
+         VALUES ('<b>1</b>', '0xa', 1, 1)",
+        "INSERT INTO payment_status_changes (track_id, to_status, at, source) \
+         VALUES ('<b>1</b>', 'paid', 1, 'poll')",
+        "INSERT INTO payment_told VALUES (-100, '<b>1</b>', 'status:paid', 1)",
+        "INSERT INTO chat_payment_feeds (chat_id, enabled, set_at) VALUES (-100, 1, 1)",
+        "INSERT INTO chat_payout_feeds (chat_id, enabled, set_at) VALUES (-100, 1, 1)",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    // Refused: a second told row, a tx of an unknown payment, a source that is none.
+    for sql in [
+        "INSERT INTO payment_told VALUES (-100, '<b>1</b>', 'status:paid', 2)",
+        "INSERT INTO payment_txs (track_id, tx_hash, first_seen_at, updated_at) \
+         VALUES ('nope', '0xa', 1, 1)",
+        "INSERT INTO payment_txs (track_id, tx_hash, first_seen_at, updated_at) \
+         VALUES ('<b>1</b>', '0xa', 1, 1)",
+        "INSERT INTO payouts (track_id, status, status_text, status_since, first_seen_at, \
+         updated_at, source) VALUES ('o', 'x', 'x', 1, 1, 1, 'guess')",
+    ] {
+        assert!(sqlx::query(sql).execute(&pool).await.is_err(), "{sql}");
+    }
+    // The default lists read back as the rules' defaults.
+    let (payments, payouts): (String, String) = sqlx::query_as(
+        "SELECT p.events, o.events FROM chat_payment_feeds p JOIN chat_payout_feeds o USING (chat_id)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let p: BTreeSet<PaymentStatus> = parse_event_list(&payments).unwrap();
+    assert_eq!(
+        p,
+        <PaymentStatus as oxapay_bot::rules::feed::FeedStatus>::defaults()
+    );
+    assert_eq!(payments, event_list_text(&p));
+    let o: BTreeSet<PayoutStatus> = parse_event_list(&payouts).unwrap();
+    assert_eq!(
+        o,
+        <PayoutStatus as oxapay_bot::rules::feed::FeedStatus>::defaults()
+    );
+    assert_eq!(payouts, event_list_text(&o));
+    // Both feeds start without a cursor, before their backfill.
+    let cursors: Vec<(String, Option<i64>, i64)> =
+        sqlx::query_as("SELECT feed, cursor, backfill_done FROM feed_cursors ORDER BY feed")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        cursors,
+        [("payments".into(), None, 0), ("payouts".into(), None, 0)]
+    );
+    // A payment's statuses and txs go with it.
+    sqlx::query("DELETE FROM payments")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let left: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM payment_statuses) + (SELECT count(*) FROM payment_txs) \
+         + (SELECT count(*) FROM payment_status_changes)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
+}
