@@ -303,7 +303,8 @@ pub enum OpenReread {
         statuses: Vec<PaymentStatus>,
         from_date: i64,
         due: Vec<TrackId>,
-        /// Due payments without a creation time: always read one by one.
+        /// Due payments without a creation time or with a status outside the vendor's table:
+        /// read one by one.
         one_by_one: Vec<TrackId>,
     },
 }
@@ -321,8 +322,10 @@ pub fn plan_open_reread(rows: &[OpenRow], now: i64) -> OpenReread {
     if due.len() <= OPEN_ONE_BY_ONE_MAX {
         return OpenReread::OneByOne(due.iter().map(|r| r.track_id.clone()).collect());
     }
-    let (dated, undated): (Vec<&OpenRow>, Vec<&OpenRow>) =
-        due.into_iter().partition(|r| r.created_at.is_some());
+    // A listing needs a creation time to reach back to and a status OxaPay can filter by.
+    let (dated, undated): (Vec<&OpenRow>, Vec<&OpenRow>) = due
+        .into_iter()
+        .partition(|r| r.created_at.is_some() && stage(&r.status).is_some());
     let from_date = dated
         .iter()
         .filter_map(|r| r.created_at)
@@ -835,6 +838,13 @@ mod tests {
             })
             .collect();
         rows.push(open("undated", New, None, None, NOW));
+        rows.push(open(
+            "odd",
+            Unknown("confirming".into()),
+            Some(NOW - 5),
+            None,
+            NOW,
+        ));
         rows.push(stale);
         let OpenReread::ByStatus {
             statuses,
@@ -851,7 +861,13 @@ mod tests {
             NOW - 2900 - super::super::feed::CURSOR_OVERLAP_SECS
         );
         assert_eq!(due.len(), 30);
-        assert_eq!(one_by_one, [TrackId::new("undated").unwrap()]);
+        assert_eq!(
+            one_by_one,
+            [
+                TrackId::new("undated").unwrap(),
+                TrackId::new("odd").unwrap()
+            ]
+        );
         let listed: HashSet<TrackId> = due.iter().skip(2).cloned().collect();
         assert_eq!(left_the_listings(&due, &listed), due[..2].to_vec());
     }
