@@ -666,7 +666,10 @@ async fn the_fake_oxapay_serves_the_legacy_and_v1_apis() {
     );
 
     // Every request is recorded with its headers; a path the fake does not serve is a 404.
-    assert_eq!(get(&format!("{}/v1/general/swap", oxa.url()), &[]).await.0, 404);
+    assert_eq!(
+        get(&format!("{}/v1/general/swap", oxa.url()), &[]).await.0,
+        404
+    );
     let requests = oxa.requests();
     assert_eq!(requests[0].endpoint, Some(Endpoint::LegacyBalance));
     assert_eq!(requests[0].method, "POST");
