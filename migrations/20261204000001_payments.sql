@@ -21,6 +21,8 @@ CREATE TABLE payments (
     created_at    INTEGER,
     expired_at    INTEGER,
     problems      TEXT,             -- fields that could not be read, one per line; NULL: none
+    usd_value     TEXT,             -- its value in USD at the price when first valued; NULL: none
+    usd_at        INTEGER,          -- when that price was read
     first_seen_at INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL,
     source        TEXT    NOT NULL CHECK (source IN ('backfill', 'poll', 'callback'))
@@ -87,6 +89,8 @@ CREATE TABLE payouts (
     memo          TEXT,
     created_at    INTEGER,
     problems      TEXT,
+    usd_value     TEXT,
+    usd_at        INTEGER,
     open_since    INTEGER,          -- first seen open in its current open stretch; NULL once final
     stuck_noted   INTEGER NOT NULL DEFAULT 0, -- told (or, in the backfill, marked) stuck
     first_seen_at INTEGER NOT NULL,
@@ -125,28 +129,34 @@ CREATE TABLE feed_cursors (
     failures        INTEGER NOT NULL DEFAULT 0, -- failed polls in a row
     failing_since   INTEGER,
     last_error      TEXT,
+    notice_sent     INTEGER NOT NULL DEFAULT 0, -- the admins were told the feed cannot be read
     updated_at      INTEGER NOT NULL
 );
 INSERT INTO feed_cursors (feed, updated_at) VALUES ('payments', 0), ('payouts', 0);
 
 -- What each chat was told, once: each row is written in the same transaction as the message's
 -- outbox row, so a crash neither loses nor repeats it. what: 'status:<status>' or 'tx:<hash>'
--- (payments), 'status:<status>' or 'stuck' (payouts).
+-- (payments), 'status:<status>' or 'stuck' (payouts). held: 0 sent; 1 held by the chat's mute
+-- (no message), counted in the summary when the mute ends; 2 held and summarized.
 CREATE TABLE payment_told (
     chat_id   INTEGER NOT NULL,
     track_id  TEXT    NOT NULL,
     what      TEXT    NOT NULL,
     told_at   INTEGER NOT NULL,
+    held      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (chat_id, track_id, what)
 ) WITHOUT ROWID;
+CREATE INDEX payment_told_held ON payment_told (chat_id) WHERE held = 1;
 
 CREATE TABLE payout_told (
     chat_id   INTEGER NOT NULL,
     track_id  TEXT    NOT NULL,
     what      TEXT    NOT NULL,
     told_at   INTEGER NOT NULL,
+    held      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (chat_id, track_id, what)
 ) WITHOUT ROWID;
+CREATE INDEX payout_told_held ON payout_told (chat_id) WHERE held = 1;
 
 -- Each chat's feed setting (/payments, /payouts). The row stays when the feed is turned off, so
 -- the event list survives an off and on. events: statuses, comma-separated, the table's order.

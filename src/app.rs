@@ -1,5 +1,6 @@
-//! Wiring: database, OxaPay source, Telegram bot, dispatcher and balance checker, all stopped by
-//! one cancellation token (SIGINT/SIGTERM in production, the test harness in tests).
+//! Wiring: the database, the OxaPay sources, the Telegram bot, the background loops and the
+//! dispatcher, all stopped by one cancellation token (SIGINT/SIGTERM in production, the test
+//! harness in tests). `App::build` does everything that can fail at start; `App::run` runs.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,6 +23,7 @@ use crate::delivery::send::TgBot;
 use crate::delivery::worker::{self, DeliveryWorker};
 use crate::engine::alert_checker::Checker;
 use crate::engine::history_recorder::Recorder;
+use crate::engine::payment_watcher::PaymentWatcher;
 use crate::engine::report_builder::ReportSources;
 use crate::engine::report_scheduler::Scheduler;
 use crate::listeners::polling::WatchedPolling;
@@ -30,6 +32,7 @@ use crate::metrics::progress::{Progress, Socket};
 use crate::metrics::{Metrics, Mode};
 use crate::rules::flood::{FloodGuard, FloodSettings};
 use crate::sources::balances::BalanceSource;
+use crate::sources::payments::PaymentSource;
 use crate::sources::prices::PriceSource;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
@@ -87,6 +90,8 @@ pub struct App {
     redactor: Redactor,
     source: Arc<BalanceSource>,
     prices: Arc<PriceSource>,
+    /// The payment list, when there is a merchant key.
+    payments: Option<Arc<PaymentSource>>,
     /// Replies go through the plain bot (no batching delay); the delivery worker and menus
     /// through the throttled one.
     bot: Bot,
@@ -94,7 +99,8 @@ pub struct App {
     metrics: Metrics,
     /// Serving `/metrics` and `/healthz` since `build` (they say "starting" until `run` listens).
     metrics_server: Option<JoinHandle<()>>,
-    webhook_socket: Option<TcpListener>,
+    /// Taken when the webhook starts listening.
+    webhook_socket: Mutex<Option<TcpListener>>,
 }
 
 impl App {
@@ -134,6 +140,10 @@ impl App {
             config.caches.price,
             Some(metrics.clone()),
         ));
+        let payments = config
+            .oxapay
+            .payments_client()?
+            .map(|client| Arc::new(PaymentSource::new(client, Some(metrics.clone()))));
 
         // Stops the metrics endpoint if the build fails half-way.
         let servers = shutdown.child_token();
@@ -199,139 +209,171 @@ impl App {
             redactor,
             source,
             prices,
+            payments,
             bot,
             throttled,
             metrics,
             metrics_server,
-            webhook_socket,
+            webhook_socket: Mutex::new(webhook_socket),
         }))
     }
 
-    /// Runs until `shutdown`: the checker, the delivery worker and the dispatcher, fed by long
-    /// polling or by the webhook.
+    /// Runs until `shutdown`: the background loops, the delivery worker and the dispatcher, fed
+    /// by long polling or by the webhook.
     ///
     /// # Errors
     /// Telegram refused to set the webhook, or refused the start of polling.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let App {
-            config,
-            tuning,
-            lock,
-            store,
-            redactor,
-            source,
-            prices,
-            bot,
-            throttled,
-            metrics,
-            metrics_server,
-            webhook_socket,
-        } = self;
-        dispatch::register_menus(&throttled, &config.telegram.admin_ids).await;
-
+        dispatch::register_menus(&self.throttled, &self.config.telegram.admin_ids).await;
         let wake = Arc::new(Notify::new());
-        let worker = DeliveryWorker {
-            bot: throttled,
-            store: store.clone(),
-            redactor: redactor.clone(),
-            wake: wake.clone(),
-            progress: tuning.progress.clone(),
-            max_in_flight: worker::in_flight_for(tuning.telegram_limits.messages_per_sec_overall),
+        let report_changed = Arc::new(Notify::new());
+        let mut tasks = self.spawn_loops(&wake, &report_changed, &shutdown);
+        let ctx = Arc::new(Ctx {
+            store: self.store.clone(),
+            redactor: self.redactor.clone(),
+            source: self.source.clone(),
+            prices: self.prices.clone(),
+            payments: self.payments.clone(),
+            admins: self.config.telegram.admin_ids.clone(),
+            flood: Mutex::new(FloodGuard::new(self.tuning.flood)),
+            report_changed,
+            wake_delivery: wake,
+            history_interval: self.config.history.interval,
+            metrics: self.metrics.clone(),
+        });
+        let outcome = self.listen(ctx, &mut tasks, &shutdown).await;
+        shutdown.cancel();
+        let background = async {
+            for task in tasks {
+                let _ = task.await;
+            }
+            if let Some(server) = self.metrics_server {
+                let _ = server.await;
+            }
         };
-        let worker = tokio::spawn(worker.run(shutdown.clone()));
+        if tokio::time::timeout(self.tuning.shutdown_grace, background)
+            .await
+            .is_err()
+        {
+            tracing::warn!("background tasks still busy at shutdown; stopping without them");
+        }
+        self.store.close().await;
+        drop(self.lock);
+        tracing::info!("stopped");
+        outcome
+    }
+
+    /// Starts the delivery worker and the background loops (the payment feed when there is a
+    /// merchant key), each stopped by `shutdown`.
+    fn spawn_loops(
+        &self,
+        wake: &Arc<Notify>,
+        report_changed: &Arc<Notify>,
+        shutdown: &CancellationToken,
+    ) -> Vec<JoinHandle<()>> {
+        let (config, progress) = (&self.config, &self.tuning.progress);
+        let admins = config.telegram.admin_ids.clone();
+        let worker = DeliveryWorker {
+            bot: self.throttled.clone(),
+            store: self.store.clone(),
+            redactor: self.redactor.clone(),
+            wake: wake.clone(),
+            progress: progress.clone(),
+            max_in_flight: worker::in_flight_for(
+                self.tuning.telegram_limits.messages_per_sec_overall,
+            ),
+        };
         let checker = Checker {
-            store: store.clone(),
-            source: source.clone(),
-            prices: prices.clone(),
-            admins: config.telegram.admin_ids.clone(),
+            store: self.store.clone(),
+            source: self.source.clone(),
+            prices: self.prices.clone(),
+            admins: admins.clone(),
             interval: config.alerts.interval,
             repeat: config.alerts.repeat,
             failures_before_notice: config.alerts.failures_before_notice,
-            progress: tuning.progress.clone(),
+            progress: progress.clone(),
             wake: wake.clone(),
         };
-        let checker = tokio::spawn(checker.run(shutdown.clone()));
-        let report_changed = Arc::new(Notify::new());
         let scheduler = Scheduler {
-            sources: ReportSources {
-                store: store.clone(),
-                balances: source.clone(),
-                prices: prices.clone(),
-            },
-            admins: config.telegram.admin_ids.clone(),
+            sources: self.report_sources(),
+            admins: admins.clone(),
             changed: report_changed.clone(),
             wake_delivery: wake.clone(),
-            progress: tuning.progress.clone(),
+            progress: progress.clone(),
         };
-        let scheduler = tokio::spawn(scheduler.run(shutdown.clone()));
         let recorder = Recorder {
-            store: store.clone(),
-            balances: source.clone(),
-            prices: prices.clone(),
+            store: self.store.clone(),
+            balances: self.source.clone(),
+            prices: self.prices.clone(),
             interval: config.history.interval,
             retention_days: config.history.retention_days,
-            progress: tuning.progress.clone(),
+            progress: progress.clone(),
         };
-        let recorder = tokio::spawn(recorder.run(shutdown.clone()));
+        let mut tasks = vec![
+            tokio::spawn(worker.run(shutdown.clone())),
+            tokio::spawn(checker.run(shutdown.clone())),
+            tokio::spawn(scheduler.run(shutdown.clone())),
+            tokio::spawn(recorder.run(shutdown.clone())),
+        ];
+        if let Some(payments) = &self.payments {
+            let watcher = PaymentWatcher {
+                store: self.store.clone(),
+                source: payments.clone(),
+                prices: self.prices.clone(),
+                admins,
+                interval: config.payments.poll,
+                backfill_days: config.payments.backfill_days,
+                failures_before_notice: config.alerts.failures_before_notice,
+                progress: progress.clone(),
+                wake: wake.clone(),
+            };
+            tasks.push(tokio::spawn(watcher.run(shutdown.clone())));
+        }
+        tasks
+    }
 
-        let ctx = Arc::new(Ctx {
-            store: store.clone(),
-            redactor: redactor.clone(),
-            source,
-            prices,
-            admins: config.telegram.admin_ids.clone(),
-            flood: Mutex::new(FloodGuard::new(tuning.flood)),
-            report_changed,
-            wake_delivery: wake,
-            history_interval: config.history.interval,
-            metrics: metrics.clone(),
-        });
+    fn report_sources(&self) -> ReportSources {
+        ReportSources {
+            store: self.store.clone(),
+            balances: self.source.clone(),
+            prices: self.prices.clone(),
+            payments_on: self.payments.is_some(),
+        }
+    }
+
+    /// Dispatches updates from the webhook or from long polling until `shutdown` (and the
+    /// handlers' grace) or until Telegram refuses; the webhook's server tasks join `tasks`.
+    async fn listen(
+        &self,
+        ctx: Arc<Ctx>,
+        tasks: &mut Vec<JoinHandle<()>>,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<()> {
+        let (bot, metrics, grace) = (&self.bot, &self.metrics, self.tuning.shutdown_grace);
         let mut dispatcher = Dispatcher::builder(bot.clone(), dispatch::schema())
             .dependencies(dptree::deps![ctx])
             .default_handler(|_| async {})
             .build();
-
-        let token = dispatcher.shutdown_token();
-        let stopper = tokio::spawn({
-            let shutdown = shutdown.clone();
-            async move {
-                shutdown.cancelled().await;
-                tracing::info!("shutting down");
-                // The dispatcher refuses a shutdown before it has started; it starts at once.
-                loop {
-                    match token.shutdown() {
-                        Ok(done) => break done.await,
-                        Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-                    }
-                }
-            }
-        });
-
-        let mut webhook_tasks = Vec::new();
-        let outcome = match (&config.webhook, webhook_socket) {
-            (Some(webhook_config), Some(socket)) => {
-                let hook = webhook::start(
-                    bot.clone(),
-                    webhook_config,
-                    socket,
-                    metrics.clone(),
-                    shutdown.clone(),
-                )
-                .await;
+        let stopper = tokio::spawn(stop_dispatcher(dispatcher.shutdown_token(), shutdown.clone()));
+        let socket = self.webhook_socket.lock().expect("webhook socket").take();
+        let outcome = match (&self.config.webhook, socket) {
+            (Some(config), Some(socket)) => {
+                let hook = webhook::start(bot.clone(), config, socket, metrics.clone(), shutdown.clone())
+                    .await;
                 match hook {
                     Ok(hook) => {
                         tracing::info!(
-                            url = %webhook_config.url,
-                            listen = %webhook_config.listen,
-                            generated_secret = webhook_config.secret_generated,
+                            url = %config.url,
+                            listen = %config.listen,
+                            generated_secret = config.secret_generated,
                             "webhook set; receiving updates from Telegram"
                         );
                         metrics.listening(Mode::Webhook);
-                        webhook_tasks.push(hook.server);
-                        webhook_tasks.push(hook.watch);
+                        tasks.push(hook.server);
+                        tasks.push(hook.watch);
                         let errors = LoggingErrorHandler::with_custom_text("webhook listener");
                         let dispatch = dispatcher.try_dispatch_with_listener(hook.listener, errors);
-                        dispatch_until_stopped(dispatch, &shutdown, tuning.shutdown_grace).await
+                        dispatch_until_stopped(dispatch, shutdown, grace).await
                     }
                     Err(e) => Err(e),
                 }
@@ -339,39 +381,33 @@ impl App {
             _ => {
                 let listener = WatchedPolling::start(
                     bot.clone(),
-                    tuning.polling_timeout,
-                    tuning.polling_backoff_cap,
+                    self.tuning.polling_timeout,
+                    self.tuning.polling_backoff_cap,
                     metrics.clone(),
-                    redactor.clone(),
+                    self.redactor.clone(),
                 )
                 .await;
                 metrics.listening(Mode::Polling);
                 let dispatch =
                     dispatcher.try_dispatch_with_listener(listener, Arc::new(PollingErrors));
-                dispatch_until_stopped(dispatch, &shutdown, tuning.shutdown_grace).await
+                dispatch_until_stopped(dispatch, shutdown, grace).await
             }
         };
-        shutdown.cancel();
         stopper.abort();
-        let background = async {
-            let _ = tokio::join!(checker, worker, scheduler, recorder);
-            for task in webhook_tasks {
-                let _ = task.await;
-            }
-            if let Some(server) = metrics_server {
-                let _ = server.await;
-            }
-        };
-        if tokio::time::timeout(tuning.shutdown_grace, background)
-            .await
-            .is_err()
-        {
-            tracing::warn!("background tasks still busy at shutdown; stopping without them");
-        }
-        store.close().await;
-        drop(lock);
-        tracing::info!("stopped");
         outcome
+    }
+}
+
+/// Stops the dispatcher once `shutdown` fires. It refuses a shutdown before it has started; it
+/// starts at once.
+async fn stop_dispatcher(token: teloxide::dispatching::ShutdownToken, shutdown: CancellationToken) {
+    shutdown.cancelled().await;
+    tracing::info!("shutting down");
+    loop {
+        match token.shutdown() {
+            Ok(done) => break done.await,
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use super::settings::{
     OXAPAY_TIMEOUT_SECS, Setting,
 };
 use super::values::{ConfigError, Env, err, parse_url};
-use crate::oxapay::{BalanceApi, LegacyClient, PricesClient, V1Client};
+use crate::oxapay::{BalanceApi, LegacyClient, PricesClient, V1Client, PaymentsClient, PayoutsClient};
 
 /// Where and how the bot talks to OxaPay. At least one balance key is present
 /// (`Config::from_lookup` refuses neither); with the general key the bot reads balances through
@@ -62,6 +62,28 @@ impl OxaPayConfig {
     /// The HTTP client cannot be built.
     pub fn prices_client(&self) -> anyhow::Result<PricesClient> {
         PricesClient::new(&self.api_url, self.timeout)
+    }
+
+    /// The payment list's client, with the merchant key; `None` without one (no payment feed).
+    ///
+    /// # Errors
+    /// The HTTP client cannot be built, or the key cannot travel in a header.
+    pub fn payments_client(&self) -> anyhow::Result<Option<PaymentsClient>> {
+        self.merchant_key
+            .as_ref()
+            .map(|key| PaymentsClient::new(&self.api_url, key.clone(), self.timeout))
+            .transpose()
+    }
+
+    /// The payout list's client, with the payout key; `None` without one (no payout feed).
+    ///
+    /// # Errors
+    /// The HTTP client cannot be built, or the key cannot travel in a header.
+    pub fn payouts_client(&self) -> anyhow::Result<Option<PayoutsClient>> {
+        self.payout_key
+            .as_ref()
+            .map(|key| PayoutsClient::new(&self.api_url, key.clone(), self.timeout))
+            .transpose()
     }
 }
 

@@ -5,5 +5,6 @@
 
 pub mod alert_checker;
 pub mod history_recorder;
+pub mod payment_watcher;
 pub mod report_builder;
 pub mod report_scheduler;

@@ -23,6 +23,8 @@ pub struct ReportSources {
     pub store: Store,
     pub balances: Arc<BalanceSource>,
     pub prices: Arc<PriceSource>,
+    /// The payment feed runs: reports say what payments did since the previous one.
+    pub payments_on: bool,
 }
 
 /// A report ready to be written to the outbox, with what it shows (the next one's baseline).

@@ -106,6 +106,10 @@ type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 pub enum Endpoint {
     Balance,
     Prices,
+    /// The payment list (and one payment by its track id).
+    Payments,
+    /// The payout list (and one payout by its track id).
+    Payouts,
 }
 
 impl Endpoint {
@@ -113,6 +117,8 @@ impl Endpoint {
         match self {
             Endpoint::Balance => "balance",
             Endpoint::Prices => "prices",
+            Endpoint::Payments => "payments",
+            Endpoint::Payouts => "payouts",
         }
     }
 }
@@ -151,6 +157,8 @@ pub enum Component {
     Checker,
     Delivery,
     Metrics,
+    /// The payment and payout feeds.
+    Feed,
 }
 
 impl Component {
@@ -160,6 +168,7 @@ impl Component {
             Component::Checker => "checker",
             Component::Delivery => "delivery",
             Component::Metrics => "metrics",
+            Component::Feed => "feed",
         }
     }
 }
@@ -355,6 +364,7 @@ impl Inner {
             Component::Checker,
             Component::Delivery,
             Component::Metrics,
+            Component::Feed,
         ] {
             let _ = self.database_errors.get_or_create(&ComponentLabels {
                 component: component.label(),
@@ -534,7 +544,7 @@ impl Metrics {
                     }
                     // Both states of the common kinds are always shown, zero included, so a
                     // query for "pending alerts" never finds nothing.
-                    for kind in ["alert", "notice", "report"] {
+                    for kind in ["alert", "notice", "report", "feed"] {
                         for state in ["pending", "parked"] {
                             let _ = self
                                 .inner
@@ -607,6 +617,7 @@ fn kind_label(kind: &str) -> &'static str {
         "alert" => "alert",
         "notice" => "notice",
         "report" => "report",
+        "feed" => "feed",
         _ => "other",
     }
 }

@@ -24,6 +24,7 @@ struct Inner {
     deliveries: watch::Sender<u64>,
     report_passes: watch::Sender<u64>,
     snapshots: watch::Sender<u64>,
+    feed_polls: watch::Sender<u64>,
     metrics: Metrics,
     bound: watch::Sender<Bound>,
 }
@@ -51,6 +52,7 @@ impl Default for Progress {
                 deliveries: watch::channel(0).0,
                 report_passes: watch::channel(0).0,
                 snapshots: watch::channel(0).0,
+                feed_polls: watch::channel(0).0,
                 metrics: Metrics::new(),
                 bound: watch::channel(Bound::default()).0,
             }),
@@ -97,6 +99,16 @@ impl Progress {
     /// A balance snapshot was added to the history.
     pub fn history_recorded(&self) {
         self.inner.snapshots.send_modify(|n| *n += 1);
+    }
+
+    /// A payment or payout feed finished a poll (whatever its outcome).
+    pub fn feed_poll_done(&self) {
+        self.inner.feed_polls.send_modify(|n| *n += 1);
+    }
+
+    /// Completed feed polls since start.
+    pub fn feed_polls(&self) -> watch::Receiver<u64> {
+        self.inner.feed_polls.subscribe()
     }
 
     /// Completed report scheduler passes since start.

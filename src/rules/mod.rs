@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod buttons;
 pub mod domain;
+pub mod explorers;
 pub mod feed;
 pub mod flood;
 pub mod history;
@@ -12,5 +13,6 @@ pub mod payments;
 pub mod payouts;
 pub mod quote;
 pub mod report;
+pub mod sales;
 pub mod schedule;
 pub mod valuation;

@@ -23,6 +23,9 @@ use std::collections::{BTreeSet, HashSet};
 
 use rust_decimal::Decimal;
 
+use crate::money::{Currency, Usd};
+use crate::oxapay::Prices;
+
 use super::feed::FeedStatus;
 pub use crate::oxapay::{Payment, PaymentKind, PaymentStatus, TrackId};
 
@@ -369,6 +372,16 @@ pub fn plan_settled_reread(poll: u64, now: i64) -> Option<SettledReread> {
         ],
         from_date: now.saturating_sub(SETTLED_WINDOW_SECS),
     })
+}
+
+/// The USD value of `amount` of `currency` at `prices`: a payment asked in US dollars is worth
+/// its amount; any other is its amount at the coin's price. `None`: no price for the coin, or a
+/// value too large to compute exactly.
+pub fn usd_value(amount: Decimal, currency: &Currency, prices: &Prices) -> Option<Usd> {
+    if currency.as_str() == "USD" {
+        return Some(Usd::new(amount));
+    }
+    prices.usd_per_coin(currency)?.times(amount)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
-//! Reads from OxaPay that many callers share: one request at a time serves everyone who asks
-//! while it runs (single flight), and its answer is reused for a short while (the cache).
+//! Reads from OxaPay: balances and prices that many callers share (one request at a time serves
+//! everyone who asks while it runs, and its answer is reused for a short while), and the payment
+//! list the feed reads each poll.
 
 pub mod balances;
+pub mod payments;
 pub mod prices;
 pub mod single_flight;

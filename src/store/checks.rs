@@ -88,16 +88,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        if !messages.is_empty() {
-            sqlx::query(
-                "INSERT INTO outbox (chat_id, text, kind, created_at)
-                 SELECT value ->> 0, value ->> 1, value ->> 2, ?2 FROM json_each(?1)",
-            )
-            .bind(json(&messages))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        super::outbox::queue(&mut tx, messages, now).await?;
         if !mutes_ended.is_empty() {
             // Only mutes that ended by now: one renewed during the check stays.
             sqlx::query(

@@ -6,10 +6,12 @@
 mod access;
 mod audit;
 mod checks;
+mod feeds;
 mod history;
 pub mod lock;
 mod mutes;
 mod outbox;
+mod payments;
 mod pool;
 mod reports;
 mod stats;
@@ -18,9 +20,14 @@ mod thresholds;
 pub use access::{Access, AllowedChat, DenyOutcome};
 pub use audit::{Actor, AuditAction, AuditEntry};
 pub use checks::CheckRecord;
+pub use feeds::{Feed, FeedState, FeedUpdate};
 pub use history::StoredSnapshot;
 pub use mutes::Mute;
 pub use outbox::{MessageKind, OutboxItem, Owed};
+pub use payments::{
+    HeldPayments, LedgerPayment, PaymentFeedChange, PaymentFeedSetting, PaymentPoll, PaymentRecord,
+    PollWritten, Source, Told,
+};
 pub use pool::Store;
 pub use reports::{ReportRecord, StoredSchedule};
 pub use stats::OutboxCount;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use sqlx::FromRow;
 
-use super::pool::{Store, json};
+use super::pool::{Store, Write, json};
 use crate::rules::domain::ChatId;
 
 /// What kind of message a row is (for the operator's logs and counts).
@@ -21,6 +21,8 @@ pub enum MessageKind {
     Notice,
     /// A scheduled (or `/report now`) balance report.
     Report,
+    /// A payment or payout the chat hears about.
+    Feed,
 }
 
 impl MessageKind {
@@ -29,6 +31,7 @@ impl MessageKind {
             MessageKind::Alert => "alert",
             MessageKind::Notice => "notice",
             MessageKind::Report => "report",
+            MessageKind::Feed => "feed",
         }
     }
 }
@@ -264,4 +267,20 @@ impl Store {
         tx.commit().await?;
         Ok(moved > 0)
     }
+}
+
+/// Queues messages in the outbox, inside the transaction of the state that caused them.
+pub(super) async fn queue(tx: &mut Write, messages: &[Owed], now: i64) -> sqlx::Result<()> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO outbox (chat_id, text, kind, created_at)
+         SELECT value ->> 0, value ->> 1, value ->> 2, ?2 FROM json_each(?1)",
+    )
+    .bind(json(&messages))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -16,6 +16,7 @@ use crate::metrics::Metrics;
 use crate::rules::domain::{ChatId, UserId};
 use crate::rules::flood::{FloodGuard, Verdict};
 use crate::sources::balances::BalanceSource;
+use crate::sources::payments::PaymentSource;
 use crate::sources::prices::PriceSource;
 use crate::store::Store;
 use crate::telemetry::Redactor;
@@ -28,6 +29,8 @@ pub struct Ctx {
     pub redactor: Redactor,
     pub source: Arc<BalanceSource>,
     pub prices: Arc<PriceSource>,
+    /// The payment list, when there is a merchant key (`/tx` reads a payment the ledger lacks).
+    pub payments: Option<Arc<PaymentSource>>,
     pub admins: BTreeSet<UserId>,
     pub flood: Mutex<FloodGuard>,
     /// Wakes the report scheduler when a schedule changes.

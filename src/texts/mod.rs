@@ -5,10 +5,12 @@
 mod alerts;
 mod balance;
 pub mod keyboards;
+mod payments;
 mod reports;
 
 pub use alerts::*;
 pub use balance::*;
+pub use payments::*;
 pub use reports::*;
 
 use chrono::{DateTime, Utc};

@@ -718,7 +718,7 @@ async fn the_ledger_tables_keep_amounts_exact_and_defaults_match_the_rules() {
          VALUES ('<b>1</b>', '0xa', 1, 1)",
         "INSERT INTO payment_status_changes (track_id, to_status, at, source) \
          VALUES ('<b>1</b>', 'paid', 1, 'poll')",
-        "INSERT INTO payment_told VALUES (-100, '<b>1</b>', 'status:paid', 1)",
+        "INSERT INTO payment_told VALUES (-100, '<b>1</b>', 'status:paid', 1, 0)",
         "INSERT INTO chat_payment_feeds (chat_id, enabled, set_at) VALUES (-100, 1, 1)",
         "INSERT INTO chat_payout_feeds (chat_id, enabled, set_at) VALUES (-100, 1, 1)",
     ] {
@@ -726,7 +726,7 @@ async fn the_ledger_tables_keep_amounts_exact_and_defaults_match_the_rules() {
     }
     // Refused: a second told row, a tx of an unknown payment, a source that is none.
     for sql in [
-        "INSERT INTO payment_told VALUES (-100, '<b>1</b>', 'status:paid', 2)",
+        "INSERT INTO payment_told VALUES (-100, '<b>1</b>', 'status:paid', 2, 0)",
         "INSERT INTO payment_txs (track_id, tx_hash, first_seen_at, updated_at) \
          VALUES ('nope', '0xa', 1, 1)",
         "INSERT INTO payment_txs (track_id, tx_hash, first_seen_at, updated_at) \

@@ -15,6 +15,7 @@ fn sources(ctx: &Ctx) -> ReportSources {
         store: ctx.store.clone(),
         balances: ctx.source.clone(),
         prices: ctx.prices.clone(),
+        payments_on: ctx.payments.is_some(),
     }
 }
 

@@ -1,0 +1,146 @@
+//! What the payment and payout feeds share in the database: each feed's reading position and
+//! health (`feed_cursors`), and the messages a chat's mute held back (`*_told.held`).
+
+use std::collections::BTreeSet;
+
+use super::pool::{Store, Write};
+use crate::rules::domain::{ChatId, UserId};
+use crate::rules::oxapay_health::Health;
+
+/// Which feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Feed {
+    Payments,
+    Payouts,
+}
+
+impl Feed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feed::Payments => "payments",
+            Feed::Payouts => "payouts",
+        }
+    }
+
+    /// The table of what each chat was told of this feed.
+    pub(super) fn told_table(self) -> &'static str {
+        match self {
+            Feed::Payments => "payment_told",
+            Feed::Payouts => "payout_told",
+        }
+    }
+}
+
+/// A feed's reading position and health, as stored between polls.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FeedState {
+    /// The newest creation time read (OxaPay's clock); `None` before the first reading.
+    pub cursor: Option<i64>,
+    /// The silent first reading is done: records read from now on are told.
+    pub backfill_done: bool,
+    /// Polls completed (the settled records are listed again every tenth).
+    pub polls: u64,
+    pub last_success_at: Option<i64>,
+    pub health: Health,
+}
+
+/// How one poll leaves a feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedUpdate {
+    pub cursor: Option<i64>,
+    pub backfill_done: bool,
+    pub polls: u64,
+    /// When the poll read OxaPay successfully (`None`: it failed).
+    pub success_at: Option<i64>,
+    pub health: Health,
+}
+
+type StateRow = (
+    Option<i64>,
+    bool,
+    i64,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    Option<String>,
+    bool,
+);
+
+impl Store {
+    pub async fn feed_state(&self, feed: Feed) -> sqlx::Result<FeedState> {
+        let row: StateRow = sqlx::query_as(
+            "SELECT cursor, backfill_done, polls, last_success_at, failures, failing_since,
+                    last_error, notice_sent
+             FROM feed_cursors WHERE feed = ?1",
+        )
+        .bind(feed.as_str())
+        .fetch_one(&self.pool)
+        .await?;
+        let (cursor, backfill_done, polls, last_success_at, failures, since, error, notice) = row;
+        Ok(FeedState {
+            cursor,
+            backfill_done,
+            polls: polls.max(0) as u64,
+            last_success_at,
+            health: Health {
+                failures: failures.clamp(0, u32::MAX as i64) as u32,
+                failing_since: since,
+                last_error: error,
+                notice_sent: notice,
+            },
+        })
+    }
+
+    /// The chats a feed's messages may go to: not paused, and the chat is allowed or an admin's
+    /// own.
+    pub(super) fn served_chat_filter() -> &'static str {
+        "chat_id NOT IN (SELECT chat_id FROM paused_chats)
+         AND (chat_id IN (SELECT chat_id FROM allowed_chats)
+              OR chat_id IN (SELECT value FROM json_each(?1)))"
+    }
+
+    /// Held messages of `chats` whose mute ended: counted for the summary (see
+    /// [`Store::held_counts`]) and marked summarized, inside the transaction that ends the mute.
+    pub(super) async fn summarize_held(tx: &mut Write, chats: &[ChatId]) -> sqlx::Result<()> {
+        let ids: Vec<i64> = chats.iter().map(|c| c.0).collect();
+        for feed in [Feed::Payments, Feed::Payouts] {
+            sqlx::query(&format!(
+                "UPDATE {} SET held = 2 WHERE held = 1
+                   AND chat_id IN (SELECT value FROM json_each(?1))",
+                feed.told_table()
+            ))
+            .bind(super::pool::json(&ids))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a feed's new state (in the poll's transaction).
+pub(super) async fn write_state(tx: &mut Write, feed: Feed, u: &FeedUpdate, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE feed_cursors SET cursor = ?2, backfill_done = ?3, polls = ?4,
+             last_success_at = COALESCE(?5, last_success_at), failures = ?6, failing_since = ?7,
+             last_error = ?8, notice_sent = ?9, updated_at = ?10
+         WHERE feed = ?1",
+    )
+    .bind(feed.as_str())
+    .bind(u.cursor)
+    .bind(u.backfill_done)
+    .bind(u.polls as i64)
+    .bind(u.success_at)
+    .bind(u.health.failures as i64)
+    .bind(u.health.failing_since)
+    .bind(&u.health.last_error)
+    .bind(u.health.notice_sent)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The admins as the JSON array the served-chat filter reads.
+pub(super) fn admins_json(admins: &BTreeSet<UserId>) -> String {
+    super::thresholds::admins_json(Some(admins))
+}
