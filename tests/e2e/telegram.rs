@@ -155,15 +155,26 @@ async fn a_reply_telegram_refuses_is_logged_and_the_bot_keeps_serving() {
     assert_eq!(r.lines()[0], "BTC  0.5");
 }
 
-/// Updates the bot has no use for today (a photo, an edit, a button press, a group's migration
-/// notices) are handled without a reply and without disturbing the next command.
+/// Updates the bot has no use for today (a photo, a button press it did not make, a group's
+/// migration notices) are handled without a reply and without disturbing the next command; edits
+/// it does not even ask Telegram for.
 #[tokio::test]
 async fn other_update_kinds_pass_quietly() {
     let app = TestApp::spawn(account(), Setup::default()).await;
+    let mut asked_for = app
+        .tg
+        .allowed_updates()
+        .expect("the bot names its update kinds");
+    asked_for.sort();
+    assert_eq!(asked_for, ["callback_query", "message"]);
     let asked = app.tg.send_text(ADMIN, ADMIN, "/help");
     app.tg.send_user_photo(ADMIN, ADMIN, Some("/balance"));
-    app.tg
-        .edit_user_message(ADMIN, ADMIN, asked.message_id, "/balance");
+    assert_eq!(
+        app.tg
+            .edit_user_message(ADMIN, ADMIN, asked.message_id, "/balance"),
+        None,
+        "an edit is never delivered"
+    );
     let end = app.tg.barrier(ADMIN).await;
     let help = app.tg.sent_to(ADMIN)[0].message_id;
     let query = app.tg.press_button(ADMIN, ADMIN, help, "noop");
