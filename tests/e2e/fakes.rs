@@ -541,6 +541,20 @@ async fn the_fake_telegram_serves_faults_as_telegram_words_them() {
         ]
     );
     assert_eq!(tg.refusals().len(), 0, "injected faults are not refusals");
+    // A held chat: its sends wait, unanswered, until the gate opens; other chats' do not.
+    let gate = Gate::new();
+    tg.hold_chat(-6, &gate);
+    let slow = tokio::spawn({
+        let bot = bot.clone();
+        async move { bot.send_message(ChatId(-6), "x").await }
+    });
+    tg.wait_held(-6).await;
+    bot.send_message(ChatId(-7), "y").await.unwrap();
+    assert!(tg.is_held(-6) && !slow.is_finished());
+    gate.open();
+    slow.await.unwrap().unwrap();
+    assert!(!tg.is_held(-6));
+    assert_eq!(tg.sent_to(-6).len(), 1);
     let wrong = Bot::new("42:wrong").set_api_url(reqwest::Url::parse(&tg.url).unwrap());
     assert_eq!(api_error(wrong.get_me().await), ApiError::InvalidToken);
     assert!(tg.tokens_seen().contains("42:wrong"));

@@ -18,6 +18,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::html::{TextKind, check_text, plain_text};
+use super::oxapay::Gate;
 use super::{ADMIN, BOT_ID, BOT_NAME, TOKEN};
 
 /// How long a helper waits for something the bot should do before the test fails. Generous: it
@@ -234,6 +235,10 @@ struct TgState {
     get_updates_faults: VecDeque<TgFault>,
     send_faults: VecDeque<TgFault>,
     chat_faults: HashMap<i64, TgFault>,
+    /// Sends to these chats wait for the gate before Telegram looks at them (a slow answer).
+    holds: HashMap<i64, Gate>,
+    /// Chats of the sends waiting at a hold now.
+    waiting: Vec<i64>,
     subscribers: Vec<mpsc::UnboundedSender<Sent>>,
     barriers: u64,
     /// The webhook set with `setWebhook` (URL, secret token), as Telegram keeps it until
@@ -697,7 +702,26 @@ impl FakeTelegram {
         };
     }
 
+    /// Every send to `chat_id` waits, unanswered, until `gate` opens (then it is answered as
+    /// usual, faults included): Telegram slow to answer for one chat.
+    pub fn hold_chat(&self, chat_id: i64, gate: &Gate) {
+        self.lock().holds.insert(chat_id, gate.clone());
+    }
+
     // ----- waiting -------------------------------------------------------------------------------
+
+    /// Waits until a send to `chat_id` is being held (see `hold_chat`).
+    pub async fn wait_held(&self, chat_id: i64) {
+        self.wait_for(format_args!("a send to chat {chat_id} held"), |g| {
+            g.waiting.contains(&chat_id).then_some(())
+        })
+        .await
+    }
+
+    /// Whether a send to `chat_id` is waiting at its hold now.
+    pub fn is_held(&self, chat_id: i64) -> bool {
+        self.lock().waiting.contains(&chat_id)
+    }
 
     /// Waits until `method` has been called `count` times in all.
     pub async fn wait_calls(&self, method: &str, count: usize) {
@@ -1416,6 +1440,26 @@ fn check_commands(value: Option<Value>) -> Result<Vec<(String, String)>, String>
 }
 
 impl FakeTelegram {
+    /// Waits at the chat's hold, if a send to a held chat (see `hold_chat`).
+    async fn hold(&self, method: &str, p: &Params) {
+        if !["sendmessage", "sendphoto", "editmessagetext"].contains(&method) {
+            return;
+        }
+        let Some(chat_id) = p.int("chat_id") else {
+            return;
+        };
+        let Some(gate) = self.lock().holds.get(&chat_id).cloned() else {
+            return;
+        };
+        self.lock().waiting.push(chat_id);
+        self.changed();
+        gate.passed().await;
+        let mut g = self.lock();
+        if let Some(i) = g.waiting.iter().position(|c| *c == chat_id) {
+            g.waiting.remove(i);
+        }
+    }
+
     /// Records an attempt to deliver to a chat and returns the fault to serve, if any.
     fn attempt(&self, method: &str, chat_id: Option<i64>) -> Option<TgFault> {
         let mut g = self.lock();
@@ -1811,6 +1855,7 @@ async fn handle(
         api_error(401, "Unauthorized")
     } else {
         let p = Params::parse(&headers, &body);
+        tg.hold(&name, &p).await;
         match name.as_str() {
             "getme" => ok(json!({
                 "id": BOT_ID, "is_bot": true, "first_name": "OxaPay Bot", "username": BOT_NAME,
