@@ -1825,14 +1825,12 @@ impl FakeTelegram {
 
     /// The menu a `deleteMyCommands` or `getMyCommands` names; a scope Telegram cannot read is
     /// refused as `setMyCommands` refuses it.
-    fn menu_key(&self, method: &str, p: &Params) -> Result<(String, String), Response> {
-        match check_scope(p) {
-            Ok(scope) => Ok((
-                scope.to_string(),
-                p.string("language_code").unwrap_or_default(),
-            )),
-            Err(why) => Err(self.refuse(method, None, &scope_text(p), why)),
-        }
+    fn menu_key(p: &Params) -> Result<(String, String), String> {
+        let scope = check_scope(p)?;
+        Ok((
+            scope.to_string(),
+            p.string("language_code").unwrap_or_default(),
+        ))
     }
 }
 
@@ -1893,14 +1891,14 @@ async fn handle(
             "sendphoto" => tg.send_photo(p),
             "answercallbackquery" => tg.answer_callback_query(&p),
             "setmycommands" => tg.set_my_commands(&p),
-            "deletemycommands" => match tg.menu_key("deleteMyCommands", &p) {
+            "deletemycommands" => match FakeTelegram::menu_key(&p) {
                 Ok(key) => {
                     tg.lock().menus.remove(&key);
                     ok(json!(true))
                 }
-                Err(refused) => refused,
+                Err(why) => tg.refuse("deleteMyCommands", None, &scope_text(&p), why),
             },
-            "getmycommands" => match tg.menu_key("getMyCommands", &p) {
+            "getmycommands" => match FakeTelegram::menu_key(&p) {
                 Ok(key) => {
                     let commands = tg
                         .lock()
@@ -1915,7 +1913,7 @@ async fn handle(
                             .collect(),
                     ))
                 }
-                Err(refused) => refused,
+                Err(why) => tg.refuse("getMyCommands", None, &scope_text(&p), why),
             },
             _ => api_error(404, "Not Found: method not found"),
         }
