@@ -814,8 +814,8 @@ async fn sighup_stops_the_binary_cleanly() {
 // ----- 11. bounded answers ---------------------------------------------------------------------
 
 /// OxaPay streams an answer far over the cap, without a length: `/balance` says it could not be
-/// read, and the fake streamed little more than the cap (the bot stopped reading there). The same
-/// for the price list, beside readable balances.
+/// read, and the fake streamed little more than the cap (the bot stopped reading there). (The
+/// price list: the next test.)
 #[tokio::test]
 async fn an_answer_over_the_cap_is_not_read_to_its_end() {
     const HUGE: usize = 256 << 20;
@@ -835,5 +835,61 @@ async fn an_answer_over_the_cap_is_not_read_to_its_end() {
     assert!(
         (MAX_BODY_BYTES..MAX_BODY_BYTES + (16 << 20)).contains(&streamed),
         "{streamed} bytes streamed"
+    );
+}
+
+/// The price list under the same cap: streamed far past 4 MiB, it is left unread there, the
+/// balances are shown without values with a line saying why, and the bot read little more than
+/// the cap of it. Just under the cap it is read whole and used.
+#[tokio::test]
+async fn a_price_list_over_the_cap_is_not_read_to_its_end() {
+    const HUGE: usize = 256 << 20;
+    let app = TestApp::spawn(
+        account(&[("BTC", "0.5")]),
+        Setup::default().no_cache().env("PRICE_CACHE_SECS", "0"),
+    )
+    .await;
+    app.oxa
+        .set_prices(OxaReply::huge(HUGE, &[("BTC", "50000")]));
+    let r = app.ask(ADMIN, ADMIN, "/balance").await;
+    let lines = r.lines();
+    assert_eq!(
+        lines[..3],
+        [
+            "OxaPay balances (wallets above zero)",
+            "BTC  0.5",
+            "USD prices are unavailable right now (unreadable answer), so no values are shown.",
+        ],
+        "{r}"
+    );
+    assert_eq!(app.oxa.calls_to(Endpoint::Prices), 1, "not retried");
+    let streamed = app.oxa.streamed_bytes() as usize;
+    assert!(
+        (MAX_BODY_BYTES..MAX_BODY_BYTES + (16 << 20)).contains(&streamed),
+        "{streamed} bytes streamed"
+    );
+    let logged = app.logs().events();
+    assert!(
+        logged
+            .iter()
+            .any(|e| e.fields.values().any(|v| v.contains(&format!(
+                "answer larger than {MAX_BODY_BYTES} bytes, not read"
+            )))),
+        "the operator is told why: {logged:#?}"
+    );
+
+    app.oxa.set_prices(OxaReply::huge(
+        MAX_BODY_BYTES - (64 << 10),
+        &[("BTC", "50000")],
+    ));
+    let r = app.ask(ADMIN, ADMIN, "/balance").await;
+    assert_eq!(
+        r.lines()[..3],
+        [
+            "OxaPay balances (wallets above zero, largest value first)",
+            "BTC  0.5  $25,000.00",
+            "Total: $25,000.00"
+        ],
+        "{r}"
     );
 }

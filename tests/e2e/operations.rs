@@ -245,6 +245,70 @@ async fn an_unwritable_database_location_is_a_clear_startup_error() {
     }
 }
 
+/// `METRICS_LISTEN` or `WEBHOOK_LISTEN` on an address another program holds: one line naming the
+/// variable and the address, exit 1, before Telegram is even asked.
+#[tokio::test]
+async fn an_address_in_use_is_a_clear_startup_error() {
+    let app = fakes(OxaReply::balances(&[("BTC", "1")]), Setup::default()).await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    for (var, extra) in [
+        ("METRICS_LISTEN", None),
+        (
+            "WEBHOOK_LISTEN",
+            Some(("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/tg/hook")),
+        ),
+    ] {
+        let mut env = app.env.clone();
+        env.insert(var.into(), addr.to_string());
+        if let Some((k, v)) = extra {
+            env.insert(k.into(), v.into());
+        }
+        let (code, out) = startup_failure(&env, app.dir.path(), Some(&app.tg)).await;
+        assert_eq!(code, Some(1), "{var}: {out}");
+        assert_eq!(
+            out.trim().lines().last(),
+            Some(
+                format!(
+                    "error: {var}: cannot listen on {addr}: Address already in use (os error 98)"
+                )
+                .as_str()
+            ),
+            "{out}"
+        );
+    }
+    assert_eq!(app.tg.calls("getMe"), 0);
+    drop(taken);
+}
+
+/// Telegram refuses the webhook (it cannot reach the URL): one line with Telegram's reason,
+/// exit 1; nothing is left set at Telegram.
+#[tokio::test]
+async fn a_webhook_telegram_refuses_is_a_clear_startup_error() {
+    let app = fakes(OxaReply::balances(&[("BTC", "1")]), Setup::default()).await;
+    app.tg.refuse_webhook(Some(
+        "Bad Request: bad webhook: Failed to resolve host: Name or service not known",
+    ));
+    let mut env = app.env.clone();
+    env.insert(
+        "TELEGRAM_WEBHOOK_URL".into(),
+        "https://bot.invalid/tg/hook".into(),
+    );
+    env.insert("WEBHOOK_LISTEN".into(), "127.0.0.1:0".into());
+    let (code, out) = startup_failure(&env, app.dir.path(), Some(&app.tg)).await;
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        out.trim().lines().last(),
+        Some(
+            "error: Telegram refused to set the webhook: A Telegram's error: Bad Request: bad \
+             webhook: Failed to resolve host: Name or service not known"
+        ),
+        "{out}"
+    );
+    assert_eq!(app.tg.calls("setWebhook"), 1, "not retried");
+    assert_eq!(app.tg.webhook(), None);
+}
+
 #[tokio::test]
 async fn a_token_telegram_rejects_is_a_clear_startup_error() {
     let mut app = fakes(OxaReply::balances(&[("BTC", "1")]), Setup::default()).await;

@@ -479,6 +479,36 @@ async fn a_slot_missed_while_down_runs_once_at_start_and_says_it_is_late() {
     assert_eq!(reports_to(&app, ADMIN).len(), 1);
 }
 
+/// A mute holds alerts, not reports: a chat muted for two hours still gets its scheduled report,
+/// and the mute is still there after it.
+#[tokio::test]
+async fn a_scheduled_report_is_not_held_by_a_mute() {
+    let mut app = TestApp::prepare(first_account(), Setup::default()).await;
+    let slot = minute_of(now()) - 3600;
+    seed_daily_report(&app, ADMIN, slot).await;
+    let store = app.store().await;
+    let until = now() + 7200;
+    store.set_mute(ADMIN, until, ADMIN, now()).await.unwrap();
+    store.close().await;
+    app.start().await;
+    let (_, report) = app
+        .tg
+        .wait_message(ADMIN, 0, "the scheduled report", is_report)
+        .await;
+    let l = lines(&report);
+    assert_eq!(
+        l[0],
+        format!("📊 Balance report — {}", zoned(slot, Tz::UTC))
+    );
+    assert_eq!(last_slot(&app, ADMIN).await, Some(slot));
+    let r = app.ask(ADMIN, ADMIN, "/mute").await;
+    assert!(
+        r.text()
+            .starts_with("🔕 This chat's alerts are muted until "),
+        "{r}"
+    );
+}
+
 /// A slot more than 6 hours late is skipped: logged once, marked handled, never sent — not at
 /// start, not after a restart.
 #[tokio::test]

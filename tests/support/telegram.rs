@@ -246,6 +246,8 @@ struct TgState {
     webhook: Option<(String, Option<String>)>,
     /// While set, every `getUpdates` answers this (Telegram unreachable, another poller).
     polls_refused: Option<TgFault>,
+    /// While set, `setWebhook` is refused with this description (Telegram cannot reach the URL).
+    webhook_refused: Option<String>,
     /// The update kinds the bot asked for (`allowed_updates` of `getUpdates` or `setWebhook`),
     /// kept until it asks again, as Telegram keeps them; `None`: never asked (the default set).
     allowed_updates: Option<Vec<String>>,
@@ -423,6 +425,12 @@ impl FakeTelegram {
     /// A webhook left set, as by a bot in webhook mode that was killed before deleting it.
     pub fn leave_webhook(&self, url: &str) {
         self.lock().webhook = Some((url.to_owned(), None));
+    }
+
+    /// `setWebhook` is refused with `description` (a 400) until called again with `None`, as
+    /// Telegram refuses a URL it cannot reach.
+    pub fn refuse_webhook(&self, description: Option<&str>) {
+        self.lock().webhook_refused = description.map(str::to_owned);
     }
 
     /// Every `getUpdates` answers `fault` until called again with `None`.
@@ -720,7 +728,16 @@ impl FakeTelegram {
 
     /// Whether a send to `chat_id` is waiting at its hold now.
     pub fn is_held(&self, chat_id: i64) -> bool {
-        self.lock().waiting.contains(&chat_id)
+        self.held(chat_id) > 0
+    }
+
+    /// How many sends to `chat_id` are waiting at its hold now.
+    pub fn held(&self, chat_id: i64) -> usize {
+        self.lock()
+            .waiting
+            .iter()
+            .filter(|c| **c == chat_id)
+            .count()
     }
 
     /// Waits until `method` has been called `count` times in all.
@@ -1867,6 +1884,10 @@ async fn handle(
                 )
             }
             "setwebhook" => match p.string("url") {
+                Some(_) if tg.lock().webhook_refused.is_some() => {
+                    let description = tg.lock().webhook_refused.clone().unwrap_or_default();
+                    api_error(400, &description)
+                }
                 Some(url) if url.starts_with("https://") => {
                     let mut g = tg.lock();
                     g.webhook = Some((url, p.string("secret_token")));
