@@ -1,6 +1,9 @@
 //! A fake Telegram Bot API: a real HTTP server on loopback that speaks the Bot API's JSON and
-//! multipart, delivers the updates a test injects through long polling, records what the bot
-//! sends, and refuses what Telegram refuses (see `html`) with Telegram's status and description.
+//! multipart, delivers the updates a test injects through long polling (only the kinds the bot
+//! asked for with `allowed_updates`, as Telegram creates only those), records what the bot sends,
+//! and refuses what Telegram refuses with Telegram's status and description: text and captions
+//! (see `html`), inline keyboards, popups, command menus and their scopes. The rules and wordings
+//! follow telegram-bot-api's own parsing where it is public.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
