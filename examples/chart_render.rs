@@ -1,4 +1,5 @@
-//! Times `chart::render_png` on noisy balance series and prints each PNG's size.
+//! Times `chart::render_png_as` on noisy balance series (lines) and daily amounts received
+//! (bars), and prints each PNG's size.
 //!
 //! ```text
 //! cargo run --release --locked --example chart_render            # timings and sizes
@@ -7,11 +8,13 @@
 //!
 //! The series are random walks with deposits and withdrawals (fixed seeds, so every run draws the
 //! same pictures), at the resolutions the history keeps: every 15 minutes for a week, then hourly,
-//! then daily; plus a year at full 15-minute resolution as the worst case.
+//! then daily; plus a year at full 15-minute resolution as the worst case. The bars are a month
+//! and a year of daily amounts at the zone's midnights, some days with nothing.
 
 use std::time::Instant;
 
-use oxapay_bot::chart::{ChartInput, render_png};
+use chrono::{TimeDelta, TimeZone};
+use oxapay_bot::chart::{ChartInput, Kind, render_png_as};
 use rust_decimal::Decimal;
 
 const END: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
@@ -68,64 +71,117 @@ fn noise(seed: u64, n: usize, every: i64) -> Series {
         .collect()
 }
 
+/// `n` days of amounts received (USD cents, one day in eight with nothing), one point at each
+/// local midnight of `tz` up to the one before `END`.
+fn received(seed: u64, n: usize, tz: chrono_tz::Tz) -> Series {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let last = chrono::DateTime::from_timestamp(END - 1, 0)
+        .expect("a valid time")
+        .with_timezone(&tz)
+        .date_naive();
+    (0..n)
+        .map(|i| {
+            let day = last - TimeDelta::days((n - 1 - i) as i64);
+            let midnight = day.and_hms_opt(0, 0, 0).expect("midnight");
+            let at = tz
+                .from_local_datetime(&midnight)
+                .earliest()
+                .expect("a midnight");
+            let cents = if rng.u32(0..8) == 0 {
+                0
+            } else {
+                rng.i64(1..500_000)
+            };
+            (at.timestamp(), Decimal::new(cents, 2))
+        })
+        .collect()
+}
+
+const LINE: Kind = Kind::Line;
+const DAILY: Kind = Kind::Bars {
+    period_secs: 86_400,
+};
+
 fn main() {
     let out_dir = std::env::args().nth(1);
     let tz: chrono_tz::Tz = "Europe/Berlin".parse().expect("a known zone");
-    let cases: Vec<(&str, &str, &str, Series)> = vec![
+    let cases: Vec<(&str, &str, &str, Series, Kind)> = vec![
         (
             "7d",
             "BTC, last 7 days",
             "BTC",
             walk(1, 7 * 96, 900, 150_000_000, 8),
+            LINE,
         ),
         (
             "30d",
             "BTC, last 30 days",
             "BTC",
             walk(2, 30 * 96, 900, 150_000_000, 8),
+            LINE,
         ),
         (
             "90d",
             "USDT, last 90 days",
             "USDT",
             walk(3, 90 * 24, 3600, 1_250_000_000, 6),
+            LINE,
         ),
         (
             "1y",
             "Total value (USD), last 365 days",
             "USD",
             walk(4, 365 * 24, 3600, 9_876_543_212_345, 2),
+            LINE,
         ),
         (
             "1y-kept",
             "BTC, last 365 days",
             "BTC",
             as_kept(&walk(8, 365 * 96, 900, 150_000_000, 8)),
+            LINE,
         ),
         (
             "1y-15min",
             "BTC, last 365 days, every 15 minutes",
             "BTC",
             walk(5, 365 * 96, 900, 150_000_000, 8),
+            LINE,
         ),
         (
             "1y-white",
             "BTC, white noise",
             "BTC",
             noise(6, 365 * 24, 3600),
+            LINE,
         ),
         (
             "1y-white15",
             "BTC, white noise",
             "BTC",
             noise(7, 365 * 96, 900),
+            LINE,
+        ),
+        (
+            "30d-bars",
+            "Received (USD), last 30 days",
+            "USD",
+            received(9, 30, tz),
+            DAILY,
+        ),
+        (
+            "1y-bars",
+            "Received (USD), last 365 days",
+            "USD",
+            received(10, 365, tz),
+            DAILY,
         ),
     ];
     println!(
         "{:<9} {:>7} {:>10} {:>10} {:>10}",
         "series", "points", "min ms", "median ms", "PNG bytes"
     );
-    for (name, title, unit, points) in &cases {
+    for (name, title, unit, points, kind) in &cases {
         let input = ChartInput {
             title,
             unit,
@@ -136,7 +192,7 @@ fn main() {
         let mut png = Vec::new();
         for _ in 0..15 {
             let t = Instant::now();
-            png = render_png(&input).expect("renders");
+            png = render_png_as(&input, *kind).expect("renders");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(f64::total_cmp);

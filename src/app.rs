@@ -17,23 +17,24 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::alerts::checker::Checker;
-use crate::balance_source::BalanceSource;
 use crate::config::Config;
+use crate::delivery::send::TgBot;
+use crate::delivery::worker::{self, DeliveryWorker};
+use crate::engine::alert_checker::Checker;
+use crate::engine::history_recorder::Recorder;
+use crate::engine::report_builder::ReportSources;
+use crate::engine::report_scheduler::Scheduler;
 use crate::listeners::polling::WatchedPolling;
 use crate::listeners::webhook;
+use crate::metrics::progress::{Progress, Socket};
 use crate::metrics::{Metrics, Mode};
-use crate::price_source::PriceSource;
-use crate::progress::{Progress, Socket};
-use crate::reports::builder::ReportSources;
-use crate::reports::recorder::Recorder;
-use crate::reports::scheduler::Scheduler;
+use crate::rules::flood::{FloodGuard, FloodSettings};
+use crate::sources::balances::BalanceSource;
+use crate::sources::prices::PriceSource;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
-use crate::telegram::delivery::TgBot;
-use crate::telegram::delivery_worker::{self, DeliveryWorker};
-use crate::telegram::flood::{FloodGuard, FloodSettings};
-use crate::telegram::handler::{self, Ctx};
+use crate::telegram::dispatch;
+use crate::telegram::gate::Ctx;
 use crate::telemetry::Redactor;
 
 /// Settings that are not the operator's to change, but that tests and benchmarks tune.
@@ -110,14 +111,14 @@ impl App {
         shutdown: &CancellationToken,
     ) -> anyhow::Result<Option<Self>> {
         // Before the database is touched: a second bot on it must not even run migrations.
-        let started_at = crate::telegram::messages::time(crate::now_unix());
+        let started_at = crate::texts::time(crate::clock::now_unix());
         let lock = InstanceLock::acquire(&config.database_url, &started_at)?;
         let store = Store::open(&config.database_url).await?;
         let redactor = Redactor::new(config.secrets());
         let metrics = tuning.progress.metrics().clone();
         metrics.set_health_windows(
             tuning.polling_timeout,
-            config.alert_interval * 2 + config.oxapay.timeout,
+            config.alerts.interval * 2 + config.oxapay.timeout,
         );
         if let Ok((Some(at), _)) = store.checker().await {
             // The last successful read survives restarts in the database.
@@ -125,12 +126,12 @@ impl App {
         }
         let source = Arc::new(BalanceSource::with_metrics(
             config.oxapay.balance_api()?,
-            config.balance_cache,
+            config.caches.balance,
             Some(metrics.clone()),
         ));
         let prices = Arc::new(PriceSource::with_metrics(
             config.oxapay.prices_client()?,
-            config.price_cache,
+            config.caches.price,
             Some(metrics.clone()),
         ));
 
@@ -138,7 +139,7 @@ impl App {
         let servers = shutdown.child_token();
         let guard = servers.clone().drop_guard();
         let mut metrics_server = None;
-        if let Some(addr) = config.metrics_listen {
+        if let Some(addr) = config.metrics.as_ref().map(|m| m.listen) {
             let socket = crate::metrics::server::bind(addr).await?;
             let bound = socket.local_addr().unwrap_or(addr);
             tracing::info!(
@@ -170,8 +171,8 @@ impl App {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .context("cannot build the HTTP client")?;
-        let mut bot = Bot::with_client(config.telegram_token.expose_secret(), http);
-        if let Some(url) = &config.telegram_api_url {
+        let mut bot = Bot::with_client(config.telegram.token.expose_secret(), http);
+        if let Some(url) = &config.telegram.api_url {
             bot = bot.set_api_url(url.clone());
         }
         let throttled: TgBot = bot.clone().throttle(tuning.telegram_limits);
@@ -185,7 +186,7 @@ impl App {
         }
         tracing::info!(
             username = me.username(),
-            admins = config.admin_ids.len(),
+            admins = config.telegram.admin_ids.len(),
             "connected to Telegram"
         );
         // Built: the metrics endpoint now lives until `shutdown`.
@@ -226,7 +227,7 @@ impl App {
             metrics_server,
             webhook_socket,
         } = self;
-        handler::register_menus(&throttled, &config.admin_ids).await;
+        dispatch::register_menus(&throttled, &config.telegram.admin_ids).await;
 
         let wake = Arc::new(Notify::new());
         let worker = DeliveryWorker {
@@ -235,19 +236,17 @@ impl App {
             redactor: redactor.clone(),
             wake: wake.clone(),
             progress: tuning.progress.clone(),
-            max_in_flight: delivery_worker::in_flight_for(
-                tuning.telegram_limits.messages_per_sec_overall,
-            ),
+            max_in_flight: worker::in_flight_for(tuning.telegram_limits.messages_per_sec_overall),
         };
         let worker = tokio::spawn(worker.run(shutdown.clone()));
         let checker = Checker {
             store: store.clone(),
             source: source.clone(),
             prices: prices.clone(),
-            admins: config.admin_ids.clone(),
-            interval: config.alert_interval,
-            repeat: config.alert_repeat,
-            failures_before_notice: config.alert_failures_before_notice,
+            admins: config.telegram.admin_ids.clone(),
+            interval: config.alerts.interval,
+            repeat: config.alerts.repeat,
+            failures_before_notice: config.alerts.failures_before_notice,
             progress: tuning.progress.clone(),
             wake: wake.clone(),
         };
@@ -259,7 +258,7 @@ impl App {
                 balances: source.clone(),
                 prices: prices.clone(),
             },
-            admins: config.admin_ids.clone(),
+            admins: config.telegram.admin_ids.clone(),
             changed: report_changed.clone(),
             wake_delivery: wake.clone(),
             progress: tuning.progress.clone(),
@@ -269,8 +268,8 @@ impl App {
             store: store.clone(),
             balances: source.clone(),
             prices: prices.clone(),
-            interval: config.history_interval,
-            retention_days: config.history_retention_days,
+            interval: config.history.interval,
+            retention_days: config.history.retention_days,
             progress: tuning.progress.clone(),
         };
         let recorder = tokio::spawn(recorder.run(shutdown.clone()));
@@ -280,14 +279,14 @@ impl App {
             redactor: redactor.clone(),
             source,
             prices,
-            admins: config.admin_ids.clone(),
+            admins: config.telegram.admin_ids.clone(),
             flood: Mutex::new(FloodGuard::new(tuning.flood)),
             report_changed,
             wake_delivery: wake,
-            history_interval: config.history_interval,
+            history_interval: config.history.interval,
             metrics: metrics.clone(),
         });
-        let mut dispatcher = Dispatcher::builder(bot.clone(), handler::schema())
+        let mut dispatcher = Dispatcher::builder(bot.clone(), dispatch::schema())
             .dependencies(dptree::deps![ctx])
             .default_handler(|_| async {})
             .build();

@@ -1,41 +1,11 @@
 //! The command line (clap derive, as in mini-redis's `cli.rs`). It only picks what to do: every
-//! setting stays an environment variable (or a line in `.env`), read by [`crate::config`].
+//! setting stays an environment variable (or a line in `.env`), read by [`crate::config`]; the
+//! variables `--help` lists come from [`crate::config::settings`].
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
-
-/// The environment, for `--help`: the binary's only configuration.
-const ENVIRONMENT: &str = "\
-Configuration comes from the environment, or from a .env file in the working directory (the \
-environment wins). See README.md for each variable's range and meaning.
-
-Required:
-  TELOXIDE_TOKEN                 the bot token from @BotFather
-  ADMIN_IDS                      comma-separated Telegram user ids of the admins
-  OXAPAY_GENERAL_API_KEY         OxaPay general API key (v1 API); or:
-  OXAPAY_PAYOUT_API_KEY          OxaPay payout API key (legacy API), used when no general key is set
-
-Optional:
-  TELEGRAM_API_URL               a self-hosted Bot API server
-  OXAPAY_API_URL                 OxaPay base URL [default: https://api.oxapay.com]
-  OXAPAY_TIMEOUT_SECS            one OxaPay read, its retry included [default: 10]
-  DATABASE_URL                   SQLite database [default: sqlite://oxapay-bot.db]
-  ALERT_INTERVAL_SECS            seconds between balance checks [default: 300]
-  ALERT_REPEAT_SECS              repeat a low alert this often while low; 0 = never [default: 0]
-  ALERT_FAILURES_BEFORE_NOTICE   failed checks before admins hear OxaPay is down [default: 3]
-  BALANCE_CACHE_SECS             reuse one balance read this long; 0 = off [default: 5]
-  PRICE_CACHE_SECS               reuse one USD price list this long; 0 = off [default: 60]
-  HISTORY_INTERVAL_SECS          at most one balance history sample this often [default: 900]
-  HISTORY_RETENTION_DAYS         days of balance history kept, 90-3650 [default: 400]
-  TELEGRAM_WEBHOOK_URL           public https:// URL: receive updates by webhook instead of polling
-  WEBHOOK_LISTEN                 where the webhook listens [default: 0.0.0.0:8443]
-  TELEGRAM_WEBHOOK_SECRET        webhook secret token, 16-256 of A-Za-z0-9_- [default: new each start]
-  METRICS_LISTEN                 serve /metrics and /healthz here, e.g. 127.0.0.1:9090 [default: off]
-  RUST_LOG                       log filter [default: info]
-
-Exit codes: 0 done; 1 a failure (start-up, a failed check, an unhealthy bot); 2 a usage or \
-configuration error.";
+use clap::{Args, Parser, Subcommand};
+use reqwest::Url;
 
 /// A Telegram bot for OxaPay merchants: wallet balances, low-balance alerts, admin-managed access.
 #[derive(Debug, Parser)]
@@ -43,8 +13,8 @@ configuration error.";
     name = "oxapay-bot",
     version = crate::metrics::VERSION,
     about,
-    after_help = ENVIRONMENT,
-    after_long_help = ENVIRONMENT
+    after_help = crate::config::settings::environment_help(),
+    after_long_help = crate::config::settings::environment_help()
 )]
 pub struct Cli {
     /// What to do; without one, the bot runs.
@@ -67,6 +37,64 @@ pub enum Command {
     /// Ask the running bot's /healthz on METRICS_LISTEN; exit 0 when healthy, 1 otherwise (for
     /// Docker's HEALTHCHECK)
     Health,
+    /// Ask for the bot token, an OxaPay key and the admins, check each answer live, and write
+    /// .env (mode 0600). Answers are read one per line from standard input (secrets without echo
+    /// on a terminal). Exit 0 when .env was written, 1 when a check failed for good, 2 for bad
+    /// arguments or an existing .env without --force
+    Init(InitArgs),
+}
+
+/// What `init` may be told up front (nothing secret: secrets are asked, never arguments).
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct InitArgs {
+    /// Replace an existing .env; the old one is kept as .env.bak (mode 0600)
+    #[arg(long)]
+    pub force: bool,
+    /// An admin's Telegram user id (repeat it, or separate ids with commas) instead of waiting
+    /// for their /start
+    #[arg(
+        long = "admin-id",
+        value_name = "ID",
+        value_delimiter = ',',
+        value_parser = clap::value_parser!(i64).range(1..)
+    )]
+    pub admin_ids: Vec<i64>,
+    /// OxaPay's base URL, to check the key against and write as OXAPAY_API_URL [default:
+    /// https://api.oxapay.com]
+    #[arg(long, value_name = "URL", value_parser = oxapay_url)]
+    pub api_url: Option<Url>,
+    /// A self-hosted Bot API server, to check the token against and write as TELEGRAM_API_URL
+    #[arg(long, value_name = "URL", value_parser = telegram_api_url)]
+    pub telegram_api_url: Option<Url>,
+}
+
+fn oxapay_url(value: &str) -> Result<Url, String> {
+    crate::config::parse_oxapay_url(value).map_err(|e| shown_problem(&e.problem))
+}
+
+fn telegram_api_url(value: &str) -> Result<Url, String> {
+    crate::config::parse_telegram_api_url(value).map_err(|e| shown_problem(&e.problem))
+}
+
+/// clap quotes the value in its error anyway: the configuration's note that it is not shown
+/// would be wrong here.
+fn shown_problem(problem: &str) -> String {
+    problem
+        .split(" (the value is not shown")
+        .next()
+        .unwrap_or(problem)
+        .to_owned()
+}
+
+impl From<InitArgs> for crate::ops::init::Options {
+    fn from(args: InitArgs) -> Self {
+        crate::ops::init::Options {
+            force: args.force,
+            admin_ids: args.admin_ids,
+            api_url: args.api_url,
+            telegram_api_url: args.telegram_api_url,
+        }
+    }
 }
 
 impl Cli {
@@ -102,6 +130,56 @@ mod tests {
                 path: "/tmp/x.db".into()
             }
         );
+    }
+
+    #[test]
+    fn init_takes_what_is_not_secret_as_arguments() {
+        assert_eq!(
+            parse(&["init"]).unwrap().action(),
+            Command::Init(InitArgs {
+                force: false,
+                admin_ids: vec![],
+                api_url: None,
+                telegram_api_url: None,
+            })
+        );
+        let Command::Init(args) = parse(&[
+            "init",
+            "--force",
+            "--admin-id",
+            "5,6",
+            "--admin-id",
+            "7",
+            "--api-url",
+            "https://proxy.example/oxapay",
+            "--telegram-api-url",
+            "http://127.0.0.1:8081/tg/",
+        ])
+        .unwrap()
+        .action() else {
+            panic!("not init")
+        };
+        assert!(args.force);
+        assert_eq!(args.admin_ids, [5, 6, 7]);
+        assert_eq!(
+            args.api_url.unwrap().as_str(),
+            "https://proxy.example/oxapay"
+        );
+        assert_eq!(
+            args.telegram_api_url.unwrap().as_str(),
+            "http://127.0.0.1:8081/tg"
+        );
+        for bad in [
+            &["init", "--admin-id", "0"][..],
+            &["init", "--admin-id", "x"],
+            &["init", "--api-url", "https://u:p@proxy.example/"],
+            &["init", "--telegram-api-url", "ftp://x"],
+            &["init", "--token", "1:abc"],
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad:?}");
+            assert!(!e.to_string().contains("not shown"), "{e}");
+        }
     }
 
     #[test]
@@ -151,7 +229,15 @@ mod tests {
         ] {
             assert!(help.contains(var), "{var} missing from --help");
         }
-        for sub in ["run", "check", "backup", "health"] {
+        for s in crate::config::settings::SETTINGS {
+            let line = crate::config::settings::help_line(s);
+            assert!(
+                help.contains(&format!("{} ", s.name)) && help.contains(&line),
+                "{}: `{line}` missing from --help",
+                s.name
+            );
+        }
+        for sub in ["run", "check", "backup", "health", "init"] {
             assert!(help.contains(sub), "{sub}");
         }
     }

@@ -1,37 +1,39 @@
-//! oxapay-bot: a Telegram bot showing an OxaPay merchant account's wallet balances to the people
-//! its admins allow, and telling chats when a wallet runs low.
+//! oxapay-bot: a Telegram bot for the people who run an OxaPay merchant account — wallet
+//! balances and their USD value, alerts on levels, scheduled reports and balance history, for the
+//! chats its admins allow.
 //!
-//! Pure logic (parsing, formatting, alert rules, flood control) lives apart from I/O (OxaPay
-//! client, SQLite store, Telegram delivery) so it is tested directly.
+//! The crate is layered; each layer imports only the layers below it (`docs/ARCHITECTURE.md`,
+//! enforced by `tests/architecture.rs`):
+//!
+//! | layer | what it holds |
+//! | --- | --- |
+//! | [`app`], [`cli`] | wiring and the command line |
+//! | [`telegram`] | updates in: the gate, one file per command or button |
+//! | [`listeners`], [`ops`] | polling or webhook; `check`, `backup`, `health` |
+//! | [`engine`], [`delivery`] | background loops; sending to Telegram and the outbox worker |
+//! | [`texts`] | every text the bot sends |
+//! | [`sources`] | balance and price reads: single flight, caches |
+//! | [`metrics`] | counters for the operator, progress for tests |
+//! | [`store`] | SQLite, one file per kind of record |
+//! | [`rules`], [`config`] | pure rules and domain types; the settings |
+//! | [`oxapay`] | the vendor's API clients |
+//! | [`money`], [`telemetry`], [`clock`], [`chart`] | exact decimals, logging with masking, the clock, PNG drawing |
 
-pub mod alerts;
 pub mod app;
-pub mod balance_source;
 pub mod chart;
 pub mod cli;
+pub mod clock;
 pub mod config;
-pub mod domain;
+pub mod delivery;
+pub mod engine;
 pub mod listeners;
 pub mod metrics;
 pub mod money;
 pub mod ops;
 pub mod oxapay;
-pub mod price_source;
-pub mod progress;
-pub mod reports;
-pub mod single_flight;
+pub mod rules;
+pub mod sources;
 pub mod store;
 pub mod telegram;
 pub mod telemetry;
-pub mod valuation;
-
-/// The current time as Unix seconds, as stored in the database.
-pub(crate) fn now_unix() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-/// The start of an outside text for an error message: enough to recognise, never a whole page.
-pub(crate) fn preview(text: &str) -> String {
-    let s: String = text.chars().take(40).collect();
-    if s.len() < text.len() { s + "…" } else { s }
-}
+pub mod texts;

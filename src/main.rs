@@ -1,5 +1,5 @@
-//! `oxapay-bot [run|check|backup PATH|health]`: parse the command line, load `.env`, and hand
-//! over to the library. With no subcommand the bot runs until SIGINT, SIGTERM or SIGHUP.
+//! `oxapay-bot [run|check|backup PATH|health|init]`: parse the command line, load `.env`, and
+//! hand over to the library. With no subcommand the bot runs until SIGINT, SIGTERM or SIGHUP.
 //!
 //! Exit codes: 0 done; 1 a start-up failure, a failed check or backup, an unhealthy bot; 2 a
 //! usage or configuration error (`health` answers 0 or 1 only: Docker reserves 2).
@@ -29,6 +29,8 @@ fn main() -> ExitCode {
         Command::Check => ops::check_main(env),
         Command::Backup { path } => ops::backup_main(env, &path),
         Command::Health => ops::health_main(env),
+        // Reads no setting: it asks for them and writes `.env`.
+        Command::Init(args) => ops::init::main(args.into()),
     }
 }
 

@@ -105,6 +105,12 @@ pub fn init(filter: &str, redactor: Redactor) {
         .try_init();
 }
 
+/// The start of an outside text for an error message: enough to recognise, never a whole page.
+pub fn preview(text: &str) -> String {
+    let s: String = text.chars().take(40).collect();
+    if s.len() < text.len() { s + "…" } else { s }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,16 +5,17 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use oxapay_bot::alerts;
-use oxapay_bot::alerts::checker::Checker;
-use oxapay_bot::alerts::{Direction, Reading};
-use oxapay_bot::balance_source::BalanceSource;
+use oxapay_bot::engine::alert_checker::Checker;
 use oxapay_bot::oxapay::{BalanceApi, LegacyClient, PricesClient};
-use oxapay_bot::price_source::PriceSource;
-use oxapay_bot::store::{Actor, Store};
+use oxapay_bot::rules::alerts;
+use oxapay_bot::rules::alerts::{Direction, Reading};
+use oxapay_bot::sources::balances::BalanceSource;
+use oxapay_bot::sources::prices::PriceSource;
+use oxapay_bot::store::Store;
 use rust_decimal::Decimal;
 
 use crate::procfs::{cpu_self, reset_peak, self_mem};
+use crate::support::ids;
 use crate::support::{ADMIN, FakeOxaPay, KEY, OxaReply};
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -207,17 +208,22 @@ pub async fn alert_cycle(chats: i64) -> CycleReport {
         // Each chat is allowed, as an admin's /allow leaves it: the checker only evaluates levels
         // someone serves.
         store
-            .allow(20_000_000 + chat, &Actor::id_only(ADMIN), ADMIN, now)
+            .allow(
+                ids::chat(20_000_000 + chat),
+                &ids::actor(ADMIN),
+                ids::chat(ADMIN),
+                now,
+            )
             .await
             .unwrap();
         for (i, cur) in CURRENCIES.iter().enumerate() {
             store
                 .set_threshold(
-                    20_000_000 + chat,
-                    cur,
+                    ids::chat(20_000_000 + chat),
+                    &ids::subject(cur),
                     Direction::Below,
                     level(chat, i),
-                    &Actor::id_only(20_000_000 + chat),
+                    &ids::actor(20_000_000 + chat),
                     now,
                 )
                 .await
@@ -247,7 +253,7 @@ pub async fn alert_cycle(chats: i64) -> CycleReport {
         store: store.clone(),
         source: source.clone(),
         prices,
-        admins: BTreeSet::from([ADMIN]),
+        admins: BTreeSet::from([ids::user(ADMIN)]),
         interval: Duration::from_secs(300),
         repeat: None,
         failures_before_notice: 3,
@@ -273,7 +279,7 @@ pub async fn alert_cycle(chats: i64) -> CycleReport {
     for _ in 0..3 {
         let (c0, t0) = (cpu_self(), Instant::now());
         let (rows, _) = store
-            .all_thresholds(Some(&BTreeSet::from([ADMIN])))
+            .all_thresholds(Some(&BTreeSet::from([ids::user(ADMIN)])))
             .await
             .unwrap();
         load_rows.push((t0.elapsed(), cpu_self().saturating_sub(c0)));

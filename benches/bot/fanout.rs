@@ -8,11 +8,12 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Timelike, Utc};
-use oxapay_bot::store::{Actor, Store};
+use oxapay_bot::store::Store;
 
 use crate::running::{Bins, Running, start_bot_on};
 use crate::stats::{Stats, stats};
 use crate::support::ADMIN;
+use crate::support::ids;
 use crate::{USER_BASE, WARMUP};
 
 /// Chats that get a report: `REPORT_BASE..REPORT_BASE + chats`; `/balance` probes come from
@@ -50,24 +51,30 @@ async fn prepare(url: &str, chats: usize) {
     let now: DateTime<Utc> = Utc::now();
     let slot = now.with_second(0).unwrap().with_nanosecond(0).unwrap();
     let spec = format!("{:02}:{:02} UTC", slot.hour(), slot.minute());
-    let admin = Actor::id_only(ADMIN);
+    let admin = ids::actor(ADMIN);
     for k in 0..chats as i64 {
         let chat = REPORT_BASE + k;
-        store.allow(chat, &admin, ADMIN, 0).await.unwrap();
+        store
+            .allow(ids::chat(chat), &admin, ids::chat(ADMIN), 0)
+            .await
+            .unwrap();
         // Created before the slot: this minute's slot is due as soon as the bot starts.
         store
             .set_report(
-                chat,
+                ids::chat(chat),
                 &spec,
                 "UTC",
-                &Actor::id_only(chat),
+                &ids::actor(chat),
                 slot.timestamp() - 60,
             )
             .await
             .unwrap();
     }
     for k in 0..1_000 {
-        store.allow(PROBE_BASE + k, &admin, ADMIN, 0).await.unwrap();
+        store
+            .allow(ids::chat(PROBE_BASE + k), &admin, ids::chat(ADMIN), 0)
+            .await
+            .unwrap();
     }
     store.close().await;
 }

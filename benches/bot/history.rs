@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 
 use chrono_tz::Tz;
 use oxapay_bot::chart::{self, ChartInput};
+use oxapay_bot::money::{Currency, Usd};
 use oxapay_bot::oxapay::Balances;
-use oxapay_bot::reports::history::{self, DEFAULT_INTERVAL_SECS, DEFAULT_RETENTION_DAYS};
+use oxapay_bot::rules::domain::Subject;
+use oxapay_bot::rules::history::{self, DEFAULT_INTERVAL_SECS, DEFAULT_RETENTION_DAYS};
 use oxapay_bot::store::Store;
 use rust_decimal::Decimal;
 
@@ -18,6 +20,7 @@ use crate::procfs::Mem;
 use crate::running::{Bins, start_bot_on};
 use crate::stats::{Stats, stats};
 use crate::support::ADMIN;
+use crate::support::ids;
 
 pub const CURRENCIES: usize = 50;
 const YEAR: i64 = 365 * 86_400;
@@ -60,14 +63,14 @@ pub async fn year_of_history(url: &str) -> (usize, usize, Duration) {
         for a in amounts.iter_mut() {
             *a = (*a + rng.i64(-5_000_000..5_000_000)).max(0);
         }
-        let map: BTreeMap<String, Decimal> = amounts
+        let map: BTreeMap<Currency, Decimal> = amounts
             .iter()
             .enumerate()
-            .map(|(i, a)| (currency(i), Decimal::new(*a, 8)))
+            .map(|(i, a)| (ids::cur(&currency(i)), Decimal::new(*a, 8)))
             .collect();
         let total: Decimal = map.values().sum();
         store
-            .record_snapshot(*at, &Balances::new(map), Some(total))
+            .record_snapshot(*at, &Balances::new(map), Some(Usd::new(total)))
             .await
             .unwrap();
     }
@@ -103,11 +106,17 @@ pub async fn history_bench(bins: &Bins, reps: usize) -> HistoryReport {
     let mut points = Vec::new();
     for _ in 0..reps {
         let t0 = Instant::now();
-        let series = store.currency_series("C07", now - YEAR, now).await.unwrap();
+        let series = store
+            .series(&ids::subject("C07"), now - YEAR, now)
+            .await
+            .unwrap();
         points = history::downsample(&series, CHART_POINTS);
         query_currency.push(t0.elapsed());
         let t0 = Instant::now();
-        let series = store.total_series(now - YEAR, now).await.unwrap();
+        let series = store
+            .series(&Subject::Total, now - YEAR, now)
+            .await
+            .unwrap();
         std::hint::black_box(history::downsample(&series, CHART_POINTS));
         query_total.push(t0.elapsed());
     }

@@ -3,6 +3,7 @@
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+use crate::support::ids;
 use oxapay_bot::store::Store;
 
 use crate::cycle::timed;
@@ -41,7 +42,7 @@ pub fn per_call(t: (Duration, Duration), n: u32) -> (Duration, Duration) {
 
 pub async fn command_parts() -> CommandParts {
     use oxapay_bot::telegram::commands::Command;
-    use oxapay_bot::telegram::messages;
+    use oxapay_bot::texts;
     use teloxide::utils::command::BotCommands;
 
     const N: u32 = 2_000;
@@ -50,13 +51,16 @@ pub async fn command_parts() -> CommandParts {
     prepare_db(&url).await;
     let store = Store::open(&url).await.unwrap();
     let uid = |i: u32| USER_BASE + i64::from(i) % USERS;
+    let access = |i: u32| (Some(ids::user(uid(i))), ids::chat(uid(i)));
     // Warm the connection and its statement cache, as a running bot has them.
     for i in 0..100 {
-        let _ = store.access(Some(uid(i)), uid(i)).await;
+        let (user, chat) = access(i);
+        let _ = store.access(user, chat).await;
     }
     let (_, store_checks) = timed(async {
         for i in 0..N {
-            std::hint::black_box(store.access(Some(uid(i)), uid(i)).await.unwrap());
+            let (user, chat) = access(i);
+            std::hint::black_box(store.access(user, chat).await.unwrap());
         }
     })
     .await;
@@ -130,20 +134,25 @@ pub async fn command_parts() -> CommandParts {
         usd: balances
             .amounts
             .keys()
-            .map(|k| (k.clone(), rust_decimal::Decimal::new(12_345, 2)))
+            .map(|k| {
+                (
+                    k.clone(),
+                    oxapay_bot::money::Usd::new(rust_decimal::Decimal::new(12_345, 2)),
+                )
+            })
             .collect(),
         unusable: Default::default(),
     };
-    let prices = messages::PriceView::Current(&priced, at);
+    let prices = texts::PriceView::Current(&priced, at);
     let (_, format) = timed_sync(|| {
         for _ in 0..N {
-            std::hint::black_box(messages::balances(&balances, at, prices, false));
+            std::hint::black_box(texts::balances(&balances, at, prices, false));
         }
     });
-    let text = messages::balances(&balances, at, prices, false);
+    let text = texts::balances(&balances, at, prices, false);
     let (_, split) = timed_sync(|| {
         for _ in 0..N {
-            std::hint::black_box(messages::split_html(&text, messages::MESSAGE_LIMIT));
+            std::hint::black_box(texts::split_html(&text, texts::MESSAGE_LIMIT));
         }
     });
     let (_, parse_command) = timed_sync(|| {

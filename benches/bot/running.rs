@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use crate::procfs::{Mem, cpu_of, cpu_self, mem_of};
 use crate::stats::{Stats, stats};
+use crate::support::ids;
 use crate::support::process::BotProcess;
 use crate::support::telegram::Sent;
 use crate::support::{ADMIN, FakeOxaPay, FakeTelegram, KEY, OxaReply, TOKEN};
@@ -48,9 +49,9 @@ pub async fn prepare_db(url: &str) {
     for k in 0..USERS {
         store
             .allow(
-                USER_BASE + k,
-                &oxapay_bot::store::Actor::id_only(ADMIN),
-                ADMIN,
+                ids::chat(USER_BASE + k),
+                &ids::actor(ADMIN),
+                ids::chat(ADMIN),
                 now,
             )
             .await

@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::WebhookConfig;
 use crate::metrics::Metrics;
-use crate::metrics::health::{WEBHOOK_INFO_EVERY, webhook_problem};
+use crate::metrics::liveness::{WEBHOOK_INFO_EVERY, webhook_problem};
 
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 /// Rejected requests are logged at most this often.
@@ -125,7 +125,7 @@ async fn require_secret(
     if response.status() == StatusCode::OK {
         guard
             .last_update_unix
-            .store(crate::now_unix(), Ordering::Relaxed);
+            .store(crate::clock::now_unix(), Ordering::Relaxed);
         guard.metrics.update_received();
     }
     response

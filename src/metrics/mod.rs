@@ -2,7 +2,7 @@
 //! `prometheus-client`) and health (`/healthz`), both served on `METRICS_LISTEN` by [`server`].
 //!
 //! One [`Metrics`] handle is shared by the parts that record (cheap to clone). It travels inside
-//! [`crate::progress::Progress`], which the checker and the delivery worker already hold, so their
+//! [`crate::metrics::progress::Progress`], which the checker and the delivery worker already hold, so their
 //! construction did not change. Labels come from small fixed sets (command names, outcomes, error
 //! kinds, message kinds), never from chat ids or user input, so the series count stays bounded.
 //!
@@ -26,7 +26,8 @@
 //! | `oxapay_bot_database_errors_total` | counter | `component` |
 //! | `oxapay_bot_healthy` | gauge (the `/healthz` verdict at scrape) | |
 
-pub mod health;
+pub mod liveness;
+pub mod progress;
 pub mod server;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -43,7 +44,7 @@ use tokio::time::Instant;
 
 use crate::oxapay::OxaPayError;
 use crate::store::Store;
-pub use health::{Liveness, Mode};
+pub use liveness::{Liveness, Mode};
 
 /// The version `--version` prints, with the git commit when built from a checkout (`build.rs`).
 pub const VERSION: &str = env!("BUILD_LONG_VERSION");
@@ -208,10 +209,10 @@ fn latency_histogram() -> Histogram {
     ])
 }
 
-impl Metrics {
-    pub fn new() -> Self {
-        let mut registry = Registry::with_prefix("oxapay_bot");
-        let inner = Inner {
+impl Inner {
+    /// Every series, at zero, with an empty registry; [`Metrics::new`] registers them.
+    fn unregistered() -> Self {
+        Self {
             registry: Registry::default(),
             commands: Family::default(),
             command_seconds: Histogram::new([
@@ -231,7 +232,11 @@ impl Metrics {
             database_errors: Family::default(),
             healthy: Gauge::default(),
             liveness: Mutex::new(Liveness::new(Instant::now())),
-        };
+        }
+    }
+
+    /// The build, and what arrives from Telegram: commands, buttons, updates, polls, webhooks.
+    fn register_telegram(&self, registry: &mut Registry) {
         registry.register(
             "build",
             "The running version and the git commit it was built from",
@@ -240,96 +245,107 @@ impl Metrics {
         registry.register(
             "commands",
             "Commands handled, by command and outcome",
-            inner.commands.clone(),
+            self.commands.clone(),
         );
         registry.register_with_unit(
             "command_duration",
             "Time from a command's arrival to its reply being sent",
             Unit::Seconds,
-            inner.command_seconds.clone(),
+            self.command_seconds.clone(),
         );
         registry.register(
             "buttons",
             "Button presses handled, by button and outcome",
-            inner.buttons.clone(),
+            self.buttons.clone(),
         );
         registry.register(
             "updates_received",
             "Updates received from Telegram (polling or webhook)",
-            inner.updates.clone(),
+            self.updates.clone(),
         );
         registry.register(
             "telegram_polls",
             "getUpdates calls that ended, by result (polling mode)",
-            inner.polls.clone(),
+            self.polls.clone(),
         );
         registry.register(
             "webhook_rejected",
             "Webhook requests rejected for a missing or wrong secret token (answered 403)",
-            inner.webhook_rejected.clone(),
+            self.webhook_rejected.clone(),
         );
+    }
+
+    /// OxaPay reads and the checker's progress.
+    fn register_oxapay(&self, registry: &mut Registry) {
         registry.register(
             "oxapay_requests",
             "Requests to OxaPay, by endpoint and result",
-            inner.oxapay_requests.clone(),
+            self.oxapay_requests.clone(),
         );
         registry.register_with_unit(
             "oxapay_request_duration",
             "Time one OxaPay read took, its retry included",
             Unit::Seconds,
-            inner.oxapay_seconds.clone(),
+            self.oxapay_seconds.clone(),
         );
         registry.register_with_unit(
             "last_balance_read_timestamp",
             "When OxaPay last answered a balance read successfully (Unix time; 0: not since the \
              database was created)",
             Unit::Seconds,
-            inner.last_balance_read.clone(),
+            self.last_balance_read.clone(),
         );
         registry.register_with_unit(
             "last_check_timestamp",
             "When the balance checker last finished a cycle (Unix time; 0: not since start)",
             Unit::Seconds,
-            inner.last_check.clone(),
+            self.last_check.clone(),
         );
+    }
+
+    /// What the bot sends (the outbox and its deliveries), the database, and the health verdict.
+    fn register_delivery(&self, registry: &mut Registry) {
         registry.register(
             "deliveries",
             "Outbox sends that ended, by message kind and result (sent, retry, parked, dropped, \
              moved)",
-            inner.deliveries.clone(),
+            self.deliveries.clone(),
         );
         registry.register(
             "outbox_messages",
             "Messages in the outbox, by kind and state (pending: still owed; parked: never to be \
              sent)",
-            inner.outbox.clone(),
+            self.outbox.clone(),
         );
         registry.register(
             "paused_chats",
             "Chats that refuse the bot's messages (blocked it, removed it)",
-            inner.paused_chats.clone(),
+            self.paused_chats.clone(),
         );
         registry.register(
             "database_errors",
             "Database operations that failed, by component",
-            inner.database_errors.clone(),
+            self.database_errors.clone(),
         );
         registry.register(
             "healthy",
             "1 when /healthz answers 200, else 0",
-            inner.healthy.clone(),
+            self.healthy.clone(),
         );
-        // Series that alerting rules look for exist from the start, at zero: a rate over a
-        // series that does not exist yet is no rate at all.
+    }
+
+    /// Series that alerting rules look for exist from the start, at zero: a rate over a series
+    /// that does not exist yet is no rate at all.
+    fn create_alerting_series(&self) {
         for result in ["ok", "error"] {
-            let _ = inner.polls.get_or_create(&ResultLabels { result });
+            let _ = self.polls.get_or_create(&ResultLabels { result });
         }
-        let _ = inner.oxapay_requests.get_or_create(&RequestLabels {
+        let _ = self.oxapay_requests.get_or_create(&RequestLabels {
             endpoint: "balance",
             result: "ok",
         });
         for result in [Delivery::Sent, Delivery::Retry, Delivery::Parked] {
-            let _ = inner.deliveries.get_or_create(&DeliveryLabels {
+            let _ = self.deliveries.get_or_create(&DeliveryLabels {
                 kind: "alert",
                 result: result.label(),
             });
@@ -340,10 +356,22 @@ impl Metrics {
             Component::Delivery,
             Component::Metrics,
         ] {
-            let _ = inner.database_errors.get_or_create(&ComponentLabels {
+            let _ = self.database_errors.get_or_create(&ComponentLabels {
                 component: component.label(),
             });
         }
+    }
+}
+
+impl Metrics {
+    /// A fresh registry with every series registered (in the order `/metrics` lists them).
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("oxapay_bot");
+        let inner = Inner::unregistered();
+        inner.register_telegram(&mut registry);
+        inner.register_oxapay(&mut registry);
+        inner.register_delivery(&mut registry);
+        inner.create_alerting_series();
         Self {
             inner: Arc::new(Inner { registry, ..inner }),
         }
@@ -431,7 +459,7 @@ impl Metrics {
 
     /// The checker finished a cycle (any outcome).
     pub fn check_done(&self) {
-        self.inner.last_check.set(crate::now_unix());
+        self.inner.last_check.set(crate::clock::now_unix());
         self.liveness().last_check = Some(Instant::now());
     }
 

@@ -153,7 +153,12 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let store = crate::store::Store::open(&url).await.unwrap();
         store
-            .allow(-5, &crate::store::Actor::id_only(1), 1, 0)
+            .allow(
+                crate::rules::domain::ChatId(-5),
+                &crate::store::Actor::id_only(crate::rules::domain::ChatId(1)),
+                crate::rules::domain::ChatId(1),
+                0,
+            )
             .await
             .unwrap();
         let target = dir.path().join("copy.db");
@@ -162,7 +167,12 @@ mod tests {
         assert!(line.ends_with("integrity ok)"), "{line}");
         let copy_url = format!("sqlite://{}", target.display());
         let copy = crate::store::Store::open(&copy_url).await.unwrap();
-        assert!(copy.access(None, -5).await.unwrap().allowed);
+        assert!(
+            copy.access(None, crate::rules::domain::ChatId(-5))
+                .await
+                .unwrap()
+                .allowed
+        );
         copy.close().await;
 
         let before = std::fs::read(&target).unwrap();

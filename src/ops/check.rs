@@ -99,14 +99,18 @@ fn describe_config(config: &Config) -> String {
         ),
         None => "long polling".to_owned(),
     }];
-    parts.push(match config.metrics_listen {
+    parts.push(match config.metrics.as_ref().map(|m| m.listen) {
         Some(addr) => format!("metrics on {addr}"),
         None => "metrics off".to_owned(),
     });
     parts.push(format!(
         "{} admin{}",
-        config.admin_ids.len(),
-        if config.admin_ids.len() == 1 { "" } else { "s" }
+        config.telegram.admin_ids.len(),
+        if config.telegram.admin_ids.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
     ));
     parts.join(", ")
 }
@@ -117,8 +121,8 @@ async fn telegram(config: &Config) -> Result<String, String> {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-    let mut bot = Bot::with_client(config.telegram_token.expose_secret(), http);
-    let host = match &config.telegram_api_url {
+    let mut bot = Bot::with_client(config.telegram.token.expose_secret(), http);
+    let host = match &config.telegram.api_url {
         Some(url) => {
             bot = bot.set_api_url(url.clone());
             match (url.host_str(), url.port()) {

@@ -1,11 +1,12 @@
-//! The one-shot subcommands an operator runs beside the bot: `check`, `backup` and `health`.
-//! Each takes no instance lock, so each works while the bot runs. The functions here are their
-//! `main`s: they read what they need from the environment, run on a current-thread runtime, print
-//! and return the exit code.
+//! The one-shot subcommands an operator runs beside the bot: `check`, `backup`, `health` and
+//! `init`. Each takes no instance lock, so each works while the bot runs. The functions here (and
+//! `init::main`) are their `main`s: they read what they need from the environment, run on a
+//! current-thread runtime, print and return the exit code.
 
 pub mod backup;
 pub mod check;
 pub mod health;
+pub mod init;
 
 use std::io::Write;
 use std::path::Path;

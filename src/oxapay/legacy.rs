@@ -104,6 +104,7 @@ pub fn parse_balance_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
 
     fn ok(body: &str) -> Result<Balances, OxaPayError> {
         parse_balance_response(200, None, body.as_bytes())
@@ -112,7 +113,7 @@ mod tests {
     fn amounts(b: &Balances) -> Vec<(String, String)> {
         b.amounts
             .iter()
-            .map(|(k, v)| (k.clone(), v.to_string()))
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_string()))
             .collect()
     }
 
@@ -156,9 +157,15 @@ mod tests {
         assert_eq!(amounts(&b), vec![("USDT".into(), "250".into())]);
         let names: Vec<&str> = b.unreadable.keys().map(String::as_str).collect();
         assert_eq!(names, vec!["A", "B", "C", "D", "E", "F"]);
-        assert!(b.amount("B").is_err());
-        assert_eq!(b.amount("USDT"), Ok(rust_decimal::Decimal::from(250)));
-        assert_eq!(b.amount("TRX"), Ok(rust_decimal::Decimal::ZERO));
+        assert!(b.amount(&Currency::from_api("B").unwrap()).is_err());
+        assert_eq!(
+            b.amount(&Currency::from_api("USDT").unwrap()),
+            Ok(rust_decimal::Decimal::from(250))
+        );
+        assert_eq!(
+            b.amount(&Currency::from_api("TRX").unwrap()),
+            Ok(rust_decimal::Decimal::ZERO)
+        );
     }
 
     #[test]

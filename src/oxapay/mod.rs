@@ -18,8 +18,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::money::parse_api_amount;
-use crate::preview;
+use crate::money::{Currency, parse_api_amount};
+use crate::telemetry::preview;
 
 pub use http::MAX_BODY_BYTES;
 pub use legacy::{LegacyClient, parse_balance_response};
@@ -58,14 +58,14 @@ impl BalanceApi {
 /// that currency alone counts as a failed read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Balances {
-    pub amounts: BTreeMap<String, Decimal>,
-    /// Symbol → why its amount could not be read.
+    pub amounts: BTreeMap<Currency, Decimal>,
+    /// Symbol (as OxaPay wrote it, shortened) → why its amount could not be read.
     pub unreadable: BTreeMap<String, String>,
 }
 
 impl Balances {
     /// Balances from readable amounts only.
-    pub fn new(amounts: BTreeMap<String, Decimal>) -> Self {
+    pub fn new(amounts: BTreeMap<Currency, Decimal>) -> Self {
         Self {
             amounts,
             unreadable: BTreeMap::new(),
@@ -74,8 +74,8 @@ impl Balances {
 
     /// The balance of `currency`: a currency the account does not list holds nothing; one whose
     /// amount could not be read is an error (with why), never a zero.
-    pub fn amount(&self, currency: &str) -> Result<Decimal, &str> {
-        if let Some(why) = self.unreadable.get(currency) {
+    pub fn amount(&self, currency: &Currency) -> Result<Decimal, &str> {
+        if let Some(why) = self.unreadable.get(currency.as_str()) {
             return Err(why);
         }
         Ok(self.amounts.get(currency).copied().unwrap_or(Decimal::ZERO))
@@ -92,7 +92,7 @@ impl Balances {
     ) -> Result<Self, OxaPayError> {
         let mut out = Balances::default();
         for (name, value) in entries {
-            let Some(symbol) = currency_symbol(&name) else {
+            let Some(symbol) = Currency::from_api(&name) else {
                 let shown = preview(&name.trim().to_ascii_uppercase());
                 out.unreadable
                     .insert(shown, "not a currency symbol".to_owned());
@@ -103,7 +103,7 @@ impl Balances {
                     out.amounts.insert(symbol, amount);
                 }
                 Err(why) => {
-                    out.unreadable.insert(symbol, why);
+                    out.unreadable.insert(symbol.as_str().to_owned(), why);
                 }
             }
         }
@@ -119,16 +119,6 @@ impl Balances {
         }
         Ok(out)
     }
-}
-
-/// The upper-case symbol of a currency as OxaPay names it (`btc` → `BTC`), or `None` when the name
-/// cannot be a currency (empty, too long, not letters and digits).
-fn currency_symbol(name: &str) -> Option<String> {
-    let symbol = name.trim().to_ascii_uppercase();
-    let plausible = !symbol.is_empty()
-        && symbol.len() <= 20
-        && symbol.bytes().all(|b| b.is_ascii_alphanumeric());
-    plausible.then_some(symbol)
 }
 
 /// `data` is documented as a map of symbol → amount; also accepted: an array of one-key objects

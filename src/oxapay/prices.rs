@@ -12,8 +12,9 @@ use std::time::Duration;
 use reqwest::Url;
 use rust_decimal::Decimal;
 
-use super::{OxaPayError, amount_of, currency_symbol, data_entries, http, v1};
-use crate::preview;
+use super::{OxaPayError, amount_of, data_entries, http, v1};
+use crate::money::{Currency, Usd};
+use crate::telemetry::preview;
 
 /// Reads USD prices. Holds no key.
 #[derive(Debug, Clone)]
@@ -48,15 +49,16 @@ impl PricesClient {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Prices {
     /// Only prices above zero.
-    pub usd: BTreeMap<String, Decimal>,
+    pub usd: BTreeMap<Currency, Usd>,
     /// Coins listed without a usable price, and why (zero, negative, unreadable).
     pub unusable: BTreeMap<String, String>,
 }
 
 impl Prices {
-    /// USD per one `symbol`; `None` when OxaPay gave no usable price for it ("no price").
-    pub fn usd_per_coin(&self, symbol: &str) -> Option<Decimal> {
-        self.usd.get(&symbol.trim().to_ascii_uppercase()).copied()
+    /// USD per one coin of `currency`; `None` when OxaPay gave no usable price for it ("no
+    /// price").
+    pub fn usd_per_coin(&self, currency: &Currency) -> Option<Usd> {
+        self.usd.get(currency).copied()
     }
 }
 
@@ -99,21 +101,23 @@ pub fn parse_prices_response(
     let data = v1::parse_envelope(status, retry_after, body)?;
     let mut out = Prices::default();
     for (name, value) in data_entries(data).map_err(OxaPayError::BadBody)? {
-        let Some(symbol) = currency_symbol(&name) else {
+        let Some(symbol) = Currency::from_api(&name) else {
             let shown = preview(&name.trim().to_ascii_uppercase());
             out.unusable.insert(shown, "not a currency symbol".into());
             continue;
         };
         match amount_of(value) {
             Ok(price) if price > Decimal::ZERO => {
-                out.usd.insert(symbol, price);
+                out.usd.insert(symbol, Usd::new(price));
             }
             Ok(price) => {
-                out.unusable
-                    .insert(symbol, format!("price {price} is not above zero"));
+                out.unusable.insert(
+                    symbol.as_str().to_owned(),
+                    format!("price {price} is not above zero"),
+                );
             }
             Err(why) => {
-                out.unusable.insert(symbol, why);
+                out.unusable.insert(symbol.as_str().to_owned(), why);
             }
         }
     }
@@ -129,6 +133,7 @@ pub fn parse_prices_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
     use crate::oxapay::test_server::{Fake, Reply};
 
     fn envelope(data: &str) -> String {
@@ -146,12 +151,40 @@ mod tests {
                 "ZERO":0,"NEG":-1.5,"BAD":"n/a","NUL":null,"HUGE":1e999}"#,
         )
         .unwrap();
-        assert_eq!(p.usd_per_coin("BTC").unwrap().to_string(), "94876.55");
-        assert_eq!(p.usd_per_coin("shib").unwrap().to_string(), "0.00002163");
-        assert_eq!(p.usd_per_coin("USDT").unwrap().to_string(), "1");
-        assert_eq!(p.usd_per_coin("ETH2").unwrap().to_string(), "2.5");
+        assert_eq!(
+            p.usd_per_coin(&Currency::from_api("BTC").unwrap())
+                .unwrap()
+                .amount()
+                .to_string(),
+            "94876.55"
+        );
+        assert_eq!(
+            p.usd_per_coin(&Currency::from_api("shib").unwrap())
+                .unwrap()
+                .amount()
+                .to_string(),
+            "0.00002163"
+        );
+        assert_eq!(
+            p.usd_per_coin(&Currency::from_api("USDT").unwrap())
+                .unwrap()
+                .amount()
+                .to_string(),
+            "1"
+        );
+        assert_eq!(
+            p.usd_per_coin(&Currency::from_api("ETH2").unwrap())
+                .unwrap()
+                .amount()
+                .to_string(),
+            "2.5"
+        );
         for missing in ["ZERO", "NEG", "BAD", "NUL", "HUGE", "TRX"] {
-            assert_eq!(p.usd_per_coin(missing), None, "{missing}");
+            assert_eq!(
+                p.usd_per_coin(&Currency::from_api(missing).unwrap()),
+                None,
+                "{missing}"
+            );
         }
         let unusable: Vec<&str> = p.unusable.keys().map(String::as_str).collect();
         assert_eq!(unusable, ["BAD", "HUGE", "NEG", "NUL", "ZERO"]);
@@ -212,7 +245,13 @@ mod tests {
         let fake = Fake::start(Reply::json(200, &envelope(r#"{"BTC":94876.55,"USDT":1}"#))).await;
         let c = PricesClient::new(&fake.url, Duration::from_secs(5)).unwrap();
         let p = c.prices().await.unwrap();
-        assert_eq!(p.usd_per_coin("BTC").unwrap().to_string(), "94876.55");
+        assert_eq!(
+            p.usd_per_coin(&Currency::from_api("BTC").unwrap())
+                .unwrap()
+                .amount()
+                .to_string(),
+            "94876.55"
+        );
         let seen = fake.seen();
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].method, "GET");

@@ -16,7 +16,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::{Balances, OxaPayError, data_entries, http, not_json};
-use crate::preview;
+use crate::telemetry::preview;
 
 /// The header the general key travels in (named after the key type, not `Authorization`).
 const GENERAL_API_KEY: HeaderName = HeaderName::from_static("general_api_key");

@@ -4,14 +4,24 @@ use std::collections::BTreeSet;
 
 use sqlx::FromRow;
 
-use super::audit::{self, Actor, Change};
-use super::{Store, json};
+use super::audit::{Actor, Audit, AuditAction};
+use super::pool::{Store, json};
+use super::thresholds::admins_json;
+use crate::rules::domain::{ChatId, UserId};
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+/// A user or group an admin allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllowedChat {
-    pub chat_id: i64,
-    pub added_by: i64,
+    pub chat_id: ChatId,
+    pub added_by: ChatId,
     pub added_at: i64,
+}
+
+#[derive(FromRow)]
+struct AllowedRow {
+    chat_id: i64,
+    added_by: i64,
+    added_at: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,9 +37,9 @@ pub struct Access {
 pub struct DenyOutcome {
     pub was_allowed: bool,
     /// (chat, levels removed there), by chat id.
-    pub removed_levels: Vec<(i64, u64)>,
+    pub removed_levels: Vec<(ChatId, u64)>,
     /// Chats whose report schedule it served, now stopped.
-    pub stopped_reports: Vec<i64>,
+    pub stopped_reports: Vec<ChatId>,
     /// Owed alerts dropped because their chat is no longer served at all.
     pub dropped_messages: u64,
 }
@@ -37,14 +47,14 @@ pub struct DenyOutcome {
 impl Store {
     /// Whether this user, or the chat they write in, was allowed by an admin, and whether the
     /// chat's alerts are paused: one query, as it runs for every command.
-    pub async fn access(&self, user_id: Option<i64>, chat_id: i64) -> sqlx::Result<Access> {
+    pub async fn access(&self, user_id: Option<UserId>, chat_id: ChatId) -> sqlx::Result<Access> {
         let (allowed, paused, has_levels): (bool, bool, bool) = sqlx::query_as(
             "SELECT EXISTS (SELECT 1 FROM allowed_chats WHERE chat_id IN (?1, ?2)),
                     EXISTS (SELECT 1 FROM paused_chats WHERE chat_id = ?2),
                     EXISTS (SELECT 1 FROM thresholds WHERE chat_id = ?2)",
         )
-        .bind(user_id.unwrap_or(chat_id))
-        .bind(chat_id)
+        .bind(user_id.map_or(chat_id, ChatId::from).0)
+        .bind(chat_id.0)
         .fetch_one(&self.pool)
         .await?;
         Ok(Access {
@@ -58,9 +68,9 @@ impl Store {
     /// false (and records nothing) when it was already allowed.
     pub async fn allow(
         &self,
-        chat_id: i64,
+        chat_id: ChatId,
         by: &Actor,
-        where_: i64,
+        where_: ChatId,
         now: i64,
     ) -> sqlx::Result<bool> {
         let mut tx = self.write().await?;
@@ -68,28 +78,24 @@ impl Store {
             "INSERT INTO allowed_chats (chat_id, added_by, added_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (chat_id) DO NOTHING",
         )
-        .bind(chat_id)
-        .bind(by.id)
+        .bind(chat_id.0)
+        .bind(by.id.0)
         .bind(now)
         .execute(&mut *tx)
         .await?
         .rows_affected()
             == 1;
         if added {
-            audit::record(
-                &mut tx,
-                Change {
-                    actor: by,
-                    chat_id: where_,
-                    action: "allow",
-                    subject: chat_id.to_string(),
-                    about: chat_id,
-                    old: Some("not allowed".into()),
-                    new: Some("allowed".into()),
-                    at: now,
-                },
-            )
-            .await?;
+            let audit = Audit {
+                by,
+                chat_id: where_,
+                about: chat_id,
+                at: now,
+            };
+            let (old, new) = (Some("not allowed".into()), Some("allowed".into()));
+            audit
+                .record(&mut tx, AuditAction::Allow, &chat_id.to_string(), old, new)
+                .await?;
         }
         tx.commit().await?;
         Ok(added)
@@ -102,16 +108,16 @@ impl Store {
     /// `admins` are the `ADMIN_IDS`: their chats are always served.
     pub async fn deny(
         &self,
-        id: i64,
-        admins: &BTreeSet<i64>,
+        id: ChatId,
+        admins: &BTreeSet<UserId>,
         by: &Actor,
-        where_: i64,
+        where_: ChatId,
         now: i64,
     ) -> sqlx::Result<DenyOutcome> {
-        let admins = json(admins);
+        let admins = admins_json(Some(admins));
         let mut tx = self.write().await?;
         let was_allowed = sqlx::query("DELETE FROM allowed_chats WHERE chat_id = ?1")
-            .bind(id)
+            .bind(id.0)
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -123,23 +129,27 @@ impl Store {
             "SELECT chat_id, COUNT(*) FROM thresholds WHERE {ONLY_THROUGH_IT}
              GROUP BY chat_id ORDER BY chat_id"
         ))
-        .bind(id)
+        .bind(id.0)
         .bind(&admins)
         .fetch_all(&mut *tx)
         .await?;
         sqlx::query(&format!("DELETE FROM thresholds WHERE {ONLY_THROUGH_IT}"))
-            .bind(id)
+            .bind(id.0)
             .bind(&admins)
             .execute(&mut *tx)
             .await?;
         let stopped_reports: Vec<i64> = sqlx::query_scalar(&format!(
             "DELETE FROM report_schedules WHERE {ONLY_THROUGH_IT} RETURNING chat_id"
         ))
-        .bind(id)
+        .bind(id.0)
         .bind(&admins)
         .fetch_all(&mut *tx)
         .await?;
-        let affected: Vec<i64> = removed.iter().map(|(chat, _)| *chat).chain([id]).collect();
+        let affected: Vec<i64> = removed
+            .iter()
+            .map(|(chat, _)| *chat)
+            .chain([id.0])
+            .collect();
         let dropped_messages = sqlx::query(
             "DELETE FROM outbox WHERE chat_id IN (SELECT value FROM json_each(?1))
                AND chat_id NOT IN (SELECT chat_id FROM allowed_chats)
@@ -154,39 +164,53 @@ impl Store {
         .rows_affected();
         let levels: u64 = removed.iter().map(|(_, n)| *n as u64).sum();
         if was_allowed || levels > 0 || !stopped_reports.is_empty() {
-            audit::record(
-                &mut tx,
-                Change {
-                    actor: by,
-                    chat_id: where_,
-                    action: "deny",
-                    subject: id.to_string(),
-                    about: id,
-                    old: Some(if was_allowed { "allowed" } else { "not allowed" }.into()),
-                    new: Some(format!(
-                        "denied; {levels} alert level(s) and {} report schedule(s) it served removed",
-                        stopped_reports.len()
-                    )),
-                    at: now,
-                },
-            )
-            .await?;
+            let audit = Audit {
+                by,
+                chat_id: where_,
+                about: id,
+                at: now,
+            };
+            let old = Some(
+                if was_allowed {
+                    "allowed"
+                } else {
+                    "not allowed"
+                }
+                .into(),
+            );
+            let new = Some(format!(
+                "denied; {levels} alert level(s) and {} report schedule(s) it served removed",
+                stopped_reports.len()
+            ));
+            audit
+                .record(&mut tx, AuditAction::Deny, &id.to_string(), old, new)
+                .await?;
         }
         tx.commit().await?;
         Ok(DenyOutcome {
             was_allowed,
             removed_levels: removed
                 .into_iter()
-                .map(|(chat_id, n)| (chat_id, n as u64))
+                .map(|(chat_id, n)| (ChatId(chat_id), n as u64))
                 .collect(),
-            stopped_reports,
+            stopped_reports: stopped_reports.into_iter().map(ChatId).collect(),
             dropped_messages,
         })
     }
 
     pub async fn allowed_chats(&self) -> sqlx::Result<Vec<AllowedChat>> {
-        sqlx::query_as("SELECT chat_id, added_by, added_at FROM allowed_chats ORDER BY chat_id")
-            .fetch_all(&self.pool)
-            .await
+        let rows: Vec<AllowedRow> = sqlx::query_as(
+            "SELECT chat_id, added_by, added_at FROM allowed_chats ORDER BY chat_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AllowedChat {
+                chat_id: ChatId(r.chat_id),
+                added_by: ChatId(r.added_by),
+                added_at: r.added_at,
+            })
+            .collect())
     }
 }

@@ -3,23 +3,64 @@
 
 use sqlx::{FromRow, SqliteConnection};
 
-use super::Store;
+use super::pool::Store;
+use crate::rules::domain::ChatId;
 
-/// Who made a change: a Telegram user, with the name they had then.
+/// Who made a change: a Telegram user (by the id of their private chat, which is their user id),
+/// with the name they had then; for a post with no sender, the chat.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub id: i64,
+    pub id: ChatId,
     /// `@username`, else the first name; empty when Telegram gave none.
     pub name: String,
 }
 
 impl Actor {
     /// An actor known only by id (tools and tests that seed data).
-    pub fn id_only(id: i64) -> Self {
+    pub fn id_only(id: ChatId) -> Self {
         Self {
             id,
             name: String::new(),
         }
+    }
+}
+
+/// What kind of change an entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Allow,
+    Deny,
+    AlertSet,
+    AlertOff,
+    ReportSet,
+    ReportOff,
+}
+
+impl AuditAction {
+    /// As stored in the `action` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Allow => "allow",
+            AuditAction::Deny => "deny",
+            AuditAction::AlertSet => "alert_set",
+            AuditAction::AlertOff => "alert_off",
+            AuditAction::ReportSet => "report_set",
+            AuditAction::ReportOff => "report_off",
+        }
+    }
+
+    /// The inverse of [`AuditAction::as_str`].
+    pub fn parse(stored: &str) -> Option<Self> {
+        [
+            AuditAction::Allow,
+            AuditAction::Deny,
+            AuditAction::AlertSet,
+            AuditAction::AlertOff,
+            AuditAction::ReportSet,
+            AuditAction::ReportOff,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == stored)
     }
 }
 
@@ -37,38 +78,44 @@ pub struct AuditEntry {
     pub new_value: Option<String>,
 }
 
-/// What one change was: written by `record` in the change's own transaction.
-pub(super) struct Change<'a> {
-    pub actor: &'a Actor,
+/// Who changes what, where and when: what every entry of one change shares. `record` writes an
+/// entry in the change's own transaction.
+pub(super) struct Audit<'a> {
+    pub by: &'a Actor,
     /// Where the command was sent.
-    pub chat_id: i64,
-    pub action: &'static str,
-    pub subject: String,
+    pub chat_id: ChatId,
     /// The user or chat the change is about.
-    pub about: i64,
-    pub old: Option<String>,
-    pub new: Option<String>,
+    pub about: ChatId,
     pub at: i64,
 }
 
-pub(super) async fn record(conn: &mut SqliteConnection, c: Change<'_>) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO audit (at, actor_id, actor_name, chat_id, action, subject, about_id,
-                            old_value, new_value)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )
-    .bind(c.at)
-    .bind(c.actor.id)
-    .bind(&c.actor.name)
-    .bind(c.chat_id)
-    .bind(c.action)
-    .bind(&c.subject)
-    .bind(c.about)
-    .bind(c.old)
-    .bind(c.new)
-    .execute(conn)
-    .await?;
-    Ok(())
+impl Audit<'_> {
+    pub(super) async fn record(
+        &self,
+        conn: &mut SqliteConnection,
+        action: AuditAction,
+        subject: &str,
+        old: Option<String>,
+        new: Option<String>,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO audit (at, actor_id, actor_name, chat_id, action, subject, about_id,
+                                old_value, new_value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .bind(self.at)
+        .bind(self.by.id.0)
+        .bind(&self.by.name)
+        .bind(self.chat_id.0)
+        .bind(action.as_str())
+        .bind(subject)
+        .bind(self.about.0)
+        .bind(old)
+        .bind(new)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
 }
 
 const COLUMNS: &str =
@@ -86,12 +133,12 @@ impl Store {
     }
 
     /// The newest `limit` entries about a user or chat, or done by that user or in that chat.
-    pub async fn audit_about(&self, id: i64, limit: u32) -> sqlx::Result<Vec<AuditEntry>> {
+    pub async fn audit_about(&self, id: ChatId, limit: u32) -> sqlx::Result<Vec<AuditEntry>> {
         sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM audit WHERE about_id = ?1 OR actor_id = ?1 OR chat_id = ?1
              ORDER BY id DESC LIMIT ?2"
         ))
-        .bind(id)
+        .bind(id.0)
         .bind(limit)
         .fetch_all(&self.pool)
         .await

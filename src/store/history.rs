@@ -6,15 +6,17 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{Store, json};
+use super::pool::{Store, json};
+use crate::money::{Currency, Usd};
 use crate::oxapay::Balances;
+use crate::rules::domain::Subject;
 
 /// The newest stored snapshot, for a report when OxaPay cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredSnapshot {
     pub at: i64,
-    pub amounts: BTreeMap<String, Decimal>,
-    pub total_usd: Option<Decimal>,
+    pub amounts: BTreeMap<Currency, Decimal>,
+    pub total_usd: Option<Usd>,
 }
 
 /// Amounts are stored as exact decimal text; a row that does not read back (edited by hand, say)
@@ -50,7 +52,7 @@ impl Store {
         &self,
         at: i64,
         read: &Balances,
-        total_usd: Option<Decimal>,
+        total_usd: Option<Usd>,
     ) -> sqlx::Result<()> {
         let rows: Vec<(&str, String)> = read
             .amounts
@@ -60,7 +62,7 @@ impl Store {
         let mut tx = self.write().await?;
         let added = sqlx::query("INSERT OR IGNORE INTO snapshots (at, total_usd) VALUES (?1, ?2)")
             .bind(at)
-            .bind(total_usd.map(|t| t.to_string()))
+            .bind(total_usd.map(|t| t.amount().to_string()))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -77,41 +79,33 @@ impl Store {
         tx.commit().await
     }
 
-    /// A currency's amounts from `from` to `to` (inclusive), oldest first.
-    pub async fn currency_series(
+    /// A subject's recorded values from `from` to `to` (inclusive), oldest first: a currency's
+    /// amounts, or the total USD value where it was known.
+    pub async fn series(
         &self,
-        currency: &str,
+        subject: &Subject,
         from: i64,
         to: i64,
     ) -> sqlx::Result<Vec<(i64, Decimal)>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT at, amount FROM history WHERE currency = ?1 AND at BETWEEN ?2 AND ?3
-             ORDER BY at",
-        )
-        .bind(currency)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
+        let query = match subject {
+            Subject::Coin(c) => sqlx::query_as(
+                "SELECT at, amount FROM history WHERE currency = ?3 AND at BETWEEN ?1 AND ?2
+                 ORDER BY at",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(c.as_str()),
+            Subject::Total => sqlx::query_as(
+                "SELECT at, total_usd FROM snapshots
+                 WHERE at BETWEEN ?1 AND ?2 AND total_usd IS NOT NULL ORDER BY at",
+            )
+            .bind(from)
+            .bind(to),
+        };
+        let rows: Vec<(i64, String)> = query.fetch_all(&self.pool).await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(at, a)| decimal(&a, "amount").map(|d| (at, d)))
-            .collect())
-    }
-
-    /// The account's total USD value from `from` to `to`, where it was known.
-    pub async fn total_series(&self, from: i64, to: i64) -> sqlx::Result<Vec<(i64, Decimal)>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT at, total_usd FROM snapshots
-             WHERE at BETWEEN ?1 AND ?2 AND total_usd IS NOT NULL ORDER BY at",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(at, a)| decimal(&a, "total").map(|d| (at, d)))
+            .filter_map(|(at, a)| decimal(&a, subject.key()).map(|d| (at, d)))
             .collect())
     }
 
@@ -133,9 +127,12 @@ impl Store {
             at,
             amounts: rows
                 .into_iter()
-                .filter_map(|(c, a)| decimal(&a, "amount").map(|d| (c, d)))
+                .filter_map(|(c, a)| {
+                    let currency = Currency::from_api(&c)?;
+                    decimal(&a, "amount").map(|d| (currency, d))
+                })
                 .collect(),
-            total_usd: total.and_then(|t| decimal(&t, "total")),
+            total_usd: total.and_then(|t| decimal(&t, "total")).map(Usd::new),
         }))
     }
 

@@ -1,26 +1,40 @@
 //! Chats whose alerts are held until a time (`/mute`).
 
-use super::Store;
+use super::pool::Store;
+use crate::rules::domain::ChatId;
 
 /// A chat's mute: alerts are held until `until` (Unix seconds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mute {
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     pub until: i64,
+}
+
+fn mute((chat_id, until): (i64, i64)) -> Mute {
+    Mute {
+        chat_id: ChatId(chat_id),
+        until,
+    }
 }
 
 impl Store {
     /// Holds a chat's alerts until `until` (replacing an earlier mute).
-    pub async fn set_mute(&self, chat_id: i64, until: i64, by: i64, now: i64) -> sqlx::Result<()> {
+    pub async fn set_mute(
+        &self,
+        chat_id: ChatId,
+        until: i64,
+        by: ChatId,
+        now: i64,
+    ) -> sqlx::Result<()> {
         let _turn = self.turn().await;
         sqlx::query(
             "INSERT INTO mutes (chat_id, until, set_by, set_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (chat_id) DO UPDATE SET
                  until = excluded.until, set_by = excluded.set_by, set_at = excluded.set_at",
         )
-        .bind(chat_id)
+        .bind(chat_id.0)
         .bind(until)
-        .bind(by)
+        .bind(by.0)
         .bind(now)
         .execute(&self.pool)
         .await?;
@@ -28,10 +42,10 @@ impl Store {
     }
 
     /// Ends a chat's mute now; returns whether one was still running.
-    pub async fn end_mute(&self, chat_id: i64, now: i64) -> sqlx::Result<bool> {
+    pub async fn end_mute(&self, chat_id: ChatId, now: i64) -> sqlx::Result<bool> {
         let _turn = self.turn().await;
         let done = sqlx::query("DELETE FROM mutes WHERE chat_id = ?1 RETURNING until > ?2")
-            .bind(chat_id)
+            .bind(chat_id.0)
             .bind(now)
             .fetch_optional(&self.pool)
             .await?;
@@ -42,18 +56,22 @@ impl Store {
     }
 
     /// The chat's running mute, if any.
-    pub async fn mute_of(&self, chat_id: i64, now: i64) -> sqlx::Result<Option<Mute>> {
-        sqlx::query_as("SELECT chat_id, until FROM mutes WHERE chat_id = ?1 AND until > ?2")
-            .bind(chat_id)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await
+    pub async fn mute_of(&self, chat_id: ChatId, now: i64) -> sqlx::Result<Option<Mute>> {
+        let row =
+            sqlx::query_as("SELECT chat_id, until FROM mutes WHERE chat_id = ?1 AND until > ?2")
+                .bind(chat_id.0)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(mute))
     }
 
     /// Every mute, running or ended but not yet summarized.
     pub async fn mutes(&self) -> sqlx::Result<Vec<Mute>> {
-        sqlx::query_as("SELECT chat_id, until FROM mutes ORDER BY chat_id")
-            .fetch_all(&self.pool)
-            .await
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT chat_id, until FROM mutes ORDER BY chat_id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(mute).collect())
     }
 }

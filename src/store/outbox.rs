@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 
 use sqlx::FromRow;
 
-use super::{Store, json};
+use super::pool::{Store, json};
+use crate::rules::domain::ChatId;
 
 /// What kind of message a row is (for the operator's logs and counts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -32,19 +33,62 @@ impl MessageKind {
     }
 }
 
-/// A message to write into the outbox, as SQLite's `json_each` reads it: `[chat_id, text, kind]`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Owed(pub i64, pub String, pub MessageKind);
+/// A message to write into the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owed {
+    pub chat_id: ChatId,
+    pub text: String,
+    pub kind: MessageKind,
+}
 
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+impl Owed {
+    pub fn new(chat_id: ChatId, text: String, kind: MessageKind) -> Self {
+        Self {
+            chat_id,
+            text,
+            kind,
+        }
+    }
+}
+
+/// As SQLite's `json_each` reads it: `[chat_id, text, kind]`.
+impl serde::Serialize for Owed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.chat_id.0, &self.text, self.kind).serialize(s)
+    }
+}
+
+/// An owed message the delivery worker is to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
     pub id: i64,
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     pub text: String,
     /// Failed attempts so far.
     pub attempts: i64,
     /// `MessageKind` as stored (`alert`, `notice`).
     pub kind: String,
+}
+
+#[derive(FromRow)]
+struct OutboxRow {
+    id: i64,
+    chat_id: i64,
+    text: String,
+    attempts: i64,
+    kind: String,
+}
+
+impl From<OutboxRow> for OutboxItem {
+    fn from(r: OutboxRow) -> Self {
+        Self {
+            id: r.id,
+            chat_id: ChatId(r.chat_id),
+            text: r.text,
+            attempts: r.attempts,
+            kind: r.kind,
+        }
+    }
 }
 
 impl Store {
@@ -59,10 +103,11 @@ impl Store {
     pub async fn due_messages(
         &self,
         now: i64,
-        busy: &BTreeSet<i64>,
+        busy: &BTreeSet<ChatId>,
         limit: usize,
     ) -> sqlx::Result<Vec<OutboxItem>> {
-        sqlx::query_as(
+        let busy: Vec<i64> = busy.iter().map(|c| c.0).collect();
+        let rows: Vec<OutboxRow> = sqlx::query_as(
             "SELECT o.id, o.chat_id, o.text, o.attempts, o.kind FROM outbox o
              WHERE o.parked_at IS NULL AND o.next_attempt_at <= ?1
                AND NOT EXISTS (SELECT 1 FROM outbox p
@@ -73,10 +118,11 @@ impl Store {
              ORDER BY o.id LIMIT ?3",
         )
         .bind(now)
-        .bind(json(busy))
+        .bind(json(&busy))
         .bind(limit as i64)
         .fetch_all(&self.pool)
-        .await
+        .await?;
+        Ok(rows.into_iter().map(OutboxItem::from).collect())
     }
 
     /// When the next owed message becomes due (`None`: nothing is owed).
@@ -143,19 +189,19 @@ impl Store {
 
     /// Stops alerting a chat that refuses the bot's messages for good (blocked it, removed it, took
     /// its right to write); its owed messages are dropped. Returns how many were dropped.
-    pub async fn pause_chat(&self, chat_id: i64, reason: &str, now: i64) -> sqlx::Result<u64> {
+    pub async fn pause_chat(&self, chat_id: ChatId, reason: &str, now: i64) -> sqlx::Result<u64> {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO paused_chats (chat_id, reason, paused_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (chat_id) DO UPDATE SET reason = excluded.reason",
         )
-        .bind(chat_id)
+        .bind(chat_id.0)
         .bind(reason)
         .bind(now)
         .execute(&mut *tx)
         .await?;
         let dropped = sqlx::query("DELETE FROM outbox WHERE chat_id = ?1")
-            .bind(chat_id)
+            .bind(chat_id.0)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -164,10 +210,10 @@ impl Store {
     }
 
     /// A paused chat that writes to the bot again is reachable again. Returns whether it was paused.
-    pub async fn unpause_chat(&self, chat_id: i64) -> sqlx::Result<bool> {
+    pub async fn unpause_chat(&self, chat_id: ChatId) -> sqlx::Result<bool> {
         let _turn = self.turn().await;
         let done = sqlx::query("DELETE FROM paused_chats WHERE chat_id = ?1")
-            .bind(chat_id)
+            .bind(chat_id.0)
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
@@ -177,7 +223,7 @@ impl Store {
     /// transaction. Idempotent: a second call (the service message in the new chat after the one
     /// in the old, or a send answering "migrated") finds nothing to move. Where the new id already
     /// has a setting of its own, the newer one (the new id's) wins. Returns whether anything moved.
-    pub async fn migrate_chat(&self, old: i64, new: i64) -> sqlx::Result<bool> {
+    pub async fn migrate_chat(&self, old: ChatId, new: ChatId) -> sqlx::Result<bool> {
         if old == new {
             return Ok(false);
         }
@@ -193,8 +239,8 @@ impl Store {
             "UPDATE outbox SET chat_id = ?2 WHERE chat_id = ?1",
         ] {
             moved += sqlx::query(sql)
-                .bind(old)
-                .bind(new)
+                .bind(old.0)
+                .bind(new.0)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -210,7 +256,7 @@ impl Store {
             "DELETE FROM paused_chats WHERE chat_id = ?1",
         ] {
             moved += sqlx::query(sql)
-                .bind(old)
+                .bind(old.0)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

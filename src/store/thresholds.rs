@@ -1,4 +1,4 @@
-//! Alert levels per (chat, currency) with their alert states.
+//! Alert levels per (chat, subject, direction) with their alert states.
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -6,10 +6,10 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::audit::{self, Actor, Change};
-use super::{SERVED, Store};
-use crate::alerts::{AlertState, Direction, Threshold};
-use crate::valuation::TOTAL;
+use super::audit::{Actor, Audit, AuditAction};
+use super::pool::{SERVED, Store, json};
+use crate::rules::alerts::{AlertState, Direction, Threshold};
+use crate::rules::domain::{ChatId, Subject, UserId};
 
 /// Also read from a JSON array in `THRESHOLD_COLUMNS` order.
 #[derive(FromRow, serde::Deserialize)]
@@ -28,6 +28,8 @@ impl ThresholdRow {
     fn into_threshold(self) -> Result<Threshold, String> {
         let level = Decimal::from_str(&self.level)
             .map_err(|_| format!("level {:?} is not a decimal", self.level))?;
+        let subject = Subject::from_key(&self.currency)
+            .ok_or_else(|| format!("subject {:?} is not a currency or the total", self.currency))?;
         let direction = Direction::parse(&self.direction)
             .ok_or_else(|| format!("direction {:?} is not valid", self.direction))?;
         let state = match (self.state.as_str(), self.crossed_since, self.last_alert_at) {
@@ -40,8 +42,8 @@ impl ThresholdRow {
             (other, ..) => return Err(format!("state {other:?} is not valid")),
         };
         Ok(Threshold {
-            chat_id: self.chat_id,
-            currency: self.currency,
+            chat_id: ChatId(self.chat_id),
+            subject,
             direction,
             level,
             state,
@@ -52,7 +54,8 @@ impl ThresholdRow {
 /// A threshold row the store could not read, with why.
 #[derive(Debug, Clone)]
 pub struct BadRow {
-    pub chat_id: i64,
+    pub chat_id: ChatId,
+    /// The subject as stored.
     pub currency: String,
     pub problem: String,
 }
@@ -61,7 +64,7 @@ fn split_rows(rows: Vec<ThresholdRow>) -> (Vec<Threshold>, Vec<BadRow>) {
     let mut good = Vec::with_capacity(rows.len());
     let mut bad = Vec::new();
     for row in rows {
-        let (chat_id, currency) = (row.chat_id, row.currency.clone());
+        let (chat_id, currency) = (ChatId(row.chat_id), row.currency.clone());
         match row.into_threshold() {
             Ok(t) => good.push(t),
             Err(problem) => bad.push(BadRow {
@@ -78,8 +81,12 @@ const THRESHOLD_COLUMNS: &str =
     "chat_id, currency, direction, level, state, crossed_since, last_alert_at";
 
 /// How the audit log names what a level watches: the currency, or `total`.
-fn audit_name(currency: &str) -> &str {
-    if currency == TOTAL { "total" } else { currency }
+fn audit_name(stored: &str) -> &str {
+    if stored == Subject::TOTAL_KEY {
+        "total"
+    } else {
+        stored
+    }
 }
 
 impl Store {
@@ -88,18 +95,19 @@ impl Store {
     /// starts unchecked: the next check tells the chat where the balance stands against it.
     pub async fn set_threshold(
         &self,
-        chat_id: i64,
-        currency: &str,
+        chat_id: ChatId,
+        subject: &Subject,
         direction: Direction,
         level: Decimal,
         by: &Actor,
         now: i64,
     ) -> sqlx::Result<()> {
+        let currency = subject.key();
         let mut tx = self.write().await?;
         let old: Option<String> = sqlx::query_scalar(
             "SELECT level FROM thresholds WHERE chat_id = ?1 AND currency = ?2 AND direction = ?3",
         )
-        .bind(chat_id)
+        .bind(chat_id.0)
         .bind(currency)
         .bind(direction.as_str())
         .fetch_optional(&mut *tx)
@@ -112,35 +120,37 @@ impl Store {
                  last_alert_at = NULL, updated_at = excluded.updated_at,
                  owner_id = excluded.owner_id",
         )
-        .bind(chat_id)
+        .bind(chat_id.0)
         .bind(currency)
         .bind(direction.as_str())
         .bind(level.to_string())
         .bind(now)
-        .bind(by.id)
+        .bind(by.id.0)
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Change {
-                actor: by,
-                chat_id,
-                action: "alert_set",
-                subject: format!("{} {}", audit_name(currency), direction.as_str()),
-                about: chat_id,
+        let audit = Audit {
+            by,
+            chat_id,
+            about: chat_id,
+            at: now,
+        };
+        let what = format!("{} {}", audit_name(currency), direction.as_str());
+        audit
+            .record(
+                &mut tx,
+                AuditAction::AlertSet,
+                &what,
                 old,
-                new: Some(level.to_string()),
-                at: now,
-            },
-        )
-        .await?;
+                Some(level.to_string()),
+            )
+            .await?;
         tx.commit().await
     }
 
     /// Removes every level of a chat; returns how many there were.
     pub async fn remove_all_thresholds(
         &self,
-        chat_id: i64,
+        chat_id: ChatId,
         by: &Actor,
         now: i64,
     ) -> sqlx::Result<u64> {
@@ -150,20 +160,20 @@ impl Store {
     /// Removes a currency's level of one direction, or of both (`None`); returns how many.
     pub async fn remove_threshold(
         &self,
-        chat_id: i64,
-        currency: &str,
+        chat_id: ChatId,
+        subject: &Subject,
         direction: Option<Direction>,
         by: &Actor,
         now: i64,
     ) -> sqlx::Result<u64> {
-        self.remove_levels(chat_id, Some(currency), direction, by, now)
+        self.remove_levels(chat_id, Some(subject.key()), direction, by, now)
             .await
     }
 
     /// Removes the chat's levels that match, each with its audit entry, in one transaction.
     async fn remove_levels(
         &self,
-        chat_id: i64,
+        chat_id: ChatId,
         currency: Option<&str>,
         direction: Option<Direction>,
         by: &Actor,
@@ -175,37 +185,42 @@ impl Store {
                AND (?2 IS NULL OR currency = ?2) AND (?3 IS NULL OR direction = ?3)
              RETURNING currency, direction, level",
         )
-        .bind(chat_id)
+        .bind(chat_id.0)
         .bind(currency)
         .bind(direction.map(Direction::as_str))
         .fetch_all(&mut *tx)
         .await?;
+        let audit = Audit {
+            by,
+            chat_id,
+            about: chat_id,
+            at: now,
+        };
         for (currency, direction, level) in &removed {
-            audit::record(
-                &mut tx,
-                Change {
-                    actor: by,
-                    chat_id,
-                    action: "alert_off",
-                    subject: format!("{} {direction}", audit_name(currency)),
-                    about: chat_id,
-                    old: Some(level.clone()),
-                    new: None,
-                    at: now,
-                },
-            )
-            .await?;
+            let what = format!("{} {direction}", audit_name(currency));
+            audit
+                .record(
+                    &mut tx,
+                    AuditAction::AlertOff,
+                    &what,
+                    Some(level.clone()),
+                    None,
+                )
+                .await?;
         }
         tx.commit().await?;
         Ok(removed.len() as u64)
     }
 
-    pub async fn thresholds_of(&self, chat_id: i64) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
+    pub async fn thresholds_of(
+        &self,
+        chat_id: ChatId,
+    ) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
         let rows: Vec<ThresholdRow> = sqlx::query_as(&format!(
             "SELECT {THRESHOLD_COLUMNS} FROM thresholds WHERE chat_id = ?1
              ORDER BY currency, direction DESC"
         ))
-        .bind(chat_id)
+        .bind(chat_id.0)
         .fetch_all(&self.pool)
         .await?;
         Ok(split_rows(rows))
@@ -222,7 +237,7 @@ impl Store {
     /// 23 ms against 103 ms for fetching them row by row through sqlx (docs/BENCHMARKS.md).
     pub async fn all_thresholds(
         &self,
-        live_for: Option<&BTreeSet<i64>>,
+        live_for: Option<&BTreeSet<UserId>>,
     ) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
         let filter = if live_for.is_some() {
             format!("WHERE {SERVED}")
@@ -234,11 +249,17 @@ impl Store {
                  (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter}
                   ORDER BY chat_id, currency, direction)"
         ))
-        .bind(super::json(&live_for.cloned().unwrap_or_default()))
+        .bind(admins_json(live_for))
         .fetch_one(&self.pool)
         .await?;
         let rows: Vec<ThresholdRow> =
             serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
         Ok(split_rows(rows))
     }
+}
+
+/// The admins as the JSON array of ids that `SERVED` reads.
+pub(super) fn admins_json(admins: Option<&BTreeSet<UserId>>) -> String {
+    let ids: Vec<u64> = admins.into_iter().flatten().map(|u| u.0).collect();
+    json(&ids)
 }

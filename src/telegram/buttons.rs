@@ -8,36 +8,44 @@ use teloxide::prelude::*;
 use teloxide::types::CallbackQuery;
 use tokio::time::Instant;
 
-use crate::now_unix;
-use crate::reports::builder::chat_zone;
-use crate::telegram::delivery::{Failure, edit_html};
-use crate::telegram::handler::{Ctx, admit, balance_text, deliver_reply};
-use crate::telegram::keyboards::{self, BalanceView, Button};
-use crate::telegram::messages::{self, MESSAGE_LIMIT, plain_text, split_html};
+use crate::clock::now_unix;
+use crate::delivery::reply::{self, Content, Delivered};
+use crate::delivery::send::{Failure, edit_html};
+use crate::rules::buttons::{BalanceView, Button};
+use crate::rules::domain::{ChatId, UserId};
+use crate::telegram::commands::balance;
+use crate::telegram::gate::{Ctx, Outcome, Status, admit};
+use crate::texts::keyboards;
+use crate::texts::{self, MESSAGE_LIMIT, plain_text, split_html};
 
 /// How long the Mute button holds a chat's alerts.
 const MUTE_BUTTON_SECS: i64 = 3_600;
 
-/// What a press leads to: the popup on the presser's screen (if any) and a word for the log.
+/// What a press leads to: the popup on the presser's screen (if any) and how it ended.
 struct Pressed {
     popup: Option<String>,
-    result: &'static str,
+    status: Status,
 }
 
-fn popup(text: String, result: &'static str) -> Pressed {
+fn popup(text: String, status: Status) -> Pressed {
     Pressed {
         popup: Some(text),
-        result,
+        status,
     }
 }
 
-pub(super) async fn on_callback(
-    bot: Bot,
-    q: CallbackQuery,
-    ctx: Arc<Ctx>,
-) -> Result<(), Infallible> {
+/// A refused command's sentence as a popup (plain text).
+fn refused_popup(refused: Outcome) -> Pressed {
+    let text = refused.reply.text().map(plain_text).unwrap_or_default();
+    Pressed {
+        popup: (!text.is_empty()).then_some(text),
+        status: refused.status,
+    }
+}
+
+pub async fn on_callback(bot: Bot, q: CallbackQuery, ctx: Arc<Ctx>) -> Result<(), Infallible> {
     let started = Instant::now();
-    let presser = q.from.id.0 as i64;
+    let presser = q.from.id;
     let chat_id = q.regular_message().map(|m| m.chat.id.0);
     let pressed = press(&bot, &ctx, &q, presser).await;
     let mut answer = bot.answer_callback_query(q.id.clone());
@@ -47,18 +55,18 @@ pub(super) async fn on_callback(
         answer = answer.text(text);
     }
     if let Err(e) = answer.await {
-        tracing::warn!(presser, error = %e, "could not answer a button press");
+        tracing::warn!(presser = presser.0, error = %e, "could not answer a button press");
     }
     let button = q.data.as_deref().map(button_name).unwrap_or("none");
     tracing::info!(
         chat_id,
-        user_id = presser,
+        user_id = presser.0,
         button,
-        outcome = pressed.result,
+        outcome = pressed.status.as_str(),
         ms = started.elapsed().as_millis() as u64,
         "button handled"
     );
-    ctx.metrics.button(button, pressed.result);
+    ctx.metrics.button(button, pressed.status.as_str());
     Ok(())
 }
 
@@ -72,51 +80,51 @@ fn button_name(data: &str) -> &'static str {
     }
 }
 
-async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: i64) -> Pressed {
+async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: UserId) -> Pressed {
     // Parsed before anything else: a forged press reaches neither the database nor OxaPay.
     let Some(Ok(button)) = q.data.as_deref().map(Button::parse) else {
-        return popup(messages::button_forged(), "forged");
+        return popup(texts::button_forged(), Status::Forged);
     };
     let Some(message) = q.regular_message() else {
-        return popup(messages::button_too_old(), "stale");
+        return popup(texts::button_too_old(), Status::Stale);
     };
-    let chat_id = message.chat.id.0;
+    let chat_id = message.chat.id;
     if let Err(refused) = admit(ctx, Some(presser), chat_id, false).await {
-        let text = match refused.result {
-            "not_authorized" => messages::not_authorized_popup(presser),
-            _ => refused.reply.map(|r| plain_text(&r)).unwrap_or_default(),
-        };
-        return Pressed {
-            popup: (!text.is_empty()).then_some(text),
-            result: refused.result,
+        return match refused.status {
+            Status::NotAuthorized => popup(texts::not_authorized_popup(presser), refused.status),
+            _ => refused_popup(refused),
         };
     }
     match button {
         Button::Refresh(view) => refresh(bot, ctx, chat_id, message.id, view).await,
         Button::Balance => {
             let view = BalanceView::Wallets;
-            match balance_text(ctx, &view).await {
-                Ok(text) => {
+            match balance::text(ctx, &view).await {
+                Ok(html) => {
                     let keyboard = Some(keyboards::balance_keyboard(view));
-                    let sent = deliver_reply(bot, ctx, chat_id, "balance", &text, keyboard).await;
+                    let content = Content::Text {
+                        html: &html,
+                        keyboard,
+                    };
+                    let sent = send_reply(bot, ctx, chat_id, "balance", content).await;
                     Pressed {
                         popup: None,
-                        result: if sent == "sent" { "ok" } else { "failed" },
+                        status: match sent {
+                            Delivered::Sent => Status::Ok,
+                            _ => Status::Failed,
+                        },
                     }
                 }
-                Err(refused) => popup(
-                    plain_text(&refused.reply.unwrap_or_default()),
-                    refused.result,
-                ),
+                Err(refused) => refused_popup(refused),
             }
         }
         Button::MuteHour => {
             let now = now_unix();
             let until = now + MUTE_BUTTON_SECS;
-            let muted = match chat_zone(&ctx.store, chat_id).await {
+            let muted = match ctx.store.chat_zone(chat_id).await {
                 Ok(zone) => ctx
                     .store
-                    .set_mute(chat_id, until, presser, now)
+                    .set_mute(chat_id, until, ChatId::from(presser), now)
                     .await
                     .map(|()| zone),
                 Err(e) => Err(e),
@@ -124,14 +132,18 @@ async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: i64) -> Pressed
             let zone = match muted {
                 Ok(zone) => zone,
                 Err(e) => {
-                    tracing::error!(chat_id, error = %e, "database error");
-                    return popup(plain_text(&messages::storage_failed()), "storage_error");
+                    tracing::error!(chat_id = chat_id.0, error = %e, "database error");
+                    return popup(plain_text(&texts::storage_failed()), Status::StorageError);
                 }
             };
             // Everyone in the chat should know the alerts are held, not only the presser.
-            let told = messages::muted(until, zone);
-            deliver_reply(bot, ctx, chat_id, "mute", &told, None).await;
-            popup(messages::muted_popup(until, zone), "ok")
+            let told = texts::muted(until, zone);
+            let content = Content::Text {
+                html: &told,
+                keyboard: None,
+            };
+            send_reply(bot, ctx, chat_id, "mute", content).await;
+            popup(texts::muted_popup(until, zone), Status::Ok)
         }
     }
 }
@@ -141,30 +153,36 @@ async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: i64) -> Pressed
 async fn refresh(
     bot: &Bot,
     ctx: &Ctx,
-    chat_id: i64,
+    chat_id: ChatId,
     message_id: teloxide::types::MessageId,
     view: BalanceView,
 ) -> Pressed {
-    let text = match balance_text(ctx, &view).await {
+    let text = match balance::text(ctx, &view).await {
         Ok(t) => t,
-        Err(refused) => {
-            return popup(
-                plain_text(&refused.reply.unwrap_or_default()),
-                refused.result,
-            );
-        }
+        Err(refused) => return refused_popup(refused),
     };
     // A message can only be edited into one message.
     if split_html(&text, MESSAGE_LIMIT).len() > 1 {
-        return popup(messages::refresh_too_long(), "too_long");
+        return popup(texts::refresh_too_long(), Status::TooLong);
     }
     let keyboard = Some(keyboards::balance_keyboard(view));
     match edit_html(bot, &ctx.redactor, chat_id, message_id, &text, keyboard).await {
-        Ok(()) => popup(messages::refreshed(), "ok"),
-        Err(Failure::NotModified) => popup(messages::nothing_changed(), "not_modified"),
+        Ok(()) => popup(texts::refreshed(), Status::Ok),
+        Err(Failure::NotModified) => popup(texts::nothing_changed(), Status::NotModified),
         Err(e) => {
-            tracing::warn!(chat_id, error = %e, "could not refresh a balance message");
-            popup(messages::refresh_failed(), "failed")
+            tracing::warn!(chat_id = chat_id.0, error = %e, "could not refresh a balance message");
+            popup(texts::refresh_failed(), Status::Failed)
         }
     }
+}
+
+/// A message the press sends to the chat (a new balance message, the mute's notice).
+async fn send_reply(
+    bot: &Bot,
+    ctx: &Ctx,
+    chat_id: ChatId,
+    command: &str,
+    content: Content<'_>,
+) -> Delivered {
+    reply::reply(bot, &ctx.store, &ctx.redactor, chat_id, command, content).await
 }

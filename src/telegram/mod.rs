@@ -1,12 +1,7 @@
-//! Everything that speaks Telegram: the update handler, command parsing, every text the bot
-//! sends, sending itself with its failure classes, and per-chat flood control.
+//! Updates in: the dispatch tree, the gate every command and button passes (who may, how often),
+//! one file per command, and the button presses.
 
 pub mod buttons;
 pub mod commands;
-pub mod delivery;
-pub mod delivery_worker;
-pub mod flood;
-pub mod handler;
-pub mod keyboards;
-pub mod messages;
-mod report_commands;
+pub mod dispatch;
+pub mod gate;

@@ -1,6 +1,7 @@
 //! Who may use the bot: strangers, `/allow`, `/deny`, groups, admin-only commands, `/help`, and
 //! commands the bot must leave alone.
 
+use crate::support::ids;
 use crate::support::process::python_sqlite;
 use crate::support::{ADMIN, BOT_NAME, OxaReply, Setup, TestApp};
 
@@ -136,7 +137,7 @@ async fn deny_of_a_group_removes_its_levels_and_report() {
         "No chat has alerts."
     );
     let store = app.store().await;
-    assert_eq!(store.report_of(GROUP).await.unwrap(), None);
+    assert_eq!(store.report_of(ids::chat(GROUP)).await.unwrap(), None);
     store.close().await;
     app.oxa
         .set(OxaReply::balances(&[("BTC", "0.1"), ("LTC", "1")]));

@@ -4,10 +4,12 @@
 
 use std::str::FromStr;
 
-use oxapay_bot::alerts::{Direction, Health};
-use oxapay_bot::store::{Actor, CheckRecord, MessageKind, Owed, Store};
+use oxapay_bot::rules::alerts::Direction;
+use oxapay_bot::rules::oxapay_health::Health;
+use oxapay_bot::store::{CheckRecord, MessageKind, Owed, Store};
 use rust_decimal::Decimal;
 
+use crate::support::ids;
 use crate::support::oxapay::Gate;
 use crate::support::{ADMIN, OxaReply, Setup, TestApp, TgFault};
 
@@ -55,16 +57,16 @@ async fn low_level_set_while_stopped() -> TestApp {
     let app = TestApp::prepare(btc("0.1"), Setup::default()).await;
     let store = app.store().await;
     store
-        .allow(CHAT, &Actor::id_only(ADMIN), ADMIN, 0)
+        .allow(ids::chat(CHAT), &ids::actor(ADMIN), ids::chat(ADMIN), 0)
         .await
         .unwrap();
     store
         .set_threshold(
-            CHAT,
-            "BTC",
+            ids::chat(CHAT),
+            &ids::subject("BTC"),
             Direction::Below,
             d("1"),
-            &Actor::id_only(ADMIN),
+            &ids::actor(ADMIN),
             0,
         )
         .await
@@ -261,7 +263,7 @@ async fn a_repeat_interval_repeats_while_low() {
 async fn bad_alert_arguments_are_explained_and_nothing_is_stored() {
     let app = TestApp::spawn(btc("5"), Setup::default()).await;
     app.checks_completed(1).await;
-    let usage = crate::support::html::plain_text(oxapay_bot::telegram::messages::ALERT_USAGE);
+    let usage = crate::support::html::plain_text(oxapay_bot::texts::ALERT_USAGE);
     let not_plain = "the amount must be a plain number like 0.5, 1000 or 1234.5678";
     let not_currency = "a currency code is 2 to 10 letters or digits, like BTC or USDT";
     let cases = [
@@ -387,16 +389,16 @@ async fn a_thousand_chats_one_oxapay_call_every_alert_delivered() {
     let chats: Vec<i64> = (10_000..11_000).collect();
     for chat in &chats {
         store
-            .allow(*chat, &Actor::id_only(ADMIN), ADMIN, 0)
+            .allow(ids::chat(*chat), &ids::actor(ADMIN), ids::chat(ADMIN), 0)
             .await
             .unwrap();
         store
             .set_threshold(
-                *chat,
-                "BTC",
+                ids::chat(*chat),
+                &ids::subject("BTC"),
                 Direction::Below,
                 d("1"),
-                &Actor::id_only(ADMIN),
+                &ids::actor(ADMIN),
                 0,
             )
             .await
@@ -431,7 +433,11 @@ async fn the_outbox_is_sent_after_a_crash() {
     let mut app = TestApp::prepare(btc("5"), Setup::default()).await;
     let store = app.store().await;
     let owed = "⚠️ Low balance: <b>BTC</b> 0.1 is below your alert level 1".to_owned();
-    owe(&store, &[Owed(CHAT, owed, MessageKind::Alert)]).await;
+    owe(
+        &store,
+        &[Owed::new(ids::chat(CHAT), owed, MessageKind::Alert)],
+    )
+    .await;
     store.close().await;
     app.start().await;
     app.deliveries_completed(1).await;
@@ -452,8 +458,8 @@ async fn alerts_to_one_chat_are_paced_at_one_a_second() {
     let store = app.store().await;
     let owed: Vec<Owed> = (1..=3)
         .map(|i| {
-            Owed(
-                CHAT,
+            Owed::new(
+                ids::chat(CHAT),
                 format!("⚠️ Low balance: <b>C{i}</b> 0 is below your alert level 1"),
                 MessageKind::Alert,
             )
@@ -480,9 +486,9 @@ async fn a_chats_messages_go_one_at_a_time_and_in_order() {
     let mut app = TestApp::prepare(btc("5"), Setup::default().wide_telegram_limits()).await;
     let text = |i: u32| format!("⚠️ Low balance: C{i} 0 is below your alert level 1");
     let mut owed: Vec<Owed> = (1..=5)
-        .map(|i| Owed(CHAT, text(i), MessageKind::Alert))
+        .map(|i| Owed::new(ids::chat(CHAT), text(i), MessageKind::Alert))
         .collect();
-    owed.push(Owed(OTHER, text(9), MessageKind::Alert));
+    owed.push(Owed::new(ids::chat(OTHER), text(9), MessageKind::Alert));
     let store = app.store().await;
     owe(&store, &owed).await;
     store.close().await;

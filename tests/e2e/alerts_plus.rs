@@ -4,10 +4,10 @@
 //! and on the fakes' records, never on a pause.
 
 use chrono::{NaiveDateTime, Utc};
-use oxapay_bot::alerts::Direction;
-use oxapay_bot::store::Actor;
+use oxapay_bot::rules::alerts::Direction;
 use serde_json::{Value, json};
 
+use crate::support::ids;
 use crate::support::telegram::Sent;
 use crate::support::{ADMIN, Endpoint, OxaReply, Setup, TestApp};
 
@@ -166,7 +166,10 @@ async fn a_restart_while_high_sends_no_duplicate() {
 async fn mute_runs_out(app: &TestApp, chat: i64) {
     let store = app.store().await;
     let now = now();
-    store.set_mute(chat, now, chat, now).await.unwrap();
+    store
+        .set_mute(ids::chat(chat), now, ids::chat(chat), now)
+        .await
+        .unwrap();
     store.close().await;
 }
 
@@ -326,21 +329,24 @@ async fn a_mute_survives_restarts_and_is_summarized_once() {
     let store = app.store().await;
     let until = now() + 7200;
     store
-        .allow(CHAT, &Actor::id_only(ADMIN), ADMIN, 0)
+        .allow(ids::chat(CHAT), &ids::actor(ADMIN), ids::chat(ADMIN), 0)
         .await
         .unwrap();
     store
         .set_threshold(
-            CHAT,
-            "BTC",
+            ids::chat(CHAT),
+            &ids::subject("BTC"),
             Direction::Above,
             "2".parse().unwrap(),
-            &Actor::id_only(CHAT),
+            &ids::actor(CHAT),
             0,
         )
         .await
         .unwrap();
-    store.set_mute(CHAT, until, CHAT, 0).await.unwrap();
+    store
+        .set_mute(ids::chat(CHAT), until, ids::chat(CHAT), 0)
+        .await
+        .unwrap();
     store.close().await;
     // The shipped 300 s interval: only the check at each start runs.
     app.start().await;
@@ -363,7 +369,10 @@ async fn a_mute_survives_restarts_and_is_summarized_once() {
     // The mute runs out while the bot is down.
     app.stop().await;
     let store = app.store().await;
-    store.set_mute(CHAT, now(), CHAT, now()).await.unwrap();
+    store
+        .set_mute(ids::chat(CHAT), now(), ids::chat(CHAT), now())
+        .await
+        .unwrap();
     store.close().await;
     app.start().await;
     let told = app.tg.wait_broadcasts(CHAT, 1).await;
@@ -392,24 +401,27 @@ async fn a_crossing_in_the_check_that_ends_the_mute_is_told_once() {
     let mut app = TestApp::prepare(btc("3"), Setup::default().no_cache()).await;
     let store = app.store().await;
     store
-        .allow(CHAT, &Actor::id_only(ADMIN), ADMIN, 0)
+        .allow(ids::chat(CHAT), &ids::actor(ADMIN), ids::chat(ADMIN), 0)
         .await
         .unwrap();
     for (direction, level) in [(Direction::Below, "1"), (Direction::Above, "2")] {
         store
             .set_threshold(
-                CHAT,
-                "BTC",
+                ids::chat(CHAT),
+                &ids::subject("BTC"),
                 direction,
                 level.parse().unwrap(),
-                &Actor::id_only(CHAT),
+                &ids::actor(CHAT),
                 0,
             )
             .await
             .unwrap();
     }
     // The mute ran out while the bot was down; the levels were never checked.
-    store.set_mute(CHAT, now(), CHAT, 0).await.unwrap();
+    store
+        .set_mute(ids::chat(CHAT), now(), ids::chat(CHAT), 0)
+        .await
+        .unwrap();
     store.close().await;
     app.start().await;
     app.deliveries_completed(1).await;
@@ -479,7 +491,7 @@ async fn the_summary_of_an_ended_mute_waits_for_a_successful_read() {
     store.close().await;
     assert_eq!(
         mutes.iter().map(|m| m.chat_id).collect::<Vec<_>>(),
-        [CHAT],
+        [ids::chat(CHAT)],
         "the ended mute waits"
     );
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use oxapay_bot::store::Actor;
 
+use crate::support::ids;
 use crate::support::process::SqliteLock;
 use crate::support::{ADMIN, OxaReply, Setup, TestApp};
 
@@ -268,11 +269,17 @@ async fn audit_entries_are_kept_400_days() {
     let kept = now() - 399 * day;
     let store = app.store().await;
     let admin = Actor {
-        id: ADMIN,
+        id: ids::chat(ADMIN),
         name: "@root".into(),
     };
-    store.allow(7007, &admin, ADMIN, old).await.unwrap();
-    store.allow(8008, &admin, ADMIN, kept).await.unwrap();
+    store
+        .allow(ids::chat(7007), &admin, ids::chat(ADMIN), old)
+        .await
+        .unwrap();
+    store
+        .allow(ids::chat(8008), &admin, ids::chat(ADMIN), kept)
+        .await
+        .unwrap();
     store.close().await;
     app.start().await;
     let dropped = app

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::support::ids;
 use crate::support::oxapay::Gate;
 use crate::support::{ADMIN, Endpoint, KEY, OxaReply, Setup, TestApp};
 
@@ -132,16 +133,16 @@ async fn balance_reuses_the_checkers_read() {
     let store = app.store().await;
     // A level is only checked when someone serves it: the chat is allowed.
     store
-        .allow(2002, &oxapay_bot::store::Actor::id_only(ADMIN), ADMIN, 0)
+        .allow(ids::chat(2002), &ids::actor(ADMIN), ids::chat(ADMIN), 0)
         .await
         .unwrap();
     store
         .set_threshold(
-            2002,
-            "BTC",
-            oxapay_bot::alerts::Direction::Below,
+            ids::chat(2002),
+            &ids::subject("BTC"),
+            oxapay_bot::rules::alerts::Direction::Below,
             "1".parse().unwrap(),
-            &oxapay_bot::store::Actor::id_only(2002),
+            &ids::actor(2002),
             0,
         )
         .await
@@ -211,7 +212,7 @@ async fn a_failure_after_the_cache_window_never_shows_the_old_balance() {
 /// quoted (shortened, escaped), and the bot goes on serving.
 #[tokio::test]
 async fn bad_arguments_get_clear_replies() {
-    use oxapay_bot::telegram::messages::{BALANCE_USAGE, ID_USAGE};
+    use oxapay_bot::texts::{BALANCE_USAGE, ID_USAGE};
 
     use crate::support::html::plain_text;
 

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, Utc};
-use oxapay_bot::alerts::Direction;
-use oxapay_bot::store::Actor;
-use oxapay_bot::valuation::TOTAL;
+use oxapay_bot::rules::alerts::Direction;
+use oxapay_bot::rules::domain::Subject;
 
+use crate::support::ids;
 use crate::support::oxapay::Gate;
 use crate::support::process::BotProcess;
 use crate::support::{ADMIN, Endpoint, KEY, OxaReply, Setup, TOKEN, TestApp};
@@ -710,23 +710,23 @@ async fn one_price_read_per_check_serves_every_chat() {
     app.oxa.set_prices(prices());
     let store = app.store().await;
     let seeded = [
-        (3001, TOTAL, "1000"),
-        (3002, TOTAL, "500"),
-        (3003, TOTAL, "700.5"),
+        (3001, Subject::TOTAL_KEY, "1000"),
+        (3002, Subject::TOTAL_KEY, "500"),
+        (3003, Subject::TOTAL_KEY, "700.5"),
         (3004, "BTC", "1"),
     ];
     for (chat, subject, level) in seeded {
         store
-            .allow(chat, &Actor::id_only(ADMIN), ADMIN, 0)
+            .allow(ids::chat(chat), &ids::actor(ADMIN), ids::chat(ADMIN), 0)
             .await
             .unwrap();
         store
             .set_threshold(
-                chat,
-                subject,
+                ids::chat(chat),
+                &ids::subject(subject),
                 Direction::Below,
                 level.parse().unwrap(),
-                &Actor::id_only(chat),
+                &ids::actor(chat),
                 0,
             )
             .await

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use oxapay_bot::alerts::Direction;
 use oxapay_bot::oxapay::MAX_BODY_BYTES;
-use oxapay_bot::store::{Actor, CheckRecord, MessageKind, Owed, Store};
+use oxapay_bot::rules::alerts::Direction;
+use oxapay_bot::store::{CheckRecord, MessageKind, Owed, Store};
 use rust_decimal::Decimal;
 
 use crate::support::html::plain_text;
+use crate::support::ids;
 use crate::support::oxapay::Gate;
 use crate::support::process::BotProcess;
 use crate::support::{
@@ -34,10 +35,20 @@ fn account(pairs: &[(&str, &str)]) -> OxaReply {
 
 /// Allows `chat` and gives it a level, in the stopped bot's database (the admin did both).
 async fn seed_level(store: &Store, chat: i64, currency: &str, level: &str) {
-    let admin = Actor::id_only(ADMIN);
-    store.allow(chat, &admin, ADMIN, 0).await.unwrap();
+    let admin = ids::actor(ADMIN);
     store
-        .set_threshold(chat, currency, Direction::Below, d(level), &admin, 0)
+        .allow(ids::chat(chat), &admin, ids::chat(ADMIN), 0)
+        .await
+        .unwrap();
+    store
+        .set_threshold(
+            ids::chat(chat),
+            &ids::subject(currency),
+            Direction::Below,
+            d(level),
+            &admin,
+            0,
+        )
         .await
         .unwrap();
 }
@@ -344,7 +355,7 @@ async fn a_chat_refusing_for_good_is_paused_once_and_slows_neither_checks_nor_ot
     // (OTHER is owed a repeat every second; leave it out.)
     let store = app.store().await;
     let owed = store
-        .due_messages(i64::MAX, &[OTHER].into(), 100)
+        .due_messages(i64::MAX, &[ids::chat(OTHER)].into(), 100)
         .await
         .unwrap();
     assert_eq!(owed, [], "owed to the refusing group");
@@ -358,8 +369,8 @@ async fn a_refused_message_is_parked_a_failed_one_backs_off_and_neither_holds_ne
     let mut app = TestApp::prepare(account(&[("BTC", "5")]), Setup::default()).await;
     let store = app.store().await;
     let alert = |c: &str| {
-        Owed(
-            USER,
+        Owed::new(
+            ids::chat(USER),
             format!("⚠️ Low balance: <b>{c}</b> 0 is below your alert level 1"),
             MessageKind::Alert,
         )

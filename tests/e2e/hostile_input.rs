@@ -6,19 +6,22 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use oxapay_bot::alerts::{Direction, HealthNotice, Notice};
-use oxapay_bot::domain::{Currency, parse_chat_id};
+use oxapay_bot::money::{Currency, Usd};
 use oxapay_bot::money::{parse_api_amount, parse_user_amount};
 use oxapay_bot::oxapay::{
     Balances, OxaPayError, parse_balance_response, parse_prices_response, parse_v1_balance_response,
 };
+use oxapay_bot::rules::alerts::{Direction, Notice};
+use oxapay_bot::rules::domain::parse_chat_id;
+use oxapay_bot::rules::flood::FloodSettings;
+use oxapay_bot::rules::oxapay_health::HealthNotice;
 use oxapay_bot::telegram::commands::{parse_alert, parse_alerts, parse_balance, parse_id};
-use oxapay_bot::telegram::flood::FloodSettings;
-use oxapay_bot::telegram::messages::{self, MESSAGE_LIMIT, split_html};
+use oxapay_bot::texts::{self, MESSAGE_LIMIT, split_html};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::support::html::{TextKind, check_text};
+use crate::support::ids;
 use crate::support::process::python_sqlite;
 use crate::support::{ADMIN, OxaReply, Setup, TestApp};
 
@@ -388,18 +391,41 @@ fn expected(answer: &Answer) -> Expected {
     }
 }
 
+/// A parsed amount or price, as the model holds it.
+trait Exact: Copy {
+    fn exact(self) -> Decimal;
+}
+
+impl Exact for Decimal {
+    fn exact(self) -> Decimal {
+        self
+    }
+}
+
+impl Exact for Usd {
+    fn exact(self) -> Decimal {
+        self.amount()
+    }
+}
+
+/// Parsed values by their currency code.
+fn by_code<V: Exact>(values: BTreeMap<Currency, V>) -> BTreeMap<String, Decimal> {
+    values
+        .into_iter()
+        .map(|(c, v)| (c.as_str().to_owned(), v.exact()))
+        .collect()
+}
+
 fn check_answer(answer: &Answer) -> Result<(), TestCaseError> {
     let (status, body) = answer.render();
     let bytes = body.as_bytes();
     let parsed: Result<(BTreeMap<String, Decimal>, usize), OxaPayError> = match answer.api {
-        Api::Legacy => {
-            parse_balance_response(status, None, bytes).map(|b| (b.amounts, b.unreadable.len()))
-        }
-        Api::V1 => {
-            parse_v1_balance_response(status, None, bytes).map(|b| (b.amounts, b.unreadable.len()))
-        }
+        Api::Legacy => parse_balance_response(status, None, bytes)
+            .map(|b| (by_code(b.amounts), b.unreadable.len())),
+        Api::V1 => parse_v1_balance_response(status, None, bytes)
+            .map(|b| (by_code(b.amounts), b.unreadable.len())),
         Api::Prices => {
-            parse_prices_response(status, None, bytes).map(|p| (p.usd, p.unusable.len()))
+            parse_prices_response(status, None, bytes).map(|p| (by_code(p.usd), p.unusable.len()))
         }
     };
     let expected = expected(answer);
@@ -510,7 +536,7 @@ proptest! {
         let body = format!(r#"{{"result":100,"message":"Successful operation","data":{{{}}}}}"#, data.join(","));
         let read = parse_balance_response(200, None, body.as_bytes()).unwrap();
         prop_assert!(read.unreadable.is_empty());
-        let got: BTreeMap<String, String> = read.amounts.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+        let got: BTreeMap<String, String> = read.amounts.iter().map(|(k, v)| (k.as_str().to_owned(), v.to_string())).collect();
         prop_assert_eq!(got, model);
     }
 
@@ -530,14 +556,14 @@ proptest! {
             prop_assert!(!read.amounts.is_empty());
             // And what the user would read of it is valid Telegram HTML.
             let prices = oxapay_bot::oxapay::Prices {
-                usd: read.amounts.keys().map(|k| (k.clone(), Decimal::new(12345, 2))).collect(),
+                usd: read.amounts.keys().map(|k| (k.clone(), Usd::new(Decimal::new(12345, 2)))).collect(),
                 unusable: BTreeMap::new(),
             };
             for view in [
-                messages::PriceView::Unavailable("No prices."),
-                messages::PriceView::Current(&prices, chrono::Utc::now()),
+                texts::PriceView::Unavailable("No prices."),
+                texts::PriceView::Current(&prices, chrono::Utc::now()),
             ] {
-                assert_telegram_accepts(&messages::balances(&read, chrono::Utc::now(), view, true))?;
+                assert_telegram_accepts(&texts::balances(&read, chrono::Utc::now(), view, true))?;
             }
         }
     }
@@ -560,19 +586,19 @@ proptest! {
             }
         }
         let error = OxaPayError::Api { code: 131, message: s.clone() };
-        assert_telegram_accepts(&messages::oxapay_failed(&error))?;
-        assert_telegram_accepts(&messages::unknown_currency(&s, &[s.as_str(), "BTC"]))?;
-        assert_telegram_accepts(&messages::unreadable_balance(&s, &s))?;
-        assert_telegram_accepts(&messages::health_notice(
+        assert_telegram_accepts(&texts::oxapay_failed(&error))?;
+        assert_telegram_accepts(&texts::unknown_currency(&s, &[s.as_str(), "BTC"]))?;
+        assert_telegram_accepts(&texts::unreadable_balance(&s, &s))?;
+        assert_telegram_accepts(&texts::health_notice(
             &HealthNotice::Unreachable { since: 0, failures: 3, error: error.to_string() },
             0,
         ))?;
         for direction in [Direction::Below, Direction::Above] {
-            assert_telegram_accepts(&messages::alert_notice(&s, direction, Decimal::ONE, Notice::Crossed { balance: Decimal::ZERO }))?;
+            assert_telegram_accepts(&texts::alert_notice(&ids::subject("BTC"), direction, Decimal::ONE, Notice::Crossed { balance: Decimal::ZERO }))?;
         }
-        let mut read = Balances::new(BTreeMap::from([("BTC".to_owned(), Decimal::ONE)]));
+        let mut read = Balances::new(BTreeMap::from([(ids::cur("BTC"), Decimal::ONE)]));
         read.unreadable.insert(s.clone(), s.clone());
-        assert_telegram_accepts(&messages::balances(&read, chrono::Utc::now(), messages::PriceView::Unavailable(&s), false))?;
+        assert_telegram_accepts(&texts::balances(&read, chrono::Utc::now(), texts::PriceView::Unavailable(&s), false))?;
         // The parsers themselves never panic, whatever the text.
         let _ = (Currency::parse(&s), parse_chat_id(&s), parse_api_amount(&s));
     }

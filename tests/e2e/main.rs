@@ -18,6 +18,7 @@ mod dollars;
 mod fakes;
 mod hardening;
 mod hostile_input;
+mod init;
 mod operations;
 mod oxapay_failures;
 mod reports;

@@ -15,14 +15,14 @@ use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use oxapay_bot::chart::{LINE_RGB, MARKER_RGB};
 use oxapay_bot::oxapay::Balances;
-use oxapay_bot::reports::history::{parse_history_args, summarize};
-use oxapay_bot::reports::schedule::{ReportRequest, next_slot, parse_report_args};
-use oxapay_bot::store::Actor;
-use oxapay_bot::telegram::messages::{self, MESSAGE_LIMIT, split_html};
+use oxapay_bot::rules::history::{parse_history_args, summarize};
+use oxapay_bot::rules::schedule::{ReportRequest, next_slot, parse_report_args};
+use oxapay_bot::texts::{self, MESSAGE_LIMIT, split_html};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::support::html::{TextKind, check_text};
+use crate::support::ids;
 use crate::support::telegram::Sent;
 use crate::support::{ADMIN, Endpoint, OxaReply, Setup, TestApp, TgFault};
 
@@ -91,16 +91,21 @@ async fn seed_daily_report(app: &TestApp, chat: i64, slot: i64) {
     let store = app.store().await;
     store
         .set_report(
-            chat,
+            ids::chat(chat),
             &format!("{} UTC", hhmm(slot)),
             "UTC",
-            &Actor::id_only(ADMIN),
+            &ids::actor(ADMIN),
             slot - 60,
         )
         .await
         .unwrap();
     assert_eq!(
-        store.report_of(chat).await.unwrap().unwrap().last_slot,
+        store
+            .report_of(ids::chat(chat))
+            .await
+            .unwrap()
+            .unwrap()
+            .last_slot,
         None
     );
     store.close().await;
@@ -109,7 +114,7 @@ async fn seed_daily_report(app: &TestApp, chat: i64, slot: i64) {
 async fn last_slot(app: &TestApp, chat: i64) -> Option<i64> {
     let store = app.store().await;
     let s = store
-        .report_of(chat)
+        .report_of(ids::chat(chat))
         .await
         .unwrap()
         .and_then(|s| s.last_slot);
@@ -347,7 +352,7 @@ async fn report_now_with_oxapay_down_uses_the_stored_balances_labelled() {
 
     let read_at = now() - 600;
     let store = app.store().await;
-    let read = Balances::new(BTreeMap::from([("BTC".to_owned(), d("9"))]));
+    let read = Balances::new(BTreeMap::from([(ids::cur("BTC"), d("9"))]));
     store.record_snapshot(read_at, &read, None).await.unwrap();
     store.close().await;
     let l = lines(&report_now(&app, ADMIN, ADMIN).await);
@@ -398,7 +403,7 @@ async fn a_due_slot_is_sent_in_its_minute_and_not_again_after_a_restart() {
     seed_daily_report(&app, ADMIN, slot).await;
     let store = app.store().await;
     store
-        .allow(GROUP, &Actor::id_only(ADMIN), ADMIN, 0)
+        .allow(ids::chat(GROUP), &ids::actor(ADMIN), ids::chat(ADMIN), 0)
         .await
         .unwrap();
     store.close().await;
@@ -488,7 +493,10 @@ async fn a_scheduled_report_is_not_held_by_a_mute() {
     seed_daily_report(&app, ADMIN, slot).await;
     let store = app.store().await;
     let until = now() + 7200;
-    store.set_mute(ADMIN, until, ADMIN, now()).await.unwrap();
+    store
+        .set_mute(ids::chat(ADMIN), until, ids::chat(ADMIN), now())
+        .await
+        .unwrap();
     store.close().await;
     app.start().await;
     let (_, report) = app
@@ -562,7 +570,7 @@ async fn a_report_waits_for_oxapay_and_goes_out_fresh_when_it_answers() {
     store
         .record_snapshot(
             slot - 3600,
-            &Balances::new(BTreeMap::from([("BTC".to_owned(), d("9"))])),
+            &Balances::new(BTreeMap::from([(ids::cur("BTC"), d("9"))])),
             None,
         )
         .await
@@ -618,14 +626,14 @@ async fn oxapay_down_30_minutes_after_the_slot_gives_the_labelled_stored_report(
     seed_daily_report(&app, ADMIN, slot).await;
     let store = app.store().await;
     let amounts = |pairs: &[(&str, &str)]| -> Balances {
-        Balances::new(pairs.iter().map(|(c, a)| ((*c).to_owned(), d(a))).collect())
+        Balances::new(pairs.iter().map(|(c, a)| (ids::cur(c), d(a))).collect())
     };
     // An older snapshot, and the newest one the report must use.
     store
         .record_snapshot(
             read_at - 3600,
             &amounts(&[("BTC", "7"), ("USDT", "1")]),
-            Some(d("350001")),
+            Some(ids::usd("350001")),
         )
         .await
         .unwrap();
@@ -638,7 +646,7 @@ async fn oxapay_down_30_minutes_after_the_slot_gives_the_labelled_stored_report(
                 ("DOGE", "100"),
                 ("TRX", "0"),
             ]),
-            Some(d("38865.50")),
+            Some(ids::usd("38865.50")),
         )
         .await
         .unwrap();
@@ -1003,11 +1011,11 @@ async fn seed_week(app: &TestApp, base: i64) -> [i64; 5] {
     let store = app.store().await;
     for (t, (btc, total)) in at.iter().zip(points) {
         let read = Balances::new(BTreeMap::from([
-            ("BTC".to_owned(), d(btc)),
-            ("USDT".to_owned(), d("100")),
+            (ids::cur("BTC"), d(btc)),
+            (ids::cur("USDT"), d("100")),
         ]));
         store
-            .record_snapshot(*t, &read, Some(d(total)))
+            .record_snapshot(*t, &read, Some(ids::usd(total)))
             .await
             .unwrap();
     }
@@ -1023,10 +1031,10 @@ async fn history_sends_a_png_chart_with_a_drawn_line_and_an_exact_caption() {
     let store = app.store().await;
     store
         .set_report(
-            ADMIN,
+            ids::chat(ADMIN),
             "09:00 Europe/Berlin",
             "Europe/Berlin",
-            &Actor::id_only(ADMIN),
+            &ids::actor(ADMIN),
             now(),
         )
         .await
@@ -1107,7 +1115,7 @@ async fn history_without_a_chart_says_why() {
     // One snapshot, without a total (prices were unavailable).
     let at = now() - 7_200;
     let store = app.store().await;
-    let read = Balances::new(BTreeMap::from([("BTC".to_owned(), d("0.5"))]));
+    let read = Balances::new(BTreeMap::from([(ids::cur("BTC"), d("0.5"))]));
     store.record_snapshot(at, &read, None).await.unwrap();
     store.close().await;
     app.start().await;
@@ -1182,10 +1190,10 @@ async fn balance_reads_are_recorded_at_most_once_per_interval() {
     assert_eq!(
         newest.amounts,
         BTreeMap::from([
-            ("BTC".to_owned(), d("0.50000000")),
-            ("DOGE".to_owned(), d("100")),
-            ("TRX".to_owned(), d("0")),
-            ("USDT".to_owned(), d("13855.5")),
+            (ids::cur("BTC"), d("0.50000000")),
+            (ids::cur("DOGE"), d("100")),
+            (ids::cur("TRX"), d("0")),
+            (ids::cur("USDT"), d("13855.5")),
         ])
     );
     assert_eq!(newest.total_usd, None, "no prices, no total");
@@ -1294,12 +1302,12 @@ proptest! {
                 );
                 let next = next_slot(&schedule, DateTime::from_timestamp(at, 0).unwrap());
                 prop_assert!(next.timestamp() > at);
-                assert_telegram_accepts(&messages::report_set(&schedule, next.timestamp()), TextKind::Message)?;
-                assert_telegram_accepts(&messages::report_status(Some((&schedule, next.timestamp()))), TextKind::Message)?;
+                assert_telegram_accepts(&texts::report_set(&schedule, next.timestamp()), TextKind::Message)?;
+                assert_telegram_accepts(&texts::report_status(Some((&schedule, next.timestamp()))), TextKind::Message)?;
             }
             Ok(_) => {}
             Err(e) => {
-                let reply = messages::bad_argument(&e.to_string(), messages::REPORT_USAGE);
+                let reply = texts::bad_argument(&e.to_string(), texts::REPORT_USAGE);
                 assert_telegram_accepts(&reply, TextKind::Message)?;
                 // What is quoted back is short and cannot reorder or break the reply.
                 let plain = check_text(&reply, Some("HTML"), TextKind::Message).unwrap();
@@ -1333,16 +1341,16 @@ proptest! {
                     (at, Decimal::new(last, scale)),
                 ];
                 if let Ok(summary) = summarize(&series) {
-                    let caption = messages::history_caption(&request.subject, request.span, &summary, zone);
+                    let caption = texts::history_caption(&request.subject, request.span, &summary, zone);
                     if let Err(why) = check_text(&caption, Some("HTML"), TextKind::Caption) {
                         return Err(TestCaseError::fail(format!("{why}: {caption:?}")));
                     }
                 }
-                assert_telegram_accepts(&messages::history_too_few(1, at, zone), TextKind::Message)?;
+                assert_telegram_accepts(&texts::history_too_few(1, at, zone), TextKind::Message)?;
             }
             Err(e) => {
                 assert_telegram_accepts(
-                    &messages::bad_argument(&e.to_string(), messages::HISTORY_USAGE),
+                    &texts::bad_argument(&e.to_string(), texts::HISTORY_USAGE),
                     TextKind::Message,
                 )?;
             }

@@ -44,7 +44,7 @@ fn assert_no_secret(out: &Finished) {
 /// The address the bot bound for `which` (port 0 in the configuration: the system's choice).
 async fn bound(
     app: &TestApp,
-    which: fn(&oxapay_bot::progress::Bound) -> Option<SocketAddr>,
+    which: fn(&oxapay_bot::metrics::progress::Bound) -> Option<SocketAddr>,
 ) -> SocketAddr {
     let mut rx = app.progress().addresses();
     let b = tokio::time::timeout(PATIENCE, rx.wait_for(|b| which(b).is_some()))

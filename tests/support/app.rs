@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use oxapay_bot::app::{self, Tuning};
 use oxapay_bot::config::Config;
-use oxapay_bot::progress::Progress;
+use oxapay_bot::metrics::progress::Progress;
+use oxapay_bot::rules::flood::FloodSettings;
 use oxapay_bot::store::Store;
-use oxapay_bot::telegram::flood::FloodSettings;
 use teloxide::adaptors::throttle::Limits;
 use tokio::runtime::RuntimeFlavor;
 use tokio::sync::watch;

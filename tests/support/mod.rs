@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod html;
+pub mod ids;
 pub mod logs;
 pub mod oxapay;
 pub mod process;

@@ -19,6 +19,8 @@ use super::telegram::PATIENCE;
 /// A running program whose stdout and stderr are collected as they are written.
 pub struct BotProcess {
     child: Child,
+    /// Standard input, for a program that asks questions (see [`BotProcess::with_input`]).
+    stdin: Option<ChildStdin>,
     output: Arc<Mutex<String>>,
     version: Arc<watch::Sender<u64>>,
     readers: Vec<JoinHandle<()>>,
@@ -33,15 +35,43 @@ impl BotProcess {
         Self::spawn(Path::new(env!("CARGO_BIN_EXE_oxapay-bot")), env, cwd)
     }
 
+    /// The shipped binary with `args`, exactly `env` (and `PATH`), in `cwd`, reading its standard
+    /// input from the test ([`BotProcess::type_line`]).
+    pub fn with_input(args: &[&str], env: &BTreeMap<String, String>, cwd: &Path) -> Self {
+        Self::with_stdin(args, env, cwd, Stdio::piped())
+    }
+
+    /// The same with standard input from `stdin` (a terminal, say).
+    pub fn with_stdin(
+        args: &[&str],
+        env: &BTreeMap<String, String>,
+        cwd: &Path,
+        stdin: Stdio,
+    ) -> Self {
+        let program = Path::new(env!("CARGO_BIN_EXE_oxapay-bot"));
+        Self::start(program, args, env, cwd, stdin)
+    }
+
     /// `program` with exactly `env` (and `PATH`), in `cwd`. It is killed if this value is
     /// dropped or the test process dies.
     pub fn spawn(program: &Path, env: &BTreeMap<String, String>, cwd: &Path) -> Self {
+        Self::start(program, &[], env, cwd, Stdio::null())
+    }
+
+    fn start(
+        program: &Path,
+        args: &[&str],
+        env: &BTreeMap<String, String>,
+        cwd: &Path,
+        stdin: Stdio,
+    ) -> Self {
         let mut cmd = Command::new(program);
-        cmd.env_clear()
+        cmd.args(args)
+            .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .envs(env)
             .current_dir(cwd)
-            .stdin(Stdio::null())
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
@@ -71,6 +101,7 @@ impl BotProcess {
             ),
         ];
         BotProcess {
+            stdin: child.stdin.take(),
             child,
             output,
             version,
@@ -107,6 +138,49 @@ impl BotProcess {
                 );
             }
         }
+    }
+
+    /// Waits until the whole output so far satisfies `matches` (e.g. a question asked a second
+    /// time); returns the output.
+    pub async fn wait_output(&self, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        let mut rx = self.version.subscribe();
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            rx.borrow_and_update();
+            let output = self.output();
+            if matches(&output) {
+                return output;
+            }
+            if tokio::time::timeout_at(deadline, rx.changed())
+                .await
+                .is_err()
+            {
+                panic!("waited {PATIENCE:?} for {what} in the output:\n{output}");
+            }
+        }
+    }
+
+    /// Waits until `text` has been printed `count` times in all.
+    pub async fn wait_printed(&self, text: &str, count: usize) -> String {
+        self.wait_output(&format!("{text:?} printed {count} time(s)"), |o| {
+            o.matches(text).count() >= count
+        })
+        .await
+    }
+
+    /// Types `line` and Enter.
+    pub async fn type_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("started with_input");
+        stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .await
+            .unwrap();
+        stdin.flush().await.unwrap();
+    }
+
+    /// Ends standard input (as Ctrl-D on a terminal).
+    pub fn close_input(&mut self) {
+        self.stdin = None;
     }
 
     pub fn signal(&self, sig: i32) {

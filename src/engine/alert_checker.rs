@@ -1,0 +1,296 @@
+//! The periodic balance check: one OxaPay read per cycle for every chat, the pure alert rules, and
+//! one transaction recording the new states together with the messages they cause (the outbox).
+//! Sending is the delivery worker's job (`delivery::worker`): the check never waits for
+//! Telegram, so a slow or refusing chat cannot delay the next check or anyone's alert.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::now_unix;
+use crate::metrics::progress::Progress;
+use crate::money::Usd;
+use crate::oxapay::{Balances, PriceError};
+use crate::rules::alerts::{self, Reading, Threshold, Transition};
+use crate::rules::domain::{ChatId, Subject, UserId};
+use crate::rules::oxapay_health;
+use crate::rules::valuation;
+use crate::sources::balances::BalanceSource;
+use crate::sources::prices::{self, PriceSnapshot, PriceSource};
+use crate::store::{CheckRecord, MessageKind, Mute, Owed, Store};
+use crate::texts;
+
+pub struct Checker {
+    pub store: Store,
+    pub source: Arc<BalanceSource>,
+    pub prices: Arc<PriceSource>,
+    pub admins: BTreeSet<UserId>,
+    pub interval: Duration,
+    pub repeat: Option<Duration>,
+    pub failures_before_notice: u32,
+    pub progress: Progress,
+    /// Wakes the delivery worker when a check owes messages.
+    pub wake: Arc<Notify>,
+}
+
+/// What one cycle did, for the log and for benchmarks.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CycleReport {
+    pub read_ok: bool,
+    pub thresholds: usize,
+    pub transitions: usize,
+    pub messages: usize,
+}
+
+impl Checker {
+    /// Runs until `shutdown`: a check right away (thresholds set while the bot was down are
+    /// checked now), then one every interval. Errors are logged; the loop goes on.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let mut ticker = tokio::time::interval(self.interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => break,
+                _ = ticker.tick() => {}
+            }
+            let cycle = tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => break,
+                r = self.cycle() => r,
+            };
+            match cycle {
+                Ok(r) if r.thresholds == 0 => {
+                    tracing::debug!("balance check skipped: no alert levels are set")
+                }
+                Ok(r) => tracing::info!(
+                    read_ok = r.read_ok,
+                    thresholds = r.thresholds,
+                    transitions = r.transitions,
+                    messages = r.messages,
+                    "balance check done"
+                ),
+                Err(e) => {
+                    // Everything a cycle can fail on besides OxaPay (which is no error) is the
+                    // database.
+                    self.progress
+                        .metrics()
+                        .database_error(crate::metrics::Component::Checker);
+                    tracing::error!(error = format!("{e:#}"), "balance check failed")
+                }
+            }
+            self.progress.check_done();
+        }
+        tracing::info!("balance checker stopped");
+    }
+
+    /// One check: read, evaluate, record, and wake the delivery worker if messages are owed.
+    pub async fn cycle(&self) -> anyhow::Result<CycleReport> {
+        let (thresholds, bad) = self.store.all_thresholds(Some(&self.admins)).await?;
+        for b in &bad {
+            tracing::error!(chat_id = b.chat_id.0, currency = %b.currency, problem = %b.problem, "unreadable threshold row skipped");
+        }
+        if thresholds.is_empty() {
+            // Nobody is waiting for an alert: no reason to ask OxaPay.
+            return Ok(CycleReport::default());
+        }
+        // One balance read, and one price read only when some level watches the total.
+        let watch_total = thresholds.iter().any(|t| t.subject == Subject::Total);
+        let (read, priced) = tokio::join!(self.source.read(), async {
+            if watch_total {
+                Some(self.prices.read().await)
+            } else {
+                None
+            }
+        });
+        let now = now_unix();
+        let balances = read.as_ref().map(|s| &s.balances);
+        let reading = balances.map(|b| Reading {
+            balances: b,
+            total_usd: total_usd(b, priced.as_ref()),
+        });
+        let transitions = alerts::evaluate(&thresholds, reading, now, self.repeat);
+        let (_, health) = self.store.checker().await?;
+        let (health, notice) = oxapay_health::next_health(
+            &health,
+            read.as_ref().map(|_| ()),
+            now,
+            self.failures_before_notice,
+        );
+        let mutes = self.store.mutes().await?;
+        let (mut messages, mutes_ended) = self.alert_messages(
+            &thresholds,
+            &transitions,
+            &mutes,
+            reading.as_ref().ok(),
+            now,
+        );
+        // The admins hear about OxaPay whatever their chats' mutes.
+        if let Some(n) = &notice {
+            let text = texts::health_notice(n, now);
+            let admins = self.admins.iter().map(|a| ChatId::from(*a));
+            messages.extend(admins.map(|a| Owed::new(a, text.clone(), MessageKind::Notice)));
+            tracing::warn!(notice = ?n, "telling the admins about OxaPay");
+        }
+        self.store
+            .record_check(&CheckRecord {
+                transitions: &transitions,
+                messages: &messages,
+                health: &health,
+                success_at: read.is_ok().then_some(now),
+                mutes_ended: &mutes_ended,
+                now,
+            })
+            .await?;
+        if !messages.is_empty() {
+            self.wake.notify_one();
+        }
+        Ok(CycleReport {
+            read_ok: read.is_ok(),
+            thresholds: thresholds.len(),
+            transitions: transitions.len(),
+            messages: messages.len(),
+        })
+    }
+
+    /// What the chats are told of this check, and the mutes it ends. Muted chats: states update,
+    /// nothing is said. A mute that has ended is summarized once, from a successful read
+    /// (`reading`; a failed one would summarize stale states), and that chat hears the summary
+    /// alone: it already says what this check found crossed, so an alert of its own would tell
+    /// the same crossing twice.
+    fn alert_messages(
+        &self,
+        thresholds: &[Threshold],
+        transitions: &[Transition],
+        mutes: &[Mute],
+        reading: Option<&Reading<'_>>,
+        now: i64,
+    ) -> (Vec<Owed>, Vec<ChatId>) {
+        let muted = mutes.iter().filter(|m| m.until > now).map(|m| m.chat_id);
+        let mutes_ended: Vec<ChatId> = match reading {
+            Some(_) => mutes
+                .iter()
+                .filter(|m| m.until <= now)
+                .map(|m| m.chat_id)
+                .collect(),
+            None => Vec::new(),
+        };
+        let held: BTreeSet<ChatId> = muted.chain(mutes_ended.iter().copied()).collect();
+        let mut messages = chat_messages(transitions, &held);
+        for &chat in &mutes_ended {
+            let crossed = alerts::crossed_after(chat, thresholds, transitions);
+            if !crossed.is_empty() {
+                let text = texts::mute_ended_summary(&crossed, reading);
+                messages.push(Owed::new(chat, text, MessageKind::Alert));
+            }
+        }
+        (messages, mutes_ended)
+    }
+}
+
+/// The account's total USD value for levels on the total: only from current prices covering
+/// every wallet; otherwise `None` and the total's levels are left as they were (a price failure
+/// is logged by the price source).
+fn total_usd(
+    balances: &Balances,
+    priced: Option<&Result<Arc<PriceSnapshot>, PriceError>>,
+) -> Option<Usd> {
+    match priced.map(prices::current) {
+        Some(Some(p)) => {
+            let total = valuation::value(balances, Some(&p.prices)).complete_total(balances);
+            if total.is_none() {
+                tracing::warn!(
+                    "the total USD value is unknown this check (a wallet has no price or an unreadable amount); total levels left as they were"
+                );
+            }
+            total
+        }
+        Some(None) => {
+            tracing::warn!("no current prices; total levels left as they were");
+            None
+        }
+        None => None,
+    }
+}
+
+/// One message per chat per cycle, its lines in currency order (below before above, as
+/// `/alerts` lists them); nothing for muted chats.
+fn chat_messages(transitions: &[Transition], muted: &BTreeSet<ChatId>) -> Vec<Owed> {
+    let mut by_chat: BTreeMap<ChatId, Vec<(&Transition, alerts::Notice)>> = BTreeMap::new();
+    for t in transitions {
+        if let Some(notice) = t.notice
+            && !muted.contains(&t.chat_id)
+        {
+            by_chat.entry(t.chat_id).or_default().push((t, notice));
+        }
+    }
+    by_chat
+        .into_iter()
+        .map(|(chat, mut owed)| {
+            owed.sort_by(|(a, _), (b, _)| {
+                (&a.subject, a.direction).cmp(&(&b.subject, b.direction))
+            });
+            let lines: Vec<String> = owed
+                .iter()
+                .map(|(t, notice)| texts::alert_notice(&t.subject, t.direction, t.level, *notice))
+                .collect();
+            Owed::new(chat, lines.join("\n"), MessageKind::Alert)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::alerts::{AlertState, Direction, Notice};
+    use rust_decimal::Decimal;
+
+    fn crossed(chat_id: i64, currency: &str, direction: Direction, level: i64) -> Transition {
+        Transition {
+            chat_id: ChatId(chat_id),
+            subject: Subject::from_key(currency).unwrap(),
+            direction,
+            level: Decimal::from(level),
+            new_state: AlertState::Crossed {
+                since: 0,
+                last_alert_at: 0,
+            },
+            notice: Some(Notice::Crossed {
+                balance: Decimal::from(5),
+            }),
+        }
+    }
+
+    #[test]
+    fn one_message_per_chat_lines_by_currency_then_below_before_above_muted_chats_hear_nothing() {
+        // The store hands levels over in its key order (direction ascending: above first).
+        let transitions = [
+            crossed(1, "BTC", Direction::Above, 4),
+            crossed(1, "BTC", Direction::Below, 9),
+            crossed(2, "USDT", Direction::Below, 9),
+            crossed(1, "ETH", Direction::Below, 9),
+        ];
+        let owed = chat_messages(&transitions, &BTreeSet::from([ChatId(2)]));
+        assert_eq!(owed.len(), 1);
+        let Owed {
+            chat_id,
+            text,
+            kind,
+        } = &owed[0];
+        assert_eq!((*chat_id, *kind), (ChatId(1), MessageKind::Alert));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(
+            lines[0].contains("BTC") && lines[0].contains("below"),
+            "{text}"
+        );
+        assert!(
+            lines[1].contains("BTC") && lines[1].contains("above"),
+            "{text}"
+        );
+        assert!(lines[2].contains("ETH"), "{text}");
+    }
+}

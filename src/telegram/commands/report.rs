@@ -1,0 +1,100 @@
+//! `/report HH:MM [TZ]`, `/report DAY HH:MM [TZ]`, `/report`, `/report off`, `/report now`:
+//! this chat's scheduled balance report, and one now through the same path (the outbox).
+
+use crate::clock::{now_unix, utc};
+use crate::engine::report_builder::{BuildError, ReportSources};
+use crate::engine::report_scheduler::parse_stored;
+use crate::rules::domain::ChatId;
+use crate::rules::schedule::{ReportRequest, next_slot, parse_report_args};
+use crate::store::{Actor, ReportRecord};
+use crate::telegram::gate::{Ctx, Outcome, Status};
+use crate::texts;
+
+fn sources(ctx: &Ctx) -> ReportSources {
+    ReportSources {
+        store: ctx.store.clone(),
+        balances: ctx.source.clone(),
+        prices: ctx.prices.clone(),
+    }
+}
+
+pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
+    let zone = match ctx.store.chat_zone(chat_id).await {
+        Ok(z) => z,
+        Err(e) => return Outcome::storage_error(e),
+    };
+    let request = match parse_report_args(args, Some(zone)) {
+        Ok(r) => r,
+        Err(e) => {
+            return Outcome::text(
+                texts::bad_argument(&e.to_string(), texts::REPORT_USAGE),
+                Status::BadInput,
+            );
+        }
+    };
+    let now = now_unix();
+    let ok = |text| Outcome::text(text, Status::Ok);
+    match request {
+        ReportRequest::Show => match ctx.store.report_of(chat_id).await {
+            Ok(stored) => {
+                let schedule = stored.as_ref().and_then(parse_stored);
+                let next = schedule
+                    .as_ref()
+                    .map(|s| next_slot(s, utc(now)).timestamp());
+                ok(texts::report_status(schedule.as_ref().zip(next)))
+            }
+            Err(e) => Outcome::storage_error(e),
+        },
+        ReportRequest::Off => match ctx.store.remove_report(chat_id, actor, now).await {
+            Ok(existed) => {
+                ctx.report_changed.notify_one();
+                ok(texts::report_removed(existed))
+            }
+            Err(e) => Outcome::storage_error(e),
+        },
+        ReportRequest::Set(schedule) => {
+            let spec = schedule.to_args();
+            match ctx
+                .store
+                .set_report(chat_id, &spec, schedule.zone.name(), actor, now)
+                .await
+            {
+                Ok(()) => {
+                    ctx.report_changed.notify_one();
+                    let next = next_slot(&schedule, utc(now)).timestamp();
+                    ok(texts::report_set(&schedule, next))
+                }
+                Err(e) => Outcome::storage_error(e),
+            }
+        }
+        ReportRequest::Now => now_report(ctx, chat_id, now).await,
+    }
+}
+
+/// The same content and the same path as a scheduled report: through the outbox.
+async fn now_report(ctx: &Ctx, chat_id: ChatId, now: i64) -> Outcome {
+    let built = match sources(ctx).build(chat_id, None, now, true).await {
+        Ok(built) => built,
+        Err(BuildError::Store(e)) => return Outcome::storage_error(e),
+        Err(BuildError::Unavailable(e)) => {
+            return Outcome::text(texts::oxapay_failed(&e), Status::OxaPayError);
+        }
+    };
+    let recorded = ctx
+        .store
+        .record_report(&ReportRecord {
+            chat_id,
+            text: &built.text,
+            slot: None,
+            baseline: &built.baseline,
+            now,
+        })
+        .await;
+    match recorded {
+        Ok(()) => {
+            ctx.wake_delivery.notify_one();
+            Outcome::silent(Status::Ok)
+        }
+        Err(e) => Outcome::storage_error(e),
+    }
+}
