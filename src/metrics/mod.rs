@@ -597,6 +597,7 @@ fn oxapay_error_kind(e: &OxaPayError) -> &'static str {
         OxaPayError::BadBody(_) => "bad_body",
         OxaPayError::Api { .. } => "api_error",
         OxaPayError::Refused { .. } => "refused",
+        OxaPayError::KeyRefused { .. } => "key_refused",
     }
 }
 

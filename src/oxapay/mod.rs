@@ -3,9 +3,19 @@
 //! {base}/v1/general/account/balance` with the general key) sit behind one [`BalanceApi`], so
 //! the rest of the bot never knows which one answered; `prices` reads USD prices (v1, no key).
 //! `http` is the plumbing they share. See `shared/spec`.
+//!
+//! The account's history is read with the other two keys: `payments` (`GET /v1/payment`, merchant
+//! key) and `payouts` (`GET /v1/payout`, payout key), both paged through `listing` and their
+//! records read field by field through `fields`; `callbacks` verifies and reads the signed
+//! callbacks OxaPay posts for them.
 
+pub mod callbacks;
+mod fields;
 mod http;
 mod legacy;
+pub mod listing;
+pub mod payments;
+pub mod payouts;
 mod prices;
 #[cfg(test)]
 pub(crate) mod test_server;
@@ -23,6 +33,9 @@ use crate::telemetry::preview;
 
 pub use http::MAX_BODY_BYTES;
 pub use legacy::{LegacyClient, parse_balance_response};
+pub use listing::{ListQuery, Listing, ListingError, Page, PageSize, SortBy, SortType, TrackId};
+pub use payments::{Payment, PaymentKind, PaymentStatus, PaymentTx, PaymentsClient};
+pub use payouts::{Payout, PayoutStatus, PayoutsClient};
 pub use prices::{PriceError, Prices, PricesClient, parse_prices_response};
 pub use v1::{V1Client, parse_v1_balance_response};
 
@@ -177,6 +190,53 @@ fn amount_of(value: &RawValue) -> Result<Decimal, String> {
     }
 }
 
+/// Which of the account's API keys a call carries. Each travels in a header named after it and
+/// is set by its own variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyKind {
+    /// Balances (`general_api_key`).
+    General,
+    /// Payments (`merchant_api_key`); also signs payment callbacks.
+    Merchant,
+    /// Payouts (`payout_api_key`); also signs payout callbacks.
+    Payout,
+}
+
+impl KeyKind {
+    /// The variable the operator sets it with.
+    pub fn env_var(self) -> &'static str {
+        match self {
+            KeyKind::General => "OXAPAY_GENERAL_API_KEY",
+            KeyKind::Merchant => "OXAPAY_MERCHANT_API_KEY",
+            KeyKind::Payout => "OXAPAY_PAYOUT_API_KEY",
+        }
+    }
+
+    /// The request header it travels in.
+    pub fn header(self) -> &'static str {
+        match self {
+            KeyKind::General => "general_api_key",
+            KeyKind::Merchant => "merchant_api_key",
+            KeyKind::Payout => "payout_api_key",
+        }
+    }
+
+    /// Its name in a sentence.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyKind::General => "general API key",
+            KeyKind::Merchant => "merchant API key",
+            KeyKind::Payout => "payout API key",
+        }
+    }
+}
+
+impl std::fmt::Display for KeyKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Why a balance (or price) read failed. Cloneable: one failed read is shared by every waiting
 /// caller. `Display` is the log line; [`OxaPayError::user_message`] is what a person reads.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -210,6 +270,15 @@ pub enum OxaPayError {
         kind: String,
         message: String,
         retry_after: Option<u64>,
+    },
+    /// HTTP 401 (or a body saying 401) to a call made with the merchant or payout key: that key
+    /// is wrong, revoked or of another kind. Its own variant because the sentence must name the
+    /// variable to fix, and a refused merchant key says nothing about the balance key.
+    #[error("the {key} was refused (HTTP 401, {kind}): {message}")]
+    KeyRefused {
+        key: KeyKind,
+        kind: String,
+        message: String,
     },
 }
 
@@ -258,6 +327,10 @@ impl OxaPayError {
                 124 => "OxaPay's request limit is exceeded (code 124) — try again later.".into(),
                 code => format!("OxaPay reported an error (code {code}) — try again later."),
             },
+            OxaPayError::KeyRefused { key, .. } => format!(
+                "OxaPay refused the {key} (HTTP 401): it is not a {key} or was revoked — check {}.",
+                key.env_var()
+            ),
             OxaPayError::Refused {
                 status,
                 retry_after,

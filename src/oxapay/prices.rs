@@ -84,6 +84,7 @@ impl PriceError {
             }
             OxaPayError::TooLarge { .. } | OxaPayError::BadBody(_) => "unreadable answer".into(),
             OxaPayError::Api { code, .. } => format!("code {code}"),
+            OxaPayError::KeyRefused { key, .. } => format!("the {key} was refused"),
         };
         format!("USD prices are unavailable right now ({reason}), so no values are shown.")
     }

@@ -4,9 +4,12 @@
 pub mod alerts;
 pub mod buttons;
 pub mod domain;
+pub mod feed;
 pub mod flood;
 pub mod history;
 pub mod oxapay_health;
+pub mod payments;
+pub mod payouts;
 pub mod quote;
 pub mod report;
 pub mod schedule;

@@ -686,7 +686,10 @@ async fn the_fake_oxapay_serves_the_legacy_and_v1_apis() {
     );
 
     // Every request is recorded with its headers; a path the fake does not serve is a 404.
-    assert_eq!(get(&format!("{}/v1/payment", oxa.url()), &[]).await.0, 404);
+    assert_eq!(
+        get(&format!("{}/v1/general/swap", oxa.url()), &[]).await.0,
+        404
+    );
     let requests = oxa.requests();
     assert_eq!(requests[0].endpoint, Some(Endpoint::LegacyBalance));
     assert_eq!(requests[0].method, "POST");
@@ -695,7 +698,7 @@ async fn the_fake_oxapay_serves_the_legacy_and_v1_apis() {
     assert_eq!(requests[2].header("GENERAL_API_KEY"), Some("general-key-1"));
     assert_eq!(requests[3].query.as_deref(), Some("currency=usdt"));
     assert_eq!(requests.last().unwrap().endpoint, None);
-    assert_eq!(requests.last().unwrap().path, "/v1/payment");
+    assert_eq!(requests.last().unwrap().path, "/v1/general/swap");
     assert_eq!(oxa.calls(), 6, "balance requests, legacy and v1");
     assert_eq!(oxa.calls_to(Endpoint::V1Balance), 5);
     assert_eq!(oxa.calls_to(Endpoint::Prices), 4);

@@ -17,6 +17,7 @@ pub mod process;
 pub mod telegram;
 
 pub use app::{Setup, TestApp};
+pub use oxapay::history::{FakePayment, FakePayout, FakeTx, Feed, sign_callback};
 pub use oxapay::{Endpoint, FakeOxaPay, OxaReply};
 pub use telegram::{FakeTelegram, TgFault};
 

@@ -2,6 +2,9 @@
 //! (`POST /api/balance`, key in the JSON body) and the v1 ones (`GET /v1/general/account/balance`
 //! with the `general_api_key` header, `GET /v1/common/prices`), each answer scripted by the test
 //! and every request recorded with its headers and body. See `shared/spec/oxapay-api-notes.md`.
+//! The payment and payout history (`/v1/payment`, `/v1/payout`) lives in `history`.
+
+pub mod history;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -30,6 +33,14 @@ pub enum Endpoint {
     V1Balance,
     /// `GET /v1/common/prices`
     Prices,
+    /// `GET /v1/payment` (the listing)
+    Payments,
+    /// `GET /v1/payment/{track_id}`
+    Payment,
+    /// `GET /v1/payout` (the listing)
+    Payouts,
+    /// `GET /v1/payout/{track_id}`
+    Payout,
 }
 
 /// What the fake answers. One script serves both balance endpoints, each in its own format.
@@ -223,6 +234,7 @@ struct OxaState {
     prices: Script,
     requests: Vec<OxaRequest>,
     general_key: Option<String>,
+    history: history::History,
 }
 
 /// The running server: how to stop it, and its task.
@@ -262,6 +274,7 @@ impl FakeOxaPay {
                 },
                 requests: Vec::new(),
                 general_key: None,
+                history: history::History::default(),
             })),
             version: Arc::new(watch::channel(0).0),
             streamed: Arc::new(AtomicU64::new(0)),
@@ -426,7 +439,12 @@ fn success(endpoint: Endpoint, data: &str) -> (String, String) {
             format!(r#"{{"result":100,"message":"Successful operation","data":{data},"pad":""#),
             "\"}".to_owned(),
         ),
-        Endpoint::V1Balance | Endpoint::Prices => (
+        Endpoint::V1Balance
+        | Endpoint::Prices
+        | Endpoint::Payments
+        | Endpoint::Payment
+        | Endpoint::Payouts
+        | Endpoint::Payout => (
             format!(
                 r#"{{"data":{data},"message":"Operation completed successfully!","error":{{}},"status":200,"version":"1.0.0","pad":""#
             ),
@@ -460,6 +478,10 @@ async fn handle(
         Some("/api/balance") => Some(Endpoint::LegacyBalance),
         Some("/v1/general/account/balance") => Some(Endpoint::V1Balance),
         Some("/v1/common/prices") => Some(Endpoint::Prices),
+        Some("/v1/payment") => Some(Endpoint::Payments),
+        Some("/v1/payout") => Some(Endpoint::Payouts),
+        Some(p) if one_segment_after(p, "/v1/payment/") => Some(Endpoint::Payment),
+        Some(p) if one_segment_after(p, "/v1/payout/") => Some(Endpoint::Payout),
         _ => None,
     };
     let request = OxaRequest {
@@ -521,10 +543,19 @@ async fn handle(
             }
             Some(Endpoint::LegacyBalance) => g.balance.next(),
             Some(Endpoint::Prices) => g.prices.next(),
+            Some(
+                e @ (Endpoint::Payments | Endpoint::Payment | Endpoint::Payouts | Endpoint::Payout),
+            ) => history::reply(&mut g.history, e, &request),
         }
     };
     let endpoint = endpoint.expect("known endpoint");
     render(&oxa, endpoint, reply, &uri, only_currency.as_deref()).await
+}
+
+/// `path` is `prefix` and one non-empty segment.
+fn one_segment_after(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
 }
 
 async fn render(
