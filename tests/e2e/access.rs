@@ -1,6 +1,8 @@
 //! Who may use the bot: strangers, `/allow`, `/deny`, groups, admin-only commands, `/help`, and
 //! commands the bot must leave alone.
 
+use crate::support::ids;
+use crate::support::process::python_sqlite;
 use crate::support::{ADMIN, BOT_NAME, OxaReply, Setup, TestApp};
 
 const USER: i64 = 2002;
@@ -80,6 +82,67 @@ async fn deny_removes_that_chats_alerts() {
     // Two full check-and-deliver cycles that started after the balance fell.
     app.wait_deliveries(2).await;
     assert_eq!(app.tg.broadcasts_to(USER), Vec::<String>::new());
+}
+
+/// `/deny` of a group takes back the group's permission with everything in it: the level a
+/// member set, a level set before owners were recorded (no owner), and its report schedule. The
+/// reply says so; members are refused from then on; its levels are gone from `/alerts all` and
+/// a fall below them tells the group nothing.
+#[tokio::test]
+async fn deny_of_a_group_removes_its_levels_and_report() {
+    const MEMBER: i64 = 7;
+    let app = TestApp::spawn(
+        OxaReply::balances(&[("BTC", "5"), ("LTC", "50")]),
+        Setup::default().checking_every_second().no_cache(),
+    )
+    .await;
+    app.ask(ADMIN, ADMIN, &format!("/allow {GROUP}")).await;
+    app.ask(GROUP, MEMBER, "/alert BTC 1").await;
+    app.ask(GROUP, MEMBER, "/alert LTC 10").await;
+    app.ask(GROUP, MEMBER, "/report 09:00").await;
+    // The LTC level as one set before owners were recorded.
+    let db = app.db_path();
+    python_sqlite(
+        &db,
+        &format!(
+            "db.execute(\"UPDATE thresholds SET owner_id = NULL WHERE chat_id = {GROUP} AND currency = 'LTC'\")\n\
+             db.commit()"
+        ),
+    )
+    .await;
+    let owners = python_sqlite(
+        &db,
+        &format!("print(db.execute('SELECT currency, owner_id FROM thresholds WHERE chat_id = {GROUP} ORDER BY currency').fetchall())"),
+    )
+    .await;
+    assert_eq!(owners, "[('BTC', 7), ('LTC', None)]\n");
+    app.wait_deliveries(2).await;
+
+    let r = app.ask(ADMIN, ADMIN, &format!("/deny {GROUP}")).await;
+    assert_eq!(
+        r.lines(),
+        [
+            "Denied -3003: it can no longer use the bot.",
+            "Stopped 1 report schedule it served: -3003.",
+            "Removed 2 alert levels it served: 2 in its own chat.",
+        ]
+    );
+    let r = app.ask(GROUP, MEMBER, "/balance").await;
+    assert_eq!(
+        r.text(),
+        "You are not authorized to use this bot. Your user id is 7 (this chat: -3003) — ask an admin to /allow it."
+    );
+    assert_eq!(
+        app.ask(ADMIN, ADMIN, "/alerts all").await.text(),
+        "No chat has alerts."
+    );
+    let store = app.store().await;
+    assert_eq!(store.report_of(ids::chat(GROUP)).await.unwrap(), None);
+    store.close().await;
+    app.oxa
+        .set(OxaReply::balances(&[("BTC", "0.1"), ("LTC", "1")]));
+    app.wait_deliveries(2).await;
+    assert_eq!(app.tg.broadcasts_to(GROUP), Vec::<String>::new());
 }
 
 #[tokio::test]

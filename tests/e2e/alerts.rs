@@ -10,6 +10,7 @@ use oxapay_bot::store::{CheckRecord, MessageKind, Owed, Store};
 use rust_decimal::Decimal;
 
 use crate::support::ids;
+use crate::support::oxapay::Gate;
 use crate::support::{ADMIN, OxaReply, Setup, TestApp, TgFault};
 
 /// Owed messages, written as a check writes them (while the bot is stopped).
@@ -473,6 +474,42 @@ async fn alerts_to_one_chat_are_paced_at_one_a_second() {
     assert!(
         spread >= std::time::Duration::from_millis(1900),
         "three messages to one chat within {spread:?}"
+    );
+}
+
+/// A chat's messages stay in order: while its first owed message waits on Telegram (held
+/// unanswered), its others wait behind it — one send in flight per chat — though another chat's
+/// message goes meanwhile; once Telegram answers, all five arrive in the order they were owed.
+#[tokio::test]
+async fn a_chats_messages_go_one_at_a_time_and_in_order() {
+    const OTHER: i64 = 2003;
+    let mut app = TestApp::prepare(btc("5"), Setup::default().wide_telegram_limits()).await;
+    let text = |i: u32| format!("⚠️ Low balance: C{i} 0 is below your alert level 1");
+    let mut owed: Vec<Owed> = (1..=5)
+        .map(|i| Owed::new(ids::chat(CHAT), text(i), MessageKind::Alert))
+        .collect();
+    owed.push(Owed::new(ids::chat(OTHER), text(9), MessageKind::Alert));
+    let store = app.store().await;
+    owe(&store, &owed).await;
+    store.close().await;
+    let slow = Gate::new();
+    app.tg.hold_chat(CHAT, &slow);
+    app.start().await;
+    app.tg.wait_held(CHAT).await;
+    assert_eq!(app.tg.wait_broadcasts(OTHER, 1).await, [text(9)]);
+    assert_eq!(app.tg.held(CHAT), 1, "one send to the chat at a time");
+    assert_eq!(app.tg.sent_to(CHAT).len(), 0);
+    slow.open();
+    let told = app.tg.wait_broadcasts(CHAT, 5).await;
+    assert_eq!(told, (1..=5).map(text).collect::<Vec<_>>());
+    app.outbox_settled().await;
+    assert_eq!(
+        app.tg
+            .attempts()
+            .iter()
+            .filter(|a| a.chat_id == Some(CHAT))
+            .count(),
+        5
     );
 }
 

@@ -467,6 +467,52 @@ async fn mute_off_says_what_is_crossed_now() {
     );
 }
 
+/// A mute that ends while OxaPay fails is not summarized from stale states: it stays until a
+/// check reads the balances again, and that check sends the one summary.
+#[tokio::test]
+async fn the_summary_of_an_ended_mute_waits_for_a_successful_read() {
+    let app = checking(btc("1.5")).await;
+    app.ask(CHAT, CHAT, "/alert BTC above 2").await;
+    app.wait_deliveries(2).await;
+    mute_two_hours(&app).await;
+    app.oxa.set(btc("3"));
+    app.wait_deliveries(3).await;
+    let high_since = since(&alerts(&app).await.0[0], "BTC above 2: high since ");
+
+    app.oxa
+        .set(OxaReply::status(502, "<html>Bad gateway</html>"));
+    app.wait_checks(2).await;
+    mute_runs_out(&app, CHAT).await;
+    // Three checks that all began after the mute ran out, every one of them failing.
+    app.wait_deliveries(3).await;
+    assert_eq!(app.tg.broadcasts_to(CHAT), Vec::<String>::new());
+    let store = app.store().await;
+    let mutes = store.mutes().await.unwrap();
+    store.close().await;
+    assert_eq!(
+        mutes.iter().map(|m| m.chat_id).collect::<Vec<_>>(),
+        [ids::chat(CHAT)],
+        "the ended mute waits"
+    );
+
+    app.oxa.set(btc("3"));
+    let told = app.tg.wait_broadcasts(CHAT, 1).await;
+    let summary: Vec<&str> = told[0].lines().collect();
+    assert_eq!(summary[0], "🔔 Mute over. Right now:", "{told:?}");
+    assert_eq!(
+        time_between(
+            summary[1],
+            "🔺 BTC 3 is above your level 2 (high since ",
+            ")"
+        ),
+        Some(high_since),
+        "{told:?}"
+    );
+    assert_eq!(summary.len(), 2, "{told:?}");
+    app.wait_deliveries(2).await;
+    assert_eq!(app.tg.broadcasts_to(CHAT).len(), 1, "one summary");
+}
+
 /// An admin's own mute does not hold the notice that OxaPay is unreachable.
 #[tokio::test]
 async fn a_mute_does_not_hold_the_admins_oxapay_notice() {

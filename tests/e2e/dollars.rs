@@ -749,3 +749,40 @@ async fn one_price_read_per_check_serves_every_chat() {
     );
     app.stop().await;
 }
+
+/// Prices are read for the checker only while a level watches the total: with coin levels alone
+/// three checks read no price (the history's one snapshot read them once, and then not again:
+/// the shipped 15-minute interval); with a total level every check reads them.
+#[tokio::test]
+async fn checks_read_prices_only_while_a_level_watches_the_total() {
+    let app = total_checking(btc("0.05")).await;
+    app.ask(CHAT, CHAT, "/alert BTC 1").await;
+    app.ask(CHAT, CHAT, "/alert USDT above 1000").await;
+    // The first read since the start goes to the history, with its prices.
+    app.snapshots_recorded(1).await;
+    let prices_before = app.oxa.calls_to(Endpoint::Prices);
+    let balances_before = app.oxa.calls_to(Endpoint::LegacyBalance);
+    app.wait_checks(3).await;
+    assert!(app.oxa.calls_to(Endpoint::LegacyBalance) >= balances_before + 2);
+    assert_eq!(
+        app.oxa.calls_to(Endpoint::Prices),
+        prices_before,
+        "coin levels need no price"
+    );
+    assert_eq!(app.snapshots(), 1);
+
+    app.ask(CHAT, CHAT, "/alert total 1000").await;
+    let prices_before = app.oxa.calls_to(Endpoint::Prices);
+    // Three checks, the last two begun after the level was set: each read prices.
+    app.wait_checks(3).await;
+    assert!(
+        app.oxa.calls_to(Endpoint::Prices) >= prices_before + 2,
+        "{} price reads in three checks",
+        app.oxa.calls_to(Endpoint::Prices) - prices_before
+    );
+    app.ask(CHAT, CHAT, "/alert total off").await;
+    app.wait_checks(2).await;
+    let prices_before = app.oxa.calls_to(Endpoint::Prices);
+    app.wait_checks(3).await;
+    assert_eq!(app.oxa.calls_to(Endpoint::Prices), prices_before);
+}

@@ -1,7 +1,7 @@
 //! Issue 7, "Hardening": one end-to-end test per numbered item, through the fake Telegram and
 //! the fake OxaPay (or the shipped binary), each shown to fail with its fix taken out of `src/`
-//! (see the commit that added them). Item 3 also measures: checks per interval and another chat's
-//! alert latency while one chat refuses every message.
+//! (see the commit that added them). Item 3 also measures (printed, not asserted): checks and
+//! another chat's alert latency while one chat's send hangs.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::support::html::plain_text;
 use crate::support::ids;
+use crate::support::oxapay::Gate;
 use crate::support::process::BotProcess;
 use crate::support::{
     ADMIN, Endpoint, FakeOxaPay, FakeTelegram, KEY, OxaReply, Setup, TOKEN, TestApp, TgFault,
@@ -275,16 +276,18 @@ async fn a_reply_answered_migrated_moves_the_group_and_arrives_in_the_supergroup
 
 // ----- 3. delivery apart from the checker ----------------------------------------------------
 
-/// One group refuses every message for good ("not enough rights"), with alerts repeating every
-/// second; checks run every second under Telegram's real pacing (`Limits::default()`). The group
-/// is tried once, paused and logged once, and its owed messages dropped; the checks keep their
-/// interval, and another chat's alert arrives within one interval plus pacing. Measured: the
-/// instants of ten checks, and that alert's latency (`--nocapture` prints them).
+/// One group refuses every message for good ("not enough rights"), and Telegram is slow to say
+/// so: its first answer is held until the test lets it go. Checks run every second under
+/// Telegram's real pacing (`Limits::default()`), with alerts repeating every second. While that
+/// send is unanswered, three more checks complete and another chat's alert is delivered: neither
+/// waits on the group, however slow the machine (counting checks per second of wall clock, as
+/// this test once did, measured the machine as much as the bot). Then the group is tried once,
+/// paused and logged once, and its owed messages dropped. `--nocapture` prints how long the
+/// checks and the other chat's alert took.
 #[tokio::test]
 async fn a_chat_refusing_for_good_is_paused_once_and_slows_neither_checks_nor_other_chats() {
     const REFUSING: i64 = -5005;
     const OTHER: i64 = 2002;
-    const INTERVAL: Duration = Duration::from_secs(1);
     let mut app = TestApp::prepare(
         account(&[("BTC", "0.5"), ("USDT", "500")]),
         Setup::default()
@@ -299,52 +302,31 @@ async fn a_chat_refusing_for_good_is_paused_once_and_slows_neither_checks_nor_ot
     store.close().await;
     app.tg
         .set_chat_fault(REFUSING, Some(TgFault::not_enough_rights()));
+    let slow = Gate::new();
+    app.tg.hold_chat(REFUSING, &slow);
     app.start().await;
 
-    // From the end of a check after the first (which owed the group its alert): OTHER's balance
-    // falls, and ten checks are timed.
-    app.checks_completed(2).await;
+    // The check at start owed the group its alert; the send waits, unanswered.
+    app.tg.wait_held(REFUSING).await;
     let t0 = Instant::now();
     app.oxa.set(account(&[("BTC", "0.5"), ("USDT", "50")]));
-    // Ten checks are awaited for at most 12 s (a working bot takes 10 s): a stalled loop is
-    // measured and reported rather than waited on for the whole patience.
-    let mut checks = Vec::new();
-    while checks.len() < 10 {
-        let deadline = tokio::time::Instant::from_std(t0 + Duration::from_secs(12));
-        if tokio::time::timeout_at(deadline, app.wait_checks(1))
-            .await
-            .is_err()
-        {
-            break;
-        }
-        checks.push(t0.elapsed());
-    }
-    let in_ten = checks
-        .iter()
-        .filter(|t| **t <= Duration::from_secs(10))
-        .count();
-    let first_alert =
-        tokio::time::timeout(Duration::from_secs(30), app.tg.wait_broadcasts(OTHER, 1)).await;
+    app.wait_checks(3).await;
+    let checks = t0.elapsed();
+    let first_alert = app.tg.wait_broadcasts(OTHER, 1).await;
     let latency = app.tg.sent_to(OTHER).first().map(|s| s.at - t0);
     eprintln!(
-        "item 3 measurement: checks completed at {:?} after t0 ({in_ten} within 10 s); \
-         the other chat's first alert arrived {latency:?} after its balance fell",
-        checks
-            .iter()
-            .map(|t| format!("{:.3}s", t.as_secs_f64()))
-            .collect::<Vec<_>>()
+        "item 3 measurement: three checks in {checks:?} and the other chat's first alert \
+         {latency:?} after its balance fell, while the group's send was held"
     );
-    assert!(in_ten >= 9, "{in_ten} checks in 10 s: {checks:?}");
-    // The check after the fall starts within one interval; Telegram's pacing adds at most a
-    // second to a chat's first message.
     assert!(
-        latency.is_some_and(|l| l <= INTERVAL + Duration::from_secs(1)),
-        "the other chat's alert took {latency:?}"
+        app.tg.is_held(REFUSING),
+        "the group's send was still unanswered meanwhile"
     );
     assert_eq!(
-        first_alert.expect("measured above")[0],
+        first_alert[0],
         "⚠️ Low balance: USDT 50 is below your alert level 100"
     );
+    slow.open();
     // The refusing group: one attempt, one log line, nothing owed.
     let is_pause = |e: &crate::support::logs::LogEvent| {
         e.message == "chat refuses the bot's messages; its alerts are paused"
@@ -822,31 +804,29 @@ async fn a_second_bot_on_one_database_exits_and_a_killed_one_does_not_block_the_
     assert_eq!(third.stop().await, Some(0), "{}", third.output());
 }
 
-/// SIGHUP (the terminal closed, some supervisors) stops the binary as SIGTERM does: named, quick,
-/// exit 0.
+/// SIGHUP (the terminal closed, some supervisors) stops the binary as SIGTERM does: named, not
+/// held up by the grace, exit 0.
 #[tokio::test]
 async fn sighup_stops_the_binary_cleanly() {
     let app = TestApp::prepare(account(&[("BTC", "1")]), Setup::default()).await;
     let mut bot = run_bot(&app).await;
     assert_eq!(app.ask(ADMIN, ADMIN, "/balance").await.lines()[1], "BTC  1");
     bot.signal(libc::SIGHUP);
-    let (code, took) = bot.wait(Duration::from_secs(20)).await;
+    let (code, _) = bot.wait(Duration::from_secs(20)).await;
     let out = bot.output();
     assert_eq!(code, Some(0), "killed by the signal, not stopped:\n{out}");
-    assert!(took < Duration::from_secs(3), "took {took:?}:\n{out}");
     assert!(
         out.lines().any(|l| l.ends_with("SIGHUP received")),
         "the signal is named:\n{out}"
     );
-    assert!(!out.contains("still busy at shutdown"), "{out}");
-    assert!(out.trim_end().ends_with("stopped"), "{out}");
+    crate::operations::assert_stopped_without_the_grace(&out);
 }
 
 // ----- 11. bounded answers ---------------------------------------------------------------------
 
 /// OxaPay streams an answer far over the cap, without a length: `/balance` says it could not be
-/// read, and the fake streamed little more than the cap (the bot stopped reading there). The same
-/// for the price list, beside readable balances.
+/// read, and the fake streamed little more than the cap (the bot stopped reading there). (The
+/// price list: the next test.)
 #[tokio::test]
 async fn an_answer_over_the_cap_is_not_read_to_its_end() {
     const HUGE: usize = 256 << 20;
@@ -866,5 +846,61 @@ async fn an_answer_over_the_cap_is_not_read_to_its_end() {
     assert!(
         (MAX_BODY_BYTES..MAX_BODY_BYTES + (16 << 20)).contains(&streamed),
         "{streamed} bytes streamed"
+    );
+}
+
+/// The price list under the same cap: streamed far past 4 MiB, it is left unread there, the
+/// balances are shown without values with a line saying why, and the bot read little more than
+/// the cap of it. Just under the cap it is read whole and used.
+#[tokio::test]
+async fn a_price_list_over_the_cap_is_not_read_to_its_end() {
+    const HUGE: usize = 256 << 20;
+    let app = TestApp::spawn(
+        account(&[("BTC", "0.5")]),
+        Setup::default().no_cache().env("PRICE_CACHE_SECS", "0"),
+    )
+    .await;
+    app.oxa
+        .set_prices(OxaReply::huge(HUGE, &[("BTC", "50000")]));
+    let r = app.ask(ADMIN, ADMIN, "/balance").await;
+    let lines = r.lines();
+    assert_eq!(
+        lines[..3],
+        [
+            "OxaPay balances (wallets above zero)",
+            "BTC  0.5",
+            "USD prices are unavailable right now (unreadable answer), so no values are shown.",
+        ],
+        "{r}"
+    );
+    assert_eq!(app.oxa.calls_to(Endpoint::Prices), 1, "not retried");
+    let streamed = app.oxa.streamed_bytes() as usize;
+    assert!(
+        (MAX_BODY_BYTES..MAX_BODY_BYTES + (16 << 20)).contains(&streamed),
+        "{streamed} bytes streamed"
+    );
+    let logged = app.logs().events();
+    assert!(
+        logged
+            .iter()
+            .any(|e| e.fields.values().any(|v| v.contains(&format!(
+                "answer larger than {MAX_BODY_BYTES} bytes, not read"
+            )))),
+        "the operator is told why: {logged:#?}"
+    );
+
+    app.oxa.set_prices(OxaReply::huge(
+        MAX_BODY_BYTES - (64 << 10),
+        &[("BTC", "50000")],
+    ));
+    let r = app.ask(ADMIN, ADMIN, "/balance").await;
+    assert_eq!(
+        r.lines()[..3],
+        [
+            "OxaPay balances (wallets above zero, largest value first)",
+            "BTC  0.5  $25,000.00",
+            "Total: $25,000.00"
+        ],
+        "{r}"
     );
 }

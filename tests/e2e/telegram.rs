@@ -92,6 +92,71 @@ async fn a_429_on_a_reply_is_waited_out_and_the_reply_arrives() {
     );
 }
 
+/// A reply Telegram keeps answering with 429: each `retry_after` is waited out as told, three
+/// times, and then the reply is given up (logged) — four tries, not a fifth; and a `retry_after`
+/// over 60 s is not waited out inline at all. Either way the chat's next command is answered.
+#[tokio::test]
+async fn a_429_on_a_reply_is_waited_out_at_most_three_times_and_60_s_each() {
+    let app = TestApp::spawn(account(), Setup::default()).await;
+    let tries = |app: &TestApp| -> Vec<(Option<String>, Instant)> {
+        app.tg
+            .attempts()
+            .into_iter()
+            .filter(|a| a.chat_id == Some(ADMIN))
+            .map(|a| (a.failure, a.at))
+            .collect()
+    };
+    app.tg
+        .fail_sends(std::iter::repeat_n(TgFault::retry_after(1), 4));
+    app.expect_silence(ADMIN, ADMIN, "/balance").await;
+    let t = tries(&app);
+    let failed: Vec<_> = t.iter().map(|(f, _)| f.as_deref()).collect();
+    assert_eq!(
+        failed,
+        [
+            Some("429 Too Many Requests: retry after 1"),
+            Some("429 Too Many Requests: retry after 1"),
+            Some("429 Too Many Requests: retry after 1"),
+            Some("429 Too Many Requests: retry after 1"),
+            None, // the barrier's reply
+        ]
+    );
+    for pair in t[..4].windows(2) {
+        assert!(
+            pair[1].1 - pair[0].1 >= Duration::from_secs(1),
+            "retry_after honoured"
+        );
+    }
+    let waits = app
+        .logs()
+        .with_message("Telegram asked to slow down; waiting");
+    assert_eq!(waits.len(), 3);
+    assert!(waits.iter().all(|e| e.field("retry_after_s") == Some("1")));
+    let lost = app.logs().with_message("reply not delivered");
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0].field("command"), Some("balance"));
+    assert_eq!(lost[0].field("error"), Some("Telegram asked to wait 1 s"));
+
+    // Longer than a minute: not waited out, one try.
+    app.tg.fail_sends([TgFault::retry_after(61)]);
+    app.expect_silence(ADMIN, ADMIN, "/balance").await;
+    let t = tries(&app);
+    assert_eq!(
+        t[5..].iter().map(|(f, _)| f.as_deref()).collect::<Vec<_>>(),
+        [Some("429 Too Many Requests: retry after 61"), None]
+    );
+    assert_eq!(
+        app.logs()
+            .with_message("Telegram asked to slow down; waiting")
+            .len(),
+        3
+    );
+    let lost = app.logs().with_message("reply not delivered");
+    assert_eq!(lost[1].field("error"), Some("Telegram asked to wait 61 s"));
+    let r = app.ask(ADMIN, ADMIN, "/balance btc").await;
+    assert_eq!(r.lines()[0], "BTC  0.5");
+}
+
 #[tokio::test]
 async fn polling_survives_server_errors_and_broken_connections() {
     let app = TestApp::spawn(account(), Setup::default()).await;
@@ -155,15 +220,26 @@ async fn a_reply_telegram_refuses_is_logged_and_the_bot_keeps_serving() {
     assert_eq!(r.lines()[0], "BTC  0.5");
 }
 
-/// Updates the bot has no use for today (a photo, an edit, a button press, a group's migration
-/// notices) are handled without a reply and without disturbing the next command.
+/// Updates the bot has no use for today (a photo, a button press it did not make, a group's
+/// migration notices) are handled without a reply and without disturbing the next command; edits
+/// it does not even ask Telegram for.
 #[tokio::test]
 async fn other_update_kinds_pass_quietly() {
     let app = TestApp::spawn(account(), Setup::default()).await;
+    let mut asked_for = app
+        .tg
+        .allowed_updates()
+        .expect("the bot names its update kinds");
+    asked_for.sort();
+    assert_eq!(asked_for, ["callback_query", "message"]);
     let asked = app.tg.send_text(ADMIN, ADMIN, "/help");
     app.tg.send_user_photo(ADMIN, ADMIN, Some("/balance"));
-    app.tg
-        .edit_user_message(ADMIN, ADMIN, asked.message_id, "/balance");
+    assert_eq!(
+        app.tg
+            .edit_user_message(ADMIN, ADMIN, asked.message_id, "/balance"),
+        None,
+        "an edit is never delivered"
+    );
     let end = app.tg.barrier(ADMIN).await;
     let help = app.tg.sent_to(ADMIN)[0].message_id;
     let query = app.tg.press_button(ADMIN, ADMIN, help, "noop");

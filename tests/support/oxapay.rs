@@ -146,7 +146,7 @@ impl OxaReply {
     }
 }
 
-/// Holds `OxaReply::Held` answers until opened.
+/// Holds `OxaReply::Held` answers (and the fake Telegram's held chats) until opened.
 #[derive(Clone)]
 pub struct Gate(Arc<watch::Sender<bool>>);
 
@@ -165,7 +165,7 @@ impl Gate {
         self.0.send_replace(true);
     }
 
-    async fn passed(&self) {
+    pub async fn passed(&self) {
         let mut rx = self.0.subscribe();
         let _ = rx.wait_for(|open| *open).await;
     }

@@ -24,6 +24,8 @@ pub struct BotProcess {
     output: Arc<Mutex<String>>,
     version: Arc<watch::Sender<u64>>,
     readers: Vec<JoinHandle<()>>,
+    /// When it was started (the benchmarks time the start-up from it).
+    #[allow(dead_code)]
     pub spawned: Instant,
 }
 

@@ -1,6 +1,9 @@
 //! A fake Telegram Bot API: a real HTTP server on loopback that speaks the Bot API's JSON and
-//! multipart, delivers the updates a test injects through long polling, records what the bot
-//! sends, and refuses what Telegram refuses (see `html`) with Telegram's status and description.
+//! multipart, delivers the updates a test injects through long polling (only the kinds the bot
+//! asked for with `allowed_updates`, as Telegram creates only those), records what the bot sends,
+//! and refuses what Telegram refuses with Telegram's status and description: text and captions
+//! (see `html`), inline keyboards, popups, command menus and their scopes. The rules and wordings
+//! follow telegram-bot-api's own parsing where it is public.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
@@ -18,6 +21,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::html::{TextKind, check_text, plain_text};
+use super::oxapay::Gate;
 use super::{ADMIN, BOT_ID, BOT_NAME, TOKEN};
 
 /// How long a helper waits for something the bot should do before the test fails. Generous: it
@@ -234,6 +238,10 @@ struct TgState {
     get_updates_faults: VecDeque<TgFault>,
     send_faults: VecDeque<TgFault>,
     chat_faults: HashMap<i64, TgFault>,
+    /// Sends to these chats wait for the gate before Telegram looks at them (a slow answer).
+    holds: HashMap<i64, Gate>,
+    /// Chats of the sends waiting at a hold now.
+    waiting: Vec<i64>,
     subscribers: Vec<mpsc::UnboundedSender<Sent>>,
     barriers: u64,
     /// The webhook set with `setWebhook` (URL, secret token), as Telegram keeps it until
@@ -241,6 +249,13 @@ struct TgState {
     webhook: Option<(String, Option<String>)>,
     /// While set, every `getUpdates` answers this (Telegram unreachable, another poller).
     polls_refused: Option<TgFault>,
+    /// While set, `setWebhook` is refused with this description (Telegram cannot reach the URL).
+    webhook_refused: Option<String>,
+    /// The update kinds the bot asked for (`allowed_updates` of `getUpdates` or `setWebhook`),
+    /// kept until it asks again, as Telegram keeps them; `None`: never asked (the default set).
+    allowed_updates: Option<Vec<String>>,
+    /// Updates a test injected that Telegram would not have created: their kind was not allowed.
+    dropped: Vec<Value>,
 }
 
 #[derive(Clone)]
@@ -336,9 +351,18 @@ impl FakeTelegram {
 
     // ----- updates the test injects -----------------------------------------------------------
 
-    fn push(&self, kind: &str, payload: Value) -> i64 {
+    /// Queues an update for the bot, as Telegram creates one: only if its kind is among the
+    /// bot's `allowed_updates` at that moment (an update of another kind is never created, and
+    /// changing the list later does not bring it back). Returns its id, or `None` if dropped.
+    fn push(&self, kind: &str, payload: Value) -> Option<i64> {
         let id = {
             let mut g = self.lock();
+            if !allows(g.allowed_updates.as_deref(), kind) {
+                g.dropped.push(json!({ kind: payload }));
+                drop(g);
+                self.changed();
+                return None;
+            }
             let id = g.next_update_id;
             g.next_update_id += 1;
             let mut update = Map::new();
@@ -349,7 +373,18 @@ impl FakeTelegram {
         };
         self.updates_ready.notify_waiters();
         self.changed();
-        id
+        Some(id)
+    }
+
+    /// `push` for an update a test needs delivered: fails the test at once, naming the bot's
+    /// `allowed_updates`, when Telegram would not deliver it.
+    fn push_delivered(&self, kind: &str, payload: Value) -> i64 {
+        self.push(kind, payload).unwrap_or_else(|| {
+            panic!(
+                "Telegram would not deliver this {kind} update: the bot's allowed_updates is {:?}",
+                self.allowed_updates()
+            )
+        })
     }
 
     fn next_message_id(&self) -> i64 {
@@ -374,6 +409,16 @@ impl FakeTelegram {
         self.lock().webhook.clone()
     }
 
+    /// The update kinds the bot last asked for (`allowed_updates`); `None` if it never did.
+    pub fn allowed_updates(&self) -> Option<Vec<String>> {
+        self.lock().allowed_updates.clone()
+    }
+
+    /// Updates a test injected that Telegram would not have created (kind not allowed).
+    pub fn dropped_updates(&self) -> Vec<Value> {
+        self.lock().dropped.clone()
+    }
+
     /// Waits until a webhook is set; returns its URL and secret token.
     pub async fn wait_webhook(&self) -> (String, Option<String>) {
         self.wait_for("a webhook to be set", |g| g.webhook.clone())
@@ -383,6 +428,12 @@ impl FakeTelegram {
     /// A webhook left set, as by a bot in webhook mode that was killed before deleting it.
     pub fn leave_webhook(&self, url: &str) {
         self.lock().webhook = Some((url.to_owned(), None));
+    }
+
+    /// `setWebhook` is refused with `description` (a 400) until called again with `None`, as
+    /// Telegram refuses a URL it cannot reach.
+    pub fn refuse_webhook(&self, description: Option<&str>) {
+        self.lock().webhook_refused = description.map(str::to_owned);
     }
 
     /// Every `getUpdates` answers `fault` until called again with `None`.
@@ -408,8 +459,9 @@ impl FakeTelegram {
         (mid, m)
     }
 
-    /// An update of any kind, as given (`{"update_id"}` is added).
-    pub fn push_update(&self, kind: &str, payload: Value) -> i64 {
+    /// An update of any kind, as given (`{"update_id"}` is added); `None` when Telegram would not
+    /// create it (its kind is not among the bot's `allowed_updates`).
+    pub fn push_update(&self, kind: &str, payload: Value) -> Option<i64> {
         self.push(kind, payload)
     }
 
@@ -418,7 +470,7 @@ impl FakeTelegram {
     pub fn send_text(&self, chat_id: i64, user_id: i64, text: &str) -> Pushed {
         let (message_id, m) = self.message(chat_id, user_id, json!({ "text": text }));
         Pushed {
-            update_id: self.push("message", m),
+            update_id: self.push_delivered("message", m),
             message_id,
         }
     }
@@ -442,19 +494,20 @@ impl FakeTelegram {
         }
         let (message_id, m) = self.message(chat_id, user_id, fields);
         Pushed {
-            update_id: self.push("message", m),
+            update_id: self.push_delivered("message", m),
             message_id,
         }
     }
 
-    /// `user_id` edits their earlier message `message_id` to `text` (an `edited_message` update).
+    /// `user_id` edits their earlier message `message_id` to `text` (an `edited_message` update);
+    /// `None` when Telegram would not deliver it (the bot did not ask for edits).
     pub fn edit_user_message(
         &self,
         chat_id: i64,
         user_id: i64,
         message_id: i64,
         text: &str,
-    ) -> Pushed {
+    ) -> Option<Pushed> {
         let now = chrono::Utc::now().timestamp();
         let m = json!({
             "message_id": message_id,
@@ -464,10 +517,10 @@ impl FakeTelegram {
             "from": user_json(user_id),
             "text": text,
         });
-        Pushed {
-            update_id: self.push("edited_message", m),
+        self.push("edited_message", m).map(|update_id| Pushed {
+            update_id,
             message_id,
-        }
+        })
     }
 
     /// The service message Telegram posts in a group that became a supergroup (old id).
@@ -478,7 +531,7 @@ impl FakeTelegram {
             json!({ "migrate_to_chat_id": new_supergroup }),
         );
         Pushed {
-            update_id: self.push("message", m),
+            update_id: self.push_delivered("message", m),
             message_id,
         }
     }
@@ -491,7 +544,7 @@ impl FakeTelegram {
             json!({ "migrate_from_chat_id": old_group }),
         );
         Pushed {
-            update_id: self.push("message", m),
+            update_id: self.push_delivered("message", m),
             message_id,
         }
     }
@@ -539,7 +592,7 @@ impl FakeTelegram {
             g.callback_queries.insert(id.clone(), false);
             id
         };
-        self.push(
+        self.push_delivered(
             "callback_query",
             json!({
                 "id": id,
@@ -660,7 +713,35 @@ impl FakeTelegram {
         };
     }
 
+    /// Every send to `chat_id` waits, unanswered, until `gate` opens (then it is answered as
+    /// usual, faults included): Telegram slow to answer for one chat.
+    pub fn hold_chat(&self, chat_id: i64, gate: &Gate) {
+        self.lock().holds.insert(chat_id, gate.clone());
+    }
+
     // ----- waiting -------------------------------------------------------------------------------
+
+    /// Waits until a send to `chat_id` is being held (see `hold_chat`).
+    pub async fn wait_held(&self, chat_id: i64) {
+        self.wait_for(format_args!("a send to chat {chat_id} held"), |g| {
+            g.waiting.contains(&chat_id).then_some(())
+        })
+        .await
+    }
+
+    /// Whether a send to `chat_id` is waiting at its hold now.
+    pub fn is_held(&self, chat_id: i64) -> bool {
+        self.held(chat_id) > 0
+    }
+
+    /// How many sends to `chat_id` are waiting at its hold now.
+    pub fn held(&self, chat_id: i64) -> usize {
+        self.lock()
+            .waiting
+            .iter()
+            .filter(|c| **c == chat_id)
+            .count()
+    }
 
     /// Waits until `method` has been called `count` times in all.
     pub async fn wait_calls(&self, method: &str, count: usize) {
@@ -1099,15 +1180,254 @@ fn image_size(bytes: &[u8]) -> (u32, u32) {
     }
 }
 
+/// Every kind of update the Bot API names (`allowed_updates` takes these, in any case).
+const UPDATE_KINDS: &[&str] = &[
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "message_reaction",
+    "message_reaction_count",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+    "chat_boost",
+    "removed_chat_boost",
+];
+
+/// The kinds Telegram leaves out unless asked for by name.
+const NOT_BY_DEFAULT: &[&str] = &["chat_member", "message_reaction", "message_reaction_count"];
+
+/// Whether Telegram creates an update of `kind` for a bot whose `allowed_updates` is `allowed`
+/// (`None`: never set, the default set).
+fn allows(allowed: Option<&[String]>, kind: &str) -> bool {
+    match allowed {
+        Some(list) => list.iter().any(|k| k == kind),
+        None => !NOT_BY_DEFAULT.contains(&kind),
+    }
+}
+
+/// The `allowed_updates` a request sets, as Telegram reads it: absent, or not a list of
+/// strings, changes nothing (`None`); names it does not know are ignored; a list with no known
+/// name (the empty list included) means the default set.
+fn requested_updates(p: &Params) -> Option<Option<Vec<String>>> {
+    let Value::Array(items) = p.json("allowed_updates")? else {
+        return None;
+    };
+    let mut kinds = Vec::new();
+    for item in items {
+        let name = item.as_str()?.to_ascii_lowercase();
+        if UPDATE_KINDS.contains(&name.as_str()) && !kinds.contains(&name) {
+            kinds.push(name);
+        }
+    }
+    Some((!kinds.is_empty()).then_some(kinds))
+}
+
+/// Scopes that name no chat.
 const SCOPES: &[&str] = &[
     "default",
     "all_private_chats",
     "all_group_chats",
     "all_chat_administrators",
-    "chat",
-    "chat_administrators",
-    "chat_member",
 ];
+
+/// Telegram's reading of a command menu's `scope` (telegram-bot-api's `get_bot_command_scope`):
+/// absent is the default scope; `chat`, `chat_administrators` and `chat_member` need a
+/// non-empty `chat_id`, `chat_member` also a positive `user_id`. Returns the scope as stored.
+fn check_scope(p: &Params) -> Result<Value, String> {
+    let why = |what: &str| format!("Bad Request: can't parse BotCommandScope: {what}");
+    let scope = match p.fields.get("scope") {
+        None | Some(Value::Null) => return Ok(json!({ "type": "default" })),
+        Some(Value::String(s)) if s.is_empty() => return Ok(json!({ "type": "default" })),
+        Some(Value::String(s)) => serde_json::from_str::<Value>(s)
+            .map_err(|_| "Bad Request: can't parse BotCommandScope JSON object".to_owned())?,
+        Some(other) => other.clone(),
+    };
+    let Value::Object(object) = &scope else {
+        return Err(why("BotCommandScope must be an Object"));
+    };
+    let kind = match object.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(_) => return Err(why("Field \"type\" must be of type String")),
+        None => return Err(why("Can't find field \"type\"")),
+    };
+    if SCOPES.contains(&kind) {
+        return Ok(scope);
+    }
+    if !["chat", "chat_administrators", "chat_member"].contains(&kind) {
+        return Err(why("Unsupported type specified"));
+    }
+    // A string or a number, as every Bot API chat id.
+    let chat_id = match object.get("chat_id") {
+        Some(Value::String(c)) => c.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(_) => return Err(why("Field \"chat_id\" must be of type String")),
+        None => return Err(why("Can't find field \"chat_id\"")),
+    };
+    if chat_id.is_empty() {
+        return Err(why("Empty chat_id specified"));
+    }
+    if kind == "chat_member" {
+        match object.get("user_id").and_then(Value::as_i64) {
+            Some(u) if u > 0 => {}
+            Some(_) => return Err(why("Invalid user_id specified")),
+            None => return Err(why("Can't find field \"user_id\"")),
+        }
+    }
+    Ok(scope)
+}
+
+/// The `scope` parameter as sent, for a refusal's record.
+fn scope_text(p: &Params) -> String {
+    match p.fields.get("scope") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Telegram's reading of `reply_markup` (telegram-bot-api's `get_reply_markup`, its errors as the
+/// Bot API words them): JSON text or an object; an inline keyboard is an array of rows of buttons,
+/// each with a `text` and one action. Returns the markup, `None` when there is none.
+fn check_markup(p: &Params) -> Result<Option<Value>, String> {
+    let markup = match p.fields.get("reply_markup") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) if s.is_empty() => return Ok(None),
+        Some(Value::String(s)) => serde_json::from_str::<Value>(s)
+            .map_err(|_| "Bad Request: can't parse reply keyboard markup JSON object".to_owned())?,
+        Some(other) => other.clone(),
+    };
+    let Value::Object(object) = &markup else {
+        return Err("Bad Request: object expected as reply markup".into());
+    };
+    match object.get("inline_keyboard") {
+        None => {}
+        Some(Value::Array(rows)) => {
+            for row in rows {
+                let Value::Array(buttons) = row else {
+                    return Err(
+                        "Bad Request: field \"inline_keyboard\" of the InlineKeyboardMarkup \
+                                must be an Array of Arrays"
+                            .into(),
+                    );
+                };
+                for button in buttons {
+                    check_inline_button(button)?;
+                }
+            }
+        }
+        Some(_) => {
+            return Err("Bad Request: field \"inline_keyboard\" must be of type Array".into());
+        }
+    }
+    Ok(Some(markup))
+}
+
+/// The `reply_markup` parameter as sent, for a refusal's record.
+fn markup_text(p: &Params) -> String {
+    match p.fields.get("reply_markup") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+/// One inline keyboard button. Telegram takes the first action present in its order (a non-empty
+/// `url`, a non-empty `callback_data`, then the others); a button with none is a "text button".
+/// The Bot API says exactly one action must be used: a button with two is refused here, a bug
+/// Telegram would hide by dropping the second action.
+fn check_inline_button(button: &Value) -> Result<(), String> {
+    let why = |what: &str| format!("Bad Request: can't parse inline keyboard button: {what}");
+    let Value::Object(b) = button else {
+        return Err(why("InlineKeyboardButton must be an Object"));
+    };
+    let text = match b.get("text") {
+        Some(Value::String(t)) => t,
+        Some(_) => return Err(why("Field \"text\" must be of type String")),
+        None => return Err(why("Can't find field \"text\"")),
+    };
+    let string = |key: &str| b.get(key).and_then(Value::as_str).filter(|v| !v.is_empty());
+    const OTHERS: [&str; 8] = [
+        "callback_game",
+        "pay",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "login_url",
+        "web_app",
+        "copy_text",
+    ];
+    let actions = usize::from(string("url").is_some())
+        + usize::from(string("callback_data").is_some())
+        + OTHERS.iter().filter(|k| b.contains_key(**k)).count();
+    if actions == 0 {
+        return Err(why("Text buttons are unallowed in the inline keyboard"));
+    }
+    if actions > 1 {
+        return Err(why(
+            "exactly one of the optional fields must be used (the Bot API's rule; Telegram keeps \
+             the first and drops the others)",
+        ));
+    }
+    if let Some(url) = string("url") {
+        check_button_url(url)?;
+    }
+    if string("callback_data").is_some_and(|d| d.len() > 64) {
+        return Err("Bad Request: BUTTON_DATA_INVALID".into());
+    }
+    // Passed through from Telegram's servers, which refuse a button without text.
+    if text.is_empty() {
+        return Err("Bad Request: BUTTON_TEXT_INVALID".into());
+    }
+    Ok(())
+}
+
+/// A URL button's link: http(s), or Telegram's own `tg:` and `ton:` links; a bare host is taken
+/// as http, as Telegram does.
+fn check_button_url(url: &str) -> Result<(), String> {
+    let invalid =
+        |why: &str| format!("Bad Request: inline keyboard button URL '{url}' is invalid: {why}");
+    match url.split_once(':') {
+        Some((scheme, rest))
+            if !scheme.is_empty()
+                && scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+                && (rest.starts_with("//") || !rest.starts_with(|c: char| c.is_ascii_digit())) =>
+        {
+            let scheme = scheme.to_ascii_lowercase();
+            if !["http", "https", "tg", "ton"].contains(&scheme.as_str()) {
+                return Err(invalid("Unsupported URL protocol"));
+            }
+            if scheme.starts_with("http") && rest.trim_start_matches('/').is_empty() {
+                return Err(invalid("URL host is empty"));
+            }
+            Ok(())
+        }
+        _ => {
+            let host = url.split(['/', '?', '#']).next().unwrap_or("");
+            let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+            if host.contains('.') && !host.starts_with('.') && !host.ends_with('.') {
+                Ok(())
+            } else {
+                Err(invalid("Wrong HTTP URL"))
+            }
+        }
+    }
+}
 
 /// Telegram's rules for `setMyCommands`: it strips a leading `/`, then a command is 1–32
 /// lowercase letters, digits or underscores and a description 1–256 characters; at most 100.
@@ -1140,6 +1460,26 @@ fn check_commands(value: Option<Value>) -> Result<Vec<(String, String)>, String>
 }
 
 impl FakeTelegram {
+    /// Waits at the chat's hold, if a send to a held chat (see `hold_chat`).
+    async fn hold(&self, method: &str, p: &Params) {
+        if !["sendmessage", "sendphoto", "editmessagetext"].contains(&method) {
+            return;
+        }
+        let Some(chat_id) = p.int("chat_id") else {
+            return;
+        };
+        let Some(gate) = self.lock().holds.get(&chat_id).cloned() else {
+            return;
+        };
+        self.lock().waiting.push(chat_id);
+        self.changed();
+        gate.passed().await;
+        let mut g = self.lock();
+        if let Some(i) = g.waiting.iter().position(|c| *c == chat_id) {
+            g.waiting.remove(i);
+        }
+    }
+
     /// Records an attempt to deliver to a chat and returns the fault to serve, if any.
     fn attempt(&self, method: &str, chat_id: Option<i64>) -> Option<TgFault> {
         let mut g = self.lock();
@@ -1195,6 +1535,9 @@ impl FakeTelegram {
     async fn get_updates(&self, p: &Params) -> Response {
         {
             let mut g = self.lock();
+            if let Some(kinds) = requested_updates(p) {
+                g.allowed_updates = kinds;
+            }
             if g.first_poll.is_none() {
                 g.first_poll = Some(Instant::now());
             }
@@ -1259,7 +1602,10 @@ impl FakeTelegram {
             Ok(plain) => plain,
             Err(why) => return self.refuse("sendMessage", Some(chat_id), &text, why),
         };
-        let reply_markup = p.json("reply_markup");
+        let reply_markup = match check_markup(p) {
+            Ok(markup) => markup,
+            Err(why) => return self.refuse("sendMessage", Some(chat_id), &markup_text(p), why),
+        };
         let message_id = self.next_message_id();
         let sent = Sent {
             message_id,
@@ -1292,7 +1638,6 @@ impl FakeTelegram {
     fn edit_message_text(&self, p: &Params) -> Response {
         let text = p.string("text").unwrap_or_default();
         let parse_mode = p.string("parse_mode");
-        let reply_markup = p.json("reply_markup");
         let chat_id = p.int("chat_id");
         if let Some(f) = self.attempt("editMessageText", chat_id) {
             return fault_response(f);
@@ -1303,6 +1648,12 @@ impl FakeTelegram {
         let plain = match check_text(&text, parse_mode.as_deref(), TextKind::Message) {
             Ok(plain) => plain,
             Err(why) => return self.refuse("editMessageText", Some(chat_id), &text, why),
+        };
+        let reply_markup = match check_markup(p) {
+            Ok(markup) => markup,
+            Err(why) => {
+                return self.refuse("editMessageText", Some(chat_id), &markup_text(p), why);
+            }
         };
         {
             let mut g = self.lock();
@@ -1402,7 +1753,10 @@ impl FakeTelegram {
             },
             None => None,
         };
-        let reply_markup = p.json("reply_markup");
+        let reply_markup = match check_markup(&p) {
+            Ok(markup) => markup,
+            Err(why) => return self.refuse("sendPhoto", Some(chat_id), &markup_text(&p), why),
+        };
         let message_id = self.next_message_id();
         let (width, height) = match &source {
             PhotoSource::Upload { bytes, .. } => image_size(bytes),
@@ -1433,6 +1787,15 @@ impl FakeTelegram {
 
     fn answer_callback_query(&self, p: &Params) -> Response {
         let id = p.string("callback_query_id").unwrap_or_default();
+        // The popup's text: 0–200 characters.
+        if let Some(text) = p.string("text").filter(|t| t.chars().count() > 200) {
+            return self.refuse(
+                "answerCallbackQuery",
+                None,
+                &text,
+                "Bad Request: MESSAGE_TOO_LONG".into(),
+            );
+        }
         let mut g = self.lock();
         match g.callback_queries.get_mut(&id) {
             Some(answered @ false) => {
@@ -1456,17 +1819,10 @@ impl FakeTelegram {
     }
 
     fn set_my_commands(&self, p: &Params) -> Response {
-        let scope = p
-            .json("scope")
-            .unwrap_or_else(|| json!({ "type": "default" }));
-        if !scope["type"].as_str().is_some_and(|t| SCOPES.contains(&t)) {
-            return self.refuse(
-                "setMyCommands",
-                None,
-                &scope.to_string(),
-                "Bad Request: unsupported bot command scope type".into(),
-            );
-        }
+        let scope = match check_scope(p) {
+            Ok(scope) => scope,
+            Err(why) => return self.refuse("setMyCommands", None, &scope_text(p), why),
+        };
         let commands = match check_commands(p.json("commands")) {
             Ok(c) => c,
             Err(why) => {
@@ -1487,14 +1843,14 @@ impl FakeTelegram {
         ok(json!(true))
     }
 
-    fn menu_key(p: &Params) -> (String, String) {
-        let scope = p
-            .json("scope")
-            .unwrap_or_else(|| json!({ "type": "default" }));
-        (
+    /// The menu a `deleteMyCommands` or `getMyCommands` names; a scope Telegram cannot read is
+    /// refused as `setMyCommands` refuses it.
+    fn menu_key(p: &Params) -> Result<(String, String), String> {
+        let scope = check_scope(p)?;
+        Ok((
             scope.to_string(),
             p.string("language_code").unwrap_or_default(),
-        )
+        ))
     }
 }
 
@@ -1517,6 +1873,7 @@ async fn handle(
         api_error(401, "Unauthorized")
     } else {
         let p = Params::parse(&headers, &body);
+        tg.hold(&name, &p).await;
         match name.as_str() {
             "getme" => ok(json!({
                 "id": BOT_ID, "is_bot": true, "first_name": "OxaPay Bot", "username": BOT_NAME,
@@ -1530,8 +1887,17 @@ async fn handle(
                 )
             }
             "setwebhook" => match p.string("url") {
+                Some(_) if tg.lock().webhook_refused.is_some() => {
+                    let description = tg.lock().webhook_refused.clone().unwrap_or_default();
+                    api_error(400, &description)
+                }
                 Some(url) if url.starts_with("https://") => {
-                    tg.lock().webhook = Some((url, p.string("secret_token")));
+                    let mut g = tg.lock();
+                    g.webhook = Some((url, p.string("secret_token")));
+                    if let Some(kinds) = requested_updates(&p) {
+                        g.allowed_updates = kinds;
+                    }
+                    drop(g);
                     ok(json!(true))
                 }
                 _ => api_error(
@@ -1549,24 +1915,30 @@ async fn handle(
             "sendphoto" => tg.send_photo(p),
             "answercallbackquery" => tg.answer_callback_query(&p),
             "setmycommands" => tg.set_my_commands(&p),
-            "deletemycommands" => {
-                tg.lock().menus.remove(&FakeTelegram::menu_key(&p));
-                ok(json!(true))
-            }
-            "getmycommands" => {
-                let commands = tg
-                    .lock()
-                    .menus
-                    .get(&FakeTelegram::menu_key(&p))
-                    .map(|m| m.commands.clone())
-                    .unwrap_or_default();
-                ok(Value::Array(
-                    commands
-                        .into_iter()
-                        .map(|(c, d)| json!({ "command": c, "description": d }))
-                        .collect(),
-                ))
-            }
+            "deletemycommands" => match FakeTelegram::menu_key(&p) {
+                Ok(key) => {
+                    tg.lock().menus.remove(&key);
+                    ok(json!(true))
+                }
+                Err(why) => tg.refuse("deleteMyCommands", None, &scope_text(&p), why),
+            },
+            "getmycommands" => match FakeTelegram::menu_key(&p) {
+                Ok(key) => {
+                    let commands = tg
+                        .lock()
+                        .menus
+                        .get(&key)
+                        .map(|m| m.commands.clone())
+                        .unwrap_or_default();
+                    ok(Value::Array(
+                        commands
+                            .into_iter()
+                            .map(|(c, d)| json!({ "command": c, "description": d }))
+                            .collect(),
+                    ))
+                }
+                Err(why) => tg.refuse("getMyCommands", None, &scope_text(&p), why),
+            },
             _ => api_error(404, "Not Found: method not found"),
         }
     };
