@@ -354,12 +354,21 @@ impl App {
             .dependencies(dptree::deps![ctx])
             .default_handler(|_| async {})
             .build();
-        let stopper = tokio::spawn(stop_dispatcher(dispatcher.shutdown_token(), shutdown.clone()));
+        let stopper = tokio::spawn(stop_dispatcher(
+            dispatcher.shutdown_token(),
+            shutdown.clone(),
+        ));
         let socket = self.webhook_socket.lock().expect("webhook socket").take();
         let outcome = match (&self.config.webhook, socket) {
             (Some(config), Some(socket)) => {
-                let hook = webhook::start(bot.clone(), config, socket, metrics.clone(), shutdown.clone())
-                    .await;
+                let hook = webhook::start(
+                    bot.clone(),
+                    config,
+                    socket,
+                    metrics.clone(),
+                    shutdown.clone(),
+                )
+                .await;
                 match hook {
                     Ok(hook) => {
                         tracing::info!(

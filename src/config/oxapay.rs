@@ -11,7 +11,9 @@ use super::settings::{
     OXAPAY_TIMEOUT_SECS, Setting,
 };
 use super::values::{ConfigError, Env, err, parse_url};
-use crate::oxapay::{BalanceApi, LegacyClient, PricesClient, V1Client, PaymentsClient, PayoutsClient};
+use crate::oxapay::{
+    BalanceApi, LegacyClient, PaymentsClient, PayoutsClient, PricesClient, V1Client,
+};
 
 /// Where and how the bot talks to OxaPay. At least one balance key is present
 /// (`Config::from_lookup` refuses neither); with the general key the bot reads balances through

@@ -20,7 +20,7 @@ use crate::rules::oxapay_health;
 use crate::rules::valuation;
 use crate::sources::balances::BalanceSource;
 use crate::sources::prices::{self, PriceSnapshot, PriceSource};
-use crate::store::{CheckRecord, MessageKind, Mute, Owed, Store};
+use crate::store::{CheckRecord, HeldPayments, MessageKind, Mute, Owed, Store};
 use crate::texts;
 
 pub struct Checker {
@@ -94,7 +94,9 @@ impl Checker {
             tracing::error!(chat_id = b.chat_id.0, currency = %b.currency, problem = %b.problem, "unreadable threshold row skipped");
         }
         if thresholds.is_empty() {
-            // Nobody is waiting for an alert: no reason to ask OxaPay.
+            // Nobody is waiting for an alert: no reason to ask OxaPay. Mutes still end (a chat
+            // may hear only payments) and say what they held.
+            self.end_quiet_mutes(now_unix()).await?;
             return Ok(CycleReport::default());
         }
         // One balance read, and one price read only when some level watches the total.
@@ -121,11 +123,20 @@ impl Checker {
             self.failures_before_notice,
         );
         let mutes = self.store.mutes().await?;
-        let (mut messages, mutes_ended) = self.alert_messages(
+        // A mute that has ended is summarized once, from a successful read (a failed one would
+        // summarize stale states).
+        let mutes_ended = match &reading {
+            Ok(_) => ended(&mutes, now),
+            Err(_) => Vec::new(),
+        };
+        let held = self.held(&mutes_ended, now).await?;
+        let mut messages = alert_messages(
             &thresholds,
             &transitions,
             &mutes,
+            &mutes_ended,
             reading.as_ref().ok(),
+            &held,
             now,
         );
         // The admins hear about OxaPay whatever their chats' mutes.
@@ -156,39 +167,73 @@ impl Checker {
         })
     }
 
-    /// What the chats are told of this check, and the mutes it ends. Muted chats: states update,
-    /// nothing is said. A mute that has ended is summarized once, from a successful read
-    /// (`reading`; a failed one would summarize stale states), and that chat hears the summary
-    /// alone: it already says what this check found crossed, so an alert of its own would tell
-    /// the same crossing twice.
-    fn alert_messages(
+    /// What the feeds held back for each of `chats` up to `now`.
+    async fn held(
         &self,
-        thresholds: &[Threshold],
-        transitions: &[Transition],
-        mutes: &[Mute],
-        reading: Option<&Reading<'_>>,
+        chats: &[ChatId],
         now: i64,
-    ) -> (Vec<Owed>, Vec<ChatId>) {
-        let muted = mutes.iter().filter(|m| m.until > now).map(|m| m.chat_id);
-        let mutes_ended: Vec<ChatId> = match reading {
-            Some(_) => mutes
-                .iter()
-                .filter(|m| m.until <= now)
-                .map(|m| m.chat_id)
-                .collect(),
-            None => Vec::new(),
-        };
-        let held: BTreeSet<ChatId> = muted.chain(mutes_ended.iter().copied()).collect();
-        let mut messages = chat_messages(transitions, &held);
-        for &chat in &mutes_ended {
-            let crossed = alerts::crossed_after(chat, thresholds, transitions);
-            if !crossed.is_empty() {
-                let text = texts::mute_ended_summary(&crossed, reading);
-                messages.push(Owed::new(chat, text, MessageKind::Alert));
-            }
+    ) -> sqlx::Result<BTreeMap<ChatId, HeldPayments>> {
+        let mut held = BTreeMap::new();
+        for &chat in chats {
+            held.insert(chat, self.store.held_payments(chat, now).await?);
         }
-        (messages, mutes_ended)
+        Ok(held)
     }
+
+    /// Mutes over in a check without levels: each summarizes what the feeds held.
+    async fn end_quiet_mutes(&self, now: i64) -> anyhow::Result<()> {
+        let chats = ended(&self.store.mutes().await?, now);
+        if chats.is_empty() {
+            return Ok(());
+        }
+        let held = self.held(&chats, now).await?;
+        let summaries: Vec<Owed> = held
+            .iter()
+            .filter_map(|(chat, h)| {
+                let text = texts::mute_over(&[], None, h)?;
+                Some(Owed::new(*chat, text, MessageKind::Alert))
+            })
+            .collect();
+        self.store.end_quiet_mutes(&chats, &summaries, now).await?;
+        if !summaries.is_empty() {
+            self.wake.notify_one();
+        }
+        Ok(())
+    }
+}
+
+/// The chats whose mute is over at `now`.
+fn ended(mutes: &[Mute], now: i64) -> Vec<ChatId> {
+    mutes
+        .iter()
+        .filter(|m| m.until <= now)
+        .map(|m| m.chat_id)
+        .collect()
+}
+
+/// What the chats are told of this check. Muted chats: states update, nothing is said. A chat
+/// whose mute ends in this check hears the summary alone: it already says what this check found
+/// crossed (and what the feeds held), so an alert of its own would tell the same crossing twice.
+fn alert_messages(
+    thresholds: &[Threshold],
+    transitions: &[Transition],
+    mutes: &[Mute],
+    mutes_ended: &[ChatId],
+    reading: Option<&Reading<'_>>,
+    held: &BTreeMap<ChatId, HeldPayments>,
+    now: i64,
+) -> Vec<Owed> {
+    let muted = mutes.iter().filter(|m| m.until > now).map(|m| m.chat_id);
+    let quiet: BTreeSet<ChatId> = muted.chain(mutes_ended.iter().copied()).collect();
+    let mut messages = chat_messages(transitions, &quiet);
+    for &chat in mutes_ended {
+        let crossed = alerts::crossed_after(chat, thresholds, transitions);
+        let held = held.get(&chat).copied().unwrap_or_default();
+        if let Some(text) = texts::mute_over(&crossed, reading, &held) {
+            messages.push(Owed::new(chat, text, MessageKind::Alert));
+        }
+    }
+    messages
 }
 
 /// The account's total USD value for levels on the total: only from current prices covering

@@ -23,7 +23,9 @@ use crate::rules::oxapay_health::next_health;
 use crate::rules::payments::{ChatFeed, Decision, chat_hears, decide, usd_value};
 use crate::sources::payments::{PaymentSource, PollRead, retry_after};
 use crate::sources::prices::{self as price_source, PriceSource};
-use crate::store::{Feed, FeedState, FeedUpdate, MessageKind, Owed, PaymentPoll, Source, Store, Told};
+use crate::store::{
+    Feed, FeedState, FeedUpdate, MessageKind, Owed, PaymentPoll, Source, Store, Told,
+};
 use crate::texts;
 
 /// The longest wait between polls while the list cannot be read.
@@ -90,8 +92,13 @@ impl PaymentWatcher {
             return self.interval;
         }
         let doublings = (r.failures - 1).min(10);
-        let backoff = self.interval.saturating_mul(1 << doublings).min(MAX_BACKOFF);
-        backoff.max(self.interval).max(r.retry_after.unwrap_or_default())
+        let backoff = self
+            .interval
+            .saturating_mul(1 << doublings)
+            .min(MAX_BACKOFF);
+        backoff
+            .max(self.interval)
+            .max(r.retry_after.unwrap_or_default())
     }
 
     /// One poll: read, decide, word, record.

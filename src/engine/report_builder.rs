@@ -11,6 +11,7 @@ use crate::oxapay::{Balances, OxaPayError};
 use crate::rules::alerts::{AlertState, Threshold};
 use crate::rules::domain::{ChatId, Subject};
 use crate::rules::report::{self, FigureChange};
+use crate::rules::sales::{self, Movement, Sale};
 use crate::rules::valuation;
 use crate::sources::balances::BalanceSource;
 use crate::sources::prices::PriceSource;
@@ -112,6 +113,10 @@ impl ReportSources {
             }
         };
         let changes: Vec<FigureChange> = report::changes(&previous, &figures);
+        let payments = match self.payments_on {
+            true => Some(self.payments_since(previous_at, now).await?),
+            false => None,
+        };
         let text = texts::report(&Report {
             zone,
             due: due.map(|(slot, _)| slot),
@@ -120,10 +125,28 @@ impl ReportSources {
             changes: &changes,
             previous_at,
             crossed: &crossed,
+            payments: payments.as_ref(),
         });
         Ok(Built {
             text,
             baseline: figures,
         })
+    }
+
+    /// What payments did since the previous report (the last day for a first report).
+    async fn payments_since(&self, previous_at: Option<i64>, now: i64) -> sqlx::Result<Movement> {
+        let from = previous_at.unwrap_or(now - 86_400);
+        let moved = self.store.payments_moved(from, now + 1).await?;
+        Ok(sales::movement(moved.iter().map(|(p, statuses)| {
+            (
+                Sale {
+                    status: &p.status,
+                    amount: p.amount,
+                    currency: p.currency.as_ref(),
+                    usd: p.usd.map(|(v, _)| v),
+                },
+                statuses.as_slice(),
+            )
+        })))
     }
 }

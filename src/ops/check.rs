@@ -18,7 +18,7 @@ use teloxide::prelude::*;
 use teloxide::{ApiError, RequestError};
 
 use crate::config::Config;
-use crate::oxapay::OxaPayError;
+use crate::oxapay::{ListQuery, OxaPayError, PageSize};
 use crate::store::lock::database_path;
 use crate::telemetry::Redactor;
 
@@ -50,9 +50,10 @@ pub async fn run(config: &Config, out: &mut impl Write) -> bool {
         name: "configuration",
         result: Ok(describe_config(config)),
     }];
-    let (telegram, oxapay, database) = tokio::join!(
+    let (telegram, oxapay, payments, database) = tokio::join!(
         telegram(config),
         oxapay(config),
+        payments(config),
         database(&config.database_url)
     );
     lines.extend([
@@ -63,6 +64,10 @@ pub async fn run(config: &Config, out: &mut impl Write) -> bool {
         Line {
             name: "oxapay",
             result: oxapay,
+        },
+        Line {
+            name: "payments",
+            result: payments,
         },
         Line {
             name: "database",
@@ -80,7 +85,7 @@ pub async fn run(config: &Config, out: &mut impl Write) -> bool {
 /// The lines for a configuration that does not parse: the problem, and the others skipped.
 pub fn configuration_failed(problem: &str, out: &mut impl Write) {
     let _ = writeln!(out, "configuration: FAILED: {problem}");
-    for name in ["telegram", "oxapay", "database"] {
+    for name in ["telegram", "oxapay", "payments", "database"] {
         let _ = writeln!(out, "{name}: skipped (fix the configuration first)");
     }
 }
@@ -205,6 +210,40 @@ async fn oxapay(config: &Config) -> Result<String, String> {
         }
         Err(_) => Err(format!(
             "{which}: no answer within {} s: check the network or OXAPAY_API_URL",
+            limit.as_secs()
+        )),
+    }
+}
+
+/// The payment list with the merchant key: accepted, and how many payments the last day had.
+async fn payments(config: &Config) -> Result<String, String> {
+    let client = match config.oxapay.payments_client() {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return Ok("off: set OXAPAY_MERCHANT_API_KEY to hear about payments".to_owned());
+        }
+        Err(e) => return Err(format!("{e:#}")),
+    };
+    let since = crate::clock::now_unix() - 86_400;
+    let query = ListQuery {
+        size: PageSize::new(1).unwrap_or(PageSize::MAX),
+        ..ListQuery::since(since)
+    };
+    let limit = config.oxapay.timeout + Duration::from_secs(5);
+    match tokio::time::timeout(limit, client.page(&query, 1)).await {
+        Ok(Ok(page)) => {
+            let n = page
+                .meta
+                .and_then(|m| m.total)
+                .unwrap_or(page.entries() as u64);
+            Ok(format!(
+                "merchant key accepted, {n} payment{} in the last 24 h",
+                if n == 1 { "" } else { "s" }
+            ))
+        }
+        Ok(Err(e)) => Err(e.user_message()),
+        Err(_) => Err(format!(
+            "no answer within {} s: check the network or OXAPAY_API_URL",
             limit.as_secs()
         )),
     }

@@ -1,6 +1,6 @@
 //! `oxapay-bot init`: from nothing to a `.env` that works. Asks for the bot token (checked with
-//! `getMe`), an OxaPay key (checked with one balance read), an optional merchant key (its shape
-//! checked), and the admins (a private `/start` read from the bot's updates, confirmed, or ids
+//! `getMe`), an OxaPay key (checked with one balance read), an optional merchant key (checked
+//! with one payment-list read), and the admins (a private `/start` read from the bot's updates, confirmed, or ids
 //! typed), then writes `.env` with those and every other setting commented out at its default.
 //!
 //! Answers come one per line from standard input (a terminal, or a script); secrets are read
@@ -115,7 +115,7 @@ async fn run(options: &Options, dir: &Path, console: &mut Console) -> Result<(),
     values.insert(settings::TELOXIDE_TOKEN.name, token);
     let (kind, key) = ask_oxapay_key(console, options.api_url.as_ref()).await?;
     values.insert(kind.setting().name, key);
-    if let Some(merchant) = ask_merchant_key(console).await? {
+    if let Some(merchant) = ask_merchant_key(console, options.api_url.as_ref()).await? {
         values.insert(settings::OXAPAY_MERCHANT_API_KEY.name, merchant);
     }
     let admins = if options.admin_ids.is_empty() {
@@ -207,9 +207,12 @@ async fn ask_oxapay_key(
     }
 }
 
-/// The merchant key for the payment feed, if one is given; its shape is checked here, the key
-/// itself by the bot's first payment-list read.
-async fn ask_merchant_key(console: &mut Console) -> Result<Option<String>, Failure> {
+/// The merchant key for the payment feed, if one is given, checked with one payment-list read;
+/// a refused key is asked again with OxaPay's reason.
+async fn ask_merchant_key(
+    console: &mut Console,
+    api_url: Option<&Url>,
+) -> Result<Option<String>, Failure> {
     loop {
         let key = console
             .ask_secret(
@@ -220,14 +223,16 @@ async fn ask_merchant_key(console: &mut Console) -> Result<Option<String>, Failu
             console.say("  – No payment feed (OXAPAY_MERCHANT_API_KEY turns it on later).");
             return Ok(None);
         }
-        match config::key_problem("merchant", &key) {
-            Some(problem) => console.say(&format!("  ✗ This key {problem}.")),
-            None => {
-                console.say(
-                    "  ✓ Kept; the bot checks it with its first payment-list read when it starts.",
-                );
+        if let Some(problem) = config::key_problem("merchant", &key) {
+            console.say(&format!("  ✗ This key {problem}."));
+            continue;
+        }
+        match oxapay::check_merchant_key(&key, api_url).await? {
+            KeyCheck::Accepted(detail) => {
+                console.say(&format!("  ✓ {detail}"));
                 return Ok(Some(key));
             }
+            KeyCheck::Refused(why) => console.say(&format!("  ✗ {why} Try again.")),
         }
     }
 }

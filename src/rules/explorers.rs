@@ -20,7 +20,10 @@ const EXPLORERS: &[(&[&str], &str)] = &[
         &["tron", "trc20", "trx"],
         "https://tronscan.org/#/transaction/{}",
     ),
-    (&["polygon", "matic", "pol"], "https://polygonscan.com/tx/{}"),
+    (
+        &["polygon", "matic", "pol"],
+        "https://polygonscan.com/tx/{}",
+    ),
     (&["solana", "sol"], "https://solscan.io/tx/{}"),
     (&["ton"], "https://tonviewer.com/transaction/{}"),
     (
@@ -39,9 +42,8 @@ const EXPLORERS: &[(&[&str], &str)] = &[
 
 /// The explorer's page of `hash` on `network`, when the network is known and the hash plain.
 pub fn tx_url(network: &str, hash: &str) -> Option<String> {
-    let plain = !hash.is_empty()
-        && hash.len() <= 128
-        && hash.bytes().all(|b| b.is_ascii_alphanumeric());
+    let plain =
+        !hash.is_empty() && hash.len() <= 128 && hash.bytes().all(|b| b.is_ascii_alphanumeric());
     if !plain {
         return None;
     }

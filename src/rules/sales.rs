@@ -302,21 +302,53 @@ mod tests {
         let manual = PaymentStatus::ManualAccept;
         let under = PaymentStatus::Underpaid;
         let sales = [
-            Sale { status: &paid, amount: Some(d("0.1")), currency: Some(&btc), usd: Some(Usd::new(d("9000.10"))) },
-            Sale { status: &manual, amount: Some(d("0.2")), currency: Some(&btc), usd: None },
-            Sale { status: &paid, amount: Some(d("100.5")), currency: Some(&usdt), usd: Some(Usd::new(d("100.5"))) },
-            Sale { status: &paid, amount: None, currency: Some(&usdt), usd: None },
-            Sale { status: &under, amount: Some(d("5")), currency: Some(&usdt), usd: Some(Usd::new(d("5"))) },
+            Sale {
+                status: &paid,
+                amount: Some(d("0.1")),
+                currency: Some(&btc),
+                usd: Some(Usd::new(d("9000.10"))),
+            },
+            Sale {
+                status: &manual,
+                amount: Some(d("0.2")),
+                currency: Some(&btc),
+                usd: None,
+            },
+            Sale {
+                status: &paid,
+                amount: Some(d("100.5")),
+                currency: Some(&usdt),
+                usd: Some(Usd::new(d("100.5"))),
+            },
+            Sale {
+                status: &paid,
+                amount: None,
+                currency: Some(&usdt),
+                usd: None,
+            },
+            Sale {
+                status: &under,
+                amount: Some(d("5")),
+                currency: Some(&usdt),
+                usd: Some(Usd::new(d("5"))),
+            },
         ];
         let f = figures(sales);
         assert_eq!(f.paid, 4);
         assert_eq!(f.received[&btc].to_string(), "0.3");
         assert_eq!(f.received[&usdt].to_string(), "100.5");
         assert_eq!(f.usd.amount().to_string(), "9100.60");
-        assert_eq!((f.unvalued, f.unreadable, f.underpaid, f.expired), (2, 1, 1, 0));
+        assert_eq!(
+            (f.unvalued, f.unreadable, f.underpaid, f.expired),
+            (2, 1, 1, 0)
+        );
         let c = compare(&f, &Figures::default());
         assert_eq!((c.paid_delta, c.usd_percent), (4, None));
-        let half = Figures { usd: Usd::new(d("4550.30")), paid: 2, ..Figures::default() };
+        let half = Figures {
+            usd: Usd::new(d("4550.30")),
+            paid: 2,
+            ..Figures::default()
+        };
         assert_eq!(compare(&f, &half).usd_percent, Some(d("100.0")));
     }
 

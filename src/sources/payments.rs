@@ -136,13 +136,22 @@ impl PaymentSource {
     pub async fn list(&self, query: &ListQuery) -> Result<Listing<Payment>, ListingError<Payment>> {
         let started = Instant::now();
         let result = self.client.list(query, DEFAULT_MAX_ITEMS).await;
-        self.count(result.as_ref().map(drop).map_err(|e| &e.error), started.elapsed());
+        self.count(
+            result.as_ref().map(drop).map_err(|e| &e.error),
+            started.elapsed(),
+        );
         if let Ok(listing) = &result {
             if !listing.unreadable.is_empty() {
-                tracing::warn!(entries = listing.unreadable.len(), "OxaPay listed payments without a usable track id; left out");
+                tracing::warn!(
+                    entries = listing.unreadable.len(),
+                    "OxaPay listed payments without a usable track id; left out"
+                );
             }
             if let Some(cut) = &listing.cut {
-                tracing::warn!(?cut, "the payment listing was cut at its bound; the rest is read next poll");
+                tracing::warn!(
+                    ?cut,
+                    "the payment listing was cut at its bound; the rest is read next poll"
+                );
             }
         }
         result

@@ -99,6 +99,7 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            super::feeds::summarize_held(&mut tx, mutes_ended, now).await?;
         }
         sqlx::query(
             "UPDATE checker SET last_success_at = COALESCE(?1, last_success_at), failures = ?2,

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::outbox::Owed;
 use super::pool::{Store, Write};
 use crate::rules::domain::{ChatId, UserId};
 use crate::rules::oxapay_health::Health;
@@ -99,26 +100,57 @@ impl Store {
               OR chat_id IN (SELECT value FROM json_each(?1)))"
     }
 
-    /// Held messages of `chats` whose mute ended: counted for the summary (see
-    /// [`Store::held_counts`]) and marked summarized, inside the transaction that ends the mute.
-    pub(super) async fn summarize_held(tx: &mut Write, chats: &[ChatId]) -> sqlx::Result<()> {
-        let ids: Vec<i64> = chats.iter().map(|c| c.0).collect();
-        for feed in [Feed::Payments, Feed::Payouts] {
-            sqlx::query(&format!(
-                "UPDATE {} SET held = 2 WHERE held = 1
-                   AND chat_id IN (SELECT value FROM json_each(?1))",
-                feed.told_table()
-            ))
-            .bind(super::pool::json(&ids))
-            .execute(&mut **tx)
-            .await?;
-        }
-        Ok(())
+    /// Ends mutes that the checker found over when it had no levels to check (a chat may have
+    /// muted only its feeds): the mutes go, the held events they summarize are marked, and the
+    /// summaries are queued — one transaction.
+    pub async fn end_quiet_mutes(
+        &self,
+        chats: &[ChatId],
+        summaries: &[Owed],
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "DELETE FROM mutes WHERE chat_id IN (SELECT value FROM json_each(?1)) AND until <= ?2",
+        )
+        .bind(super::pool::json(&chats))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        summarize_held(&mut tx, chats, now).await?;
+        super::outbox::queue(&mut tx, summaries, now).await?;
+        tx.commit().await
     }
 }
 
+/// Events a mute held for `chats` up to `until`: marked summarized (counted by the summary that
+/// is written in the same transaction; one held later stays for the next summary).
+pub(super) async fn summarize_held(
+    tx: &mut Write,
+    chats: &[ChatId],
+    until: i64,
+) -> sqlx::Result<()> {
+    for feed in [Feed::Payments, Feed::Payouts] {
+        sqlx::query(&format!(
+            "UPDATE {} SET held = 2 WHERE held = 1 AND told_at <= ?2
+               AND chat_id IN (SELECT value FROM json_each(?1))",
+            feed.told_table()
+        ))
+        .bind(super::pool::json(&chats))
+        .bind(until)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Writes a feed's new state (in the poll's transaction).
-pub(super) async fn write_state(tx: &mut Write, feed: Feed, u: &FeedUpdate, now: i64) -> sqlx::Result<()> {
+pub(super) async fn write_state(
+    tx: &mut Write,
+    feed: Feed,
+    u: &FeedUpdate,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE feed_cursors SET cursor = ?2, backfill_done = ?3, polls = ?4,
              last_success_at = COALESCE(?5, last_success_at), failures = ?6, failing_since = ?7,

@@ -42,13 +42,16 @@ impl Store {
     }
 
     /// Ends a chat's mute now; returns whether one was still running.
+    /// The events its feeds held up to `now` are marked summarized (the reply counts them).
     pub async fn end_mute(&self, chat_id: ChatId, now: i64) -> sqlx::Result<bool> {
-        let _turn = self.turn().await;
+        let mut tx = self.write().await?;
         let done = sqlx::query("DELETE FROM mutes WHERE chat_id = ?1 RETURNING until > ?2")
             .bind(chat_id.0)
             .bind(now)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?;
+        super::feeds::summarize_held(&mut tx, &[chat_id], now).await?;
+        tx.commit().await?;
         Ok(match done {
             Some(row) => sqlx::Row::get::<bool, _>(&row, 0),
             None => false,

@@ -239,6 +239,10 @@ impl Store {
             "UPDATE OR IGNORE chat_settings SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE report_schedules SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE report_baselines SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE chat_payment_feeds SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE chat_payout_feeds SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE payment_told SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE payout_told SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE outbox SET chat_id = ?2 WHERE chat_id = ?1",
         ] {
             moved += sqlx::query(sql)
@@ -256,6 +260,10 @@ impl Store {
             "DELETE FROM chat_settings WHERE chat_id = ?1",
             "DELETE FROM report_schedules WHERE chat_id = ?1",
             "DELETE FROM report_baselines WHERE chat_id = ?1",
+            "DELETE FROM chat_payment_feeds WHERE chat_id = ?1",
+            "DELETE FROM chat_payout_feeds WHERE chat_id = ?1",
+            "DELETE FROM payment_told WHERE chat_id = ?1",
+            "DELETE FROM payout_told WHERE chat_id = ?1",
             "DELETE FROM paused_chats WHERE chat_id = ?1",
         ] {
             moved += sqlx::query(sql)

@@ -232,7 +232,8 @@ impl Store {
 
     /// Payments in a status that may still move on its own, for reading them again.
     pub async fn open_payments(&self) -> sqlx::Result<Vec<OpenRow>> {
-        let rows: Vec<(String, String, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+        type OpenRowTuple = (String, String, Option<i64>, Option<i64>, i64);
+        let rows: Vec<OpenRowTuple> = sqlx::query_as(
             "SELECT track_id, status, created_at, expired_at, status_since FROM payments
              WHERE status IN ('new', 'waiting', 'paying', 'refunding')",
         )
@@ -273,7 +274,10 @@ impl Store {
     }
 
     /// The chat's `/payments` setting; `None`: never set.
-    pub async fn payment_feed_of(&self, chat_id: ChatId) -> sqlx::Result<Option<PaymentFeedSetting>> {
+    pub async fn payment_feed_of(
+        &self,
+        chat_id: ChatId,
+    ) -> sqlx::Result<Option<PaymentFeedSetting>> {
         let row: Option<(bool, Option<String>, String)> = sqlx::query_as(
             "SELECT enabled, min_usd, events FROM chat_payment_feeds WHERE chat_id = ?1",
         )
@@ -375,7 +379,10 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().filter_map(LedgerRow::into_payment).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(LedgerRow::into_payment)
+            .collect())
     }
 
     /// One payment's whole record; `None`: not in the ledger.
@@ -417,16 +424,18 @@ impl Store {
             payment,
             txs: txs
                 .into_iter()
-                .map(|(hash, network, amount, currency, conf, address, status, date)| PaymentTx {
-                    tx_hash: hash,
-                    network,
-                    amount: decimal(amount),
-                    currency: currency.as_deref().and_then(Currency::from_api),
-                    confirmations: conf.and_then(|c| u64::try_from(c).ok()),
-                    address,
-                    status,
-                    date,
-                })
+                .map(
+                    |(hash, network, amount, currency, conf, address, status, date)| PaymentTx {
+                        tx_hash: hash,
+                        network,
+                        amount: decimal(amount),
+                        currency: currency.as_deref().and_then(Currency::from_api),
+                        confirmations: conf.and_then(|c| u64::try_from(c).ok()),
+                        address,
+                        status,
+                        date,
+                    },
+                )
                 .collect(),
             statuses: statuses
                 .into_iter()
@@ -445,7 +454,10 @@ impl Store {
         .bind(to)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().filter_map(LedgerRow::into_payment).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(LedgerRow::into_payment)
+            .collect())
     }
 
     /// Payments that reached a status from `from` to `to` (exclusive, our clock): each with the
@@ -488,14 +500,15 @@ impl Store {
             .collect())
     }
 
-    /// The payments a chat's mute is holding back (told rows not yet summarized).
-    pub async fn held_payments(&self, chat_id: ChatId) -> sqlx::Result<HeldPayments> {
+    /// The payments a chat's mute held back up to `until` (told rows not yet summarized).
+    pub async fn held_payments(&self, chat_id: ChatId, until: i64) -> sqlx::Result<HeldPayments> {
         let rows: Vec<Option<String>> = sqlx::query_scalar(
             "SELECT p.usd_value FROM payments p
              WHERE p.track_id IN (SELECT track_id FROM payment_told
-                                  WHERE chat_id = ?1 AND held = 1)",
+                                  WHERE chat_id = ?1 AND held = 1 AND told_at <= ?2)",
         )
         .bind(chat_id.0)
+        .bind(until)
         .fetch_all(&self.pool)
         .await?;
         let mut held = HeldPayments {

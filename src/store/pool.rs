@@ -112,7 +112,7 @@ pub(super) const SERVED: &str = "chat_id NOT IN (SELECT chat_id FROM paused_chat
          OR +chat_id IN (SELECT value FROM json_each(?1))
          OR +owner_id IN (SELECT value FROM json_each(?1)))";
 
-pub(super) fn json(value: &impl serde::Serialize) -> String {
+pub(super) fn json(value: &(impl serde::Serialize + ?Sized)) -> String {
     serde_json::to_string(value).expect("plain tuples always serialize")
 }
 

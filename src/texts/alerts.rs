@@ -9,6 +9,7 @@ use super::{time, zoned};
 use crate::money::Usd;
 use crate::rules::alerts::{AlertState, Direction, Notice, Reading, Threshold};
 use crate::rules::domain::Subject;
+use crate::store::HeldPayments;
 
 /// How a level's subject reads: a currency in bold, or the account's total.
 fn subject(of: &Subject) -> String {
@@ -174,8 +175,30 @@ pub fn alert_notice(
     }
 }
 
-/// What a chat is told when its mute ends: what is low or high now, worded like the alerts.
-pub fn mute_ended_summary(crossed: &[(&Threshold, i64)], read: Option<&Reading>) -> String {
+/// What a chat is told when its mute ends: what is low or high now, worded like the alerts, and
+/// what its feeds held back. `None`: nothing to say.
+pub fn mute_over(
+    crossed: &[(&Threshold, i64)],
+    read: Option<&Reading>,
+    held: &HeldPayments,
+) -> Option<String> {
+    let held = super::held_payments(held);
+    match (crossed.is_empty(), held) {
+        (true, None) => None,
+        (true, Some(h)) => Some(format!("🔔 Mute over.\n{h}")),
+        (false, h) => {
+            let mut s = mute_ended_summary(crossed, read);
+            if let Some(h) = h {
+                s.push('\n');
+                s.push_str(&h);
+            }
+            Some(s)
+        }
+    }
+}
+
+/// The crossed levels part of [`mute_over`].
+fn mute_ended_summary(crossed: &[(&Threshold, i64)], read: Option<&Reading>) -> String {
     let mut s = String::from("🔔 Mute over. Right now:");
     for (t, since) in crossed {
         let cur = subject(&t.subject);
@@ -228,8 +251,9 @@ pub fn mute_status(until: Option<i64>, zone: Tz) -> String {
     }
 }
 
-/// `/mute off`: alerts resume; what is crossed right now, from the last check.
-pub fn unmuted(was_muted: bool, crossed: &[&Threshold]) -> String {
+/// `/mute off`: alerts resume; what is crossed right now, from the last check, and what the feeds
+/// held back.
+pub fn unmuted(was_muted: bool, crossed: &[&Threshold], held: &HeldPayments) -> String {
     let mut s = if was_muted {
         String::from("🔔 Alerts in this chat resume.")
     } else {
@@ -246,6 +270,10 @@ pub fn unmuted(was_muted: bool, crossed: &[&Threshold]) -> String {
                 state_text(t.direction, t.state)
             ));
         }
+    }
+    if let Some(h) = super::held_payments(held) {
+        s.push('\n');
+        s.push_str(&h);
     }
     s
 }

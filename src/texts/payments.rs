@@ -58,7 +58,14 @@ fn tx_link(network: Option<&str>, hash: &str, whole: bool) -> String {
         hash.to_owned()
     } else {
         let head: String = hash.chars().take(8).collect();
-        let tail: String = hash.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = hash
+            .chars()
+            .rev()
+            .take(6)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         format!("{head}…{tail}")
     };
     match network.and_then(|n| tx_url(n, hash)) {
@@ -106,7 +113,7 @@ pub fn payment_event(p: &Payment, event: &PaymentEvent, usd: Option<(Usd, i64)>)
     ));
     if let Some(t) = tx {
         let network = t.network.as_deref();
-        let mut line = network.map(|n| escape(n)).unwrap_or_default();
+        let mut line = network.map(escape).unwrap_or_default();
         if let Some(hash) = t.tx_hash.as_deref() {
             if !line.is_empty() {
                 line.push_str(" · ");
@@ -192,7 +199,10 @@ pub fn payment_events_set(feed: &ChatFeed, enabled: bool) -> String {
     } else {
         " The feed is off here: <code>/payments on</code> turns it on."
     };
-    format!("This chat hears payments that are {}.{tail}", events.join(", "))
+    format!(
+        "This chat hears payments that are {}.{tail}",
+        events.join(", ")
+    )
 }
 
 /// Without a merchant key there is no payment feed.
@@ -272,7 +282,10 @@ fn tx_line(t: &PaymentTx, zone: Tz) -> String {
         s.push_str(&format!(", {}", zoned(at, zone)));
     }
     if let Some(h) = &t.tx_hash {
-        s.push_str(&format!("\n  tx {}", tx_link(t.network.as_deref(), h, true)));
+        s.push_str(&format!(
+            "\n  tx {}",
+            tx_link(t.network.as_deref(), h, true)
+        ));
     }
     if let Some(a) = &t.address {
         s.push_str(&format!("\n  to <code>{}</code>", escape(a)));
@@ -335,7 +348,14 @@ fn received(f: &Figures) -> String {
 }
 
 /// `/sales`: what was received in the period, the period before, and the change.
-pub fn sales(period: Period, span: Span, now: &Figures, before: &Figures, change: &Comparison, zone: Tz) -> String {
+pub fn sales(
+    period: Period,
+    span: Span,
+    now: &Figures,
+    before: &Figures,
+    change: &Comparison,
+    zone: Tz,
+) -> String {
     let name = match period {
         Period::Today => "today",
         Period::Yesterday => "yesterday",
@@ -351,8 +371,18 @@ pub fn sales(period: Period, span: Span, now: &Figures, before: &Figures, change
         .usd_percent
         .map(|p| format!(" ({}{p} %)", if p.is_sign_negative() { "" } else { "+" }))
         .unwrap_or_default();
-    let sign = |d: i64| if d < 0 { format!("−{}", -d) } else { format!("+{d}") };
-    let usd_sign = if change.usd_delta.is_sign_negative() { "−" } else { "+" };
+    let sign = |d: i64| {
+        if d < 0 {
+            format!("−{}", -d)
+        } else {
+            format!("+{d}")
+        }
+    };
+    let usd_sign = if change.usd_delta.is_sign_negative() {
+        "−"
+    } else {
+        "+"
+    };
     s.push_str(&format!(
         "\nThe period before: {} paid · ${}. Change: {} paid, {usd_sign}${}{percent}",
         before.paid,
@@ -435,4 +465,39 @@ pub fn payment_feed_notice(n: &HealthNotice, now: i64, error: Option<&OxaPayErro
 /// A payment command when OxaPay refused or failed a live read (`/tx` of an unknown payment).
 pub fn payment_read_failed(e: &OxaPayError) -> String {
     escape(&e.user_message())
+}
+
+pub const PAYMENTS_USAGE: &str = "use /payments to see this chat's setting and the last payments, \
+<code>/payments on</code> (or <code>/payments on 100</code>: only payments worth $100 or more), \
+<code>/payments off</code>, or <code>/payments events paid,underpaid,expired</code> (statuses: \
+new, waiting, paying, paid, manual_accept, underpaid, refunding, refunded, expired; or all, or \
+default).";
+pub const TX_USAGE: &str = "use <code>/tx TRACK_ID</code> with the payment's track id from \
+OxaPay, e.g. <code>/tx 188225613</code>.";
+pub const SALES_USAGE: &str = "use /sales (today), <code>/sales yesterday</code>, \
+<code>/sales 7d</code> or <code>/sales 30d</code>.";
+
+/// `/history payments` with nothing received in the period.
+pub fn payments_chart_empty() -> String {
+    "No paid payments in that period, so there is nothing to chart yet.".to_owned()
+}
+
+/// A payments chart's caption: the sum and the days.
+pub fn payments_chart_caption(days: usize, total: Usd, f: &Figures) -> String {
+    let mut s = format!(
+        "💵 Received per day, last {days} days: <b>${total}</b> from {} paid payments",
+        f.paid
+    );
+    if f.unvalued > 0 {
+        s.push_str(&format!(" ({} without a USD value left out)", f.unvalued));
+    }
+    s
+}
+
+/// A payments chart's title and axis unit (plain text: drawn, not sent as HTML).
+pub fn payments_chart_title(days: usize) -> (String, String) {
+    (
+        format!("Received per day (USD), last {days} days"),
+        "USD".to_owned(),
+    )
 }

@@ -13,6 +13,7 @@ use crate::rules::alerts::{AlertState, Direction, Threshold};
 use crate::rules::domain::Subject;
 use crate::rules::history::{Span, Summary};
 use crate::rules::report::FigureChange;
+use crate::rules::sales::Movement;
 use crate::rules::schedule::Schedule;
 
 /// A moment in a zone, as people read it: `Thu 27 Nov 2026 09:00 (Europe/Berlin)`.
@@ -124,6 +125,8 @@ pub struct Report<'a> {
     pub previous_at: Option<i64>,
     /// This chat's levels that are crossed now.
     pub crossed: &'a [&'a Threshold],
+    /// What payments did since the previous report (`None`: no payment feed).
+    pub payments: Option<&'a Movement>,
 }
 
 /// A balance report: one HTML message (split like every other if it grows past the limit).
@@ -236,6 +239,9 @@ pub fn report(r: &Report) -> String {
                 t.direction.as_str()
             ));
         }
+    }
+    if let Some(m) = r.payments {
+        s.push_str(&super::report_payments(m));
     }
     s.push_str(&format!(
         "\n<i>Balances read {}</i>",

@@ -11,6 +11,7 @@ use oxapay_bot::config::Config;
 use oxapay_bot::config::settings::SETTINGS;
 use serde_json::json;
 
+use crate::support::Feed;
 use crate::support::ids;
 use crate::support::process::{BotProcess, run_to_end};
 use crate::support::{ADMIN, KEY, OxaReply, Setup, TOKEN, TestApp};
@@ -396,14 +397,21 @@ async fn oxapay_refusals_are_sentences_asked_again_and_an_outage_ends_init() {
     answer(&mut p, payout, 4, KEY).await;
     p.wait_printed("  ✓ OxaPay legacy API (payout key): 2 wallets", 1)
         .await;
-    // A merchant key: its shape is checked here, the key by the bot.
+    // A merchant key: its shape checked here, then one payment-list read; a refused one is
+    // asked again with OxaPay's reason.
+    app.oxa
+        .require_history_key(Feed::Payments, "merchant-key-SECRET-5");
     answer(&mut p, MERCHANT_PROMPT, 1, "merchant key with spaces").await;
     p.wait_printed("  ✗ This key must not contain spaces", 1)
         .await;
-    answer(&mut p, MERCHANT_PROMPT, 2, "merchant-key-SECRET-5").await;
+    answer(&mut p, MERCHANT_PROMPT, 2, "merchant-key-WRONG-6").await;
+    p.wait_printed("OXAPAY_MERCHANT_API_KEY", 1).await;
+    p.wait_printed(" Try again.", 1).await;
+    answer(&mut p, MERCHANT_PROMPT, 3, "merchant-key-SECRET-5").await;
+    p.wait_printed("  ✓ payment list: 0 payments in the last 24 h", 1)
+        .await;
     let (code, out) = finish(&mut p).await;
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("  ✓ Kept; the bot checks it with its first payment-list read"));
     assert_eq!(
         env_values(dir)["OXAPAY_MERCHANT_API_KEY"],
         "merchant-key-SECRET-5"

@@ -47,6 +47,15 @@ async fn the_command_menus_are_registered_as_telegram_stores_them() {
             "history",
             "/history [CUR|total] [7d|30d|90d|1y]: a chart of the balance",
         ),
+        (
+            "payments",
+            "/payments on|off: hear about payments here; /payments lists the last",
+        ),
+        ("tx", "/tx TRACK_ID: one payment, whole"),
+        (
+            "sales",
+            "/sales [today|yesterday|7d|30d]: what was paid, against the period before",
+        ),
     ];
     let admin_only = [
         ("allow", "admin: allow a user or group id"),

@@ -1,5 +1,5 @@
-//! The OxaPay key's check: one balance read through the API the key is for (a general key: v1;
-//! a payout key: legacy). A refusal of the key is told as OxaPay's reason and the key is asked
+//! The OxaPay keys' checks: one balance read through the API the key is for (a general key: v1;
+//! a payout key: legacy), and one payment-list read for a merchant key. A refusal of the key is told as OxaPay's reason and the key is asked
 //! again; an OxaPay that cannot be reached ends `init`.
 
 use std::time::Duration;
@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use super::Failure;
 use crate::config::settings::{OXAPAY_GENERAL_API_KEY, OXAPAY_PAYOUT_API_KEY, Setting};
 use crate::config::{self, OxaPayConfig};
-use crate::oxapay::OxaPayError;
+use crate::oxapay::{ListQuery, OxaPayError, PageSize};
 
 /// The two kinds of key that read balances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +103,50 @@ async fn read_balances(oxapay: &OxaPayConfig) -> Result<KeyCheck, Failure> {
     }
 }
 
+/// Reads the payment list once with the merchant `key` (the last day's payments, one per page):
+/// accepted with how many payments the day had, or refused with OxaPay's reason.
+///
+/// # Errors
+/// OxaPay cannot be reached or answers with something else than a refusal of the key.
+pub async fn check_merchant_key(key: &str, api_url: Option<&Url>) -> Result<KeyCheck, Failure> {
+    let mut oxapay = config::oxapay_defaults().map_err(|e| Failure::Failed(e.to_string()))?;
+    if let Some(url) = api_url {
+        oxapay.api_url = url.clone();
+    }
+    oxapay.merchant_key = Some(SecretString::from(key.to_owned()));
+    let client = match oxapay.payments_client() {
+        Ok(Some(c)) => c,
+        Ok(None) => return Err(Failure::Failed("no merchant key".to_owned())),
+        Err(e) => return Err(Failure::Failed(format!("{e:#}"))),
+    };
+    let query = ListQuery {
+        size: PageSize::new(1).unwrap_or(PageSize::MAX),
+        ..ListQuery::since(crate::clock::now_unix() - 86_400)
+    };
+    let limit = oxapay.timeout + Duration::from_secs(5);
+    match tokio::time::timeout(limit, client.page(&query, 1)).await {
+        Ok(Ok(page)) => {
+            let n = page
+                .meta
+                .and_then(|m| m.total)
+                .unwrap_or(page.entries() as u64);
+            Ok(KeyCheck::Accepted(format!(
+                "payment list: {n} payment{} in the last 24 h",
+                if n == 1 { "" } else { "s" }
+            )))
+        }
+        Ok(Err(e)) if refuses_the_key(&e) => Ok(KeyCheck::Refused(e.user_message())),
+        Ok(Err(e)) => Err(Failure::Failed(format!(
+            "payment list: {} (check the network, or --api-url)",
+            e.user_message().trim_end_matches('.')
+        ))),
+        Err(_) => Err(Failure::Failed(format!(
+            "payment list: no answer within {} s: check the network, or --api-url",
+            limit.as_secs()
+        ))),
+    }
+}
+
 /// OxaPay's answers that judge the key itself: a wrong key, a key of another kind, an IP the
 /// key does not allow.
 pub fn refuses_the_key(e: &OxaPayError) -> bool {
@@ -112,7 +156,10 @@ pub fn refuses_the_key(e: &OxaPayError) -> bool {
             code: 102..=104,
             ..
         }
-    ) || matches!(e, OxaPayError::Refused { status: 401, .. })
+    ) || matches!(
+        e,
+        OxaPayError::Refused { status: 401, .. } | OxaPayError::KeyRefused { .. }
+    )
 }
 
 #[cfg(test)]

@@ -4,10 +4,13 @@
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
-use crate::chart::{self, ChartInput};
+use crate::chart::{self, ChartInput, Kind};
 use crate::clock::now_unix;
+use crate::money::Usd;
 use crate::rules::domain::{ChatId, Subject};
 use crate::rules::history::{self, Span, parse_history_args};
+use crate::rules::quote::quote;
+use crate::rules::sales;
 use crate::telegram::gate::{Ctx, Outcome, Reply, Status};
 use crate::texts;
 
@@ -15,6 +18,14 @@ use crate::texts;
 const CHART_POINTS: usize = 1_000;
 
 pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
+    let mut words = args.split_whitespace();
+    if words
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("payments"))
+    {
+        let rest: Vec<&str> = words.collect();
+        return payments(ctx, chat_id, &rest).await;
+    }
     let request = match parse_history_args(args) {
         Ok(r) => r,
         Err(e) => {
@@ -69,7 +80,103 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
     }
 }
 
-/// Draws the chart off the async threads (tens of milliseconds of CPU).
+/// `/history payments [7d|30d|90d]`: the USD received per day, as bars.
+async fn payments(ctx: &Ctx, chat_id: ChatId, args: &[&str]) -> Outcome {
+    if ctx.payments.is_none() {
+        return Outcome::text(texts::payments_need_key(), Status::Refused);
+    }
+    let days: i64 = match args {
+        [] => 30,
+        [w] => match w.to_ascii_lowercase().as_str() {
+            "7d" => 7,
+            "30d" => 30,
+            "90d" => 90,
+            _ => {
+                let text = texts::bad_argument(
+                    &format!(
+                        "{} is not a period for payments: write 7d, 30d or 90d",
+                        quote(w)
+                    ),
+                    texts::HISTORY_USAGE,
+                );
+                return Outcome::text(text, Status::BadInput);
+            }
+        },
+        _ => {
+            let text = texts::bad_argument("one period at a time", texts::HISTORY_USAGE);
+            return Outcome::text(text, Status::BadInput);
+        }
+    };
+    let zone = match ctx.store.chat_zone(chat_id).await {
+        Ok(z) => z,
+        Err(e) => return Outcome::storage_error(e),
+    };
+    let now = now_unix();
+    let from = sales::day_start(now - (days - 1) * 86_400, zone);
+    let rows = match ctx.store.payments_created(from, now + 1).await {
+        Ok(r) => r,
+        Err(e) => return Outcome::storage_error(e),
+    };
+    let paid: Vec<(i64, Usd)> = rows
+        .iter()
+        .filter(|p| sales::is_sale(&p.status))
+        .filter_map(|p| Some((p.created_at?, p.usd?.0)))
+        .collect();
+    let figures = sales::figures(rows.iter().map(super::sales::sale));
+    if figures.paid == 0 {
+        return Outcome::text(texts::payments_chart_empty(), Status::NoHistory);
+    }
+    let points = sales::daily_usd(&paid, from, now + 1, zone);
+    let caption = texts::payments_chart_caption(days as usize, figures.usd, &figures);
+    let (title, unit) = texts::payments_chart_title(days as usize);
+    match draw(
+        title,
+        unit,
+        points,
+        zone,
+        Kind::Bars {
+            period_secs: 86_400,
+        },
+    )
+    .await
+    {
+        Ok(png) => Outcome {
+            reply: Reply::Photo { png, caption },
+            status: Status::Ok,
+        },
+        Err(e) => {
+            tracing::error!(error = %e, "chart rendering failed");
+            Outcome::text(texts::history_unavailable(), Status::Failed)
+        }
+    }
+}
+
+/// Draws a chart off the async threads (tens of milliseconds of CPU).
+async fn draw(
+    title: String,
+    unit: String,
+    points: Vec<(i64, Decimal)>,
+    zone: Tz,
+    kind: Kind,
+) -> anyhow::Result<Vec<u8>> {
+    let span_ = tracing::Span::current();
+    let png = tokio::task::spawn_blocking(move || {
+        let _entered = span_.enter();
+        chart::render_png_as(
+            &ChartInput {
+                title: &title,
+                unit: &unit,
+                points: &points,
+                tz: zone,
+            },
+            kind,
+        )
+    })
+    .await??;
+    Ok(png)
+}
+
+/// The balance chart: downsampled, then drawn as a line.
 async fn render(
     subject: &Subject,
     span: Span,
@@ -77,17 +184,6 @@ async fn render(
     zone: Tz,
 ) -> anyhow::Result<Vec<u8>> {
     let (title, unit) = texts::chart_title(subject, span);
-    let span_ = tracing::Span::current();
-    let png = tokio::task::spawn_blocking(move || {
-        let _entered = span_.enter();
-        let points = history::downsample(&series, CHART_POINTS);
-        chart::render_png(&ChartInput {
-            title: &title,
-            unit: &unit,
-            points: &points,
-            tz: zone,
-        })
-    })
-    .await??;
-    Ok(png)
+    let points = history::downsample(&series, CHART_POINTS);
+    draw(title, unit, points, zone, Kind::Line).await
 }

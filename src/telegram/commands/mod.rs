@@ -9,7 +9,10 @@ pub mod balance;
 mod help;
 mod history;
 mod mute;
+mod payments;
 mod report;
+mod sales;
+mod tx;
 mod users;
 
 use teloxide::utils::command::BotCommands;
@@ -47,6 +50,14 @@ pub enum Command {
     Report(String),
     #[command(description = "/history [CUR|total] [7d|30d|90d|1y]: a chart of the balance")]
     History(String),
+    #[command(description = "/payments on|off: hear about payments here; /payments lists the last")]
+    Payments(String),
+    #[command(description = "/tx TRACK_ID: one payment, whole")]
+    Tx(String),
+    #[command(
+        description = "/sales [today|yesterday|7d|30d]: what was paid, against the period before"
+    )]
+    Sales(String),
     #[command(description = "admin: allow a user or group id")]
     Allow(String),
     #[command(description = "admin: deny a user or group id")]
@@ -68,6 +79,9 @@ impl Command {
             Command::Mute(_) => "mute",
             Command::Report(_) => "report",
             Command::History(_) => "history",
+            Command::Payments(_) => "payments",
+            Command::Tx(_) => "tx",
+            Command::Sales(_) => "sales",
             Command::Allow(_) => "allow",
             Command::Deny(_) => "deny",
             Command::Users(_) => "users",
@@ -82,7 +96,9 @@ impl Command {
                 parse_alert(args),
                 Ok(AlertRequest::Off(..) | AlertRequest::AllOff)
             ),
-            Command::Report(args) => args.trim().eq_ignore_ascii_case("off"),
+            Command::Report(args) | Command::Payments(args) => {
+                args.trim().eq_ignore_ascii_case("off")
+            }
             _ => false,
         }
     }
@@ -137,6 +153,9 @@ pub async fn run(ctx: &Ctx, command: &Command, who: &Asker<'_>) -> Outcome {
         Command::Mute(args) => mute::run(ctx, chat_id, who.actor.id, args).await,
         Command::Report(args) => report::run(ctx, chat_id, who.actor, args).await,
         Command::History(args) => history::run(ctx, chat_id, args).await,
+        Command::Payments(args) => payments::run(ctx, chat_id, who.actor, args).await,
+        Command::Tx(args) => tx::run(ctx, chat_id, args).await,
+        Command::Sales(args) => sales::run(ctx, chat_id, args).await,
         Command::Allow(args) => users::allow(ctx, who.actor, chat_id, args).await,
         Command::Deny(args) => users::deny(ctx, who.actor, chat_id, args).await,
         Command::Users(_) => users::list(ctx).await,
@@ -191,7 +210,7 @@ mod tests {
 
     #[test]
     fn admins_get_a_bigger_menu() {
-        assert_eq!(menu(true).len(), 12);
-        assert_eq!(menu(false).len(), 8);
+        assert_eq!(menu(true).len(), 15);
+        assert_eq!(menu(false).len(), 11);
     }
 }

@@ -91,6 +91,10 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: ChatId, args: &str) -> Outco
             }
         }
         MuteRequest::Off => {
+            let held = match ctx.store.held_payments(chat_id, now).await {
+                Ok(h) => h,
+                Err(e) => return Outcome::storage_error(e),
+            };
             let was_muted = match ctx.store.end_mute(chat_id, now).await {
                 Ok(w) => w,
                 Err(e) => return Outcome::storage_error(e),
@@ -103,7 +107,7 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: ChatId, args: &str) -> Outco
                 .iter()
                 .filter(|t| matches!(t.state, AlertState::Crossed { .. }))
                 .collect();
-            ok(texts::unmuted(was_muted, &crossed))
+            ok(texts::unmuted(was_muted, &crossed, &held))
         }
     }
 }

@@ -1,0 +1,142 @@
+//! `/payments`, `/payments on [MIN_USD]`, `/payments off`, `/payments events LIST`: whether this
+//! chat hears about payments as they happen, and the last ones.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+
+use super::words;
+use crate::clock::now_unix;
+use crate::money::parse_user_amount;
+use crate::oxapay::PaymentStatus;
+use crate::rules::domain::ChatId;
+use crate::rules::feed::parse_event_list;
+use crate::rules::quote::quote;
+use crate::store::{Actor, PaymentFeedChange};
+use crate::telegram::gate::{Ctx, Outcome, Status};
+use crate::texts::{self, PAYMENTS_USAGE};
+
+/// How many payments `/payments` lists.
+const RECENT: u32 = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentsRequest {
+    Show,
+    On { min_usd: Option<Decimal> },
+    Off,
+    Events(BTreeSet<PaymentStatus>),
+}
+
+/// `/payments`, `/payments on [MIN_USD]`, `/payments off`, `/payments events a,b,c`.
+pub fn parse_payments(args: &str) -> Result<PaymentsRequest, String> {
+    let bad = |problem: String| texts::bad_argument(&problem, PAYMENTS_USAGE);
+    let list = words(args);
+    match list.as_slice() {
+        [] => Ok(PaymentsRequest::Show),
+        [w] if w.eq_ignore_ascii_case("on") => Ok(PaymentsRequest::On { min_usd: None }),
+        [w, amount] if w.eq_ignore_ascii_case("on") => {
+            let min = amount.trim_start_matches('$');
+            parse_user_amount(min)
+                .map(|m| PaymentsRequest::On { min_usd: Some(m) })
+                .map_err(|e| bad(format!("{} is not accepted: {e}", quote(amount))))
+        }
+        [w] if w.eq_ignore_ascii_case("off") => Ok(PaymentsRequest::Off),
+        [w, ..] if w.eq_ignore_ascii_case("events") => {
+            let rest = args.trim_start()[w.len()..].trim();
+            parse_event_list::<PaymentStatus>(rest)
+                .map(PaymentsRequest::Events)
+                .map_err(|e| bad(e.to_string()))
+        }
+        [w, ..] => Err(bad(format!("{} is not understood", quote(w)))),
+    }
+}
+
+pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
+    if ctx.payments.is_none() {
+        return Outcome::text(texts::payments_need_key(), Status::Refused);
+    }
+    let request = match parse_payments(args) {
+        Ok(r) => r,
+        Err(text) => return Outcome::text(text, Status::BadInput),
+    };
+    let change = match request {
+        PaymentsRequest::Show => return show(ctx, chat_id).await,
+        PaymentsRequest::On { min_usd } => PaymentFeedChange::On { min_usd },
+        PaymentsRequest::Off => PaymentFeedChange::Off,
+        PaymentsRequest::Events(set) => PaymentFeedChange::Events(set),
+    };
+    match ctx
+        .store
+        .set_payment_feed(chat_id, &change, actor.id, now_unix())
+        .await
+    {
+        Ok(setting) => {
+            let text = match change {
+                PaymentFeedChange::Events(_) => {
+                    texts::payment_events_set(&setting.feed, setting.enabled)
+                }
+                _ => texts::payments_set(&setting),
+            };
+            Outcome::text(text, Status::Ok)
+        }
+        Err(e) => Outcome::storage_error(e),
+    }
+}
+
+async fn show(ctx: &Ctx, chat_id: ChatId) -> Outcome {
+    let setting = match ctx.store.payment_feed_of(chat_id).await {
+        Ok(s) => s,
+        Err(e) => return Outcome::storage_error(e),
+    };
+    let recent = match ctx.store.recent_payments(RECENT).await {
+        Ok(r) => r,
+        Err(e) => return Outcome::storage_error(e),
+    };
+    let zone = match ctx.store.chat_zone(chat_id).await {
+        Ok(z) => z,
+        Err(e) => return Outcome::storage_error(e),
+    };
+    Outcome::text(
+        texts::payments_overview(setting.as_ref(), &recent, zone),
+        Status::Ok,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn payments_arguments() {
+        assert_eq!(parse_payments(" "), Ok(PaymentsRequest::Show));
+        assert_eq!(
+            parse_payments("ON"),
+            Ok(PaymentsRequest::On { min_usd: None })
+        );
+        assert_eq!(
+            parse_payments("on $100.50"),
+            Ok(PaymentsRequest::On {
+                min_usd: Some(Decimal::from_str("100.50").unwrap())
+            })
+        );
+        assert_eq!(parse_payments("off"), Ok(PaymentsRequest::Off));
+        assert_eq!(
+            parse_payments("events Paid, expired"),
+            Ok(PaymentsRequest::Events(
+                [PaymentStatus::Paid, PaymentStatus::Expired].into()
+            ))
+        );
+        for (bad, says) in [
+            ("on -5", "above zero"),
+            ("on 1e3", "plain number"),
+            ("events", "at least one status"),
+            ("events paid,shipped", "“shipped” is not a status"),
+            ("maybe", "not understood"),
+        ] {
+            let e = parse_payments(bad).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+            assert!(e.contains("/payments on"), "{bad}: {e}");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! `/sales [today|yesterday|7d|30d]`: what was paid in the period (in the chat's zone), per
+//! currency and in USD, against the period before.
+
+use super::words;
+use crate::clock::now_unix;
+use crate::rules::domain::ChatId;
+use crate::rules::quote::quote;
+use crate::rules::sales::{self, Period, Sale, Span};
+use crate::store::LedgerPayment;
+use crate::telegram::gate::{Ctx, Outcome, Status};
+use crate::texts::{self, SALES_USAGE};
+
+/// `/sales`, `/sales yesterday`, `/sales 7d`, `/sales 30d`.
+pub fn parse_sales(args: &str) -> Result<Period, String> {
+    match words(args).as_slice() {
+        [] => Ok(Period::Today),
+        [w] => Period::parse(w).ok_or_else(|| {
+            texts::bad_argument(&format!("{} is not a period", quote(w)), SALES_USAGE)
+        }),
+        _ => Err(texts::bad_argument("one period at a time", SALES_USAGE)),
+    }
+}
+
+/// A ledger payment as the figures read it.
+pub fn sale(p: &LedgerPayment) -> Sale<'_> {
+    Sale {
+        status: &p.status,
+        amount: p.amount,
+        currency: p.currency.as_ref(),
+        usd: p.usd.map(|(v, _)| v),
+    }
+}
+
+pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
+    if ctx.payments.is_none() {
+        return Outcome::text(texts::payments_need_key(), Status::Refused);
+    }
+    let period = match parse_sales(args) {
+        Ok(p) => p,
+        Err(text) => return Outcome::text(text, Status::BadInput),
+    };
+    let zone = match ctx.store.chat_zone(chat_id).await {
+        Ok(z) => z,
+        Err(e) => return Outcome::storage_error(e),
+    };
+    let (span, before) = sales::spans(period, now_unix(), zone);
+    let figures = |s: Span| async move {
+        let rows = ctx.store.payments_created(s.from, s.to).await?;
+        Ok::<_, sqlx::Error>(sales::figures(rows.iter().map(sale)))
+    };
+    let (now, then) = match (figures(span).await, figures(before).await) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return Outcome::storage_error(e),
+    };
+    let change = sales::compare(&now, &then);
+    Outcome::text(
+        texts::sales(period, span, &now, &then, &change, zone),
+        Status::Ok,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sales_arguments() {
+        assert_eq!(parse_sales(""), Ok(Period::Today));
+        assert_eq!(parse_sales("Yesterday"), Ok(Period::Yesterday));
+        assert_eq!(parse_sales("7d"), Ok(Period::Week));
+        for bad in ["1y", "today 7d", "<b>"] {
+            assert!(parse_sales(bad).unwrap_err().contains("/sales 7d"), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! `/tx TRACK_ID`: one payment, whole — from the ledger, or, when the ledger does not hold it,
+//! read from OxaPay now.
+
+use super::words;
+use crate::oxapay::TrackId;
+use crate::rules::domain::ChatId;
+use crate::rules::quote::quote;
+use crate::telegram::gate::{Ctx, Outcome, Status};
+use crate::texts::{self, TX_USAGE};
+
+/// `/tx TRACK_ID`.
+pub fn parse_tx(args: &str) -> Result<TrackId, String> {
+    match words(args).as_slice() {
+        [] => Err(texts::bad_argument("the track id is missing", TX_USAGE)),
+        [id] => TrackId::new(id).map_err(|e| {
+            texts::bad_argument(&format!("{} is not a track id: {e}", quote(id)), TX_USAGE)
+        }),
+        _ => Err(texts::bad_argument("one track id at a time", TX_USAGE)),
+    }
+}
+
+pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
+    let Some(source) = &ctx.payments else {
+        return Outcome::text(texts::payments_need_key(), Status::Refused);
+    };
+    let track_id = match parse_tx(args) {
+        Ok(id) => id,
+        Err(text) => return Outcome::text(text, Status::BadInput),
+    };
+    let zone = match ctx.store.chat_zone(chat_id).await {
+        Ok(z) => z,
+        Err(e) => return Outcome::storage_error(e),
+    };
+    match ctx.store.payment_record(&track_id).await {
+        Ok(Some(record)) => return Outcome::text(texts::payment_record(&record, zone), Status::Ok),
+        Ok(None) => {}
+        Err(e) => return Outcome::storage_error(e),
+    }
+    match source.one(&track_id).await {
+        Ok(Some(p)) => Outcome::text(texts::payment_live(&p, zone), Status::Ok),
+        Ok(None) => Outcome::text(texts::payment_unknown(&track_id), Status::BadInput),
+        Err(e) => Outcome::text(texts::payment_read_failed(&e), Status::OxaPayError),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tx_arguments() {
+        assert_eq!(parse_tx(" 188225613 ").unwrap().as_str(), "188225613");
+        assert_eq!(parse_tx("<b>x</b>").unwrap().as_str(), "<b>x</b>");
+        for (bad, says) in [
+            ("", "missing"),
+            ("a b", "one track id"),
+            (&"9".repeat(101), "at most"),
+        ] {
+            let e = parse_tx(bad).unwrap_err();
+            assert!(e.contains(says) && e.contains("/tx TRACK_ID"), "{bad}: {e}");
+        }
+    }
+}
