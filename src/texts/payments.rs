@@ -12,6 +12,7 @@ use teloxide::utils::html::escape;
 use super::{time, zoned};
 use crate::money::{Currency, Usd};
 use crate::oxapay::{OxaPayError, Payment, PaymentStatus, PaymentTx, TrackId};
+use crate::rules::domain::ChatId;
 use crate::rules::explorers::tx_url;
 use crate::rules::oxapay_health::HealthNotice;
 use crate::rules::payments::{ChatFeed, PaymentEvent};
@@ -210,6 +211,14 @@ pub fn payments_need_key() -> String {
     "The payment feed is off: the bot's operator must set OXAPAY_MERCHANT_API_KEY (the merchant \
      API key from OxaPay) and restart the bot."
         .to_owned()
+}
+
+/// `/payments on` in a chat the feed does not reach (neither allowed nor an admin's own).
+pub fn payments_chat_not_allowed(chat_id: ChatId) -> String {
+    format!(
+        "Payments are told only in chats an admin allowed: ask an admin to /allow \
+         <code>{chat_id}</code> first."
+    )
 }
 
 /// `/tx`: a payment's whole record from the ledger.

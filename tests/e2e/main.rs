@@ -21,6 +21,7 @@ mod hostile_input;
 mod init;
 mod operations;
 mod oxapay_failures;
+mod payments;
 mod payments_client;
 mod reports;
 mod service;
