@@ -2,7 +2,7 @@
 //! open payments again), decide with the rules what each read means, word the events for the
 //! chats that hear them, and write the ledger, the "told" rows, their messages and the new
 //! cursor in one transaction. The first reading stores the last `PAYMENT_BACKFILL_DAYS`
-//! silently. A failed read is retried with backoff (at least as long as OxaPay's `Retry-After`);
+//! silently (payments made while it failed are told). A failed read is retried with backoff (at least as long as OxaPay's `Retry-After`);
 //! after `ALERT_FAILURES_BEFORE_NOTICE` failures in a row the admins hear once, and once more
 //! when it reads again.
 
@@ -18,7 +18,7 @@ use crate::metrics::progress::Progress;
 use crate::money::Usd;
 use crate::oxapay::{Payment, TrackId};
 use crate::rules::domain::{ChatId, UserId};
-use crate::rules::feed::{Mode, advance_cursor, listing_from};
+use crate::rules::feed::{Mode, advance_cursor, listing_from, mode_for};
 use crate::rules::oxapay_health::next_health;
 use crate::rules::payments::{ChatFeed, Decision, chat_hears, decide, usd_value};
 use crate::sources::payments::{PaymentSource, PollRead, retry_after};
@@ -115,10 +115,15 @@ impl PaymentWatcher {
         let read = self.source.poll(from, &open, state.polls + 1, now).await;
         let ids: Vec<&TrackId> = read.payments.iter().map(|p| &p.track_id).collect();
         let known = self.store.known_payments(&ids).await?;
+        // A first reading that failed before: what was made since is told.
+        let failing_since = state.health.failing_since;
         let decided: Vec<(Payment, Decision)> = read
             .payments
             .iter()
-            .map(|p| (p.clone(), decide(known.get(&p.track_id), p, mode)))
+            .map(|p| {
+                let mode = mode_for(state.backfill_done, failing_since, p.created_at);
+                (p.clone(), decide(known.get(&p.track_id), p, mode))
+            })
             .collect();
         log_anomalies(&decided);
         let values = self.values(&decided).await;

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
-use super::{time, zoned};
+use super::{signed_percent, time, zoned};
 use crate::money::{Currency, Usd};
 use crate::oxapay::{OxaPayError, Payment, PaymentStatus, PaymentTx, TrackId};
 use crate::rules::domain::ChatId;
@@ -36,12 +36,14 @@ pub fn status_word(status: &PaymentStatus) -> (&'static str, String) {
     (emoji, word.to_owned())
 }
 
-/// An amount with its currency, exact: `<code>0.01500000</code> BTC`; `?` where unreadable.
+/// An amount with its currency, exact: `<code>0.01500000</code> BTC`; one that could not be read
+/// exactly (too many digits, not a number) is named as such, never shown rounded.
 fn amount(amount: Option<Decimal>, currency: Option<&Currency>) -> String {
-    let a = amount.map_or_else(|| "?".to_owned(), |a| a.to_string());
-    match currency {
-        Some(c) => format!("<code>{a}</code> {}", escape(c.as_str())),
-        None => format!("<code>{a}</code>"),
+    match (amount, currency) {
+        (Some(a), Some(c)) => format!("<code>{a}</code> {}", escape(c.as_str())),
+        (Some(a), None) => format!("<code>{a}</code>"),
+        (None, Some(c)) => format!("an unreadable amount of {}", escape(c.as_str())),
+        (None, None) => "an unreadable amount".to_owned(),
     }
 }
 
@@ -378,7 +380,7 @@ pub fn sales(
     );
     let percent = change
         .usd_percent
-        .map(|p| format!(" ({}{p} %)", if p.is_sign_negative() { "" } else { "+" }))
+        .map(|p| format!(" ({})", signed_percent(p)))
         .unwrap_or_default();
     let sign = |d: i64| {
         if d < 0 {

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
 use super::balance::{PriceView, wallets_block};
+use super::signed_percent;
 use crate::money::Usd;
 use crate::oxapay::Balances;
 use crate::rules::alerts::{AlertState, Direction, Threshold};
@@ -48,14 +49,6 @@ fn signed_usd(d: Decimal) -> String {
         format!("−{text}")
     } else {
         format!("+{text}")
-    }
-}
-
-fn signed_percent(p: Decimal) -> String {
-    if p.is_sign_negative() {
-        format!("−{} %", p.abs())
-    } else {
-        format!("+{p} %")
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use oxapay_bot::chart::{LINE_RGB, MARKER_RGB};
+use oxapay_bot::chart::LINE_RGB;
 use oxapay_bot::store::{Feed as LedgerFeed, Store};
 use teloxide::adaptors::throttle::Limits;
 
@@ -700,4 +700,763 @@ async fn an_allowed_user_cannot_turn_the_feed_on_in_a_group_nobody_allowed() {
         assert_eq!(tracks(&wait_events(&app, chat, 1).await), ["p1"], "{chat}");
     }
     nothing_more(&app, OTHER_GROUP, &[]).await;
+}
+
+// ----- hostile and unlucky paths -----------------------------------------------------------------
+
+/// The listings of the payment feed's new payments (not the re-reads by status) from request
+/// `from` on: each as (page, from_date).
+fn new_listings(app: &TestApp, from: usize) -> Vec<(u32, i64)> {
+    app.oxa.list_queries(Feed::Payments)[from..]
+        .iter()
+        .filter(|q| !q.iter().any(|(k, _)| k == "status"))
+        .map(|q| {
+            let get = |name: &str| {
+                q.iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.parse::<i64>().unwrap())
+                    .unwrap()
+            };
+            (get("page") as u32, get("from_date"))
+        })
+        .collect()
+}
+
+/// Listing requests with `page` so far.
+fn page_requests(app: &TestApp, page: u32) -> usize {
+    new_listings(app, 0)
+        .iter()
+        .filter(|(p, _)| *p == page)
+        .count()
+}
+
+/// `n` payments one second apart ending `n` seconds ago on OxaPay's clock: `{prefix}000`, …;
+/// those `told` picks are paid, the others expired (which the default event list does not
+/// hear: they fill pages without making a chat wait for hundreds of messages). Returns the paid
+/// ones' ids.
+fn add_batch(app: &TestApp, prefix: &str, n: usize, told: impl Fn(usize) -> bool) -> Vec<String> {
+    let t = app.oxa.oxapay_now() - n as i64;
+    let mut paid = Vec::new();
+    for i in 0..n {
+        let id = format!("{prefix}{i:03}");
+        let status = if told(i) { "paid" } else { "expired" };
+        app.oxa
+            .add_payment(FakePayment::new(&id, t + i as i64).status(status));
+        if told(i) {
+            paid.push(id);
+        }
+    }
+    paid
+}
+
+/// A page that fails in the middle of a listing: what was read before it is told, the cursor
+/// goes no further than that, and the next poll tells the rest — each payment once, in order.
+#[tokio::test]
+async fn a_page_failing_mid_listing_is_read_again_next_poll_and_nothing_is_told_twice() {
+    let app = feed_app(Setup::default().wide_telegram_limits()).await;
+    // Page 2 fails, and fails again when the client tries it once more.
+    for _ in 0..2 {
+        app.oxa
+            .fail_list_page(Feed::Payments, 2, OxaReply::status(502, "bad gateway"));
+    }
+    let ids = add_batch(&app, "m", 250, |i| i % 20 == 0 || i == 199 || i == 249);
+    let on_page_1 = ids.iter().filter(|id| id.as_str() < "m200").count();
+    let t_last_on_page_1 = app.oxa.oxapay_now() - 250 + 199;
+    let next_request = || {
+        app.oxa
+            .wait_calls_to(Endpoint::Payments, app.oxa.calls_to(Endpoint::Payments) + 1)
+    };
+    while page_requests(&app, 2) < 2 {
+        next_request().await;
+    }
+    // The failed poll is under way; the next one is held at its first page until the test has
+    // looked at what the failed one left.
+    let gate = Gate::new();
+    app.oxa.fail_list_page(
+        Feed::Payments,
+        1,
+        OxaReply::held(&gate, OxaReply::status(502, "bad gateway")),
+    );
+    let held_at = page_requests(&app, 1) + 1;
+    while page_requests(&app, 1) < held_at {
+        next_request().await;
+    }
+    app.outbox_settled().await;
+    assert_eq!(tracks(&events(&app, FEED)), ids[..on_page_1], "page 1 told");
+    let store = open_store(&app).await;
+    let state = store.feed_state(LedgerFeed::Payments).await.unwrap();
+    store.close().await;
+    assert_eq!(state.health.failures, 1);
+    assert!(
+        state.cursor.unwrap() <= t_last_on_page_1 + 2,
+        "the cursor passed the unread page: {state:?}"
+    );
+    gate.open();
+    let told = wait_events(&app, FEED, ids.len()).await;
+    assert_eq!(tracks(&told), ids, "each once, in order");
+    nothing_more(&app, FEED, &ids).await;
+}
+
+/// The listing shifts while it is paged (page 2 starts five records early): those five are
+/// listed twice, told once; nothing is lost.
+#[tokio::test]
+async fn the_same_payment_on_two_pages_is_told_once() {
+    let app = feed_app(Setup::default().wide_telegram_limits()).await;
+    app.oxa.shift_after_page(Feed::Payments, 1, 5);
+    // The five listed twice are told, and some on each page.
+    let ids = add_batch(&app, "s", 250, |i| {
+        (195..200).contains(&i) || i % 100 == 0 || i == 249
+    });
+    let told = wait_events(&app, FEED, ids.len()).await;
+    assert_eq!(tracks(&told), ids);
+    nothing_more(&app, FEED, &ids).await;
+    let told_rows = sql(
+        &app,
+        "SELECT COUNT(*), COUNT(DISTINCT track_id) FROM payment_told",
+    )
+    .await;
+    assert_eq!(told_rows, ["9|9"]);
+    assert!(page_requests(&app, 2) >= 1, "the listing had a second page");
+    assert_eq!(sql(&app, "SELECT COUNT(*) FROM payments").await, ["250"]);
+}
+
+/// `"Paid"` capitalised is paid. A status going backwards (paid → paying) or one the vendor's
+/// table does not have is stored and logged once, never told; the payment is told when it
+/// reaches a status it was not told before, and not again for one it was.
+#[tokio::test]
+async fn a_status_backwards_or_unknown_is_stored_logged_once_and_not_told() {
+    let app = feed_app(Setup::default()).await;
+    let t = app.oxa.oxapay_now();
+    app.oxa
+        .add_payment(FakePayment::new("cap", t).status("Paid"));
+    app.oxa
+        .add_payment(FakePayment::new("odd", t + 1).status("confirming"));
+    let told = wait_events(&app, FEED, 1).await;
+    assert_eq!(tracks(&told), ["cap"]);
+    assert_eq!(
+        told[0].plain().lines().next().unwrap(),
+        "✅ Payment paid: 10 USDT"
+    );
+    app.oxa.set_payment_status("cap", "paying");
+    nothing_more(&app, FEED, &["cap".to_owned()]).await;
+    nothing_more(&app, FEED, &["cap".to_owned()]).await;
+    let anomalies = |id: &str| {
+        app.logs()
+            .with_message("payment status stored but not told")
+            .into_iter()
+            .filter(|e| e.field("track_id") == Some(id))
+            .map(|e| e.field("anomaly").unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(anomalies("odd"), ["UnknownStatus(\"confirming\")"]);
+    assert_eq!(anomalies("cap"), ["Backwards { from: Paid, to: Paying }"]);
+    let r = say(&app, ADMIN, ADMIN, "/tx odd").await;
+    assert!(
+        r.lines()[0].starts_with("❔ Payment odd: confirming since "),
+        "{r}"
+    );
+    let r = say(&app, ADMIN, ADMIN, "/tx cap").await;
+    assert!(
+        r.lines()[0].starts_with("⏳ Payment cap: being paid since "),
+        "{r}"
+    );
+    assert!(r.lines().last().unwrap().starts_with("Seen: paid "), "{r}");
+
+    // Back to paid (told before): nothing. The odd one paid: told.
+    app.oxa.set_payment_status("cap", "PAID");
+    app.oxa.set_payment_status("odd", "paid");
+    let told = wait_events(&app, FEED, 2).await;
+    assert_eq!(tracks(&told), ["cap", "odd"]);
+    nothing_more(&app, FEED, &tracks(&told)).await;
+    assert_eq!(anomalies("odd").len(), 1);
+    assert_eq!(anomalies("cap").len(), 1);
+    let changes = sql(
+        &app,
+        "SELECT track_id, from_status, to_status, anomaly FROM payment_status_changes \
+         ORDER BY id",
+    )
+    .await;
+    assert_eq!(
+        changes,
+        [
+            "cap|None|paid|None",
+            "odd|None|confirming|unknown",
+            "cap|paid|paying|backwards",
+            "cap|paying|paid|None",
+            "odd|confirming|paid|None",
+        ]
+    );
+}
+
+/// 10,000 payments at the first start: read in pages of 200 in one poll, stored, not one
+/// message; `/payments` lists the newest; a payment after them is told.
+#[tokio::test]
+async fn ten_thousand_payments_at_the_first_start_are_stored_in_pages_without_a_message() {
+    let mut app = prepare_feed(Setup::default()).await;
+    let t = app.oxa.oxapay_now();
+    for i in 0..10_000i64 {
+        app.oxa.add_payment(FakePayment::new(
+            &format!("h{i:05}"),
+            t - 29 * 86_400 + i * 250,
+        ));
+    }
+    let started = std::time::Instant::now();
+    start_feed(&mut app).await;
+    let took = started.elapsed();
+    eprintln!("first reading of 10,000 payments (the bot started and turned on): {took:?}");
+    let listings = new_listings(&app, 0);
+    let pages: Vec<u32> = listings.iter().map(|(p, _)| *p).collect();
+    assert_eq!(pages, (1..=50).collect::<Vec<u32>>(), "one poll, 50 pages");
+    assert!(listings.iter().all(|(_, from)| *from == listings[0].1));
+    assert_eq!(sql(&app, "SELECT COUNT(*) FROM payments").await, ["10000"]);
+    let r = app.ask(FEED, MEMBER, "/payments").await;
+    let lines = r.lines();
+    assert_eq!(lines[1], "Last 10 payments");
+    assert!(lines[2].contains(" · h09999 · "), "{r}");
+    assert!(lines[11].contains(" · h09990 · "), "{r}");
+    assert_eq!(events(&app, FEED).len(), 0);
+    app.oxa.add_payment(fresh("after", &app));
+    let told = wait_events(&app, FEED, 1).await;
+    assert_eq!(tracks(&told), ["after"]);
+    nothing_more(&app, FEED, &["after".to_owned()]).await;
+    assert_eq!(
+        app.tg.sent_to(FEED).iter().filter(|s| is_event(s)).count(),
+        1
+    );
+}
+
+/// 500 new payments in one poll: all told, in the order they were created, paced by the
+/// delivery worker at Telegram's limit (here 100 a second in one chat), nothing lost.
+#[tokio::test]
+async fn a_burst_of_500_payments_is_told_in_order_paced_and_complete() {
+    let limits = Limits {
+        messages_per_sec_chat: 100,
+        messages_per_min_chat: 60_000,
+        messages_per_min_channel_or_supergroup: 60_000,
+        messages_per_sec_overall: 10_000,
+    };
+    let app = feed_app(Setup::default().telegram_limits(limits)).await;
+    let ids = add_batch(&app, "b", 500, |_| true);
+    let told = wait_events(&app, FEED, 500).await;
+    assert_eq!(tracks(&told), ids);
+    let spread = told[499].at - told[0].at;
+    eprintln!("500 payment messages to one chat at 100/s: {spread:?} first to last");
+    assert!(
+        spread >= Duration::from_millis(3_500),
+        "500 messages at 100 a second arrived within {spread:?}"
+    );
+    nothing_more(&app, FEED, &ids).await;
+    assert_eq!(
+        sql(&app, "SELECT COUNT(*) FROM payment_told WHERE held = 0").await,
+        ["500"]
+    );
+}
+
+/// OxaPay refuses the merchant key (401) while the balance key works: balances still answer,
+/// the admins hear once — after `ALERT_FAILURES_BEFORE_NOTICE` failed polls, in a sentence that
+/// names `OXAPAY_MERCHANT_API_KEY` — and once more when the list can be read again; the payment
+/// made meanwhile is told then.
+#[tokio::test]
+async fn a_refused_merchant_key_is_told_to_the_admins_once_while_balances_work() {
+    let mut app = prepare_feed(Setup::default().env("ALERT_FAILURES_BEFORE_NOTICE", "2")).await;
+    app.oxa
+        .require_history_key(Feed::Payments, "another-merchant-key-0000");
+    start_feed(&mut app).await;
+    let notices = |app: &TestApp| -> Vec<String> {
+        app.tg
+            .sent_to(ADMIN)
+            .iter()
+            .filter(|s| s.text.contains("OxaPay's payment list"))
+            .map(Sent::plain)
+            .collect()
+    };
+    app.outbox_settled().await;
+    assert_eq!(
+        notices(&app),
+        Vec::<String>::new(),
+        "one failed poll: not yet"
+    );
+    app.wait_payment_deliveries(1).await;
+    let told = notices(&app);
+    assert_eq!(told.len(), 1, "{told:?}");
+    let lines: Vec<&str> = told[0].lines().collect();
+    let rest = lines[0]
+        .strip_prefix("⚠️ OxaPay's payment list cannot be read since ")
+        .unwrap_or_else(|| panic!("{told:?}"));
+    let (since, rest) = rest.split_once(" (").unwrap();
+    parse_utc(since);
+    assert_eq!(
+        rest,
+        "2 polls failed): OxaPay refused the merchant API key (HTTP 401): it is not a merchant \
+         API key or was revoked — check OXAPAY_MERCHANT_API_KEY."
+    );
+    assert_eq!(
+        lines[1],
+        "Payments are told once it can be read again; none is lost."
+    );
+    assert!(!told[0].contains(MERCHANT));
+    // A third failure: no second notice. Balances answer throughout.
+    app.wait_payment_deliveries(1).await;
+    assert_eq!(notices(&app).len(), 1);
+    let r = app.ask(FEED, MEMBER, "/balance").await;
+    assert_eq!(r.lines()[1], "USDT  12.5", "{r}");
+
+    // The key is accepted again; the payment made meanwhile is told, and the admins hear.
+    app.oxa.add_payment(fresh("meanwhile", &app));
+    app.oxa.require_history_key(Feed::Payments, MERCHANT);
+    let told = wait_events(&app, FEED, 1).await;
+    assert_eq!(tracks(&told), ["meanwhile"]);
+    app.outbox_settled().await;
+    let all = notices(&app);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(
+        all[1].starts_with("✅ OxaPay's payment list can be read again (it failed from "),
+        "{all:?}"
+    );
+    nothing_more(&app, FEED, &["meanwhile".to_owned()]).await;
+    assert_eq!(notices(&app).len(), 2);
+}
+
+/// A listing without `meta` goes on while pages come back full and ends at the first short one;
+/// one that claims an absurd `last_page` ends at the first empty page. Either way each poll
+/// reads a bounded number of pages and every payment is told once.
+#[tokio::test]
+async fn meta_missing_or_an_absurd_last_page_is_bounded_and_loses_nothing() {
+    let app = feed_app(Setup::default()).await;
+    app.oxa.omit_meta(Feed::Payments, true);
+    let mut ids = add_batch(&app, "nm", 3, |_| true);
+    wait_events(&app, FEED, 3).await;
+    let from = app.oxa.list_queries(Feed::Payments).len();
+    nothing_more(&app, FEED, &ids).await;
+    let pages: Vec<u32> = new_listings(&app, from).iter().map(|(p, _)| *p).collect();
+    assert!(
+        pages.iter().all(|p| *p == 1),
+        "short page 1 ends it: {pages:?}"
+    );
+
+    app.oxa.omit_meta(Feed::Payments, false);
+    app.oxa.claim_last_page(Feed::Payments, Some(4_000_000_000));
+    ids.extend(add_batch(&app, "lp", 2, |_| true));
+    wait_events(&app, FEED, 5).await;
+    let from = app.oxa.list_queries(Feed::Payments).len();
+    nothing_more(&app, FEED, &ids).await;
+    let pages: Vec<u32> = new_listings(&app, from).iter().map(|(p, _)| *p).collect();
+    assert!(!pages.is_empty());
+    assert!(
+        pages.iter().all(|p| *p <= 2),
+        "an empty page 2 ends it: {pages:?}"
+    );
+}
+
+/// An amount of 40 digits does not fit an exact decimal: it is never rounded into one. The
+/// payment is stored with the rest of what was read, told with its amount named unreadable, and
+/// `/tx` says what OxaPay sent. An amount of 28 digits is kept and shown exactly.
+#[tokio::test]
+async fn a_40_digit_amount_is_never_rounded() {
+    let app = feed_app(Setup::default()).await;
+    let t = app.oxa.oxapay_now();
+    let forty = "1234567890123456789012345678901234567890";
+    let forty_fraction = "0.1234567890123456789012345678901234567891";
+    let exact = "12345678901234.56789012345678";
+    app.oxa
+        .add_payment(FakePayment::new("d40", t).amount(forty));
+    app.oxa
+        .add_payment(FakePayment::new("d40f", t + 1).amount(&format!("\"{forty_fraction}\"")));
+    app.oxa
+        .add_payment(FakePayment::new("d28", t + 2).amount(exact));
+    let told = wait_events(&app, FEED, 3).await;
+    let firsts: Vec<String> = told
+        .iter()
+        .map(|s| s.plain().lines().next().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "✅ Payment paid: an unreadable amount of USDT".to_owned(),
+            "✅ Payment paid: an unreadable amount of USDT".to_owned(),
+            format!("✅ Payment paid: {exact} USDT"),
+        ]
+    );
+    nothing_more(&app, FEED, &tracks(&told)).await;
+    let stored = sql(
+        &app,
+        "SELECT track_id, amount, status FROM payments ORDER BY track_id",
+    )
+    .await;
+    assert_eq!(
+        stored,
+        [
+            format!("d28|{exact}|paid"),
+            "d40|None|paid".to_owned(),
+            "d40f|None|paid".to_owned(),
+        ]
+    );
+    let r = say(&app, ADMIN, ADMIN, "/tx d40").await;
+    assert_eq!(r.lines()[1], "Amount: an unreadable amount of USDT", "{r}");
+    assert!(
+        r.lines()
+            .last()
+            .unwrap()
+            .starts_with("⚠️ Not readable in OxaPay's answer: amount: \"1234567890"),
+        "{r}"
+    );
+    let r = say(&app, ADMIN, ADMIN, "/tx d28").await;
+    assert_eq!(r.lines()[1], format!("Amount: {exact} USDT"), "{r}");
+    let r = app.ask(FEED, MEMBER, "/payments").await;
+    assert!(
+        r.has_line(&format!(
+            "✅ paid · an unreadable amount of USDT · d40 · order ORD-d40 · {}",
+            zoned(t)
+        )),
+        "{r}"
+    );
+}
+
+/// A track id (and an order id, a network) with HTML in it is escaped everywhere it is shown:
+/// the event, `/payments`, `/tx` from the ledger and `/tx` read live. Telegram accepted every
+/// message (the fake refuses malformed HTML, and `TestApp` fails a test that caused a refusal).
+#[tokio::test]
+async fn a_track_id_with_html_is_escaped_everywhere() {
+    let app = feed_app(Setup::default()).await;
+    let t = app.oxa.oxapay_now();
+    let id = "<b>x</b>&amp;\"'<i>";
+    let mut p = FakePayment::new(id, t).tx(FakeTx::new("h<i>", "10", t));
+    p.order_id = "<script>alert(1)</script>".into();
+    p.txs[0].network = "<i>Tron</i> Network".into();
+    app.oxa.add_payment(p);
+    let told = wait_events(&app, FEED, 1).await;
+    assert_eq!(
+        told[0].plain().lines().collect::<Vec<_>>(),
+        [
+            "✅ Payment paid: 10 USDT",
+            &format!("order <script>alert(1)</script> · track {id}"),
+            "<i>Tron</i> Network · tx h<i>",
+        ]
+    );
+    assert!(
+        told[0]
+            .text
+            .contains("track <code>&lt;b&gt;x&lt;/b&gt;&amp;amp;\"'&lt;i&gt;</code>"),
+        "{}",
+        told[0].text
+    );
+    nothing_more(&app, FEED, &[id.to_owned()]).await;
+    let r = app.ask(FEED, MEMBER, "/payments").await;
+    assert!(
+        r.lines()[2].contains(&format!(" · {id} · order <script>alert(1)</script> · ")),
+        "{r}"
+    );
+    let r = say(&app, ADMIN, ADMIN, &format!("/tx {id}")).await;
+    assert!(
+        r.lines()[0].starts_with(&format!("✅ Payment {id}: paid since ")),
+        "{r}"
+    );
+    assert!(r.has_line("Order: <script>alert(1)</script>"), "{r}");
+    assert!(r.has_line("  tx h<i>"), "{r}");
+    // One OxaPay has and the ledger does not: read live, escaped the same.
+    let live = "<u>live</u>";
+    app.oxa.add_payment(FakePayment::new(live, t - 40 * 86_400));
+    let r = say(&app, ADMIN, ADMIN, &format!("/tx {live}")).await;
+    assert!(
+        r.lines()[0].starts_with(&format!("✅ Payment {live}: paid since ")),
+        "{r}"
+    );
+    let r = say(&app, ADMIN, ADMIN, "/tx <b>nobody</b>").await;
+    assert_eq!(
+        r.text(),
+        "OxaPay knows no payment with the track id <b>nobody</b>."
+    );
+}
+
+/// OxaPay's clock an hour ahead of ours: its payments are told, and the cursor moves no further
+/// than our clock allows, so once its clock is put right the payments created after are still
+/// read and told.
+#[tokio::test]
+async fn oxapays_clock_ahead_of_ours_skips_nothing_later() {
+    let app = feed_app(Setup::default()).await;
+    app.oxa.set_clock_ahead(3600);
+    app.oxa.add_payment(fresh("ahead", &app));
+    wait_events(&app, FEED, 1).await;
+    app.wait_payment_polls(1).await;
+    let store = open_store(&app).await;
+    let cursor = store
+        .feed_state(LedgerFeed::Payments)
+        .await
+        .unwrap()
+        .cursor
+        .unwrap();
+    store.close().await;
+    assert!(cursor <= now() + 300, "the cursor ran ahead to {cursor}");
+    app.oxa.set_clock_ahead(0);
+    app.oxa.add_payment(fresh("after", &app));
+    let told = wait_events(&app, FEED, 2).await;
+    assert_eq!(tracks(&told), ["ahead", "after"]);
+    nothing_more(&app, FEED, &tracks(&told)).await;
+}
+
+// ----- asking: /tx, /sales, /history payments, reports, mutes ------------------------------------
+
+/// `/tx` of a payment in the ledger shows every field and the statuses it was seen in; of one
+/// the ledger does not hold it reads OxaPay now and says so; bad arguments say what is accepted.
+#[tokio::test]
+async fn tx_reads_the_ledger_or_oxapay_now() {
+    let app = feed_app(Setup::default()).await;
+    let t = app.oxa.oxapay_now();
+    app.oxa
+        .add_payment(FakePayment::new("700", t).status("waiting"));
+    app.wait_payment_deliveries(2).await;
+    app.oxa.set_payment_status("700", "paying");
+    app.wait_payment_deliveries(2).await;
+    app.oxa
+        .add_payment_tx("700", FakeTx::new("abc700", "10", t + 30));
+    app.oxa.set_payment_status("700", "paid");
+    wait_events(&app, FEED, 1).await;
+    let r = say(&app, ADMIN, ADMIN, "/tx 700").await;
+    let lines = r.lines();
+    assert!(lines[0].starts_with("✅ Payment 700: paid since "), "{r}");
+    assert_eq!(
+        lines[1..],
+        [
+            "Amount: 10 USDT".to_owned(),
+            "Type: invoice".to_owned(),
+            "Order: ORD-700".to_owned(),
+            "Email: buyer@example.com".to_owned(),
+            "Description: An order".to_owned(),
+            format!("Created: {}", zoned(t)),
+            format!("Expires: {}", zoned(t + 3600)),
+            format!(
+                "• 10 USDT on Tron Network, 20 confirmations, {}",
+                zoned(t + 30)
+            ),
+            "  tx abc700".to_owned(),
+            "  to TAddr".to_owned(),
+            lines[11].clone(),
+        ],
+        "{r}"
+    );
+    let seen: Vec<&str> = lines[11]
+        .strip_prefix("Seen: ")
+        .unwrap_or_else(|| panic!("{r}"))
+        .split(" → ")
+        .map(|s| s.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(seen, ["waiting", "paying", "paid"], "{r}");
+
+    // Older than the ledger's history: read from OxaPay now, and nothing is stored.
+    let mut old = FakePayment::new("600", t - 90 * 86_400).status("refunded");
+    old.email = "old@example.com".into();
+    app.oxa.add_payment(old);
+    let r = say(&app, ADMIN, ADMIN, "/tx 600").await;
+    let lines = r.lines();
+    assert!(
+        lines[0].starts_with("↩️ Payment 600: refunded since "),
+        "{r}"
+    );
+    assert!(r.has_line("Email: old@example.com"), "{r}");
+    assert_eq!(
+        lines.last().unwrap(),
+        "Read from OxaPay now; not in the bot's ledger (older than its history)."
+    );
+    assert_eq!(
+        sql(&app, "SELECT COUNT(*) FROM payments WHERE track_id = '600'").await,
+        ["0"]
+    );
+    let r = say(&app, ADMIN, ADMIN, "/tx 999999").await;
+    assert_eq!(
+        r.text(),
+        "OxaPay knows no payment with the track id 999999."
+    );
+    let r = say(&app, ADMIN, ADMIN, "/tx").await;
+    assert_eq!(
+        r.text(),
+        "the track id is missing — use /tx TRACK_ID with the payment's track id from OxaPay, \
+         e.g. /tx 188225613."
+    );
+    // OxaPay failing the live read: a sentence, not a payment.
+    app.oxa.fail_record(
+        Feed::Payments,
+        OxaReply::status(429, "slow down").with_header("retry-after", "30"),
+    );
+    let r = say(&app, ADMIN, ADMIN, "/tx 600").await;
+    assert_eq!(r.text(), "OxaPay is limiting requests — try again in 30 s.");
+}
+
+/// The payments the sales figures are built from, created on OxaPay's clock at the start of
+/// today (UTC), yesterday, three and ten days ago; read by the first start (with prices).
+fn seed_sales(app: &TestApp) {
+    let now = app.oxa.oxapay_now();
+    let today = now - now.rem_euclid(86_400);
+    let pay = |id: &str, at: i64, amount: &str, currency: &str, status: &str| {
+        let mut p = FakePayment::new(id, at).amount(amount).status(status);
+        p.currency = currency.into();
+        app.oxa.add_payment(p);
+    };
+    pay("t-usdt", today, "10", "USDT", "paid");
+    pay("t-btc", today, "0.001", "BTC", "paid");
+    pay("t-manual", today, "2.5", "USDT", "manual_accept");
+    pay("t-under", today, "3", "USDT", "underpaid");
+    pay("t-expired", today, "4", "USDT", "expired");
+    pay("t-waiting", today, "6", "USDT", "waiting");
+    pay("y-usdt", today - 86_400, "20", "USDT", "paid");
+    pay("w-usdt", now - 3 * 86_400, "5", "USDT", "paid");
+    pay("b-usdt", now - 10 * 86_400, "100", "USDT", "paid");
+}
+
+/// `/sales` (today), `yesterday` and `7d`: paid payments in the period (paid and accepted by
+/// hand), received per currency and in USD, the period before and the change; underpaid and
+/// expired counted on one line. Exact, line for line.
+#[tokio::test]
+async fn sales_say_what_was_paid_against_the_period_before() {
+    let mut app = prepare_feed(Setup::default()).await;
+    app.oxa.set_prices(OxaReply::prices(PRICES));
+    seed_sales(&app);
+    start_feed(&mut app).await;
+    let today = now() - now().rem_euclid(86_400);
+    let r = say(&app, ADMIN, ADMIN, "/sales").await;
+    assert_eq!(
+        r.lines(),
+        [
+            format!("💵 Sales today (from {})", zoned(today)),
+            "3 paid · $62.50".to_owned(),
+            "BTC    0.001".to_owned(),
+            "USDT  12.5".to_owned(),
+            "The period before: 1 paid · $20.00. Change: +2 paid, +$42.50 (+212.5 %)".to_owned(),
+            "Underpaid: 1 · Expired: 1".to_owned(),
+        ],
+        "{r}"
+    );
+    let r = say(&app, ADMIN, ADMIN, "/sales yesterday").await;
+    assert_eq!(
+        r.lines(),
+        [
+            format!("💵 Sales yesterday (from {})", zoned(today - 86_400)),
+            "1 paid · $20.00".to_owned(),
+            "USDT  20".to_owned(),
+            "The period before: 0 paid · $0.00. Change: +1 paid, +$20.00".to_owned(),
+            "Underpaid: 0 · Expired: 0".to_owned(),
+        ],
+        "{r}"
+    );
+    let r = say(&app, ADMIN, ADMIN, "/sales 7d").await;
+    let lines = r.lines();
+    assert!(
+        lines[0].starts_with("💵 Sales in the last 7 days (from "),
+        "{r}"
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            "5 paid · $87.50",
+            "BTC    0.001",
+            "USDT  37.5",
+            "The period before: 1 paid · $100.00. Change: +4 paid, −$12.50 (−12.5 %)",
+            "Underpaid: 1 · Expired: 1",
+        ],
+        "{r}"
+    );
+    let r = say(&app, ADMIN, ADMIN, "/sales 1y").await;
+    assert_eq!(
+        r.text(),
+        "“1y” is not a period — use /sales (today), /sales yesterday, /sales 7d or /sales 30d."
+    );
+}
+
+/// `/history payments 7d` sends a PNG of daily received USD as bars — one bar per day with
+/// sales, taller for more — with a caption that sums the period.
+#[tokio::test]
+async fn history_payments_sends_daily_bars_with_the_sum() {
+    let mut app = prepare_feed(Setup::default()).await;
+    app.oxa.set_prices(OxaReply::prices(PRICES));
+    seed_sales(&app);
+    start_feed(&mut app).await;
+    let photos = app.tg.photos().len();
+    app.tg.send_text(ADMIN, ADMIN, "/history payments 7d");
+    app.tg.barrier(ADMIN).await;
+    let all = app.tg.photos();
+    assert_eq!(all.len(), photos + 1);
+    let photo = &all[photos];
+    assert_eq!(
+        crate::support::html::plain_text(photo.caption.as_deref().unwrap()),
+        "💵 Received per day, last 7 days: $87.50 from 5 paid payments"
+    );
+    let image = decode_png(photo.bytes());
+    assert_eq!((image.width, image.height), (1280, 720));
+    // Bars are filled boxes of the series colour: three runs of columns, one per day with
+    // sales, oldest left; the tallest (today, $62.50) reaches highest, yesterday's ($20) next,
+    // three days ago ($5) lowest.
+    let runs = image.column_runs(LINE_RGB);
+    assert_eq!(runs.len(), 3, "{runs:?}");
+    // Filled boxes: the middle column of each holds the colour over its whole height, and the
+    // heights rank as the days' sums do.
+    let heights: Vec<usize> = runs
+        .iter()
+        .map(|r| {
+            assert!(r.end() - r.start() >= 20, "a bar, not a line: {runs:?}");
+            let mid = (r.start() + r.end()) / 2;
+            (0..image.height)
+                .filter(|y| image.pixel(mid, *y) == LINE_RGB)
+                .count()
+        })
+        .collect();
+    assert!(
+        heights[2] > heights[1] && heights[1] > heights[0] && heights[0] >= 10,
+        "{heights:?}"
+    );
+    // $62.50 against $20: about three times as tall.
+    let ratio = heights[2] as f64 / heights[1] as f64;
+    assert!((2.8..3.5).contains(&ratio), "{heights:?}");
+    let r = say(&app, ADMIN, ADMIN, "/history payments 1y").await;
+    assert!(
+        r.text()
+            .starts_with("“1y” is not a period for payments: write 7d, 30d or 90d"),
+        "{r}"
+    );
+}
+
+/// A decoded PNG: its size and RGB pixels.
+struct Image {
+    width: u32,
+    height: u32,
+    rgb: Vec<[u8; 3]>,
+}
+
+fn decode_png(bytes: &[u8]) -> Image {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a PNG header");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("PNG image data");
+    let channels = match info.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("unexpected colour type {other:?}"),
+    };
+    Image {
+        width: info.width,
+        height: info.height,
+        rgb: buf[..info.buffer_size()]
+            .chunks_exact(channels)
+            .map(|p| [p[0], p[1], p[2]])
+            .collect(),
+    }
+}
+
+impl Image {
+    fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+        self.rgb[(y * self.width + x) as usize]
+    }
+
+    /// Runs of adjacent columns holding `colour`, left to right.
+    fn column_runs(&self, colour: [u8; 3]) -> Vec<std::ops::RangeInclusive<u32>> {
+        let columns: BTreeSet<u32> = (0..self.width)
+            .filter(|x| (0..self.height).any(|y| self.pixel(*x, y) == colour))
+            .collect();
+        let mut runs: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
+        for x in columns {
+            match runs.last_mut() {
+                Some(r) if *r.end() + 1 == x => *r = *r.start()..=x,
+                _ => runs.push(x..=x),
+            }
+        }
+        runs
+    }
 }
