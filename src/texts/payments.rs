@@ -180,7 +180,10 @@ pub fn payments_overview(
     if recent.is_empty() {
         s.push_str("\nNo payments recorded yet.");
     } else {
-        s.push_str(&format!("\n<b>Last {} payments</b>", recent.len()));
+        match recent.len() {
+            1 => s.push_str("\n<b>The last payment</b>"),
+            n => s.push_str(&format!("\n<b>Last {n} payments</b>")),
+        }
         for p in recent {
             s.push('\n');
             s.push_str(&payment_line(p, zone));

@@ -15,7 +15,7 @@ use teloxide::adaptors::throttle::Limits;
 
 use crate::support::oxapay::Gate;
 use crate::support::process::{BotProcess, python_sqlite, run_to_end};
-use crate::support::telegram::{PATIENCE, Reply, Sent, TgFault};
+use crate::support::telegram::{Reply, Sent, TgFault};
 use crate::support::{
     ADMIN, Endpoint, FakePayment, FakeTx, Feed, MERCHANT, OxaReply, Setup, TestApp, ids,
 };
@@ -970,12 +970,7 @@ async fn a_refused_merchant_key_is_told_to_the_admins_once_while_balances_work()
             .map(Sent::plain)
             .collect()
     };
-    app.outbox_settled().await;
-    assert_eq!(
-        notices(&app),
-        Vec::<String>::new(),
-        "one failed poll: not yet"
-    );
+    // The notice comes with the second failure (it says so), not the first.
     app.wait_payment_deliveries(1).await;
     let told = notices(&app);
     assert_eq!(told.len(), 1, "{told:?}");
@@ -1142,8 +1137,15 @@ async fn a_track_id_with_html_is_escaped_everywhere() {
     );
     nothing_more(&app, FEED, &[id.to_owned()]).await;
     let r = app.ask(FEED, MEMBER, "/payments").await;
-    assert!(
-        r.lines()[2].contains(&format!(" · {id} · order <script>alert(1)</script> · ")),
+    assert_eq!(
+        r.lines()[1..],
+        [
+            "The last payment".to_owned(),
+            format!(
+                "✅ paid · 10 USDT · {id} · order <script>alert(1)</script> · {}",
+                zoned(t)
+            )
+        ],
         "{r}"
     );
     let r = say(&app, ADMIN, ADMIN, &format!("/tx {id}")).await;
@@ -1459,4 +1461,280 @@ impl Image {
         }
         runs
     }
+}
+
+/// The scheduled report gains "Payments since the last report": how many reached each status
+/// and what the sales brought, per currency and in USD. What the silent first reading stored is
+/// not counted.
+#[tokio::test]
+async fn the_scheduled_report_says_what_payments_did() {
+    let mut app = prepare_feed(Setup::default()).await;
+    app.oxa.set_prices(OxaReply::prices(PRICES));
+    app.oxa
+        .add_payment(FakePayment::new("before", app.oxa.oxapay_now() - 3600));
+    start_feed(&mut app).await;
+    let t = app.oxa.oxapay_now();
+    let mut btc = FakePayment::new("r-btc", t + 1).amount("0.001");
+    btc.currency = "BTC".into();
+    app.oxa.add_payment(FakePayment::new("r-usdt", t));
+    app.oxa.add_payment(btc);
+    app.oxa.add_payment(
+        FakePayment::new("r-under", t + 2)
+            .amount("3")
+            .status("underpaid"),
+    );
+    app.oxa
+        .add_payment(FakePayment::new("r-expired", t + 3).status("expired"));
+    wait_events(&app, FEED, 3).await;
+    app.stop().await;
+    // A daily report for the admin's chat whose slot passed an hour ago: due at start.
+    let slot = now() - now().rem_euclid(60) - 3600;
+    let store = open_store(&app).await;
+    let hhmm = DateTime::<Utc>::from_timestamp(slot, 0)
+        .unwrap()
+        .format("%H:%M UTC")
+        .to_string();
+    store
+        .set_report(
+            ids::chat(ADMIN),
+            &hhmm,
+            "UTC",
+            &ids::actor(ADMIN),
+            slot - 60,
+        )
+        .await
+        .unwrap();
+    store.close().await;
+    app.start().await;
+    let (_, report) = app
+        .tg
+        .wait_message(ADMIN, 0, "the scheduled report", |s| {
+            s.text.starts_with("📊 <b>Balance report</b>")
+        })
+        .await;
+    let lines: Vec<String> = report.plain().lines().map(str::to_owned).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Payments since the last report"))
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert_eq!(
+        lines[at..at + 4],
+        [
+            "Payments since the last report: ⌛ 1 expired, ✅ 2 paid, ⚠️ 1 underpaid",
+            "Received: 2 paid · $60.00",
+            "BTC    0.001",
+            "USDT  10",
+        ],
+        "{lines:#?}"
+    );
+}
+
+/// A mute holds payment messages too: nothing is sent while it runs, and its end says how many
+/// payments it held and what they were worth; `/mute off` says the same for what it held.
+/// Nothing is counted twice, and payments after the mute are told as usual.
+#[tokio::test]
+async fn a_mute_holds_payment_messages_and_its_end_counts_them() {
+    let mut app = prepare_feed(Setup::default().checking_every_second()).await;
+    app.oxa.set_prices(OxaReply::prices(PRICES));
+    start_feed(&mut app).await;
+    let r = app.ask(FEED, MEMBER, "/mute 2h").await;
+    assert!(r.text().starts_with("🔕 "), "{r}");
+    let t = app.oxa.oxapay_now();
+    let mut btc = FakePayment::new("m-btc", t + 1).amount("0.001");
+    btc.currency = "BTC".into();
+    let mut doge = FakePayment::new("m-doge", t + 2).amount("3");
+    doge.currency = "DOGE".into();
+    app.oxa.add_payment(FakePayment::new("m-usdt", t));
+    app.oxa.add_payment(btc);
+    app.oxa.add_payment(doge);
+    app.wait_payment_deliveries(2).await;
+    assert_eq!(events(&app, FEED).len(), 0, "held by the mute");
+    assert_eq!(
+        sql(&app, "SELECT COUNT(*) FROM payment_told WHERE held = 1").await,
+        ["3"]
+    );
+    // The mute runs out (its end moved to now, as time passing would).
+    let sent = app.tg.sent_to(FEED).len();
+    let store = open_store(&app).await;
+    store
+        .set_mute(ids::chat(FEED), now(), ids::chat(MEMBER), now())
+        .await
+        .unwrap();
+    store.close().await;
+    let (_, over) = app
+        .tg
+        .wait_message(FEED, sent, "the mute's end", |s| {
+            s.text.starts_with("🔔 Mute over")
+        })
+        .await;
+    assert_eq!(
+        over.plain(),
+        "🔔 Mute over.\n💰 While muted: 3 payments, $60.00 (1 without a USD value) — /payments \
+         lists them."
+    );
+
+    // Muted again: one more held, and `/mute off` counts it (and only it).
+    app.ask(FEED, MEMBER, "/mute 1h").await;
+    app.oxa.add_payment(FakePayment::new("m-again", t + 3));
+    app.wait_payment_deliveries(2).await;
+    let r = app.ask(FEED, MEMBER, "/mute off").await;
+    assert_eq!(
+        r.text(),
+        "🔔 Alerts in this chat resume.\n💰 While muted: 1 payment, $10.00 — /payments lists \
+         them."
+    );
+    assert_eq!(events(&app, FEED).len(), 0);
+    app.oxa.add_payment(FakePayment::new("m-after", t + 4));
+    let told = wait_events(&app, FEED, 1).await;
+    assert_eq!(tracks(&told), ["m-after"]);
+    app.wait_deliveries(2).await;
+    nothing_more(&app, FEED, &["m-after".to_owned()]).await;
+    let overs = app
+        .tg
+        .sent_to(FEED)
+        .iter()
+        .filter(|s| s.text.starts_with("🔔 Mute over"))
+        .count();
+    assert_eq!(overs, 1, "each mute's end summarized once");
+    assert_eq!(
+        sql(
+            &app,
+            "SELECT held, COUNT(*) FROM payment_told GROUP BY held"
+        )
+        .await,
+        ["0|1", "2|4"]
+    );
+}
+
+// ----- crashes, and `check` (the shipped binary) -------------------------------------------------
+
+/// Runs the shipped binary on the app's environment and database; returns once it polls
+/// Telegram.
+async fn run_binary(app: &TestApp) -> BotProcess {
+    let polls = app.tg.calls("getUpdates");
+    let bot = BotProcess::bot(&app.env, app.dir.path());
+    app.tg.wait_calls("getUpdates", polls + 1).await;
+    bot
+}
+
+async fn kill(mut bot: BotProcess) {
+    bot.signal(libc::SIGKILL);
+    let (code, _) = bot.wait(Duration::from_secs(20)).await;
+    assert_eq!(code, None, "killed by the signal");
+}
+
+/// A crash while a poll is between reading and writing (the binary killed with SIGKILL while a
+/// read it needs is held at OxaPay) writes nothing; the bot started again tells each payment
+/// once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_in_the_middle_of_a_poll_loses_nothing_and_repeats_nothing() {
+    let mut app = feed_app(Setup::default()).await;
+    app.oxa.add_payment(fresh("open", &app).status("waiting"));
+    app.wait_payment_polls(2).await;
+    app.stop().await;
+    // The next read of one payment waits at OxaPay: the payment still open is read so, after
+    // the new ones were listed and before anything is written.
+    let gate = Gate::new();
+    app.oxa.fail_record(
+        Feed::Payments,
+        OxaReply::held(&gate, OxaReply::status(502, "bad gateway")),
+    );
+    app.oxa.add_payment(fresh("new", &app));
+    app.oxa.set_payment_status("open", "paid");
+    let records = app.oxa.calls_to(Endpoint::Payment);
+    let bot = run_binary(&app).await;
+    app.oxa.wait_calls_to(Endpoint::Payment, records + 1).await;
+    kill(bot).await;
+    assert_eq!(
+        sql(
+            &app,
+            "SELECT track_id, status FROM payments ORDER BY track_id"
+        )
+        .await,
+        ["open|waiting"],
+        "nothing of the interrupted poll was written"
+    );
+    assert_eq!(sql(&app, "SELECT COUNT(*) FROM payment_told").await, ["0"]);
+    assert_eq!(sql(&app, "SELECT COUNT(*) FROM outbox").await, ["0"]);
+    gate.open();
+    app.start().await;
+    let told = wait_events(&app, FEED, 2).await;
+    assert_eq!(tracks(&told), ["open", "new"]);
+    nothing_more(&app, FEED, &tracks(&told)).await;
+}
+
+/// A crash after a poll wrote its "told" rows and their messages, before Telegram took the
+/// message: the message is sent after the restart, once, and the payment is not told again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_after_a_poll_wrote_its_messages_sends_them_once() {
+    let mut app = feed_app(Setup::default()).await;
+    app.stop().await;
+    app.tg.set_chat_fault(FEED, Some(TgFault::server_error()));
+    app.oxa.add_payment(fresh("owed", &app));
+    let bot = run_binary(&app).await;
+    app.tg
+        .wait_attempt("the payment message refused by Telegram", |a| {
+            a.chat_id == Some(FEED) && a.failure.is_some()
+        })
+        .await;
+    kill(bot).await;
+    assert_eq!(
+        sql(
+            &app,
+            "SELECT chat_id, track_id, what, held FROM payment_told"
+        )
+        .await,
+        ["-4004|owed|status:paid|0"]
+    );
+    assert_eq!(sql(&app, "SELECT COUNT(*) FROM outbox").await, ["1"]);
+    assert_eq!(events(&app, FEED).len(), 0);
+    app.tg.set_chat_fault(FEED, None);
+    app.start().await;
+    let told = wait_events(&app, FEED, 1).await;
+    assert_eq!(tracks(&told), ["owed"]);
+    nothing_more(&app, FEED, &["owed".to_owned()]).await;
+    assert_eq!(sql(&app, "SELECT COUNT(*) FROM outbox").await, ["0"]);
+}
+
+/// `oxapay-bot check` has one payments line: the merchant key accepted and how many payments
+/// the last 24 hours had; the key refused, named; no key, what to set. The key is never printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_has_a_payments_line_with_and_without_a_key() {
+    let app = prepare_feed(Setup::default()).await;
+    let t = app.oxa.oxapay_now();
+    for (i, ago) in [60, 3600, 20 * 3600, 30 * 3600].iter().enumerate() {
+        app.oxa
+            .add_payment(FakePayment::new(&format!("c{i}"), t - ago));
+    }
+    let line = |out: &crate::support::process::Finished| -> String {
+        assert!(!out.all().contains(MERCHANT), "{}", out.all());
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with("payments: "))
+            .unwrap_or_else(|| panic!("{}", out.all()))
+            .to_owned()
+    };
+    let out = run_to_end(&["check"], &app.env, app.dir.path()).await;
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert_eq!(
+        line(&out),
+        "payments: ok (merchant key accepted, 3 payments in the last 24 h)"
+    );
+    app.oxa
+        .require_history_key(Feed::Payments, "another-merchant-key-0000");
+    let out = run_to_end(&["check"], &app.env, app.dir.path()).await;
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert_eq!(
+        line(&out),
+        "payments: FAILED: OxaPay refused the merchant API key (HTTP 401): it is not a merchant \
+         API key or was revoked — check OXAPAY_MERCHANT_API_KEY."
+    );
+    let mut env = app.env.clone();
+    env.remove("OXAPAY_MERCHANT_API_KEY");
+    let out = run_to_end(&["check"], &env, app.dir.path()).await;
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert_eq!(
+        line(&out),
+        "payments: ok (off: set OXAPAY_MERCHANT_API_KEY to hear about payments)"
+    );
 }
