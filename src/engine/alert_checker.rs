@@ -20,7 +20,7 @@ use crate::rules::oxapay_health;
 use crate::rules::valuation;
 use crate::sources::balances::BalanceSource;
 use crate::sources::prices::{self, PriceSnapshot, PriceSource};
-use crate::store::{CheckRecord, HeldPayments, MessageKind, Mute, Owed, Store};
+use crate::store::{CheckRecord, Held, MessageKind, Mute, Owed, Store};
 use crate::texts;
 
 pub struct Checker {
@@ -172,10 +172,10 @@ impl Checker {
         &self,
         chats: &[ChatId],
         now: i64,
-    ) -> sqlx::Result<BTreeMap<ChatId, HeldPayments>> {
+    ) -> sqlx::Result<BTreeMap<ChatId, Held>> {
         let mut held = BTreeMap::new();
         for &chat in chats {
-            held.insert(chat, self.store.held_payments(chat, now).await?);
+            held.insert(chat, self.store.held(chat, now).await?);
         }
         Ok(held)
     }
@@ -220,7 +220,7 @@ fn alert_messages(
     mutes: &[Mute],
     mutes_ended: &[ChatId],
     reading: Option<&Reading<'_>>,
-    held: &BTreeMap<ChatId, HeldPayments>,
+    held: &BTreeMap<ChatId, Held>,
     now: i64,
 ) -> Vec<Owed> {
     let muted = mutes.iter().filter(|m| m.until > now).map(|m| m.chat_id);

@@ -25,7 +25,7 @@ pub use history::StoredSnapshot;
 pub use mutes::Mute;
 pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use payments::{
-    HeldPayments, LedgerPayment, PaymentFeedChange, PaymentFeedSetting, PaymentPoll, PaymentRecord,
+    Held, LedgerPayment, PaymentFeedChange, PaymentFeedSetting, PaymentPoll, PaymentRecord,
     PollWritten, Source, Told,
 };
 pub use pool::Store;

@@ -9,7 +9,7 @@ use super::{time, zoned};
 use crate::money::Usd;
 use crate::rules::alerts::{AlertState, Direction, Notice, Reading, Threshold};
 use crate::rules::domain::Subject;
-use crate::store::HeldPayments;
+use crate::store::Held;
 
 /// How a level's subject reads: a currency in bold, or the account's total.
 fn subject(of: &Subject) -> String {
@@ -180,9 +180,9 @@ pub fn alert_notice(
 pub fn mute_over(
     crossed: &[(&Threshold, i64)],
     read: Option<&Reading>,
-    held: &HeldPayments,
+    held: &Held,
 ) -> Option<String> {
-    let held = super::held_payments(held);
+    let held = super::held_line(held);
     match (crossed.is_empty(), held) {
         (true, None) => None,
         (true, Some(h)) => Some(format!("🔔 Mute over.\n{h}")),
@@ -253,7 +253,7 @@ pub fn mute_status(until: Option<i64>, zone: Tz) -> String {
 
 /// `/mute off`: alerts resume; what is crossed right now, from the last check, and what the feeds
 /// held back.
-pub fn unmuted(was_muted: bool, crossed: &[&Threshold], held: &HeldPayments) -> String {
+pub fn unmuted(was_muted: bool, crossed: &[&Threshold], held: &Held) -> String {
     let mut s = if was_muted {
         String::from("🔔 Alerts in this chat resume.")
     } else {
@@ -271,7 +271,7 @@ pub fn unmuted(was_muted: bool, crossed: &[&Threshold], held: &HeldPayments) -> 
             ));
         }
     }
-    if let Some(h) = super::held_payments(held) {
+    if let Some(h) = super::held_line(held) {
         s.push('\n');
         s.push_str(&h);
     }

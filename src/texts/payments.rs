@@ -16,7 +16,7 @@ use crate::rules::explorers::tx_url;
 use crate::rules::oxapay_health::HealthNotice;
 use crate::rules::payments::{ChatFeed, PaymentEvent};
 use crate::rules::sales::{Comparison, Figures, Movement, Period, Span};
-use crate::store::{HeldPayments, LedgerPayment, PaymentFeedSetting, PaymentRecord};
+use crate::store::{Held, LedgerPayment, PaymentFeedSetting, PaymentRecord};
 
 /// A status's emoji and words.
 pub fn status_word(status: &PaymentStatus) -> (&'static str, String) {
@@ -421,21 +421,35 @@ pub fn report_payments(m: &Movement) -> String {
     s
 }
 
-/// What a mute held back, for its summary: `12 payments, $3,410.00`.
-pub fn held_payments(held: &HeldPayments) -> Option<String> {
-    if held.count == 0 {
+/// What a mute held back, for its summary: `12 payments, $3,410.00; 2 payouts`.
+pub fn held_line(held: &Held) -> Option<String> {
+    let mut parts = Vec::new();
+    if held.payments > 0 {
+        let unvalued = if held.unvalued > 0 {
+            format!(" ({} without a USD value)", held.unvalued)
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "{} payment{}, ${}{unvalued}",
+            held.payments,
+            if held.payments == 1 { "" } else { "s" },
+            held.usd
+        ));
+    }
+    if held.payouts > 0 {
+        parts.push(format!(
+            "{} payout{}",
+            held.payouts,
+            if held.payouts == 1 { "" } else { "s" }
+        ));
+    }
+    if parts.is_empty() {
         return None;
     }
-    let unvalued = if held.unvalued > 0 {
-        format!(" ({} without a USD value)", held.unvalued)
-    } else {
-        String::new()
-    };
     Some(format!(
-        "💰 While muted: {} payment{}, ${}{unvalued} — /payments lists them.",
-        held.count,
-        if held.count == 1 { "" } else { "s" },
-        held.usd
+        "💰 While muted: {} — /payments and /payouts list them.",
+        parts.join("; ")
     ))
 }
 

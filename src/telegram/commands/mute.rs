@@ -91,7 +91,7 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: ChatId, args: &str) -> Outco
             }
         }
         MuteRequest::Off => {
-            let held = match ctx.store.held_payments(chat_id, now).await {
+            let held = match ctx.store.held(chat_id, now).await {
                 Ok(h) => h,
                 Err(e) => return Outcome::storage_error(e),
             };
