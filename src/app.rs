@@ -24,6 +24,7 @@ use crate::delivery::worker::{self, DeliveryWorker};
 use crate::engine::alert_checker::Checker;
 use crate::engine::history_recorder::Recorder;
 use crate::engine::payment_watcher::PaymentWatcher;
+use crate::engine::payout_watcher::PayoutWatcher;
 use crate::engine::report_builder::ReportSources;
 use crate::engine::report_scheduler::Scheduler;
 use crate::listeners::polling::WatchedPolling;
@@ -33,6 +34,7 @@ use crate::metrics::{Metrics, Mode};
 use crate::rules::flood::{FloodGuard, FloodSettings};
 use crate::sources::balances::BalanceSource;
 use crate::sources::payments::PaymentSource;
+use crate::sources::payouts::PayoutSource;
 use crate::sources::prices::PriceSource;
 use crate::store::Store;
 use crate::store::lock::InstanceLock;
@@ -92,6 +94,8 @@ pub struct App {
     prices: Arc<PriceSource>,
     /// The payment list, when there is a merchant key.
     payments: Option<Arc<PaymentSource>>,
+    /// The payout list, when there is a payout key.
+    payouts: Option<Arc<PayoutSource>>,
     /// Replies go through the plain bot (no batching delay); the delivery worker and menus
     /// through the throttled one.
     bot: Bot,
@@ -144,6 +148,10 @@ impl App {
             .oxapay
             .payments_client()?
             .map(|client| Arc::new(PaymentSource::new(client, Some(metrics.clone()))));
+        let payouts = config
+            .oxapay
+            .payouts_client()?
+            .map(|client| Arc::new(PayoutSource::new(client, Some(metrics.clone()))));
 
         // Stops the metrics endpoint if the build fails half-way.
         let servers = shutdown.child_token();
@@ -210,6 +218,7 @@ impl App {
             source,
             prices,
             payments,
+            payouts,
             bot,
             throttled,
             metrics,
@@ -234,6 +243,7 @@ impl App {
             source: self.source.clone(),
             prices: self.prices.clone(),
             payments: self.payments.clone(),
+            payouts: self.payouts.clone(),
             admins: self.config.telegram.admin_ids.clone(),
             flood: Mutex::new(FloodGuard::new(self.tuning.flood)),
             report_changed,
@@ -329,6 +339,21 @@ impl App {
             };
             tasks.push(tokio::spawn(watcher.run(shutdown.clone())));
         }
+        if let Some(payouts) = &self.payouts {
+            let watcher = PayoutWatcher {
+                store: self.store.clone(),
+                source: payouts.clone(),
+                prices: self.prices.clone(),
+                admins: config.telegram.admin_ids.clone(),
+                interval: config.payments.poll,
+                backfill_days: config.payments.backfill_days,
+                stuck_after: config.payments.payout_stuck,
+                failures_before_notice: config.alerts.failures_before_notice,
+                progress: progress.clone(),
+                wake: wake.clone(),
+            };
+            tasks.push(tokio::spawn(watcher.run(shutdown.clone())));
+        }
         tasks
     }
 
@@ -338,6 +363,7 @@ impl App {
             balances: self.source.clone(),
             prices: self.prices.clone(),
             payments_on: self.payments.is_some(),
+            payouts_on: self.payouts.is_some(),
         }
     }
 

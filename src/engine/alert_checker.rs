@@ -168,11 +168,7 @@ impl Checker {
     }
 
     /// What the feeds held back for each of `chats` up to `now`.
-    async fn held(
-        &self,
-        chats: &[ChatId],
-        now: i64,
-    ) -> sqlx::Result<BTreeMap<ChatId, Held>> {
+    async fn held(&self, chats: &[ChatId], now: i64) -> sqlx::Result<BTreeMap<ChatId, Held>> {
         let mut held = BTreeMap::new();
         for &chat in chats {
             held.insert(chat, self.store.held(chat, now).await?);

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::oxapay::{Balances, OxaPayError};
 use crate::rules::alerts::{AlertState, Threshold};
 use crate::rules::domain::{ChatId, Subject};
+use crate::rules::payouts::{self, Moved, Outflow};
 use crate::rules::report::{self, FigureChange};
 use crate::rules::sales::{self, Movement, Sale};
 use crate::rules::valuation;
@@ -26,6 +27,8 @@ pub struct ReportSources {
     pub prices: Arc<PriceSource>,
     /// The payment feed runs: reports say what payments did since the previous one.
     pub payments_on: bool,
+    /// The payout feed runs: reports say what payouts did since the previous one.
+    pub payouts_on: bool,
 }
 
 /// A report ready to be written to the outbox, with what it shows (the next one's baseline).
@@ -117,6 +120,10 @@ impl ReportSources {
             true => Some(self.payments_since(previous_at, now).await?),
             false => None,
         };
+        let payouts = match self.payouts_on {
+            true => Some(self.payouts_since(previous_at, now).await?),
+            false => None,
+        };
         let text = texts::report(&Report {
             zone,
             due: due.map(|(slot, _)| slot),
@@ -126,6 +133,7 @@ impl ReportSources {
             previous_at,
             crossed: &crossed,
             payments: payments.as_ref(),
+            payouts: payouts.as_ref(),
         });
         Ok(Built {
             text,
@@ -147,6 +155,18 @@ impl ReportSources {
                 },
                 statuses.as_slice(),
             )
+        })))
+    }
+
+    /// What payouts did since the previous report (the last day for a first report).
+    async fn payouts_since(&self, previous_at: Option<i64>, now: i64) -> sqlx::Result<Outflow> {
+        let from = previous_at.unwrap_or(now - 86_400);
+        let moved = self.store.payouts_moved(from, now + 1).await?;
+        Ok(payouts::outflow(moved.iter().map(|(p, statuses)| Moved {
+            statuses,
+            amount: p.amount,
+            currency: p.currency.as_ref(),
+            usd: p.usd.map(|(v, _)| v),
         })))
     }
 }

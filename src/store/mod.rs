@@ -12,6 +12,7 @@ pub mod lock;
 mod mutes;
 mod outbox;
 mod payments;
+mod payouts;
 mod pool;
 mod reports;
 mod stats;
@@ -28,6 +29,7 @@ pub use payments::{
     Held, LedgerPayment, PaymentFeedChange, PaymentFeedSetting, PaymentPoll, PaymentRecord,
     PollWritten, Source, Told,
 };
+pub use payouts::{LedgerPayout, OpenPayout, PayoutFeedChange, PayoutFeedSetting, PayoutPoll};
 pub use pool::Store;
 pub use reports::{ReportRecord, StoredSchedule};
 pub use stats::OutboxCount;

@@ -17,6 +17,7 @@ use crate::rules::domain::{ChatId, UserId};
 use crate::rules::flood::{FloodGuard, Verdict};
 use crate::sources::balances::BalanceSource;
 use crate::sources::payments::PaymentSource;
+use crate::sources::payouts::PayoutSource;
 use crate::sources::prices::PriceSource;
 use crate::store::Store;
 use crate::telemetry::Redactor;
@@ -31,6 +32,8 @@ pub struct Ctx {
     pub prices: Arc<PriceSource>,
     /// The payment list, when there is a merchant key (`/tx` reads a payment the ledger lacks).
     pub payments: Option<Arc<PaymentSource>>,
+    /// The payout list, when there is a payout key.
+    pub payouts: Option<Arc<PayoutSource>>,
     pub admins: BTreeSet<UserId>,
     pub flood: Mutex<FloodGuard>,
     /// Wakes the report scheduler when a schedule changes.

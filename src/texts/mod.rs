@@ -6,11 +6,13 @@ mod alerts;
 mod balance;
 pub mod keyboards;
 mod payments;
+mod payouts;
 mod reports;
 
 pub use alerts::*;
 pub use balance::*;
 pub use payments::*;
+pub use payouts::*;
 pub use reports::*;
 
 use chrono::{DateTime, Utc};

@@ -322,7 +322,7 @@ pub fn payment_live(p: &Payment, zone: Tz) -> String {
 
 pub fn payment_unknown(track_id: &TrackId) -> String {
     format!(
-        "OxaPay knows no payment with the track id <code>{}</code>.",
+        "OxaPay knows no payment or payout with the track id <code>{}</code>.",
         escape(track_id.as_str())
     )
 }

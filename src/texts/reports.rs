@@ -12,6 +12,7 @@ use crate::oxapay::Balances;
 use crate::rules::alerts::{AlertState, Direction, Threshold};
 use crate::rules::domain::Subject;
 use crate::rules::history::{Span, Summary};
+use crate::rules::payouts::Outflow;
 use crate::rules::report::FigureChange;
 use crate::rules::sales::Movement;
 use crate::rules::schedule::Schedule;
@@ -127,6 +128,8 @@ pub struct Report<'a> {
     pub crossed: &'a [&'a Threshold],
     /// What payments did since the previous report (`None`: no payment feed).
     pub payments: Option<&'a Movement>,
+    /// What payouts did since the previous report (`None`: no payout feed).
+    pub payouts: Option<&'a Outflow>,
 }
 
 /// A balance report: one HTML message (split like every other if it grows past the limit).
@@ -242,6 +245,9 @@ pub fn report(r: &Report) -> String {
     }
     if let Some(m) = r.payments {
         s.push_str(&super::report_payments(m));
+    }
+    if let Some(o) = r.payouts {
+        s.push_str(&super::report_payouts(o));
     }
     s.push_str(&format!(
         "\n<i>Balances read {}</i>",

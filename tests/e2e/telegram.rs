@@ -51,7 +51,11 @@ async fn the_command_menus_are_registered_as_telegram_stores_them() {
             "payments",
             "/payments on|off: hear about payments here; /payments lists the last",
         ),
-        ("tx", "/tx TRACK_ID: one payment, whole"),
+        (
+            "payouts",
+            "/payouts on|off: hear about payouts here; /payouts lists the last",
+        ),
+        ("tx", "/tx TRACK_ID: one payment or payout, whole"),
         (
             "sales",
             "/sales [today|yesterday|7d|30d]: what was paid, against the period before",

@@ -10,6 +10,7 @@ mod help;
 mod history;
 mod mute;
 mod payments;
+mod payouts;
 mod report;
 mod sales;
 mod tx;
@@ -52,7 +53,9 @@ pub enum Command {
     History(String),
     #[command(description = "/payments on|off: hear about payments here; /payments lists the last")]
     Payments(String),
-    #[command(description = "/tx TRACK_ID: one payment, whole")]
+    #[command(description = "/payouts on|off: hear about payouts here; /payouts lists the last")]
+    Payouts(String),
+    #[command(description = "/tx TRACK_ID: one payment or payout, whole")]
     Tx(String),
     #[command(
         description = "/sales [today|yesterday|7d|30d]: what was paid, against the period before"
@@ -80,6 +83,7 @@ impl Command {
             Command::Report(_) => "report",
             Command::History(_) => "history",
             Command::Payments(_) => "payments",
+            Command::Payouts(_) => "payouts",
             Command::Tx(_) => "tx",
             Command::Sales(_) => "sales",
             Command::Allow(_) => "allow",
@@ -96,7 +100,7 @@ impl Command {
                 parse_alert(args),
                 Ok(AlertRequest::Off(..) | AlertRequest::AllOff)
             ),
-            Command::Report(args) | Command::Payments(args) => {
+            Command::Report(args) | Command::Payments(args) | Command::Payouts(args) => {
                 args.trim().eq_ignore_ascii_case("off")
             }
             _ => false,
@@ -154,6 +158,7 @@ pub async fn run(ctx: &Ctx, command: &Command, who: &Asker<'_>) -> Outcome {
         Command::Report(args) => report::run(ctx, chat_id, who.actor, args).await,
         Command::History(args) => history::run(ctx, chat_id, args).await,
         Command::Payments(args) => payments::run(ctx, chat_id, who.actor, args).await,
+        Command::Payouts(args) => payouts::run(ctx, chat_id, who.actor, args).await,
         Command::Tx(args) => tx::run(ctx, chat_id, args).await,
         Command::Sales(args) => sales::run(ctx, chat_id, args).await,
         Command::Allow(args) => users::allow(ctx, who.actor, chat_id, args).await,
@@ -210,7 +215,7 @@ mod tests {
 
     #[test]
     fn admins_get_a_bigger_menu() {
-        assert_eq!(menu(true).len(), 15);
-        assert_eq!(menu(false).len(), 11);
+        assert_eq!(menu(true).len(), 16);
+        assert_eq!(menu(false).len(), 12);
     }
 }

@@ -16,6 +16,7 @@ fn sources(ctx: &Ctx) -> ReportSources {
         balances: ctx.source.clone(),
         prices: ctx.prices.clone(),
         payments_on: ctx.payments.is_some(),
+        payouts_on: ctx.payouts.is_some(),
     }
 }
 

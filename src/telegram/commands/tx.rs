@@ -1,5 +1,5 @@
-//! `/tx TRACK_ID`: one payment, whole — from the ledger, or, when the ledger does not hold it,
-//! read from OxaPay now.
+//! `/tx TRACK_ID`: one payment or payout, whole — from the ledger, or, when the ledger does not
+//! hold it, read from OxaPay now.
 
 use super::words;
 use crate::oxapay::TrackId;
@@ -20,9 +20,9 @@ pub fn parse_tx(args: &str) -> Result<TrackId, String> {
 }
 
 pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
-    let Some(source) = &ctx.payments else {
+    if ctx.payments.is_none() && ctx.payouts.is_none() {
         return Outcome::text(texts::payments_need_key(), Status::Refused);
-    };
+    }
     let track_id = match parse_tx(args) {
         Ok(id) => id,
         Err(text) => return Outcome::text(text, Status::BadInput),
@@ -36,11 +36,35 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
         Ok(None) => {}
         Err(e) => return Outcome::storage_error(e),
     }
-    match source.one(&track_id).await {
-        Ok(Some(p)) => Outcome::text(texts::payment_live(&p, zone), Status::Ok),
-        Ok(None) => Outcome::text(texts::payment_unknown(&track_id), Status::BadInput),
-        Err(e) => Outcome::text(texts::payment_read_failed(&e), Status::OxaPayError),
+    match ctx.store.payout_record(&track_id).await {
+        Ok(Some(p)) => return Outcome::text(texts::payout_record(&p, zone), Status::Ok),
+        Ok(None) => {}
+        Err(e) => return Outcome::storage_error(e),
     }
+    live(ctx, &track_id, zone).await
+}
+
+/// Neither ledger holds it: asked of OxaPay, payments first, then payouts.
+async fn live(ctx: &Ctx, track_id: &TrackId, zone: chrono_tz::Tz) -> Outcome {
+    if let Some(payments) = &ctx.payments {
+        match payments.one(track_id).await {
+            Ok(Some(p)) => return Outcome::text(texts::payment_live(&p, zone), Status::Ok),
+            Ok(None) => {}
+            Err(e) => {
+                return Outcome::text(texts::payment_read_failed(&e), Status::OxaPayError);
+            }
+        }
+    }
+    if let Some(payouts) = &ctx.payouts {
+        match payouts.one(track_id).await {
+            Ok(Some(p)) => return Outcome::text(texts::payout_live(&p), Status::Ok),
+            Ok(None) => {}
+            Err(e) => {
+                return Outcome::text(texts::payment_read_failed(&e), Status::OxaPayError);
+            }
+        }
+    }
+    Outcome::text(texts::payment_unknown(track_id), Status::BadInput)
 }
 
 #[cfg(test)]
