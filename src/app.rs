@@ -27,10 +27,12 @@ use crate::engine::payment_watcher::PaymentWatcher;
 use crate::engine::payout_watcher::PayoutWatcher;
 use crate::engine::report_builder::ReportSources;
 use crate::engine::report_scheduler::Scheduler;
+use crate::listeners::callbacks::{self, Receiver};
 use crate::listeners::polling::WatchedPolling;
 use crate::listeners::webhook;
 use crate::metrics::progress::{Progress, Socket};
 use crate::metrics::{Metrics, Mode};
+use crate::oxapay::callbacks::CallbackKeys;
 use crate::rules::flood::{FloodGuard, FloodSettings};
 use crate::sources::balances::BalanceSource;
 use crate::sources::payments::PaymentSource;
@@ -105,6 +107,8 @@ pub struct App {
     metrics_server: Option<JoinHandle<()>>,
     /// Taken when the webhook starts listening.
     webhook_socket: Mutex<Option<TcpListener>>,
+    /// `OXAPAY_CALLBACK_LISTEN`, bound at build; taken when the loops start.
+    callback_socket: Mutex<Option<TcpListener>>,
 }
 
 impl App {
@@ -172,6 +176,16 @@ impl App {
             ));
             tuning.progress.bound(Socket::Metrics, bound);
         }
+        let callback_socket = match &config.callbacks {
+            Some(c) => {
+                let socket = callbacks::bind(c.listen).await?;
+                let bound = socket.local_addr().unwrap_or(c.listen);
+                tracing::info!(address = %bound, path = callbacks::PATH, "receiving OxaPay callbacks");
+                tuning.progress.bound(Socket::Callbacks, bound);
+                Some(socket)
+            }
+            None => None,
+        };
         let webhook_socket = match &config.webhook {
             Some(w) => {
                 let socket = webhook::bind(w.listen).await?;
@@ -224,6 +238,7 @@ impl App {
             metrics,
             metrics_server,
             webhook_socket: Mutex::new(webhook_socket),
+            callback_socket: Mutex::new(callback_socket),
         }))
     }
 
@@ -325,24 +340,53 @@ impl App {
             tokio::spawn(scheduler.run(shutdown.clone())),
             tokio::spawn(recorder.run(shutdown.clone())),
         ];
-        if let Some(payments) = &self.payments {
-            let watcher = PaymentWatcher {
+        let (payments, payouts) = self.feeds(wake);
+        if let Some(feed) = payments.clone() {
+            let shutdown = shutdown.clone();
+            tasks.push(tokio::spawn(async move { feed.run(shutdown).await }));
+        }
+        if let Some(feed) = payouts.clone() {
+            let shutdown = shutdown.clone();
+            tasks.push(tokio::spawn(async move { feed.run(shutdown).await }));
+        }
+        let socket = self.callback_socket.lock().expect("callback socket").take();
+        if let Some(socket) = socket {
+            let receiver = Receiver {
+                keys: CallbackKeys::new(
+                    self.config.oxapay.merchant_key.clone(),
+                    self.config.oxapay.payout_key.clone(),
+                ),
+                payments,
+                payouts,
+            };
+            tasks.push(callbacks::serve(socket, receiver, shutdown.clone()));
+        }
+        tasks
+    }
+
+    /// The payment feed (with a merchant key) and the payout feed (with a payout key).
+    fn feeds(
+        &self,
+        wake: &Arc<Notify>,
+    ) -> (Option<Arc<PaymentWatcher>>, Option<Arc<PayoutWatcher>>) {
+        let (config, progress) = (&self.config, &self.tuning.progress);
+        let payments = self.payments.as_ref().map(|source| {
+            Arc::new(PaymentWatcher {
                 store: self.store.clone(),
-                source: payments.clone(),
+                source: source.clone(),
                 prices: self.prices.clone(),
-                admins,
+                admins: config.telegram.admin_ids.clone(),
                 interval: config.payments.poll,
                 backfill_days: config.payments.backfill_days,
                 failures_before_notice: config.alerts.failures_before_notice,
                 progress: progress.clone(),
                 wake: wake.clone(),
-            };
-            tasks.push(tokio::spawn(watcher.run(shutdown.clone())));
-        }
-        if let Some(payouts) = &self.payouts {
-            let watcher = PayoutWatcher {
+            })
+        });
+        let payouts = self.payouts.as_ref().map(|source| {
+            Arc::new(PayoutWatcher {
                 store: self.store.clone(),
-                source: payouts.clone(),
+                source: source.clone(),
                 prices: self.prices.clone(),
                 admins: config.telegram.admin_ids.clone(),
                 interval: config.payments.poll,
@@ -351,10 +395,9 @@ impl App {
                 failures_before_notice: config.alerts.failures_before_notice,
                 progress: progress.clone(),
                 wake: wake.clone(),
-            };
-            tasks.push(tokio::spawn(watcher.run(shutdown.clone())));
-        }
-        tasks
+            })
+        });
+        (payments, payouts)
     }
 
     fn report_sources(&self) -> ReportSources {

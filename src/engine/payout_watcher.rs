@@ -52,7 +52,7 @@ pub struct PollReport {
 
 impl PayoutWatcher {
     /// Runs until `shutdown`: a poll at once, then one every interval (longer while failing).
-    pub async fn run(self, shutdown: CancellationToken) {
+    pub async fn run(&self, shutdown: CancellationToken) {
         loop {
             let wait = tokio::select! {
                 biased;

@@ -35,6 +35,7 @@ struct Inner {
 pub struct Bound {
     pub metrics: Option<SocketAddr>,
     pub webhook: Option<SocketAddr>,
+    pub callbacks: Option<SocketAddr>,
 }
 
 /// Which listening socket.
@@ -42,6 +43,7 @@ pub struct Bound {
 pub enum Socket {
     Metrics,
     Webhook,
+    Callbacks,
 }
 
 impl Default for Progress {
@@ -72,6 +74,7 @@ impl Progress {
         self.inner.bound.send_modify(|b| match socket {
             Socket::Metrics => b.metrics = Some(addr),
             Socket::Webhook => b.webhook = Some(addr),
+            Socket::Callbacks => b.callbacks = Some(addr),
         });
     }
 
