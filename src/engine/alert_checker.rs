@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
+use crate::metrics::Metrics;
 use crate::metrics::progress::Progress;
 use crate::money::Usd;
 use crate::oxapay::{Balances, PriceError};
@@ -32,6 +33,8 @@ pub struct Checker {
     pub repeat: Option<Duration>,
     pub failures_before_notice: u32,
     pub progress: Progress,
+    /// The operator\'s metrics.
+    pub metrics: Metrics,
     /// Wakes the delivery worker when a check owes messages.
     pub wake: Arc<Notify>,
 }
@@ -76,12 +79,12 @@ impl Checker {
                 Err(e) => {
                     // Everything a cycle can fail on besides OxaPay (which is no error) is the
                     // database.
-                    self.progress
-                        .metrics()
+                    self.metrics
                         .database_error(crate::metrics::Component::Checker);
                     tracing::error!(error = format!("{e:#}"), "balance check failed")
                 }
             }
+            self.metrics.check_done();
             self.progress.check_done();
         }
         tracing::info!("balance checker stopped");

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
 use crate::engine::feed;
+use crate::metrics::Metrics;
 use crate::metrics::progress::Progress;
 use crate::money::Usd;
 use crate::oxapay::{Payment, TrackId};
@@ -37,6 +38,8 @@ pub struct PaymentWatcher {
     pub backfill_days: u32,
     pub failures_before_notice: u32,
     pub progress: Progress,
+    /// The operator\'s metrics.
+    pub metrics: Metrics,
     /// Wakes the delivery worker when a poll owes messages.
     pub wake: Arc<Notify>,
 }
@@ -64,8 +67,7 @@ impl PaymentWatcher {
                 r = self.poll() => match r {
                     Ok(report) => self.next_wait(&report),
                     Err(e) => {
-                        self.progress
-                            .metrics()
+                        self.metrics
                             .database_error(crate::metrics::Component::Feed);
                         tracing::error!(error = format!("{e:#}"), "payment poll failed");
                         self.interval

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
 use crate::engine::feed;
+use crate::metrics::Metrics;
 use crate::metrics::progress::Progress;
 use crate::money::Usd;
 use crate::oxapay::{Payout, TrackId};
@@ -36,6 +37,8 @@ pub struct PayoutWatcher {
     pub stuck_after: Duration,
     pub failures_before_notice: u32,
     pub progress: Progress,
+    /// The operator\'s metrics.
+    pub metrics: Metrics,
     pub wake: Arc<Notify>,
 }
 
@@ -60,8 +63,7 @@ impl PayoutWatcher {
                 r = self.poll() => match r {
                     Ok(r) => feed::next_wait(self.interval, r.failures, r.retry_after),
                     Err(e) => {
-                        self.progress
-                            .metrics()
+                        self.metrics
                             .database_error(crate::metrics::Component::Feed);
                         tracing::error!(error = format!("{e:#}"), "payout poll failed");
                         self.interval

@@ -12,7 +12,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::feeds::{Feed, FeedUpdate, admins_json, write_state};
+use super::feeds::{Feed, FeedUpdate, admins_json, record_status_change, write_state};
 use super::outbox::Owed;
 use super::pool::{Store, Write, json};
 use crate::money::{Currency, Usd};
@@ -605,18 +605,15 @@ async fn write_payment(
             Anomaly::UnknownStatus(_) => "unknown",
             Anomaly::Backwards { .. } => "backwards",
         });
-        sqlx::query(
-            "INSERT INTO payment_status_changes (track_id, from_status, to_status, anomaly, at,
-                 source)
-             SELECT ?1, (SELECT to_status FROM payment_status_changes WHERE track_id = ?1
-                         ORDER BY id DESC LIMIT 1), ?2, ?3, ?4, ?5",
+        record_status_change(
+            tx,
+            Feed::Payments,
+            p.track_id.as_str(),
+            p.status.as_str(),
+            anomaly,
+            source.as_str(),
+            now,
         )
-        .bind(p.track_id.as_str())
-        .bind(p.status.as_str())
-        .bind(anomaly)
-        .bind(now)
-        .bind(source.as_str())
-        .execute(&mut **tx)
         .await?;
     }
     write_txs(tx, p, now).await

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::feeds::{Feed, FeedUpdate, admins_json, write_state};
+use super::feeds::{Feed, FeedUpdate, admins_json, record_status_change, write_state};
 use super::outbox::Owed;
 use super::payments::{PollWritten, Source, Told, write_told};
 use super::pool::{Store, Write, json};
@@ -453,18 +453,15 @@ async fn write_payout(
             Anomaly::UnknownStatus(_) => "unknown",
             Anomaly::Backwards { .. } => "backwards",
         });
-        sqlx::query(
-            "INSERT INTO payout_status_changes (track_id, from_status, to_status, anomaly, at,
-                 source)
-             SELECT ?1, (SELECT to_status FROM payout_status_changes WHERE track_id = ?1
-                         ORDER BY id DESC LIMIT 1), ?2, ?3, ?4, ?5",
+        record_status_change(
+            tx,
+            Feed::Payouts,
+            p.track_id.as_str(),
+            p.status.as_str(),
+            anomaly,
+            source.as_str(),
+            now,
         )
-        .bind(p.track_id.as_str())
-        .bind(p.status.as_str())
-        .bind(anomaly)
-        .bind(now)
-        .bind(source.as_str())
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())
