@@ -21,7 +21,7 @@ use crate::rules::valuation;
 use crate::sources::balances::BalanceSource;
 use crate::sources::prices::{self, PriceSnapshot, PriceSource};
 use crate::store::{CheckRecord, MessageKind, Mute, Owed, Store};
-use crate::texts;
+use crate::texts::{self, Lang};
 
 pub struct Checker {
     pub store: Store,
@@ -121,10 +121,11 @@ impl Checker {
             self.failures_before_notice,
         );
         let mutes = self.store.mutes().await?;
+        let langs = self.languages(&transitions, &mutes, now).await?;
         let (mut messages, mutes_ended) = self.alert_messages(
             &thresholds,
             &transitions,
-            &mutes,
+            (&mutes, &langs),
             reading.as_ref().ok(),
             now,
         );
@@ -156,6 +157,28 @@ impl Checker {
         })
     }
 
+    /// The languages of the chats this check may write to (those with a notice, those whose
+    /// mute ends), in one query, and none at all when nobody is to be told anything.
+    async fn languages(
+        &self,
+        transitions: &[Transition],
+        mutes: &[Mute],
+        now: i64,
+    ) -> sqlx::Result<BTreeMap<ChatId, Lang>> {
+        let told = transitions.iter().filter(|t| t.notice.is_some());
+        let ended = mutes.iter().filter(|m| m.until <= now).map(|m| m.chat_id);
+        let chats: BTreeSet<ChatId> = told.map(|t| t.chat_id).chain(ended).collect();
+        if chats.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let chats: Vec<ChatId> = chats.into_iter().collect();
+        let stored = self.store.chat_languages(&chats).await?;
+        Ok(stored
+            .into_iter()
+            .map(|(chat, l)| (chat, Lang::of_chat(l.set.as_deref(), l.seen.as_deref())))
+            .collect())
+    }
+
     /// What the chats are told of this check, and the mutes it ends. Muted chats: states update,
     /// nothing is said. A mute that has ended is summarized once, from a successful read
     /// (`reading`; a failed one would summarize stale states), and that chat hears the summary
@@ -165,7 +188,7 @@ impl Checker {
         &self,
         thresholds: &[Threshold],
         transitions: &[Transition],
-        mutes: &[Mute],
+        (mutes, langs): (&[Mute], &BTreeMap<ChatId, Lang>),
         reading: Option<&Reading<'_>>,
         now: i64,
     ) -> (Vec<Owed>, Vec<ChatId>) {
@@ -179,11 +202,12 @@ impl Checker {
             None => Vec::new(),
         };
         let held: BTreeSet<ChatId> = muted.chain(mutes_ended.iter().copied()).collect();
-        let mut messages = chat_messages(transitions, &held);
+        let mut messages = chat_messages(transitions, &held, langs);
         for &chat in &mutes_ended {
             let crossed = alerts::crossed_after(chat, thresholds, transitions);
             if !crossed.is_empty() {
-                let text = texts::mute_ended_summary(&crossed, reading);
+                let lang = langs.get(&chat).copied().unwrap_or_default();
+                let text = texts::mute_ended_summary(lang, &crossed, reading);
                 messages.push(Owed::new(chat, text, MessageKind::Alert));
             }
         }
@@ -216,9 +240,14 @@ fn total_usd(
     }
 }
 
-/// One message per chat per cycle, its lines in currency order (below before above, as
-/// `/alerts` lists them); nothing for muted chats.
-fn chat_messages(transitions: &[Transition], muted: &BTreeSet<ChatId>) -> Vec<Owed> {
+/// One message per chat per cycle in the chat's language (English when `langs` has none), its
+/// lines in currency order (below before above, as `/alerts` lists them); nothing for muted
+/// chats.
+fn chat_messages(
+    transitions: &[Transition],
+    muted: &BTreeSet<ChatId>,
+    langs: &BTreeMap<ChatId, Lang>,
+) -> Vec<Owed> {
     let mut by_chat: BTreeMap<ChatId, Vec<(&Transition, alerts::Notice)>> = BTreeMap::new();
     for t in transitions {
         if let Some(notice) = t.notice
@@ -233,9 +262,12 @@ fn chat_messages(transitions: &[Transition], muted: &BTreeSet<ChatId>) -> Vec<Ow
             owed.sort_by(|(a, _), (b, _)| {
                 (&a.subject, a.direction).cmp(&(&b.subject, b.direction))
             });
+            let lang = langs.get(&chat).copied().unwrap_or_default();
             let lines: Vec<String> = owed
                 .iter()
-                .map(|(t, notice)| texts::alert_notice(&t.subject, t.direction, t.level, *notice))
+                .map(|(t, notice)| {
+                    texts::alert_notice(lang, &t.subject, t.direction, t.level, *notice)
+                })
                 .collect();
             Owed::new(chat, lines.join("\n"), MessageKind::Alert)
         })
@@ -273,7 +305,7 @@ mod tests {
             crossed(2, "USDT", Direction::Below, 9),
             crossed(1, "ETH", Direction::Below, 9),
         ];
-        let owed = chat_messages(&transitions, &BTreeSet::from([ChatId(2)]));
+        let owed = chat_messages(&transitions, &BTreeSet::from([ChatId(2)]), &BTreeMap::new());
         assert_eq!(owed.len(), 1);
         let Owed {
             chat_id,
