@@ -187,7 +187,39 @@ pub fn render(lang: Lang, id: &str, vars: &[(&str, Var)]) -> String {
             "message rendered with errors"
         );
     }
-    text.into_owned()
+    if lang.is_rtl() {
+        commands_left_to_right(&text)
+    } else {
+        text.into_owned()
+    }
+}
+
+/// In right-to-left text a `/command` starts a left-to-right run whose slash the bidi algorithm
+/// would pull to the run's right end (`alert off/`): an LRM before each command (before its
+/// `<code>` tag when it has one, so a tap copies the command alone) keeps the slash in front.
+pub fn commands_left_to_right(text: &str) -> String {
+    const CODE: &str = "<code>";
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let starts_command = c == '/'
+            && chars.peek().is_some_and(|n| n.is_ascii_lowercase())
+            && prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '«' | '>'));
+        if starts_command {
+            if out.ends_with(CODE) {
+                let at = out.len() - CODE.len();
+                if !out[..at].ends_with(LRM) {
+                    out.insert(at, LRM);
+                }
+            } else if prev != Some(LRM) {
+                out.push(LRM);
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
 }
 
 /// Renders a message: `t!(lang, "alert-set", subject = html(s), level = fig(l))`. Each value is
@@ -269,5 +301,85 @@ impl Var {
             FluentValue::Number(n) => n.as_string().into_owned(),
             _ => String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_parses() {
+        for (lang, source) in SOURCES {
+            if let Err(e) = inventory(source) {
+                panic!("{lang}.ftl: {e}");
+            }
+        }
+    }
+
+    /// Every language has every message of the English file with the same variables, and no
+    /// message English does not have. The failure lists what to add or remove, per file.
+    #[test]
+    fn every_language_has_every_message_and_variable_of_english() {
+        let english = inventory(SOURCES[0].1).unwrap();
+        let mut problems = Vec::new();
+        for (lang, source) in &SOURCES[1..] {
+            let theirs = inventory(source).unwrap();
+            for (id, vars) in &english {
+                match theirs.iter().find(|(i, _)| i == id) {
+                    None => problems.push(format!("{lang}.ftl: missing message {id}")),
+                    Some((_, v)) if v != vars => problems.push(format!(
+                        "{lang}.ftl: {id} uses {v:?}, English uses {vars:?}"
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for (id, _) in &theirs {
+                if !english.iter().any(|(i, _)| i == id) {
+                    problems.push(format!("{lang}.ftl: extra message {id} (not in en.ftl)"));
+                }
+            }
+            let mut ids: Vec<&String> = theirs.iter().map(|(i, _)| i).collect();
+            ids.sort();
+            ids.dedup();
+            if ids.len() != theirs.len() {
+                problems.push(format!("{lang}.ftl: a message is defined twice"));
+            }
+        }
+        assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn figures_stay_left_to_right_in_rtl_languages_only() {
+        assert_eq!(fig("0.5").to_html(Lang::En), "0.5");
+        assert_eq!(fig("0.5").to_html(Lang::Fa), "\u{200E}0.5\u{200E}");
+        assert_eq!(
+            code("1<2").to_html(Lang::Ar),
+            "\u{200E}<code>1&lt;2</code>\u{200E}"
+        );
+        assert_eq!(Var::from("<b>").to_html(Lang::Fa), "&lt;b&gt;");
+        assert_eq!(html("<b>x</b>").to_html(Lang::Fa), "<b>x</b>");
+    }
+
+    #[test]
+    fn commands_keep_their_slash_in_front_in_rtl_text() {
+        let l = LRM;
+        assert_eq!(
+            commands_left_to_right("با /alert off و <code>/mute 2h</code> یا a/b"),
+            format!("با {l}/alert off و {l}<code>/mute 2h</code> یا a/b")
+        );
+        // Idempotent: a text already marked is left as it is.
+        let once = commands_left_to_right("(/help)");
+        assert_eq!(commands_left_to_right(&once), once);
+        assert_eq!(once, format!("({l}/help)"));
+    }
+
+    #[test]
+    fn a_missing_message_falls_back_to_english_then_to_its_id() {
+        assert_eq!(render(Lang::Ru, "no-such-message", &[]), "no-such-message");
+        assert_eq!(
+            render(Lang::En, "alerts-removed", &[("count", Var::Num(3))]),
+            "All 3 alerts of this chat were removed."
+        );
     }
 }

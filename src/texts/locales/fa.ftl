@@ -1,374 +1,364 @@
-# English: the source of every message. Each other language's file has exactly these messages
-# with exactly these variables (the texts tests say what is missing or extra).
-#
-# Messages are Telegram HTML: <b>, <i>, <code>, <pre> may be used; the bot escapes every
-# variable that holds outside text. Amounts, codes, ids and times arrive ready to print (ASCII
-# digits, kept left to right in right-to-left languages): never reformat them.
+# فارسی. مرجع: en.ftl؛ همان پیام‌ها با همان متغیرها.
+# فرمان‌ها (/balance، off، above، total، all، now، auto) و CUR و AMOUNT لاتین می‌مانند: در تلگرام تایپ می‌شوند.
+# مبلغ‌ها، کد ارزها، شناسه‌ها و زمان‌ها با رقم لاتین و چپ‌به‌راست درج می‌شوند.
 
 ## Shared words
 
-subject-total = Total value
+subject-total = ارزش کل
 direction = { $direction ->
-    [above] above
-   *[below] below
+    [above] بالای
+   *[below] زیر
 }
 crossed-word = { $direction ->
-    [above] high
-   *[below] low
+    [above] بالاتر از آستانه
+   *[below] پایین‌تر از آستانه
 }
-time-unknown = an unknown time
+time-unknown = زمانی نامعلوم
 weekday-short = { $day ->
-    [1] Mon
-    [2] Tue
-    [3] Wed
-    [4] Thu
-    [5] Fri
-    [6] Sat
-   *[7] Sun
+    [1] دوشنبه
+    [2] سه‌شنبه
+    [3] چهارشنبه
+    [4] پنجشنبه
+    [5] جمعه
+    [6] شنبه
+   *[7] یکشنبه
 }
 weekday-long = { $day ->
-    [1] Monday
-    [2] Tuesday
-    [3] Wednesday
-    [4] Thursday
-    [5] Friday
-    [6] Saturday
-   *[7] Sunday
+    [1] دوشنبه
+    [2] سه‌شنبه
+    [3] چهارشنبه
+    [4] پنجشنبه
+    [5] جمعه
+    [6] شنبه
+   *[7] یکشنبه
 }
 month-short = { $month ->
-    [1] Jan
-    [2] Feb
-    [3] Mar
-    [4] Apr
-    [5] May
-    [6] Jun
-    [7] Jul
-    [8] Aug
-    [9] Sep
-    [10] Oct
-    [11] Nov
-   *[12] Dec
+    [1] ژانویه
+    [2] فوریه
+    [3] مارس
+    [4] آوریل
+    [5] مه
+    [6] ژوئن
+    [7] ژوئیه
+    [8] اوت
+    [9] سپتامبر
+    [10] اکتبر
+    [11] نوامبر
+   *[12] دسامبر
 }
-# A moment in the chat's zone: "Thu 27 Nov 2026 09:00 (Europe/Berlin)".
-time-zoned = { $weekday } { $day } { $month } { $year } { $time } { $zone }
-# A weekday and a time in UTC: "Thu 08:00 UTC".
-time-utc-clock = { $weekday } { $time } UTC
-duration-minutes = { $minutes } min
-duration-hours = { $hours } h { $minutes } min
+time-zoned = { $weekday } { $day } { $month } { $year }، ساعت { $time } { $zone }
+time-utc-clock = { $weekday } ساعت { $time } UTC
+duration-minutes = { $minutes } دقیقه
+duration-hours = { $hours } ساعت و { $minutes } دقیقه
 interval = { $unit ->
-    [h] { $n } h
-    [min] { $n } min
-   *[s] { $n } s
+    [h] { $n } ساعت
+    [min] { $n } دقیقه
+   *[s] { $n } ثانیه
 }
 span = { $span ->
-    [week] 7 days
-    [month] 30 days
-    [quarter] 90 days
-   *[year] 1 year
+    [week] ۷ روز
+    [month] ۳۰ روز
+    [quarter] ۹۰ روز
+   *[year] یک سال
 }
-schedule-daily = every day at { $time } { $zone }
-schedule-weekly = every { $day } at { $time } { $zone }
+schedule-daily = هر روز ساعت { $time } { $zone }
+schedule-weekly = هر { $day } ساعت { $time } { $zone }
 
 ## /start and /help
 
-help = <b>OxaPay balance bot</b>
-    Shows this OxaPay account's wallet balances and tells this chat when one runs low.
+help = <b>ربات موجودی OxaPay</b>
+    موجودی کیف‌پول‌های این حساب OxaPay را نشان می‌دهد و وقتی موجودی یکی از آن‌ها کم شود، در همین گفتگو خبر می‌دهد.
 
-    /balance — every wallet that holds something, with its USD value and the total
-    /balance all — the same with wallets worth under a cent
-    /balance CUR — one currency, e.g. <code>/balance BTC</code>
-    /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>
-    /alert CUR above AMOUNT — tell this chat when CUR rises above AMOUNT (time to sweep to cold storage)
-    /alert total AMOUNT — tell this chat when the account's total USD value falls below AMOUNT
-    /alert CUR off — stop CUR's alerts (<code>/alert CUR above off</code>: one kind); /alert off — every alert here
-    /alerts — this chat's alert levels and their state
-    /mute 2h — hold this chat's alerts for a while (30m, 2h, 1d; /mute off resumes)
-    /report 09:00 [TZ] — a balance report here every day at that time (TZ like Europe/Berlin; <code>/report mon 09:00</code>: weekly); /report shows it, /report off stops it, /report now sends one now
-    /history [CUR|total] [7d|30d|90d|1y] — a chart of the balance, e.g. <code>/history BTC 7d</code>
-    /lang — the language of this chat (<code>/lang ru</code>, <code>/lang auto</code>)
-    /help — this message
-help-your-id = Your Telegram user id: { $id }
+    /balance — همهٔ کیف‌پول‌های دارای موجودی، با ارزش دلاری هرکدام و جمع کل
+    /balance all — همان، به‌همراه کیف‌پول‌هایی که ارزششان کمتر از یک سنت است
+    /balance CUR — فقط یک ارز، مثلاً <code>/balance BTC</code>
+    /alert CUR AMOUNT — وقتی موجودی CUR کمتر از AMOUNT شد خبر بده، مثلاً <code>/alert USDT 500</code>
+    /alert CUR above AMOUNT — وقتی موجودی CUR بیشتر از AMOUNT شد خبر بده (وقت انتقال به کیف پول سرد)
+    /alert total AMOUNT — وقتی ارزش دلاری کل حساب کمتر از AMOUNT شد خبر بده
+    /alert CUR off — حذف هشدارهای CUR (<code>/alert CUR above off</code>: فقط یکی)؛ /alert off — همهٔ هشدارهای این گفتگو
+    /alerts — آستانه‌های هشدار این گفتگو و وضعیتشان
+    /mute 2h — توقف موقت هشدارهای این گفتگو (30m، 2h، 1d؛ /mute off ادامه می‌دهد)
+    /report 09:00 [TZ] — گزارش روزانهٔ موجودی در این ساعت (TZ مثل Asia/Tehran؛ <code>/report mon 09:00</code>: هفتگی)؛ /report برنامه را نشان می‌دهد، /report off متوقفش می‌کند و /report now همین حالا گزارشی می‌فرستد
+    /history [CUR|total] [7d|30d|90d|1y] — نمودار موجودی، مثلاً <code>/history BTC 7d</code>
+    /lang — زبان این گفتگو (<code>/lang en</code>، <code>/lang auto</code>)
+    /help — همین راهنما
+help-your-id = شناسهٔ کاربری تلگرام شما: { $id }
 
 ## The command menu (at most 256 characters each)
 
-menu-start = what this bot does and your user id
-menu-help = the commands you can use
-menu-balance = wallet balances and USD values; /balance CUR for one, /balance all
-menu-alert = /alert CUR AMOUNT (or CUR above AMOUNT) sets an alert; /alert CUR off removes it
-menu-alerts = this chat's alerts and their state
-menu-mute = /mute 2h holds this chat's alerts; /mute off resumes them
-menu-report = /report 09:00 [TZ] daily or /report mon 09:00 weekly; off, now
-menu-history = /history [CUR|total] [7d|30d|90d|1y]: a chart of the balance
-menu-lang = the language of this chat: /lang ru, /lang auto
+menu-start = این ربات چه می‌کند و شناسهٔ کاربری شما
+menu-help = فرمان‌هایی که می‌توانید به کار ببرید
+menu-balance = موجودی کیف‌پول‌ها و ارزش دلاری؛ /balance CUR برای یک ارز، /balance all برای همه
+menu-alert = /alert CUR AMOUNT (یا CUR above AMOUNT) هشدار می‌گذارد؛ /alert CUR off حذفش می‌کند
+menu-alerts = هشدارهای این گفتگو و وضعیتشان
+menu-mute = /mute 2h هشدارهای این گفتگو را موقتاً متوقف می‌کند؛ /mute off ادامه می‌دهد
+menu-report = /report 09:00 [TZ] گزارش روزانه، /report mon 09:00 هفتگی؛ off، now
+menu-history = /history [CUR|total] [7d|30d|90d|1y]: نمودار موجودی
+menu-lang = زبان این گفتگو: /lang en، /lang auto
 
 ## Refusals and failures
 
-not-authorized-user-in-chat = You are not authorized to use this bot. Your user id is { $id } (this chat: { $chat }) — ask an admin to /allow it.
-not-authorized-user = You are not authorized to use this bot. Your user id is { $id } — ask an admin to /allow it.
-not-authorized-chat = This chat is not authorized to use this bot. Its id is { $chat } — ask an admin to /allow it.
-not-authorized-has-levels = This chat receives balance alerts someone set here; anyone in it can stop them with /alert off.
-admin-only = Only admins can do that.
-slow-down = Too many commands at once — please slow down; the bot will answer again in a few seconds.
-unknown-command = Unknown command. /help lists what this bot understands.
-storage-failed = The bot's database is busy or unavailable — nothing was changed; try again in a moment.
+not-authorized-user-in-chat = شما اجازهٔ استفاده از این ربات را ندارید. شناسهٔ کاربری شما { $id } است (شناسهٔ این گفتگو: { $chat })؛ از یکی از مدیران بخواهید با /allow دسترسی بدهد.
+not-authorized-user = شما اجازهٔ استفاده از این ربات را ندارید. شناسهٔ کاربری شما { $id } است؛ از یکی از مدیران بخواهید با /allow دسترسی بدهد.
+not-authorized-chat = این گفتگو اجازهٔ استفاده از ربات را ندارد. شناسهٔ آن { $chat } است؛ از یکی از مدیران بخواهید با /allow دسترسی بدهد.
+not-authorized-has-levels = کسی در این گفتگو هشدار موجودی تنظیم کرده است؛ هر عضوی می‌تواند با /alert off آن‌ها را خاموش کند.
+admin-only = این کار فقط از مدیران برمی‌آید.
+slow-down = فرمان‌ها بیش از حد پشت سر هم است؛ لطفاً کمی صبر کنید. ربات چند ثانیهٔ دیگر دوباره پاسخ می‌دهد.
+unknown-command = فرمان ناشناخته. فهرست فرمان‌ها با /help.
+storage-failed = پایگاه دادهٔ ربات مشغول یا در دسترس نیست؛ چیزی تغییر نکرد. لحظه‌ای بعد دوباره امتحان کنید.
 bad-argument = { $problem } — { $usage }
-unknown-currency = This OxaPay account has no <b>{ $currency }</b> wallet. Its wallets: { $wallets }.
+unknown-currency = این حساب OxaPay کیف پول <b>{ $currency }</b> ندارد. کیف‌پول‌های آن: { $wallets }.
 
 ## What OxaPay's failures are called
 
 key-name = { $key ->
-    [general] general API key
-    [merchant] merchant API key
-   *[payout] payout API key
+    [general] کلید API عمومی (general)
+    [merchant] کلید API پذیرنده (merchant)
+   *[payout] کلید API برداشت (payout)
 }
-oxapay-timeout = OxaPay did not answer within { $secs } s — try again shortly.
-oxapay-connection = Could not reach OxaPay (connection failed) — try again shortly.
-oxapay-redirect = OxaPay's address answered with a redirect (HTTP { $status }); the bot does not follow redirects, so the key is not sent elsewhere — check OXAPAY_API_URL.
+oxapay-timeout = OxaPay در { $secs } ثانیه پاسخ نداد؛ کمی بعد دوباره امتحان کنید.
+oxapay-connection = اتصال به OxaPay برقرار نشد؛ کمی بعد دوباره امتحان کنید.
+oxapay-redirect = نشانی OxaPay با تغییر مسیر پاسخ داد (HTTP { $status })؛ ربات تغییر مسیر را دنبال نمی‌کند تا کلید به جای دیگری فرستاده نشود. OXAPAY_API_URL را بررسی کنید.
 oxapay-rate-limited = { $secs ->
-    [0] OxaPay is limiting requests — try again in a minute.
-   *[other] OxaPay is limiting requests — try again in { $secs } s.
+    [0] OxaPay تعداد درخواست‌ها را محدود کرده است؛ یک دقیقهٔ دیگر امتحان کنید.
+   *[other] OxaPay تعداد درخواست‌ها را محدود کرده است؛ { $secs } ثانیهٔ دیگر امتحان کنید.
 }
-oxapay-server-trouble = OxaPay is having trouble (HTTP { $status }) — try again shortly.
-oxapay-refused = OxaPay refused the request (HTTP { $status }) — try again later.
-oxapay-too-large = OxaPay sent an answer too large to read (over { $mib } MiB) — try again shortly.
-oxapay-unreadable = OxaPay sent an answer the bot could not read — try again shortly.
+oxapay-server-trouble = OxaPay دچار مشکل است (HTTP { $status })؛ کمی بعد دوباره امتحان کنید.
+oxapay-refused = OxaPay درخواست را رد کرد (HTTP { $status })؛ بعداً دوباره امتحان کنید.
+oxapay-too-large = پاسخ OxaPay برای خواندن بیش از حد بزرگ بود (بیش از { $mib } مگابایت)؛ کمی بعد دوباره امتحان کنید.
+oxapay-unreadable = ربات نتوانست پاسخ OxaPay را بخواند؛ کمی بعد دوباره امتحان کنید.
 oxapay-code = { $code ->
-    [101] OxaPay rejected the request as invalid (code 101).
-    [102] OxaPay rejected the API key: it is not a payout key (code 102).
-    [103] OxaPay rejected the payout key (code 103): check OXAPAY_PAYOUT_API_KEY.
-    [104] OxaPay refused this server's IP (code 104): allow it in the OxaPay panel.
-    [105] OxaPay does not know that currency (code 105).
-    [124] OxaPay's request limit is exceeded (code 124) — try again later.
-   *[other] OxaPay reported an error (code { $code }) — try again later.
+    [101] OxaPay درخواست را نامعتبر دانست (کد 101).
+    [102] OxaPay کلید API را نپذیرفت: این کلید برداشت نیست (کد 102).
+    [103] OxaPay کلید برداشت را نپذیرفت (کد 103): OXAPAY_PAYOUT_API_KEY را بررسی کنید.
+    [104] OxaPay آی‌پی این سرور را نپذیرفت (کد 104): آن را در پنل OxaPay مجاز کنید.
+    [105] OxaPay این ارز را نمی‌شناسد (کد 105).
+    [124] سقف درخواست‌های OxaPay پر شده است (کد 124)؛ بعداً دوباره امتحان کنید.
+   *[other] OxaPay خطا گزارش کرد (کد { $code })؛ بعداً دوباره امتحان کنید.
 }
-oxapay-key-refused = OxaPay refused the { $key } (HTTP 401): it is not a { $key } or was revoked — check { $variable }.
-oxapay-invalid = OxaPay rejected the request as invalid (HTTP 400).
-oxapay-general-key-refused = OxaPay refused the key (HTTP 401): the key is not a general API key or was revoked — check OXAPAY_GENERAL_API_KEY.
-oxapay-not-found = OxaPay does not know this address (HTTP 404) — check OXAPAY_API_URL.
+oxapay-key-refused = OxaPay { $key } را نپذیرفت (HTTP 401): کلید از نوع دیگری است یا باطل شده؛ { $variable } را بررسی کنید.
+oxapay-invalid = OxaPay درخواست را نامعتبر دانست (HTTP 400).
+oxapay-general-key-refused = OxaPay کلید را نپذیرفت (HTTP 401): کلید API عمومی نیست یا باطل شده؛ OXAPAY_GENERAL_API_KEY را بررسی کنید.
+oxapay-not-found = OxaPay این نشانی را نمی‌شناسد (HTTP 404)؛ OXAPAY_API_URL را بررسی کنید.
 oxapay-maintenance = { $secs ->
-    [0] OxaPay is down for maintenance (HTTP 503) — try again later.
-   *[other] OxaPay is down for maintenance (HTTP 503) — try again in { $secs } s.
+    [0] OxaPay در حال تعمیر و نگهداری است (HTTP 503)؛ بعداً دوباره امتحان کنید.
+   *[other] OxaPay در حال تعمیر و نگهداری است (HTTP 503)؛ { $secs } ثانیهٔ دیگر امتحان کنید.
 }
-oxapay-error = OxaPay reported an error — try again later.
-prices-unavailable = USD prices are unavailable right now ({ $reason }), so no values are shown.
+oxapay-error = OxaPay خطا گزارش کرد؛ بعداً دوباره امتحان کنید.
+prices-unavailable = فعلاً قیمت‌های دلاری در دسترس نیست ({ $reason })، به همین دلیل ارزشی نمایش داده نمی‌شود.
 price-reason = { $kind ->
-    [timeout] no answer within { $secs } s
-    [connection] connection failed
-    [redirect] a redirect, HTTP { $status }, not followed — check OXAPAY_API_URL
-    [limited] OxaPay is limiting requests
+    [timeout] پاسخی در { $secs } ثانیه نیامد
+    [connection] اتصال برقرار نشد
+    [redirect] تغییر مسیر HTTP { $status } دنبال نشد؛ OXAPAY_API_URL را بررسی کنید
+    [limited] OxaPay تعداد درخواست‌ها را محدود کرده است
     [http] HTTP { $status }
-    [code] code { $status }
-    [key] the { $key } was refused
-   *[unreadable] unreadable answer
+    [code] کد { $status }
+    [key] { $key } پذیرفته نشد
+   *[unreadable] پاسخ خوانا نبود
 }
-prices-stale = USD prices are not current right now, so no values are shown.
+prices-stale = فعلاً قیمت‌های دلاری به‌روز نیست، به همین دلیل ارزشی نمایش داده نمی‌شود.
 
 ## Arguments that were refused
 
-problem-not-currency = { $given } is not a currency: { $why }
-problem-currency-missing = a currency code is missing
-problem-currency-invalid = a currency code is 2 to 10 letters or digits, like BTC or USDT
-problem-amount-not-accepted = { $given } is not accepted: { $why }
-problem-amount-missing = an amount is missing
-problem-amount-not-plain = the amount must be a plain number like 0.5, 1000 or 1234.5678
-problem-amount-not-positive = the amount must be above zero
-problem-amount-too-large = the amount is too large or too precise: at most 15 digits before the point, 18 after it, 28 in all
-problem-not-direction = { $given } is not a direction: say below or above
-problem-alert-missing = a currency and an amount are missing
-problem-amount-missing-after = the amount is missing
-problem-alert-too-many = too many words: give a currency, optionally below or above, and an amount
-problem-one-currency = one currency at a time
-problem-not-understood = { $given } is not understood
-problem-not-duration = { $given } is not a duration like 30m, 2h or 1d
-problem-mute-zero = a mute must last longer than zero
-problem-mute-too-long = a mute lasts at most 30 days (30d)
-problem-one-duration = one duration at a time
-problem-bad-time = { $given } is not a time: write HH:MM on a 24-hour clock, like 09:00 or 18:30
-problem-unknown-day = { $given } is not a day of the week: write mon, tue, wed, thu, fri, sat or sun, or the full name, like monday
-problem-unknown-zone = { $given } is not a time zone: write an IANA zone name like Europe/Berlin, Asia/Tehran or UTC
-problem-missing-time = the time is missing: write HH:MM on a 24-hour clock, like 09:00
-problem-day-after-time = the day comes before the time, like mon 09:00
-problem-not-alone = { $given } stands alone: nothing may follow it
-problem-report-too-many = too many words: write a time, a weekday before it for a weekly report and a zone after it, like mon 09:00 Europe/Berlin
-problem-history-not-understood = { $given } is neither a currency nor a period: write a currency like BTC (or total) and a period of 7d, 30d, 90d or 1y
-problem-unknown-span = { $given } is not a period: write 7d, 30d, 90d or 1y
-problem-two-subjects = one currency at a time: write a currency like BTC, or total
-problem-two-spans = one period at a time: write 7d, 30d, 90d or 1y
-problem-history-too-many = too many words: write at most a currency (or total) and a period, like BTC 90d
-problem-unknown-lang = { $given } is not a language this bot speaks
-problem-one-lang = one language at a time
+problem-not-currency = { $given } ارز نیست: { $why }
+problem-currency-missing = کد ارز وارد نشده است
+problem-currency-invalid = کد ارز ۲ تا ۱۰ حرف لاتین یا رقم است، مثل BTC یا USDT
+problem-amount-not-accepted = { $given } پذیرفته نیست: { $why }
+problem-amount-missing = مبلغ وارد نشده است
+problem-amount-not-plain = مبلغ باید عددی ساده باشد، مثل 0.5، 1000 یا 1234.5678
+problem-amount-not-positive = مبلغ باید بیشتر از صفر باشد
+problem-amount-too-large = مبلغ بیش از حد بزرگ یا دقیق است: حداکثر ۱۵ رقم پیش از ممیز، ۱۸ رقم پس از آن و ۲۸ رقم در کل
+problem-not-direction = { $given } جهت نیست: below یا above بنویسید
+problem-alert-missing = ارز و مبلغ وارد نشده‌اند
+problem-amount-missing-after = مبلغ وارد نشده است
+problem-alert-too-many = کلمه‌ها زیاد است: یک ارز، در صورت نیاز below یا above، و یک مبلغ بنویسید
+problem-one-currency = هر بار فقط یک ارز
+problem-not-understood = { $given } مفهوم نیست
+problem-not-duration = { $given } مدت زمانی مثل 30m، 2h یا 1d نیست
+problem-mute-zero = توقف هشدار باید بیشتر از صفر طول بکشد
+problem-mute-too-long = توقف هشدار حداکثر ۳۰ روز است (30d)
+problem-one-duration = هر بار فقط یک مدت زمان
+problem-bad-time = { $given } زمان نیست: HH:MM را ۲۴ ساعته بنویسید، مثل 09:00 یا 18:30
+problem-unknown-day = { $given } روز هفته نیست: mon، tue، wed، thu، fri، sat یا sun یا نام کامل انگلیسی آن را بنویسید، مثل monday
+problem-unknown-zone = { $given } منطقهٔ زمانی نیست: نام منطقهٔ IANA را بنویسید، مثل Asia/Tehran، Europe/Berlin یا UTC
+problem-missing-time = زمان وارد نشده است: HH:MM را ۲۴ ساعته بنویسید، مثل 09:00
+problem-day-after-time = روز هفته پیش از ساعت می‌آید، مثل mon 09:00
+problem-not-alone = پس از { $given } چیز دیگری نباید بیاید
+problem-report-too-many = کلمه‌ها زیاد است: یک ساعت، برای گزارش هفتگی روز هفته پیش از آن و منطقهٔ زمانی پس از آن بنویسید، مثل mon 09:00 Asia/Tehran
+problem-history-not-understood = { $given } نه ارز است نه بازهٔ زمانی: یک ارز مثل BTC (یا total) و یک بازه از 7d، 30d، 90d یا 1y بنویسید
+problem-unknown-span = { $given } بازهٔ زمانی نیست: 7d، 30d، 90d یا 1y بنویسید
+problem-two-subjects = هر بار فقط یک ارز: ارزی مثل BTC یا total بنویسید
+problem-two-spans = هر بار فقط یک بازه: 7d، 30d، 90d یا 1y
+problem-history-too-many = کلمه‌ها زیاد است: حداکثر یک ارز (یا total) و یک بازه، مثل BTC 90d
+problem-unknown-lang = { $given } از زبان‌هایی نیست که این ربات می‌داند
+problem-one-lang = هر بار فقط یک زبان
 
-usage-balance = use /balance for every wallet, <code>/balance all</code> to include dust, or /balance CUR for one, e.g. <code>/balance BTC</code>.
-usage-alert = use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>: tell when BTC falls below 0.5), <code>/alert CUR above AMOUNT</code> (when it rises above), <code>/alert total AMOUNT</code> (the total USD value), <code>/alert CUR off</code> or <code>/alert off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.
-usage-mute = use <code>/mute 30m</code>, <code>/mute 2h</code> or <code>/mute 1d</code> (at most 30d), <code>/mute off</code>, or /mute to see it.
-usage-alerts = use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.
-usage-report = use <code>/report 09:00</code> or <code>/report 09:00 Europe/Berlin</code> (daily), <code>/report mon 09:00 [TZ]</code> (weekly), <code>/report off</code>, <code>/report now</code>, or /report to see it. TZ is an IANA zone name such as UTC, Europe/Berlin or Asia/Tehran.
-usage-history = use <code>/history</code> (total value, 30 days), <code>/history BTC</code>, <code>/history total 7d</code>; periods: 7d, 30d, 90d, 1y.
-usage-lang = use /lang to see this chat's language, <code>/lang ru</code> to set one ({ $codes }), or <code>/lang auto</code> to follow each user's Telegram language.
+usage-balance = برای همهٔ کیف‌پول‌ها /balance، برای دیدن ریزموجودی‌ها هم <code>/balance all</code>، یا برای یک ارز /balance CUR را بفرستید، مثلاً <code>/balance BTC</code>.
+usage-alert = <code>/alert CUR AMOUNT</code> (مثلاً <code>/alert BTC 0.5</code>: وقتی BTC کمتر از 0.5 شد خبر بده)، <code>/alert CUR above AMOUNT</code> (وقتی بیشتر شد)، <code>/alert total AMOUNT</code> (ارزش دلاری کل)، <code>/alert CUR off</code> یا <code>/alert off</code> را بفرستید؛ AMOUNT عددی ساده و بزرگ‌تر از صفر است، مثل 0.5، 1000 یا 1234.5678.
+usage-mute = <code>/mute 30m</code>، <code>/mute 2h</code> یا <code>/mute 1d</code> (حداکثر 30d)، <code>/mute off</code>، یا برای دیدن وضعیت فقط /mute را بفرستید.
+usage-alerts = برای این گفتگو /alerts، یا برای همهٔ گفتگوها <code>/alerts all</code> (ویژهٔ مدیران) را بفرستید.
+usage-report = <code>/report 09:00</code> یا <code>/report 09:00 Asia/Tehran</code> (روزانه)، <code>/report mon 09:00 [TZ]</code> (هفتگی)، <code>/report off</code>، <code>/report now</code>، یا برای دیدن برنامه فقط /report را بفرستید. TZ نام منطقهٔ زمانی IANA است، مثل UTC، Asia/Tehran یا Europe/Berlin.
+usage-history = <code>/history</code> (ارزش کل، ۳۰ روز)، <code>/history BTC</code> یا <code>/history total 7d</code> را بفرستید؛ بازه‌ها: 7d، 30d، 90d، 1y.
+usage-lang = برای دیدن زبان این گفتگو /lang، برای انتخاب زبان <code>/lang en</code> ({ $codes })، یا برای پیروی از زبان تلگرام هر کاربر <code>/lang auto</code> را بفرستید.
 
 ## Buttons and their popups (popups are plain text, at most 200 characters)
 
-button-refresh = 🔄 Refresh
-button-mute-hour = 🔕 Mute 1h
-button-balance = 💰 Balance
-popup-not-authorized = You are not authorized to use this bot. Your user id is { $id }: ask an admin to /allow it.
-popup-button-forged = This button is not valid. Send /help to see what the bot can do.
-popup-button-too-old = This message is too old for its buttons; send the command again.
-popup-refreshed = Updated.
-popup-nothing-changed = Nothing changed since this message was written.
-popup-refresh-too-long = The balances no longer fit in one message; send /balance for the full list.
-popup-refresh-failed = Could not update this message right now; send /balance instead.
-popup-muted = Alerts here are muted until { $until }.
+button-refresh = 🔄 به‌روزرسانی
+button-mute-hour = 🔕 توقف ۱ ساعته
+button-balance = 💰 موجودی
+popup-not-authorized = شما اجازهٔ استفاده از این ربات را ندارید. شناسهٔ کاربری شما { $id } است؛ از یکی از مدیران بخواهید با /allow دسترسی بدهد.
+popup-button-forged = این دکمه معتبر نیست. برای دیدن کارهای ربات /help را بفرستید.
+popup-button-too-old = این پیام برای دکمه‌هایش بیش از حد قدیمی است؛ فرمان را دوباره بفرستید.
+popup-refreshed = به‌روز شد.
+popup-nothing-changed = از زمان این پیام چیزی تغییر نکرده است.
+popup-refresh-too-long = موجودی‌ها دیگر در یک پیام جا نمی‌شوند؛ برای فهرست کامل /balance را بفرستید.
+popup-refresh-failed = الان نشد این پیام به‌روز شود؛ به‌جایش /balance را بفرستید.
+popup-muted = هشدارهای این گفتگو تا { $until } متوقف است.
 
 ## /balance
 
-balance-heading-valued = <b>OxaPay balances</b> (wallets above zero, largest value first)
-balance-heading = <b>OxaPay balances</b> (wallets above zero)
-balance-no-price = no price
-balance-footer-priced = <i>OxaPay, { $at } · prices of { $priced_at }</i>
-balance-footer = <i>OxaPay, { $at }</i>
-balance-all-zero = All { $count } wallets are at zero.
-balance-total = Total: <b>{ $total }</b>{ $unpriced ->
+balance-heading-valued = <b>موجودی‌های OxaPay</b> (کیف‌پول‌های دارای موجودی، به ترتیب ارزش)
+balance-heading = <b>موجودی‌های OxaPay</b> (کیف‌پول‌های دارای موجودی)
+balance-no-price = بدون قیمت
+balance-footer-priced = <i>OxaPay، { $at } · قیمت‌ها در { $priced_at }</i>
+balance-footer = <i>OxaPay، { $at }</i>
+balance-all-zero = موجودی هر { $count } کیف پول صفر است.
+balance-total = جمع کل: <b>{ $total }</b>{ $unpriced ->
     [0] {""}
-    [one] {" "}(1 wallet without a price left out)
-   *[other] {" "}({ $unpriced } wallets without a price left out)
+   *[other] {" "}({ $unpriced } کیف پول بی‌قیمت در جمع نیامده است)
 }
-balance-dust = Dust: { $count ->
-    [one] 1 wallet
-   *[other] { $count } wallets
-} worth under $0.01 each, folded — /balance all shows them.
-balance-unreadable = ⚠️ OxaPay sent an amount the bot could not read for { $currencies }: left out{ $in_total ->
-    [yes] {" "}(and out of the total)
+balance-dust = ریزموجودی: { $count } کیف پول با ارزش کمتر از $0.01 جمع شده است؛ /balance all آن‌ها را نشان می‌دهد.
+balance-unreadable = ⚠️ OxaPay برای { $currencies } مبلغی فرستاد که ربات نتوانست بخواند: نمایش داده نشد{ $in_total ->
+    [yes] {" "}(و در جمع کل هم نیامد)
    *[no] {""}
 }.
 balance-price = 1 { $currency } = { $price } USD
-balance-no-usd-price = OxaPay lists no USD price for { $currency }.
-balance-unreadable-one = OxaPay sent an amount for <b>{ $currency }</b> that the bot could not read ({ $why }); the other wallets are fine — try /balance.
+balance-no-usd-price = OxaPay برای { $currency } قیمت دلاری ندارد.
+balance-unreadable-one = OxaPay برای <b>{ $currency }</b> مبلغی فرستاد که ربات نتوانست بخواند ({ $why })؛ باقی کیف‌پول‌ها مشکلی ندارند، /balance را امتحان کنید.
 
 ## Alert levels
 
-alert-set = Alert set: this chat is told when { $subject } { $direction ->
-    [above] rises above
-   *[below] falls below
-} { $level }{ $total ->
-    [yes] {" "}(the sum of every wallet's USD value; a check where a price is missing leaves it as it was)
+alert-set = هشدار تنظیم شد: وقتی { $subject } { $direction ->
+    [above] بیشتر از
+   *[below] کمتر از
+} { $level } شود{ $total ->
+    [yes] {" "}(جمع ارزش دلاری همهٔ کیف‌پول‌ها؛ اگر در بررسی قیمتی در دست نباشد، وضعیت همان می‌ماند)
    *[no] {""}
-}. The next balance check tells you where it stands.
+}، در این گفتگو خبر داده می‌شود. بررسی بعدی موجودی وضعیت فعلی را نشان می‌دهد.
 alerts-removed = { $count ->
-    [0] This chat had no alerts.
-    [1] The one alert of this chat was removed.
-   *[other] All { $count } alerts of this chat were removed.
+    [0] این گفتگو هشداری نداشت.
+    [1] تنها هشدار این گفتگو حذف شد.
+   *[other] همهٔ { $count } هشدار این گفتگو حذف شد.
 }
 alert-removed = { $removed ->
     [0] { $direction ->
-        [below] This chat had no below alert for { $subject }.
-        [above] This chat had no above alert for { $subject }.
-       *[both] This chat had no alert for { $subject }.
+        [below] این گفتگو برای { $subject } هشدار کمینه نداشت.
+        [above] این گفتگو برای { $subject } هشدار بیشینه نداشت.
+       *[both] این گفتگو برای { $subject } هشداری نداشت.
     }
     [1] { $direction ->
-        [below] The below alert for { $subject } was removed.
-        [above] The above alert for { $subject } was removed.
-       *[both] The alert for { $subject } was removed.
+        [below] هشدار کمینهٔ { $subject } حذف شد.
+        [above] هشدار بیشینهٔ { $subject } حذف شد.
+       *[both] هشدار { $subject } حذف شد.
     }
-   *[other] Both { $removed } alerts for { $subject } were removed.
+   *[other] هر { $removed } هشدار { $subject } حذف شد.
 }
-alert-state-unchecked = not yet checked
-alert-state-ok = ok
+alert-state-unchecked = هنوز بررسی نشده
+alert-state-ok = عادی
 alert-state-crossed = { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
+    [above] بالاتر از آستانه
+   *[below] پایین‌تر از آستانه
+} از { $since }
 alert-line = { $subject } { $direction ->
-    [above] above
-   *[below] below
+    [above] بالای
+   *[below] زیر
 } { $level }: { $state }
-alerts-none-anywhere = No chat has alerts.
-alerts-none = This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code> or <code>/alert CUR above AMOUNT</code>.
-alerts-heading-all = <b>Alerts of every chat</b>
-alerts-heading = <b>Alerts of this chat</b>
-alerts-last-check = Last successful check: { $at }
-alerts-no-check = No successful check yet.
-alerts-muted = 🔕 Muted until { $until } — /mute off to resume.
+alerts-none-anywhere = هیچ گفتگویی هشدار ندارد.
+alerts-none = این گفتگو هشداری ندارد. با <code>/alert CUR AMOUNT</code> یا <code>/alert CUR above AMOUNT</code> یکی تنظیم کنید.
+alerts-heading-all = <b>هشدارهای همهٔ گفتگوها</b>
+alerts-heading = <b>هشدارهای این گفتگو</b>
+alerts-last-check = آخرین بررسی موفق: { $at }
+alerts-no-check = هنوز هیچ بررسی موفقی انجام نشده است.
+alerts-muted = 🔕 متوقف تا { $until }؛ /mute off هشدارها را از سر می‌گیرد.
 
 ## Alerts as they happen
 
-alert-low = ⚠️ Low balance: { $subject } { $balance } is below your alert level { $level }
-alert-still-low = ⚠️ Still low: { $subject } { $balance } is below your alert level { $level } (since { $since })
-alert-recovered = ✅ { $subject } recovered: { $balance } (alert level { $level })
-alert-high = 🔺 { $subject } { $balance } is above your level { $level } — consider moving funds to cold storage
-alert-still-high = 🔺 Still high: { $subject } { $balance } is above your level { $level } (since { $since })
-alert-high-back = ✅ { $subject } is back at or below your level { $level }: { $balance }
-mute-over = 🔔 Mute over. Right now:
-mute-over-low = ⚠️ { $subject }{ $balance } is below your alert level { $level } (low since { $since })
-mute-over-high = 🔺 { $subject }{ $balance } is above your level { $level } (high since { $since })
+alert-low = ⚠️ موجودی کم: { $subject } { $balance } کمتر از آستانهٔ هشدار شما { $level } است
+alert-still-low = ⚠️ همچنان کم: { $subject } { $balance } کمتر از آستانهٔ هشدار شما { $level } است (از { $since })
+alert-recovered = ✅ موجودی { $subject } به حالت عادی برگشت: { $balance } (آستانهٔ هشدار { $level })
+alert-high = 🔺 { $subject } { $balance } بیشتر از آستانهٔ شما { $level } است؛ بهتر است بخشی از دارایی را به کیف پول سرد منتقل کنید
+alert-still-high = 🔺 همچنان زیاد: { $subject } { $balance } بیشتر از آستانهٔ شما { $level } است (از { $since })
+alert-high-back = ✅ { $subject } دوباره به آستانهٔ شما { $level } یا کمتر رسید: { $balance }
+mute-over = 🔔 توقف هشدارها تمام شد. وضعیت فعلی:
+mute-over-low = ⚠️ { $subject }{ $balance } کمتر از آستانهٔ هشدار شما { $level } است (از { $since })
+mute-over-high = 🔺 { $subject }{ $balance } بیشتر از آستانهٔ شما { $level } است (از { $since })
 
 ## /mute
 
-muted = 🔕 Alerts in this chat are held until { $until }. States keep updating; when the mute ends you get one summary of what is low or high then. /mute off resumes them now.
-mute-status = 🔕 This chat's alerts are muted until { $until }.
-mute-status-off = This chat's alerts are not muted. <code>/mute 2h</code> holds them for two hours.
-unmuted = 🔔 Alerts in this chat resume.
-unmuted-not-muted = This chat's alerts were not muted.
-unmuted-as-of = As of the last check:
+muted = 🔕 هشدارهای این گفتگو تا { $until } متوقف شد. وضعیت‌ها همچنان به‌روز می‌شوند و با پایان توقف، یک خلاصه از آنچه کم یا زیاد است دریافت می‌کنید. /mute off همین حالا هشدارها را از سر می‌گیرد.
+mute-status = 🔕 هشدارهای این گفتگو تا { $until } متوقف است.
+mute-status-off = هشدارهای این گفتگو متوقف نیست. <code>/mute 2h</code> آن‌ها را دو ساعت متوقف می‌کند.
+unmuted = 🔔 هشدارهای این گفتگو از سر گرفته شد.
+unmuted-not-muted = هشدارهای این گفتگو متوقف نبود.
+unmuted-as-of = بر پایهٔ آخرین بررسی:
 
 ## /report and the reports
 
-report-set = 📊 Reports set: { $schedule }. Next: { $next } — { $next_utc }.
-report-status = 📊 This chat gets a report { $schedule }. Next: { $next } — { $next_utc }. /report off stops it, /report now sends one now.
-report-none = This chat has no scheduled report. <code>/report 09:00 Europe/Berlin</code> sets a daily one, <code>/report mon 09:00</code> a weekly one; /report now shows what it looks like.
-report-removed = Scheduled reports stopped for this chat.
-report-removed-none = This chat had no scheduled report.
-report-queued = 📊 Report on its way.
-report-heading = 📊 <b>Balance report</b> — { $at }
-report-late = ⏰ Late by { $late }: it was due at { $due } and the bot was not running then.
-report-stored = ⚠️ OxaPay has not answered since { $at }; these are the balances read then.
-report-stored-no-values = Values are not shown for stored balances.
-report-total-then = Total then: <b>{ $total }</b>
-report-first = The first report here: nothing to compare yet.
-report-no-change = No change since the last report ({ $at }).
-report-since = <b>Since the last report</b> ({ $at }):
-report-change-new = (new)
-report-change-empty = (now empty)
-report-total-change = Total: { $change } USD{ $percent }
-report-crossed-heading = <b>Levels crossed now</b>
+report-set = 📊 گزارش تنظیم شد: { $schedule }. گزارش بعدی: { $next } ({ $next_utc }).
+report-status = 📊 این گفتگو { $schedule } گزارش دریافت می‌کند. گزارش بعدی: { $next } ({ $next_utc }). /report off گزارش‌ها را متوقف می‌کند و /report now همین حالا یکی می‌فرستد.
+report-none = این گفتگو گزارش زمان‌بندی‌شده ندارد. <code>/report 09:00 Asia/Tehran</code> گزارش روزانه و <code>/report mon 09:00</code> گزارش هفتگی تنظیم می‌کند؛ /report now نمونه‌ای را نشان می‌دهد.
+report-removed = گزارش‌های زمان‌بندی‌شدهٔ این گفتگو متوقف شد.
+report-removed-none = این گفتگو گزارش زمان‌بندی‌شده نداشت.
+report-queued = 📊 گزارش در راه است.
+report-heading = 📊 <b>گزارش موجودی</b> — { $at }
+report-late = ⏰ با { $late } تأخیر: موعد این گزارش { $due } بود و ربات در آن زمان روشن نبود.
+report-stored = ⚠️ OxaPay از { $at } پاسخ نداده است؛ این‌ها موجودی‌های خوانده‌شده در آن زمان است.
+report-stored-no-values = برای موجودی‌های ذخیره‌شده ارزش دلاری نمایش داده نمی‌شود.
+report-total-then = جمع کل در آن زمان: <b>{ $total }</b>
+report-first = نخستین گزارش این گفتگو: هنوز چیزی برای مقایسه نیست.
+report-no-change = از گزارش قبلی ({ $at }) تغییری نبوده است.
+report-since = <b>از گزارش قبلی</b> ({ $at }):
+report-change-new = (جدید)
+report-change-empty = (اکنون خالی)
+report-total-change = جمع کل: { $change } USD{ $percent }
+report-crossed-heading = <b>آستانه‌هایی که اکنون رد شده‌اند</b>
 report-crossed-line = { $icon } <b>{ $subject }</b> { $direction ->
-    [above] above
-   *[below] below
+    [above] بالای
+   *[below] زیر
 } { $level }: { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
-report-read-at = <i>Balances read { $at }</i>
-report-without-balances = 📊 <b>Balance report</b> — { $at }
-    ⚠️ OxaPay has not answered and no earlier balances are stored yet, so there is nothing to report this time.
+    [above] بالاتر از آستانه
+   *[below] پایین‌تر از آستانه
+} از { $since }
+report-read-at = <i>موجودی‌ها خوانده‌شده در { $at }</i>
+report-without-balances = 📊 <b>گزارش موجودی</b> — { $at }
+    ⚠️ OxaPay پاسخ نداده و هنوز موجودی قبلی‌ای ذخیره نشده است، پس این بار چیزی برای گزارش نیست.
 
 ## /history and its chart
 
-history-caption = 📈 <b>{ $name }</b>, last { $span }
-    First: { $first } — { $first_at }
-    Last: { $last } — { $last_at }
-    Change: { $change }{ $percent }
-    Min: { $min } — { $min_at }
-    Max: { $max } — { $max_at }
-    <i>{ $count } points</i>
-history-total-name = Total value (USD)
-history-none = No balance history yet. The bot records the balances with the first successful read and then every { $interval } — ask again later.
-history-too-few = Too few points for a line yet: { $count } in this period (recording since { $since }). Try again later, or a longer period such as <code>/history total 90d</code>.
-history-no-total = No USD totals are recorded for this period (prices were unavailable, or a wallet had no price). Ask for one currency instead, e.g. <code>/history BTC 30d</code>.
-history-unavailable = The chart could not be drawn this time; the error is logged for the operator. Try again later.
-# The chart's own words (drawn, not sent: plain text).
-chart-title = { $subject }, last { $span }
-chart-min = min
-chart-max = max
-chart-min-max = min = max
+history-caption = 📈 <b>{ $name }</b>، { $span } گذشته
+    آغاز: { $first } — { $first_at }
+    پایان: { $last } — { $last_at }
+    تغییر: { $change }{ $percent }
+    کمینه: { $min } — { $min_at }
+    بیشینه: { $max } — { $max_at }
+    <i>{ $count } نقطه</i>
+history-total-name = ارزش کل (USD)
+history-none = هنوز سابقه‌ای از موجودی ثبت نشده است. ربات موجودی‌ها را از نخستین خواندن موفق و پس از آن هر { $interval } ثبت می‌کند؛ بعداً دوباره بپرسید.
+history-too-few = هنوز نقطه‌های کافی برای رسم خط نیست: { $count } نقطه در این بازه (ثبت از { $since }). بعداً دوباره امتحان کنید، یا بازهٔ بلندتری بخواهید، مثل <code>/history total 90d</code>.
+history-no-total = برای این بازه جمع دلاری‌ای ثبت نشده است (قیمت‌ها در دسترس نبود یا کیف پولی قیمت نداشت). به‌جایش یک ارز را بخواهید، مثلاً <code>/history BTC 30d</code>.
+history-unavailable = این بار نمودار رسم نشد؛ خطا برای اپراتور ثبت شد. بعداً دوباره امتحان کنید.
+chart-title = { $subject }، { $span } گذشته
+chart-min = کمینه
+chart-max = بیشینه
+chart-min-max = کمینه = بیشینه
 
 ## /lang
 
-lang-current = This chat reads { $name } ({ $code }){ $source ->
-    [set] , set with /lang. <code>/lang auto</code> goes back to each user's Telegram language.
-    [telegram] : your Telegram app's language. <code>/lang ru</code> sets another one for this chat.
-   *[default] : no language was set for this chat. <code>/lang ru</code> sets one.
+lang-current = زبان این گفتگو: { $name } ({ $code }){ $source ->
+    [set] ، که با /lang تنظیم شده است. <code>/lang auto</code> به زبان تلگرام هر کاربر برمی‌گردد.
+    [telegram] ، یعنی زبان برنامهٔ تلگرام شما. <code>/lang en</code> زبان دیگری برای این گفتگو تنظیم می‌کند.
+   *[default] ؛ برای این گفتگو زبانی تنظیم نشده است. <code>/lang fa</code> آن را تنظیم می‌کند.
 }
-    Languages: { $languages }
-lang-set = This chat now reads { $name } ({ $code }). <code>/lang auto</code> goes back to each user's Telegram language.
-lang-auto = This chat follows each user's Telegram language again; here that is { $name } ({ $code }).
+    زبان‌ها: { $languages }
+lang-set = از این پس زبان این گفتگو { $name } ({ $code }) است. <code>/lang auto</code> به زبان تلگرام هر کاربر برمی‌گردد.
+lang-auto = این گفتگو دوباره از زبان تلگرام هر کاربر پیروی می‌کند؛ اینجا یعنی { $name } ({ $code }).

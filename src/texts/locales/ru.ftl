@@ -1,374 +1,370 @@
-# English: the source of every message. Each other language's file has exactly these messages
-# with exactly these variables (the texts tests say what is missing or extra).
-#
-# Messages are Telegram HTML: <b>, <i>, <code>, <pre> may be used; the bot escapes every
-# variable that holds outside text. Amounts, codes, ids and times arrive ready to print (ASCII
-# digits, kept left to right in right-to-left languages): never reformat them.
+# Русский. Источник — en.ftl: здесь те же сообщения с теми же переменными.
+# Команды (/balance, off, above, total, all, now, auto), CUR и AMOUNT пишутся как в английском:
+# их набирают в Telegram.
 
 ## Shared words
 
-subject-total = Total value
+subject-total = Общая стоимость
 direction = { $direction ->
-    [above] above
-   *[below] below
+    [above] выше
+   *[below] ниже
 }
 crossed-word = { $direction ->
-    [above] high
-   *[below] low
+    [above] выше порога
+   *[below] ниже порога
 }
-time-unknown = an unknown time
+time-unknown = неизвестное время
 weekday-short = { $day ->
-    [1] Mon
-    [2] Tue
-    [3] Wed
-    [4] Thu
-    [5] Fri
-    [6] Sat
-   *[7] Sun
+    [1] пн
+    [2] вт
+    [3] ср
+    [4] чт
+    [5] пт
+    [6] сб
+   *[7] вс
 }
 weekday-long = { $day ->
-    [1] Monday
-    [2] Tuesday
-    [3] Wednesday
-    [4] Thursday
-    [5] Friday
-    [6] Saturday
-   *[7] Sunday
+    [1] понедельник
+    [2] вторник
+    [3] среду
+    [4] четверг
+    [5] пятницу
+    [6] субботу
+   *[7] воскресенье
 }
 month-short = { $month ->
-    [1] Jan
-    [2] Feb
-    [3] Mar
-    [4] Apr
-    [5] May
-    [6] Jun
-    [7] Jul
-    [8] Aug
-    [9] Sep
-    [10] Oct
-    [11] Nov
-   *[12] Dec
+    [1] янв
+    [2] фев
+    [3] мар
+    [4] апр
+    [5] мая
+    [6] июн
+    [7] июл
+    [8] авг
+    [9] сен
+    [10] окт
+    [11] ноя
+   *[12] дек
 }
-# A moment in the chat's zone: "Thu 27 Nov 2026 09:00 (Europe/Berlin)".
-time-zoned = { $weekday } { $day } { $month } { $year } { $time } { $zone }
-# A weekday and a time in UTC: "Thu 08:00 UTC".
-time-utc-clock = { $weekday } { $time } UTC
-duration-minutes = { $minutes } min
-duration-hours = { $hours } h { $minutes } min
+time-zoned = { $weekday }, { $day } { $month } { $year }, { $time } { $zone }
+time-utc-clock = { $weekday }, { $time } UTC
+duration-minutes = { $minutes } мин
+duration-hours = { $hours } ч { $minutes } мин
 interval = { $unit ->
-    [h] { $n } h
-    [min] { $n } min
-   *[s] { $n } s
+    [h] { $n } ч
+    [min] { $n } мин
+   *[s] { $n } с
 }
 span = { $span ->
-    [week] 7 days
-    [month] 30 days
-    [quarter] 90 days
-   *[year] 1 year
+    [week] 7 дней
+    [month] 30 дней
+    [quarter] 90 дней
+   *[year] 1 год
 }
-schedule-daily = every day at { $time } { $zone }
-schedule-weekly = every { $day } at { $time } { $zone }
+schedule-daily = ежедневно в { $time } { $zone }
+schedule-weekly = каждый { $day } в { $time } { $zone }
 
 ## /start and /help
 
-help = <b>OxaPay balance bot</b>
-    Shows this OxaPay account's wallet balances and tells this chat when one runs low.
+help = <b>Бот балансов OxaPay</b>
+    Показывает балансы кошельков этого аккаунта OxaPay и сообщает в этот чат, когда какой-то из них опускается ниже порога.
 
-    /balance — every wallet that holds something, with its USD value and the total
-    /balance all — the same with wallets worth under a cent
-    /balance CUR — one currency, e.g. <code>/balance BTC</code>
-    /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>
-    /alert CUR above AMOUNT — tell this chat when CUR rises above AMOUNT (time to sweep to cold storage)
-    /alert total AMOUNT — tell this chat when the account's total USD value falls below AMOUNT
-    /alert CUR off — stop CUR's alerts (<code>/alert CUR above off</code>: one kind); /alert off — every alert here
-    /alerts — this chat's alert levels and their state
-    /mute 2h — hold this chat's alerts for a while (30m, 2h, 1d; /mute off resumes)
-    /report 09:00 [TZ] — a balance report here every day at that time (TZ like Europe/Berlin; <code>/report mon 09:00</code>: weekly); /report shows it, /report off stops it, /report now sends one now
-    /history [CUR|total] [7d|30d|90d|1y] — a chart of the balance, e.g. <code>/history BTC 7d</code>
-    /lang — the language of this chat (<code>/lang ru</code>, <code>/lang auto</code>)
-    /help — this message
-help-your-id = Your Telegram user id: { $id }
+    /balance — все непустые кошельки, их стоимость в USD и итог
+    /balance all — то же вместе с кошельками дешевле цента
+    /balance CUR — одна валюта, например <code>/balance BTC</code>
+    /alert CUR AMOUNT — сообщить в чат, когда CUR опустится ниже AMOUNT, например <code>/alert USDT 500</code>
+    /alert CUR above AMOUNT — сообщить, когда CUR поднимется выше AMOUNT (пора вывести на холодный кошелёк)
+    /alert total AMOUNT — сообщить, когда общая стоимость аккаунта в USD опустится ниже AMOUNT
+    /alert CUR off — снять оповещения по CUR (<code>/alert CUR above off</code> — только одно); /alert off — все оповещения чата
+    /alerts — пороги этого чата и их состояние
+    /mute 2h — приостановить оповещения чата на время (30m, 2h, 1d; /mute off — возобновить)
+    /report 09:00 [TZ] — отчёт о балансах в этот чат каждый день в это время (TZ вида Europe/Moscow; <code>/report mon 09:00</code> — еженедельно); /report показывает расписание, /report off отключает, /report now присылает отчёт сейчас
+    /history [CUR|total] [7d|30d|90d|1y] — график баланса, например <code>/history BTC 7d</code>
+    /lang — язык этого чата (<code>/lang en</code>, <code>/lang auto</code>)
+    /help — эта справка
+help-your-id = Ваш ID пользователя Telegram: { $id }
 
 ## The command menu (at most 256 characters each)
 
-menu-start = what this bot does and your user id
-menu-help = the commands you can use
-menu-balance = wallet balances and USD values; /balance CUR for one, /balance all
-menu-alert = /alert CUR AMOUNT (or CUR above AMOUNT) sets an alert; /alert CUR off removes it
-menu-alerts = this chat's alerts and their state
-menu-mute = /mute 2h holds this chat's alerts; /mute off resumes them
-menu-report = /report 09:00 [TZ] daily or /report mon 09:00 weekly; off, now
-menu-history = /history [CUR|total] [7d|30d|90d|1y]: a chart of the balance
-menu-lang = the language of this chat: /lang ru, /lang auto
+menu-start = что умеет бот и ваш ID пользователя
+menu-help = доступные вам команды
+menu-balance = балансы кошельков и стоимость в USD; /balance CUR — одна валюта, /balance all — все
+menu-alert = /alert CUR AMOUNT (или CUR above AMOUNT) задаёт порог оповещения; /alert CUR off снимает его
+menu-alerts = пороги оповещений этого чата и их состояние
+menu-mute = /mute 2h приостанавливает оповещения чата; /mute off возобновляет
+menu-report = /report 09:00 [TZ] — ежедневный отчёт, /report mon 09:00 — еженедельный; off, now
+menu-history = /history [CUR|total] [7d|30d|90d|1y]: график баланса
+menu-lang = язык этого чата: /lang en, /lang auto
 
 ## Refusals and failures
 
-not-authorized-user-in-chat = You are not authorized to use this bot. Your user id is { $id } (this chat: { $chat }) — ask an admin to /allow it.
-not-authorized-user = You are not authorized to use this bot. Your user id is { $id } — ask an admin to /allow it.
-not-authorized-chat = This chat is not authorized to use this bot. Its id is { $chat } — ask an admin to /allow it.
-not-authorized-has-levels = This chat receives balance alerts someone set here; anyone in it can stop them with /alert off.
-admin-only = Only admins can do that.
-slow-down = Too many commands at once — please slow down; the bot will answer again in a few seconds.
-unknown-command = Unknown command. /help lists what this bot understands.
-storage-failed = The bot's database is busy or unavailable — nothing was changed; try again in a moment.
+not-authorized-user-in-chat = У вас нет доступа к этому боту. Ваш ID пользователя — { $id } (ID этого чата — { $chat }); попросите администратора выполнить /allow.
+not-authorized-user = У вас нет доступа к этому боту. Ваш ID пользователя — { $id }; попросите администратора выполнить /allow.
+not-authorized-chat = У этого чата нет доступа к боту. ID чата — { $chat }; попросите администратора выполнить /allow.
+not-authorized-has-levels = В этот чат приходят оповещения о балансе, которые здесь кто-то настроил; любой участник может отключить их командой /alert off.
+admin-only = Это доступно только администраторам.
+slow-down = Слишком много команд подряд. Подождите немного: через несколько секунд бот снова ответит.
+unknown-command = Неизвестная команда. Список команд — /help.
+storage-failed = База данных бота занята или недоступна; ничего не изменено. Повторите чуть позже.
 bad-argument = { $problem } — { $usage }
-unknown-currency = This OxaPay account has no <b>{ $currency }</b> wallet. Its wallets: { $wallets }.
+unknown-currency = В этом аккаунте OxaPay нет кошелька <b>{ $currency }</b>. Кошельки аккаунта: { $wallets }.
 
 ## What OxaPay's failures are called
 
 key-name = { $key ->
-    [general] general API key
-    [merchant] merchant API key
-   *[payout] payout API key
+    [general] общий API-ключ (general)
+    [merchant] API-ключ мерчанта
+   *[payout] API-ключ выплат
 }
-oxapay-timeout = OxaPay did not answer within { $secs } s — try again shortly.
-oxapay-connection = Could not reach OxaPay (connection failed) — try again shortly.
-oxapay-redirect = OxaPay's address answered with a redirect (HTTP { $status }); the bot does not follow redirects, so the key is not sent elsewhere — check OXAPAY_API_URL.
+oxapay-timeout = OxaPay не ответил за { $secs } с — повторите чуть позже.
+oxapay-connection = Не удалось подключиться к OxaPay — повторите чуть позже.
+oxapay-redirect = Адрес OxaPay ответил перенаправлением (HTTP { $status }). Бот не следует перенаправлениям, чтобы ключ не ушёл на чужой сервер; проверьте OXAPAY_API_URL.
 oxapay-rate-limited = { $secs ->
-    [0] OxaPay is limiting requests — try again in a minute.
-   *[other] OxaPay is limiting requests — try again in { $secs } s.
+    [0] OxaPay ограничивает частоту запросов — повторите через минуту.
+   *[other] OxaPay ограничивает частоту запросов — повторите через { $secs } с.
 }
-oxapay-server-trouble = OxaPay is having trouble (HTTP { $status }) — try again shortly.
-oxapay-refused = OxaPay refused the request (HTTP { $status }) — try again later.
-oxapay-too-large = OxaPay sent an answer too large to read (over { $mib } MiB) — try again shortly.
-oxapay-unreadable = OxaPay sent an answer the bot could not read — try again shortly.
+oxapay-server-trouble = У OxaPay неполадки (HTTP { $status }) — повторите чуть позже.
+oxapay-refused = OxaPay отклонил запрос (HTTP { $status }) — повторите позже.
+oxapay-too-large = Ответ OxaPay слишком велик (больше { $mib } МиБ) — повторите чуть позже.
+oxapay-unreadable = Бот не смог разобрать ответ OxaPay — повторите чуть позже.
 oxapay-code = { $code ->
-    [101] OxaPay rejected the request as invalid (code 101).
-    [102] OxaPay rejected the API key: it is not a payout key (code 102).
-    [103] OxaPay rejected the payout key (code 103): check OXAPAY_PAYOUT_API_KEY.
-    [104] OxaPay refused this server's IP (code 104): allow it in the OxaPay panel.
-    [105] OxaPay does not know that currency (code 105).
-    [124] OxaPay's request limit is exceeded (code 124) — try again later.
-   *[other] OxaPay reported an error (code { $code }) — try again later.
+    [101] OxaPay отклонил запрос как некорректный (код 101).
+    [102] OxaPay отклонил API-ключ: это не ключ выплат (код 102).
+    [103] OxaPay отклонил ключ выплат (код 103): проверьте OXAPAY_PAYOUT_API_KEY.
+    [104] OxaPay не принимает запросы с IP этого сервера (код 104): разрешите его в панели OxaPay.
+    [105] OxaPay не знает такой валюты (код 105).
+    [124] Превышен лимит запросов к OxaPay (код 124) — повторите позже.
+   *[other] OxaPay сообщил об ошибке (код { $code }) — повторите позже.
 }
-oxapay-key-refused = OxaPay refused the { $key } (HTTP 401): it is not a { $key } or was revoked — check { $variable }.
-oxapay-invalid = OxaPay rejected the request as invalid (HTTP 400).
-oxapay-general-key-refused = OxaPay refused the key (HTTP 401): the key is not a general API key or was revoked — check OXAPAY_GENERAL_API_KEY.
-oxapay-not-found = OxaPay does not know this address (HTTP 404) — check OXAPAY_API_URL.
+oxapay-key-refused = OxaPay отклонил { $key } (HTTP 401): ключ другого типа или отозван. Проверьте { $variable }.
+oxapay-invalid = OxaPay отклонил запрос как некорректный (HTTP 400).
+oxapay-general-key-refused = OxaPay отклонил ключ (HTTP 401): это не общий API-ключ (general), или он отозван. Проверьте OXAPAY_GENERAL_API_KEY.
+oxapay-not-found = OxaPay не знает этого адреса (HTTP 404) — проверьте OXAPAY_API_URL.
 oxapay-maintenance = { $secs ->
-    [0] OxaPay is down for maintenance (HTTP 503) — try again later.
-   *[other] OxaPay is down for maintenance (HTTP 503) — try again in { $secs } s.
+    [0] На OxaPay идут технические работы (HTTP 503) — повторите позже.
+   *[other] На OxaPay идут технические работы (HTTP 503) — повторите через { $secs } с.
 }
-oxapay-error = OxaPay reported an error — try again later.
-prices-unavailable = USD prices are unavailable right now ({ $reason }), so no values are shown.
+oxapay-error = OxaPay сообщил об ошибке — повторите позже.
+prices-unavailable = Курсы USD сейчас недоступны ({ $reason }), поэтому стоимость не показана.
 price-reason = { $kind ->
-    [timeout] no answer within { $secs } s
-    [connection] connection failed
-    [redirect] a redirect, HTTP { $status }, not followed — check OXAPAY_API_URL
-    [limited] OxaPay is limiting requests
+    [timeout] нет ответа за { $secs } с
+    [connection] не удалось подключиться
+    [redirect] перенаправление HTTP { $status } не выполнено — проверьте OXAPAY_API_URL
+    [limited] OxaPay ограничивает частоту запросов
     [http] HTTP { $status }
-    [code] code { $status }
-    [key] the { $key } was refused
-   *[unreadable] unreadable answer
+    [code] код { $status }
+    [key] { $key } отклонён
+   *[unreadable] ответ не удалось разобрать
 }
-prices-stale = USD prices are not current right now, so no values are shown.
+prices-stale = Актуальных курсов USD сейчас нет, поэтому стоимость не показана.
 
 ## Arguments that were refused
 
-problem-not-currency = { $given } is not a currency: { $why }
-problem-currency-missing = a currency code is missing
-problem-currency-invalid = a currency code is 2 to 10 letters or digits, like BTC or USDT
-problem-amount-not-accepted = { $given } is not accepted: { $why }
-problem-amount-missing = an amount is missing
-problem-amount-not-plain = the amount must be a plain number like 0.5, 1000 or 1234.5678
-problem-amount-not-positive = the amount must be above zero
-problem-amount-too-large = the amount is too large or too precise: at most 15 digits before the point, 18 after it, 28 in all
-problem-not-direction = { $given } is not a direction: say below or above
-problem-alert-missing = a currency and an amount are missing
-problem-amount-missing-after = the amount is missing
-problem-alert-too-many = too many words: give a currency, optionally below or above, and an amount
-problem-one-currency = one currency at a time
-problem-not-understood = { $given } is not understood
-problem-not-duration = { $given } is not a duration like 30m, 2h or 1d
-problem-mute-zero = a mute must last longer than zero
-problem-mute-too-long = a mute lasts at most 30 days (30d)
-problem-one-duration = one duration at a time
-problem-bad-time = { $given } is not a time: write HH:MM on a 24-hour clock, like 09:00 or 18:30
-problem-unknown-day = { $given } is not a day of the week: write mon, tue, wed, thu, fri, sat or sun, or the full name, like monday
-problem-unknown-zone = { $given } is not a time zone: write an IANA zone name like Europe/Berlin, Asia/Tehran or UTC
-problem-missing-time = the time is missing: write HH:MM on a 24-hour clock, like 09:00
-problem-day-after-time = the day comes before the time, like mon 09:00
-problem-not-alone = { $given } stands alone: nothing may follow it
-problem-report-too-many = too many words: write a time, a weekday before it for a weekly report and a zone after it, like mon 09:00 Europe/Berlin
-problem-history-not-understood = { $given } is neither a currency nor a period: write a currency like BTC (or total) and a period of 7d, 30d, 90d or 1y
-problem-unknown-span = { $given } is not a period: write 7d, 30d, 90d or 1y
-problem-two-subjects = one currency at a time: write a currency like BTC, or total
-problem-two-spans = one period at a time: write 7d, 30d, 90d or 1y
-problem-history-too-many = too many words: write at most a currency (or total) and a period, like BTC 90d
-problem-unknown-lang = { $given } is not a language this bot speaks
-problem-one-lang = one language at a time
+problem-not-currency = { $given } — не валюта: { $why }
+problem-currency-missing = не указан код валюты
+problem-currency-invalid = код валюты — от 2 до 10 латинских букв или цифр, например BTC или USDT
+problem-amount-not-accepted = { $given } не подходит: { $why }
+problem-amount-missing = не указана сумма
+problem-amount-not-plain = сумма — обычное число, например 0.5, 1000 или 1234.5678
+problem-amount-not-positive = сумма должна быть больше нуля
+problem-amount-too-large = сумма слишком велика или слишком точна: не больше 15 цифр до точки, 18 после неё и 28 всего
+problem-not-direction = { $given } — не направление: укажите below или above
+problem-alert-missing = не указаны валюта и сумма
+problem-amount-missing-after = не указана сумма
+problem-alert-too-many = слишком много слов: укажите валюту, при желании below или above, и сумму
+problem-one-currency = только одна валюта за раз
+problem-not-understood = { $given } — непонятный аргумент
+problem-not-duration = { $given } — не длительность вида 30m, 2h или 1d
+problem-mute-zero = пауза должна быть длиннее нуля
+problem-mute-too-long = пауза — не дольше 30 дней (30d)
+problem-one-duration = только одна длительность за раз
+problem-bad-time = { $given } — не время: укажите ЧЧ:ММ в 24-часовом формате, например 09:00 или 18:30
+problem-unknown-day = { $given } — не день недели: укажите mon, tue, wed, thu, fri, sat или sun либо полное английское название, например monday
+problem-unknown-zone = { $given } — не часовой пояс: укажите зону IANA, например Europe/Moscow, Asia/Tehran или UTC
+problem-missing-time = не указано время: укажите ЧЧ:ММ в 24-часовом формате, например 09:00
+problem-day-after-time = день недели ставится перед временем, например mon 09:00
+problem-not-alone = после { $given } ничего указывать не нужно
+problem-report-too-many = слишком много слов: укажите время, перед ним — день недели для еженедельного отчёта, после — часовой пояс, например mon 09:00 Europe/Moscow
+problem-history-not-understood = { $given } — не валюта и не период: укажите валюту, например BTC (или total), и период 7d, 30d, 90d или 1y
+problem-unknown-span = { $given } — не период: укажите 7d, 30d, 90d или 1y
+problem-two-subjects = только одна валюта за раз: укажите валюту, например BTC, или total
+problem-two-spans = только один период за раз: 7d, 30d, 90d или 1y
+problem-history-too-many = слишком много слов: не больше одной валюты (или total) и одного периода, например BTC 90d
+problem-unknown-lang = { $given } — бот не говорит на этом языке
+problem-one-lang = только один язык за раз
 
-usage-balance = use /balance for every wallet, <code>/balance all</code> to include dust, or /balance CUR for one, e.g. <code>/balance BTC</code>.
-usage-alert = use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>: tell when BTC falls below 0.5), <code>/alert CUR above AMOUNT</code> (when it rises above), <code>/alert total AMOUNT</code> (the total USD value), <code>/alert CUR off</code> or <code>/alert off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.
-usage-mute = use <code>/mute 30m</code>, <code>/mute 2h</code> or <code>/mute 1d</code> (at most 30d), <code>/mute off</code>, or /mute to see it.
-usage-alerts = use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.
-usage-report = use <code>/report 09:00</code> or <code>/report 09:00 Europe/Berlin</code> (daily), <code>/report mon 09:00 [TZ]</code> (weekly), <code>/report off</code>, <code>/report now</code>, or /report to see it. TZ is an IANA zone name such as UTC, Europe/Berlin or Asia/Tehran.
-usage-history = use <code>/history</code> (total value, 30 days), <code>/history BTC</code>, <code>/history total 7d</code>; periods: 7d, 30d, 90d, 1y.
-usage-lang = use /lang to see this chat's language, <code>/lang ru</code> to set one ({ $codes }), or <code>/lang auto</code> to follow each user's Telegram language.
+usage-balance = используйте /balance для всех кошельков, <code>/balance all</code> — вместе с «пылью», или /balance CUR для одной валюты, например <code>/balance BTC</code>.
+usage-alert = используйте <code>/alert CUR AMOUNT</code> (например, <code>/alert BTC 0.5</code>: сообщить, когда BTC опустится ниже 0.5), <code>/alert CUR above AMOUNT</code> (когда поднимется выше), <code>/alert total AMOUNT</code> (общая стоимость в USD), <code>/alert CUR off</code> или <code>/alert off</code>; AMOUNT — обычное число больше нуля, например 0.5, 1000 или 1234.5678.
+usage-mute = используйте <code>/mute 30m</code>, <code>/mute 2h</code> или <code>/mute 1d</code> (не дольше 30d), <code>/mute off</code> или просто /mute, чтобы увидеть паузу.
+usage-alerts = используйте /alerts для этого чата или <code>/alerts all</code> (администраторы) для всех чатов.
+usage-report = используйте <code>/report 09:00</code> или <code>/report 09:00 Europe/Moscow</code> (ежедневно), <code>/report mon 09:00 [TZ]</code> (еженедельно), <code>/report off</code>, <code>/report now</code> или просто /report, чтобы увидеть расписание. TZ — зона IANA, например UTC, Europe/Moscow или Asia/Tehran.
+usage-history = используйте <code>/history</code> (общая стоимость за 30 дней), <code>/history BTC</code>, <code>/history total 7d</code>; периоды: 7d, 30d, 90d, 1y.
+usage-lang = используйте /lang, чтобы увидеть язык чата, <code>/lang en</code>, чтобы выбрать язык ({ $codes }), или <code>/lang auto</code>, чтобы следовать языку Telegram каждого пользователя.
 
 ## Buttons and their popups (popups are plain text, at most 200 characters)
 
-button-refresh = 🔄 Refresh
-button-mute-hour = 🔕 Mute 1h
-button-balance = 💰 Balance
-popup-not-authorized = You are not authorized to use this bot. Your user id is { $id }: ask an admin to /allow it.
-popup-button-forged = This button is not valid. Send /help to see what the bot can do.
-popup-button-too-old = This message is too old for its buttons; send the command again.
-popup-refreshed = Updated.
-popup-nothing-changed = Nothing changed since this message was written.
-popup-refresh-too-long = The balances no longer fit in one message; send /balance for the full list.
-popup-refresh-failed = Could not update this message right now; send /balance instead.
-popup-muted = Alerts here are muted until { $until }.
+button-refresh = 🔄 Обновить
+button-mute-hour = 🔕 Пауза 1 ч
+button-balance = 💰 Баланс
+popup-not-authorized = У вас нет доступа к этому боту. Ваш ID пользователя — { $id }; попросите администратора выполнить /allow.
+popup-button-forged = Эта кнопка недействительна. Отправьте /help, чтобы узнать, что умеет бот.
+popup-button-too-old = Сообщение слишком старое для кнопок; отправьте команду ещё раз.
+popup-refreshed = Обновлено.
+popup-nothing-changed = С момента этого сообщения ничего не изменилось.
+popup-refresh-too-long = Балансы больше не помещаются в одно сообщение; отправьте /balance, чтобы получить полный список.
+popup-refresh-failed = Не удалось обновить сообщение; отправьте /balance.
+popup-muted = Оповещения здесь приостановлены до { $until }.
 
 ## /balance
 
-balance-heading-valued = <b>OxaPay balances</b> (wallets above zero, largest value first)
-balance-heading = <b>OxaPay balances</b> (wallets above zero)
-balance-no-price = no price
-balance-footer-priced = <i>OxaPay, { $at } · prices of { $priced_at }</i>
+balance-heading-valued = <b>Балансы OxaPay</b> (непустые кошельки, по убыванию стоимости)
+balance-heading = <b>Балансы OxaPay</b> (непустые кошельки)
+balance-no-price = нет курса
+balance-footer-priced = <i>OxaPay, { $at } · курсы на { $priced_at }</i>
 balance-footer = <i>OxaPay, { $at }</i>
-balance-all-zero = All { $count } wallets are at zero.
-balance-total = Total: <b>{ $total }</b>{ $unpriced ->
+balance-all-zero = Все кошельки ({ $count }) пусты.
+balance-total = Итого: <b>{ $total }</b>{ $unpriced ->
     [0] {""}
-    [one] {" "}(1 wallet without a price left out)
-   *[other] {" "}({ $unpriced } wallets without a price left out)
+   *[other] {" "}(кошельков без курса, не вошедших в итог: { $unpriced })
 }
-balance-dust = Dust: { $count ->
-    [one] 1 wallet
-   *[other] { $count } wallets
-} worth under $0.01 each, folded — /balance all shows them.
-balance-unreadable = ⚠️ OxaPay sent an amount the bot could not read for { $currencies }: left out{ $in_total ->
-    [yes] {" "}(and out of the total)
+balance-dust = «Пыль»: { $count ->
+    [one] { $count } кошелёк
+    [few] { $count } кошелька
+   *[many] { $count } кошельков
+} дешевле $0.01 каждый, свёрнуто; /balance all покажет их.
+balance-unreadable = ⚠️ OxaPay прислал сумму, которую бот не смог разобрать, для { $currencies }: не показано{ $in_total ->
+    [yes] {" "}(и не вошло в итог)
    *[no] {""}
 }.
 balance-price = 1 { $currency } = { $price } USD
-balance-no-usd-price = OxaPay lists no USD price for { $currency }.
-balance-unreadable-one = OxaPay sent an amount for <b>{ $currency }</b> that the bot could not read ({ $why }); the other wallets are fine — try /balance.
+balance-no-usd-price = У OxaPay нет курса USD для { $currency }.
+balance-unreadable-one = OxaPay прислал сумму для <b>{ $currency }</b>, которую бот не смог разобрать ({ $why }); остальные кошельки в порядке — попробуйте /balance.
 
 ## Alert levels
 
-alert-set = Alert set: this chat is told when { $subject } { $direction ->
-    [above] rises above
-   *[below] falls below
+alert-set = Порог задан: этот чат получит сообщение, когда { $subject } { $direction ->
+    [above] поднимется выше
+   *[below] опустится ниже
 } { $level }{ $total ->
-    [yes] {" "}(the sum of every wallet's USD value; a check where a price is missing leaves it as it was)
+    [yes] {" "}(сумма стоимостей всех кошельков в USD; если при проверке нет какого-то курса, состояние не меняется)
    *[no] {""}
-}. The next balance check tells you where it stands.
+}. Ближайшая проверка балансов покажет текущее положение.
 alerts-removed = { $count ->
-    [0] This chat had no alerts.
-    [1] The one alert of this chat was removed.
-   *[other] All { $count } alerts of this chat were removed.
+    [0] В этом чате не было оповещений.
+    [1] Единственное оповещение этого чата снято.
+    [one] Сняты все оповещения этого чата: { $count }.
+    [few] Сняты все { $count } оповещения этого чата.
+   *[many] Сняты все { $count } оповещений этого чата.
 }
 alert-removed = { $removed ->
     [0] { $direction ->
-        [below] This chat had no below alert for { $subject }.
-        [above] This chat had no above alert for { $subject }.
-       *[both] This chat had no alert for { $subject }.
+        [below] В этом чате не было нижнего порога для { $subject }.
+        [above] В этом чате не было верхнего порога для { $subject }.
+       *[both] В этом чате не было порогов для { $subject }.
     }
     [1] { $direction ->
-        [below] The below alert for { $subject } was removed.
-        [above] The above alert for { $subject } was removed.
-       *[both] The alert for { $subject } was removed.
+        [below] Нижний порог для { $subject } снят.
+        [above] Верхний порог для { $subject } снят.
+       *[both] Порог для { $subject } снят.
     }
-   *[other] Both { $removed } alerts for { $subject } were removed.
+   *[other] Сняты оба порога для { $subject } ({ $removed }).
 }
-alert-state-unchecked = not yet checked
-alert-state-ok = ok
+alert-state-unchecked = ещё не проверялся
+alert-state-ok = в норме
 alert-state-crossed = { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
+    [above] выше порога
+   *[below] ниже порога
+} с { $since }
 alert-line = { $subject } { $direction ->
-    [above] above
-   *[below] below
+    [above] выше
+   *[below] ниже
 } { $level }: { $state }
-alerts-none-anywhere = No chat has alerts.
-alerts-none = This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code> or <code>/alert CUR above AMOUNT</code>.
-alerts-heading-all = <b>Alerts of every chat</b>
-alerts-heading = <b>Alerts of this chat</b>
-alerts-last-check = Last successful check: { $at }
-alerts-no-check = No successful check yet.
-alerts-muted = 🔕 Muted until { $until } — /mute off to resume.
+alerts-none-anywhere = Ни в одном чате нет оповещений.
+alerts-none = В этом чате нет оповещений. Задайте порог командой <code>/alert CUR AMOUNT</code> или <code>/alert CUR above AMOUNT</code>.
+alerts-heading-all = <b>Оповещения всех чатов</b>
+alerts-heading = <b>Оповещения этого чата</b>
+alerts-last-check = Последняя успешная проверка: { $at }
+alerts-no-check = Успешных проверок ещё не было.
+alerts-muted = 🔕 Пауза до { $until }; /mute off возобновит оповещения.
 
 ## Alerts as they happen
 
-alert-low = ⚠️ Low balance: { $subject } { $balance } is below your alert level { $level }
-alert-still-low = ⚠️ Still low: { $subject } { $balance } is below your alert level { $level } (since { $since })
-alert-recovered = ✅ { $subject } recovered: { $balance } (alert level { $level })
-alert-high = 🔺 { $subject } { $balance } is above your level { $level } — consider moving funds to cold storage
-alert-still-high = 🔺 Still high: { $subject } { $balance } is above your level { $level } (since { $since })
-alert-high-back = ✅ { $subject } is back at or below your level { $level }: { $balance }
-mute-over = 🔔 Mute over. Right now:
-mute-over-low = ⚠️ { $subject }{ $balance } is below your alert level { $level } (low since { $since })
-mute-over-high = 🔺 { $subject }{ $balance } is above your level { $level } (high since { $since })
+alert-low = ⚠️ Низкий баланс: { $subject } { $balance } — ниже порога { $level }
+alert-still-low = ⚠️ Всё ещё низкий: { $subject } { $balance } — ниже порога { $level } (с { $since })
+alert-recovered = ✅ { $subject } снова в норме: { $balance } (порог { $level })
+alert-high = 🔺 { $subject } { $balance } — выше порога { $level }; стоит перевести средства на холодный кошелёк
+alert-still-high = 🔺 Всё ещё высокий: { $subject } { $balance } — выше порога { $level } (с { $since })
+alert-high-back = ✅ { $subject } снова не выше порога { $level }: { $balance }
+mute-over = 🔔 Пауза закончилась. Сейчас:
+mute-over-low = ⚠️ { $subject }{ $balance } — ниже порога { $level } (с { $since })
+mute-over-high = 🔺 { $subject }{ $balance } — выше порога { $level } (с { $since })
 
 ## /mute
 
-muted = 🔕 Alerts in this chat are held until { $until }. States keep updating; when the mute ends you get one summary of what is low or high then. /mute off resumes them now.
-mute-status = 🔕 This chat's alerts are muted until { $until }.
-mute-status-off = This chat's alerts are not muted. <code>/mute 2h</code> holds them for two hours.
-unmuted = 🔔 Alerts in this chat resume.
-unmuted-not-muted = This chat's alerts were not muted.
-unmuted-as-of = As of the last check:
+muted = 🔕 Оповещения в этом чате приостановлены до { $until }. Состояния по-прежнему обновляются; когда пауза закончится, придёт одна сводка о том, что ниже или выше порога. /mute off возобновит оповещения сейчас.
+mute-status = 🔕 Оповещения этого чата приостановлены до { $until }.
+mute-status-off = Оповещения этого чата не приостановлены. <code>/mute 2h</code> приостановит их на два часа.
+unmuted = 🔔 Оповещения в этом чате возобновлены.
+unmuted-not-muted = Оповещения этого чата и не были приостановлены.
+unmuted-as-of = По последней проверке:
 
 ## /report and the reports
 
-report-set = 📊 Reports set: { $schedule }. Next: { $next } — { $next_utc }.
-report-status = 📊 This chat gets a report { $schedule }. Next: { $next } — { $next_utc }. /report off stops it, /report now sends one now.
-report-none = This chat has no scheduled report. <code>/report 09:00 Europe/Berlin</code> sets a daily one, <code>/report mon 09:00</code> a weekly one; /report now shows what it looks like.
-report-removed = Scheduled reports stopped for this chat.
-report-removed-none = This chat had no scheduled report.
-report-queued = 📊 Report on its way.
-report-heading = 📊 <b>Balance report</b> — { $at }
-report-late = ⏰ Late by { $late }: it was due at { $due } and the bot was not running then.
-report-stored = ⚠️ OxaPay has not answered since { $at }; these are the balances read then.
-report-stored-no-values = Values are not shown for stored balances.
-report-total-then = Total then: <b>{ $total }</b>
-report-first = The first report here: nothing to compare yet.
-report-no-change = No change since the last report ({ $at }).
-report-since = <b>Since the last report</b> ({ $at }):
-report-change-new = (new)
-report-change-empty = (now empty)
-report-total-change = Total: { $change } USD{ $percent }
-report-crossed-heading = <b>Levels crossed now</b>
+report-set = 📊 Отчёты настроены: { $schedule }. Следующий: { $next } ({ $next_utc }).
+report-status = 📊 Этот чат получает отчёт { $schedule }. Следующий: { $next } ({ $next_utc }). /report off отключит отчёты, /report now пришлёт отчёт сейчас.
+report-none = В этом чате нет отчётов по расписанию. <code>/report 09:00 Europe/Moscow</code> включит ежедневный, <code>/report mon 09:00</code> — еженедельный; /report now покажет, как выглядит отчёт.
+report-removed = Отчёты по расписанию для этого чата отключены.
+report-removed-none = В этом чате не было отчётов по расписанию.
+report-queued = 📊 Отчёт уже в пути.
+report-heading = 📊 <b>Отчёт о балансах</b> — { $at }
+report-late = ⏰ С опозданием на { $late }: отчёт ожидался { $due }, но бот в это время не работал.
+report-stored = ⚠️ OxaPay не отвечает с { $at }; это балансы, полученные тогда.
+report-stored-no-values = Для сохранённых балансов стоимость не показывается.
+report-total-then = Итого на тот момент: <b>{ $total }</b>
+report-first = Первый отчёт в этом чате: сравнивать пока не с чем.
+report-no-change = С прошлого отчёта ({ $at }) ничего не изменилось.
+report-since = <b>С прошлого отчёта</b> ({ $at }):
+report-change-new = (новый)
+report-change-empty = (теперь пуст)
+report-total-change = Итого: { $change } USD{ $percent }
+report-crossed-heading = <b>Пороги, пересечённые сейчас</b>
 report-crossed-line = { $icon } <b>{ $subject }</b> { $direction ->
-    [above] above
-   *[below] below
+    [above] выше
+   *[below] ниже
 } { $level }: { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
-report-read-at = <i>Balances read { $at }</i>
-report-without-balances = 📊 <b>Balance report</b> — { $at }
-    ⚠️ OxaPay has not answered and no earlier balances are stored yet, so there is nothing to report this time.
+    [above] выше порога
+   *[below] ниже порога
+} с { $since }
+report-read-at = <i>Балансы получены { $at }</i>
+report-without-balances = 📊 <b>Отчёт о балансах</b> — { $at }
+    ⚠️ OxaPay не отвечает, а более ранних балансов ещё нет, поэтому на этот раз отчитываться не о чем.
 
 ## /history and its chart
 
-history-caption = 📈 <b>{ $name }</b>, last { $span }
-    First: { $first } — { $first_at }
-    Last: { $last } — { $last_at }
-    Change: { $change }{ $percent }
-    Min: { $min } — { $min_at }
-    Max: { $max } — { $max_at }
-    <i>{ $count } points</i>
-history-total-name = Total value (USD)
-history-none = No balance history yet. The bot records the balances with the first successful read and then every { $interval } — ask again later.
-history-too-few = Too few points for a line yet: { $count } in this period (recording since { $since }). Try again later, or a longer period such as <code>/history total 90d</code>.
-history-no-total = No USD totals are recorded for this period (prices were unavailable, or a wallet had no price). Ask for one currency instead, e.g. <code>/history BTC 30d</code>.
-history-unavailable = The chart could not be drawn this time; the error is logged for the operator. Try again later.
-# The chart's own words (drawn, not sent: plain text).
-chart-title = { $subject }, last { $span }
-chart-min = min
-chart-max = max
-chart-min-max = min = max
+history-caption = 📈 <b>{ $name }</b>, последние { $span }
+    Начало: { $first } — { $first_at }
+    Конец: { $last } — { $last_at }
+    Изменение: { $change }{ $percent }
+    Минимум: { $min } — { $min_at }
+    Максимум: { $max } — { $max_at }
+    <i>Точек: { $count }</i>
+history-total-name = Общая стоимость (USD)
+history-none = Истории балансов пока нет. Бот записывает балансы после первого успешного чтения, а затем каждые { $interval }; загляните позже.
+history-too-few = Для линии пока мало точек: { $count } за этот период (запись идёт с { $since }). Попробуйте позже или возьмите период длиннее, например <code>/history total 90d</code>.
+history-no-total = За этот период нет записанных итогов в USD (курсы были недоступны или у какого-то кошелька нет курса). Запросите одну валюту, например <code>/history BTC 30d</code>.
+history-unavailable = Не удалось построить график; ошибка записана в журнал для оператора. Попробуйте позже.
+chart-title = { $subject }, последние { $span }
+chart-min = мин
+chart-max = макс
+chart-min-max = мин = макс
 
 ## /lang
 
-lang-current = This chat reads { $name } ({ $code }){ $source ->
-    [set] , set with /lang. <code>/lang auto</code> goes back to each user's Telegram language.
-    [telegram] : your Telegram app's language. <code>/lang ru</code> sets another one for this chat.
-   *[default] : no language was set for this chat. <code>/lang ru</code> sets one.
+lang-current = Язык этого чата: { $name } ({ $code }){ $source ->
+    [set] , задан командой /lang. <code>/lang auto</code> вернёт язык Telegram каждого пользователя.
+    [telegram] — язык вашего приложения Telegram. <code>/lang en</code> задаст этому чату другой.
+   *[default] : язык для этого чата не задан. <code>/lang ru</code> задаст его.
 }
-    Languages: { $languages }
-lang-set = This chat now reads { $name } ({ $code }). <code>/lang auto</code> goes back to each user's Telegram language.
-lang-auto = This chat follows each user's Telegram language again; here that is { $name } ({ $code }).
+    Языки: { $languages }
+lang-set = Теперь этот чат на языке: { $name } ({ $code }). <code>/lang auto</code> вернёт язык Telegram каждого пользователя.
+lang-auto = Этот чат снова следует языку Telegram каждого пользователя; здесь это { $name } ({ $code }).
