@@ -1,374 +1,377 @@
-# English: the source of every message. Each other language's file has exactly these messages
-# with exactly these variables (the texts tests say what is missing or extra).
-#
-# Messages are Telegram HTML: <b>, <i>, <code>, <pre> may be used; the bot escapes every
-# variable that holds outside text. Amounts, codes, ids and times arrive ready to print (ASCII
-# digits, kept left to right in right-to-left languages): never reformat them.
+# العربية. المرجع: en.ftl؛ الرسائل نفسها بالمتغيرات نفسها.
+# الأوامر (/balance و off و above و total و all و now و auto) وCUR وAMOUNT تبقى باللاتينية: تُكتب في تيليجرام.
+# المبالغ ورموز العملات والمعرّفات والأوقات تُدرج بأرقام لاتينية ومن اليسار إلى اليمين.
 
 ## Shared words
 
-subject-total = Total value
+subject-total = القيمة الإجمالية
 direction = { $direction ->
-    [above] above
-   *[below] below
+    [above] فوق
+   *[below] دون
 }
 crossed-word = { $direction ->
-    [above] high
-   *[below] low
+    [above] مرتفع
+   *[below] منخفض
 }
-time-unknown = an unknown time
+time-unknown = وقت غير معروف
 weekday-short = { $day ->
-    [1] Mon
-    [2] Tue
-    [3] Wed
-    [4] Thu
-    [5] Fri
-    [6] Sat
-   *[7] Sun
+    [1] الاثنين
+    [2] الثلاثاء
+    [3] الأربعاء
+    [4] الخميس
+    [5] الجمعة
+    [6] السبت
+   *[7] الأحد
 }
 weekday-long = { $day ->
-    [1] Monday
-    [2] Tuesday
-    [3] Wednesday
-    [4] Thursday
-    [5] Friday
-    [6] Saturday
-   *[7] Sunday
+    [1] يوم الاثنين
+    [2] يوم الثلاثاء
+    [3] يوم الأربعاء
+    [4] يوم الخميس
+    [5] يوم الجمعة
+    [6] يوم السبت
+   *[7] يوم الأحد
 }
 month-short = { $month ->
-    [1] Jan
-    [2] Feb
-    [3] Mar
-    [4] Apr
-    [5] May
-    [6] Jun
-    [7] Jul
-    [8] Aug
-    [9] Sep
-    [10] Oct
-    [11] Nov
-   *[12] Dec
+    [1] يناير
+    [2] فبراير
+    [3] مارس
+    [4] أبريل
+    [5] مايو
+    [6] يونيو
+    [7] يوليو
+    [8] أغسطس
+    [9] سبتمبر
+    [10] أكتوبر
+    [11] نوفمبر
+   *[12] ديسمبر
 }
-# A moment in the chat's zone: "Thu 27 Nov 2026 09:00 (Europe/Berlin)".
-time-zoned = { $weekday } { $day } { $month } { $year } { $time } { $zone }
-# A weekday and a time in UTC: "Thu 08:00 UTC".
-time-utc-clock = { $weekday } { $time } UTC
-duration-minutes = { $minutes } min
-duration-hours = { $hours } h { $minutes } min
+time-zoned = { $weekday } { $day } { $month } { $year }، الساعة { $time } { $zone }
+time-utc-clock = { $weekday } الساعة { $time } UTC
+duration-minutes = { $minutes } دقيقة
+duration-hours = { $hours } ساعة و{ $minutes } دقيقة
 interval = { $unit ->
-    [h] { $n } h
-    [min] { $n } min
-   *[s] { $n } s
+    [h] { $n } ساعة
+    [min] { $n } دقيقة
+   *[s] { $n } ثانية
 }
 span = { $span ->
-    [week] 7 days
-    [month] 30 days
-    [quarter] 90 days
-   *[year] 1 year
+    [week] 7 أيام
+    [month] 30 يومًا
+    [quarter] 90 يومًا
+   *[year] سنة واحدة
 }
-schedule-daily = every day at { $time } { $zone }
-schedule-weekly = every { $day } at { $time } { $zone }
+schedule-daily = كل يوم الساعة { $time } { $zone }
+schedule-weekly = كل { $day } الساعة { $time } { $zone }
 
 ## /start and /help
 
-help = <b>OxaPay balance bot</b>
-    Shows this OxaPay account's wallet balances and tells this chat when one runs low.
+help = <b>بوت أرصدة OxaPay</b>
+    يعرض أرصدة محافظ حساب OxaPay هذا، وينبّه هذه المحادثة عندما ينخفض رصيد إحداها.
 
-    /balance — every wallet that holds something, with its USD value and the total
-    /balance all — the same with wallets worth under a cent
-    /balance CUR — one currency, e.g. <code>/balance BTC</code>
-    /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>
-    /alert CUR above AMOUNT — tell this chat when CUR rises above AMOUNT (time to sweep to cold storage)
-    /alert total AMOUNT — tell this chat when the account's total USD value falls below AMOUNT
-    /alert CUR off — stop CUR's alerts (<code>/alert CUR above off</code>: one kind); /alert off — every alert here
-    /alerts — this chat's alert levels and their state
-    /mute 2h — hold this chat's alerts for a while (30m, 2h, 1d; /mute off resumes)
-    /report 09:00 [TZ] — a balance report here every day at that time (TZ like Europe/Berlin; <code>/report mon 09:00</code>: weekly); /report shows it, /report off stops it, /report now sends one now
-    /history [CUR|total] [7d|30d|90d|1y] — a chart of the balance, e.g. <code>/history BTC 7d</code>
-    /lang — the language of this chat (<code>/lang ru</code>, <code>/lang auto</code>)
-    /help — this message
-help-your-id = Your Telegram user id: { $id }
+    /balance — كل محفظة فيها رصيد، مع قيمتها بالدولار والإجمالي
+    /balance all — مثلها مع المحافظ التي تقل قيمتها عن سنت واحد
+    /balance CUR — عملة واحدة، مثل <code>/balance BTC</code>
+    /alert CUR AMOUNT — نبّه هذه المحادثة عندما ينخفض رصيد CUR عن AMOUNT، مثل <code>/alert USDT 500</code>
+    /alert CUR above AMOUNT — نبّه عندما يرتفع رصيد CUR فوق AMOUNT (حان وقت النقل إلى المحفظة الباردة)
+    /alert total AMOUNT — نبّه عندما تنخفض القيمة الإجمالية للحساب بالدولار عن AMOUNT
+    /alert CUR off — إلغاء تنبيهات CUR (<code>/alert CUR above off</code>: نوع واحد فقط)؛ /alert off — كل تنبيهات هذه المحادثة
+    /alerts — حدود التنبيه في هذه المحادثة وحالتها
+    /mute 2h — إيقاف تنبيهات هذه المحادثة مؤقتًا (30m أو 2h أو 1d؛ /mute off يستأنفها)
+    /report 09:00 [TZ] — تقرير أرصدة هنا كل يوم في هذا الوقت (TZ مثل Asia/Riyadh؛ <code>/report mon 09:00</code>: أسبوعيًا)؛ /report يعرضه، و/report off يوقفه، و/report now يرسل تقريرًا الآن
+    /history [CUR|total] [7d|30d|90d|1y] — رسم بياني للرصيد، مثل <code>/history BTC 7d</code>
+    /lang — لغة هذه المحادثة (<code>/lang en</code>، <code>/lang auto</code>)
+    /help — هذه الرسالة
+help-your-id = معرّف المستخدم الخاص بك في تيليجرام: { $id }
 
 ## The command menu (at most 256 characters each)
 
-menu-start = what this bot does and your user id
-menu-help = the commands you can use
-menu-balance = wallet balances and USD values; /balance CUR for one, /balance all
-menu-alert = /alert CUR AMOUNT (or CUR above AMOUNT) sets an alert; /alert CUR off removes it
-menu-alerts = this chat's alerts and their state
-menu-mute = /mute 2h holds this chat's alerts; /mute off resumes them
-menu-report = /report 09:00 [TZ] daily or /report mon 09:00 weekly; off, now
-menu-history = /history [CUR|total] [7d|30d|90d|1y]: a chart of the balance
-menu-lang = the language of this chat: /lang ru, /lang auto
+menu-start = ما يفعله هذا البوت ومعرّف المستخدم الخاص بك
+menu-help = الأوامر المتاحة لك
+menu-balance = أرصدة المحافظ وقيمتها بالدولار؛ /balance CUR لعملة واحدة، /balance all للكل
+menu-alert = /alert CUR AMOUNT (أو CUR above AMOUNT) يضبط تنبيهًا؛ /alert CUR off يلغيه
+menu-alerts = تنبيهات هذه المحادثة وحالتها
+menu-mute = /mute 2h يوقف تنبيهات هذه المحادثة مؤقتًا؛ /mute off يستأنفها
+menu-report = /report 09:00 [TZ] تقرير يومي أو /report mon 09:00 أسبوعي؛ off، now
+menu-history = /history [CUR|total] [7d|30d|90d|1y]: رسم بياني للرصيد
+menu-lang = لغة هذه المحادثة: /lang en، /lang auto
 
 ## Refusals and failures
 
-not-authorized-user-in-chat = You are not authorized to use this bot. Your user id is { $id } (this chat: { $chat }) — ask an admin to /allow it.
-not-authorized-user = You are not authorized to use this bot. Your user id is { $id } — ask an admin to /allow it.
-not-authorized-chat = This chat is not authorized to use this bot. Its id is { $chat } — ask an admin to /allow it.
-not-authorized-has-levels = This chat receives balance alerts someone set here; anyone in it can stop them with /alert off.
-admin-only = Only admins can do that.
-slow-down = Too many commands at once — please slow down; the bot will answer again in a few seconds.
-unknown-command = Unknown command. /help lists what this bot understands.
-storage-failed = The bot's database is busy or unavailable — nothing was changed; try again in a moment.
+not-authorized-user-in-chat = لا تملك صلاحية استخدام هذا البوت. معرّف المستخدم الخاص بك هو { $id } (معرّف هذه المحادثة: { $chat })؛ اطلب من أحد المشرفين منحك الصلاحية عبر /allow.
+not-authorized-user = لا تملك صلاحية استخدام هذا البوت. معرّف المستخدم الخاص بك هو { $id }؛ اطلب من أحد المشرفين منحك الصلاحية عبر /allow.
+not-authorized-chat = لا تملك هذه المحادثة صلاحية استخدام البوت. معرّفها { $chat }؛ اطلب من أحد المشرفين منحها الصلاحية عبر /allow.
+not-authorized-has-levels = تصل إلى هذه المحادثة تنبيهات رصيد ضبطها أحد الأعضاء؛ يمكن لأي عضو إيقافها بالأمر /alert off.
+admin-only = هذا الإجراء للمشرفين فقط.
+slow-down = أوامر كثيرة في وقت واحد؛ يُرجى التمهّل، سيعود البوت للرد بعد ثوانٍ.
+unknown-command = أمر غير معروف. يعرض /help الأوامر التي يفهمها هذا البوت.
+storage-failed = قاعدة بيانات البوت مشغولة أو غير متاحة، ولم يتغير شيء؛ حاول مجددًا بعد قليل.
 bad-argument = { $problem } — { $usage }
-unknown-currency = This OxaPay account has no <b>{ $currency }</b> wallet. Its wallets: { $wallets }.
+unknown-currency = لا توجد في حساب OxaPay هذا محفظة <b>{ $currency }</b>. محافظه: { $wallets }.
 
 ## What OxaPay's failures are called
 
 key-name = { $key ->
-    [general] general API key
-    [merchant] merchant API key
-   *[payout] payout API key
+    [general] مفتاح API العام (general)
+    [merchant] مفتاح API التاجر (merchant)
+   *[payout] مفتاح API المدفوعات الصادرة (payout)
 }
-oxapay-timeout = OxaPay did not answer within { $secs } s — try again shortly.
-oxapay-connection = Could not reach OxaPay (connection failed) — try again shortly.
-oxapay-redirect = OxaPay's address answered with a redirect (HTTP { $status }); the bot does not follow redirects, so the key is not sent elsewhere — check OXAPAY_API_URL.
+oxapay-timeout = لم يرد OxaPay خلال { $secs } ثانية؛ حاول مجددًا بعد قليل.
+oxapay-connection = تعذّر الاتصال بـ OxaPay؛ حاول مجددًا بعد قليل.
+oxapay-redirect = ردّ عنوان OxaPay بإعادة توجيه (HTTP { $status })؛ البوت لا يتبع إعادة التوجيه حتى لا يُرسَل المفتاح إلى جهة أخرى. تحقّق من OXAPAY_API_URL.
 oxapay-rate-limited = { $secs ->
-    [0] OxaPay is limiting requests — try again in a minute.
-   *[other] OxaPay is limiting requests — try again in { $secs } s.
+    [0] يحدّ OxaPay من عدد الطلبات؛ حاول مجددًا بعد دقيقة.
+   *[other] يحدّ OxaPay من عدد الطلبات؛ حاول مجددًا بعد { $secs } ثانية.
 }
-oxapay-server-trouble = OxaPay is having trouble (HTTP { $status }) — try again shortly.
-oxapay-refused = OxaPay refused the request (HTTP { $status }) — try again later.
-oxapay-too-large = OxaPay sent an answer too large to read (over { $mib } MiB) — try again shortly.
-oxapay-unreadable = OxaPay sent an answer the bot could not read — try again shortly.
+oxapay-server-trouble = يواجه OxaPay مشكلة (HTTP { $status })؛ حاول مجددًا بعد قليل.
+oxapay-refused = رفض OxaPay الطلب (HTTP { $status })؛ حاول مجددًا لاحقًا.
+oxapay-too-large = أرسل OxaPay ردًا أكبر من أن يُقرأ (أكثر من { $mib } ميبيبايت)؛ حاول مجددًا بعد قليل.
+oxapay-unreadable = أرسل OxaPay ردًا تعذّر على البوت قراءته؛ حاول مجددًا بعد قليل.
 oxapay-code = { $code ->
-    [101] OxaPay rejected the request as invalid (code 101).
-    [102] OxaPay rejected the API key: it is not a payout key (code 102).
-    [103] OxaPay rejected the payout key (code 103): check OXAPAY_PAYOUT_API_KEY.
-    [104] OxaPay refused this server's IP (code 104): allow it in the OxaPay panel.
-    [105] OxaPay does not know that currency (code 105).
-    [124] OxaPay's request limit is exceeded (code 124) — try again later.
-   *[other] OxaPay reported an error (code { $code }) — try again later.
+    [101] رفض OxaPay الطلب لأنه غير صالح (الرمز 101).
+    [102] رفض OxaPay مفتاح API: ليس مفتاح مدفوعات صادرة (الرمز 102).
+    [103] رفض OxaPay مفتاح المدفوعات الصادرة (الرمز 103): تحقّق من OXAPAY_PAYOUT_API_KEY.
+    [104] رفض OxaPay عنوان IP لهذا الخادم (الرمز 104): اسمح به في لوحة OxaPay.
+    [105] لا يعرف OxaPay هذه العملة (الرمز 105).
+    [124] تجاوزتَ حدّ طلبات OxaPay (الرمز 124)؛ حاول مجددًا لاحقًا.
+   *[other] أبلغ OxaPay عن خطأ (الرمز { $code })؛ حاول مجددًا لاحقًا.
 }
-oxapay-key-refused = OxaPay refused the { $key } (HTTP 401): it is not a { $key } or was revoked — check { $variable }.
-oxapay-invalid = OxaPay rejected the request as invalid (HTTP 400).
-oxapay-general-key-refused = OxaPay refused the key (HTTP 401): the key is not a general API key or was revoked — check OXAPAY_GENERAL_API_KEY.
-oxapay-not-found = OxaPay does not know this address (HTTP 404) — check OXAPAY_API_URL.
+oxapay-key-refused = رفض OxaPay { $key } (HTTP 401): المفتاح من نوع آخر أو أُلغي؛ تحقّق من { $variable }.
+oxapay-invalid = رفض OxaPay الطلب لأنه غير صالح (HTTP 400).
+oxapay-general-key-refused = رفض OxaPay المفتاح (HTTP 401): ليس مفتاح API عامًا أو أُلغي؛ تحقّق من OXAPAY_GENERAL_API_KEY.
+oxapay-not-found = لا يعرف OxaPay هذا العنوان (HTTP 404)؛ تحقّق من OXAPAY_API_URL.
 oxapay-maintenance = { $secs ->
-    [0] OxaPay is down for maintenance (HTTP 503) — try again later.
-   *[other] OxaPay is down for maintenance (HTTP 503) — try again in { $secs } s.
+    [0] يخضع OxaPay للصيانة (HTTP 503)؛ حاول مجددًا لاحقًا.
+   *[other] يخضع OxaPay للصيانة (HTTP 503)؛ حاول مجددًا بعد { $secs } ثانية.
 }
-oxapay-error = OxaPay reported an error — try again later.
-prices-unavailable = USD prices are unavailable right now ({ $reason }), so no values are shown.
+oxapay-error = أبلغ OxaPay عن خطأ؛ حاول مجددًا لاحقًا.
+prices-unavailable = أسعار الدولار غير متاحة حاليًا ({ $reason })، لذلك لا تُعرض القيم.
 price-reason = { $kind ->
-    [timeout] no answer within { $secs } s
-    [connection] connection failed
-    [redirect] a redirect, HTTP { $status }, not followed — check OXAPAY_API_URL
-    [limited] OxaPay is limiting requests
+    [timeout] لا رد خلال { $secs } ثانية
+    [connection] تعذّر الاتصال
+    [redirect] إعادة توجيه HTTP { $status } لم تُتّبع؛ تحقّق من OXAPAY_API_URL
+    [limited] يحدّ OxaPay من عدد الطلبات
     [http] HTTP { $status }
-    [code] code { $status }
-    [key] the { $key } was refused
-   *[unreadable] unreadable answer
+    [code] الرمز { $status }
+    [key] رُفض { $key }
+   *[unreadable] رد غير مقروء
 }
-prices-stale = USD prices are not current right now, so no values are shown.
+prices-stale = أسعار الدولار ليست محدّثة حاليًا، لذلك لا تُعرض القيم.
 
 ## Arguments that were refused
 
-problem-not-currency = { $given } is not a currency: { $why }
-problem-currency-missing = a currency code is missing
-problem-currency-invalid = a currency code is 2 to 10 letters or digits, like BTC or USDT
-problem-amount-not-accepted = { $given } is not accepted: { $why }
-problem-amount-missing = an amount is missing
-problem-amount-not-plain = the amount must be a plain number like 0.5, 1000 or 1234.5678
-problem-amount-not-positive = the amount must be above zero
-problem-amount-too-large = the amount is too large or too precise: at most 15 digits before the point, 18 after it, 28 in all
-problem-not-direction = { $given } is not a direction: say below or above
-problem-alert-missing = a currency and an amount are missing
-problem-amount-missing-after = the amount is missing
-problem-alert-too-many = too many words: give a currency, optionally below or above, and an amount
-problem-one-currency = one currency at a time
-problem-not-understood = { $given } is not understood
-problem-not-duration = { $given } is not a duration like 30m, 2h or 1d
-problem-mute-zero = a mute must last longer than zero
-problem-mute-too-long = a mute lasts at most 30 days (30d)
-problem-one-duration = one duration at a time
-problem-bad-time = { $given } is not a time: write HH:MM on a 24-hour clock, like 09:00 or 18:30
-problem-unknown-day = { $given } is not a day of the week: write mon, tue, wed, thu, fri, sat or sun, or the full name, like monday
-problem-unknown-zone = { $given } is not a time zone: write an IANA zone name like Europe/Berlin, Asia/Tehran or UTC
-problem-missing-time = the time is missing: write HH:MM on a 24-hour clock, like 09:00
-problem-day-after-time = the day comes before the time, like mon 09:00
-problem-not-alone = { $given } stands alone: nothing may follow it
-problem-report-too-many = too many words: write a time, a weekday before it for a weekly report and a zone after it, like mon 09:00 Europe/Berlin
-problem-history-not-understood = { $given } is neither a currency nor a period: write a currency like BTC (or total) and a period of 7d, 30d, 90d or 1y
-problem-unknown-span = { $given } is not a period: write 7d, 30d, 90d or 1y
-problem-two-subjects = one currency at a time: write a currency like BTC, or total
-problem-two-spans = one period at a time: write 7d, 30d, 90d or 1y
-problem-history-too-many = too many words: write at most a currency (or total) and a period, like BTC 90d
-problem-unknown-lang = { $given } is not a language this bot speaks
-problem-one-lang = one language at a time
+problem-not-currency = { $given } ليست عملة: { $why }
+problem-currency-missing = رمز العملة غير موجود
+problem-currency-invalid = رمز العملة من 2 إلى 10 حروف لاتينية أو أرقام، مثل BTC أو USDT
+problem-amount-not-accepted = { $given } غير مقبول: { $why }
+problem-amount-missing = المبلغ غير موجود
+problem-amount-not-plain = يجب أن يكون المبلغ رقمًا بسيطًا مثل 0.5 أو 1000 أو 1234.5678
+problem-amount-not-positive = يجب أن يكون المبلغ أكبر من صفر
+problem-amount-too-large = المبلغ كبير جدًا أو دقيق جدًا: 15 رقمًا على الأكثر قبل الفاصلة، و18 بعدها، و28 إجمالًا
+problem-not-direction = { $given } ليس اتجاهًا: اكتب below أو above
+problem-alert-missing = العملة والمبلغ غير موجودين
+problem-amount-missing-after = المبلغ غير موجود
+problem-alert-too-many = كلمات كثيرة: اكتب عملة، وbelow أو above إن شئت، ثم مبلغًا
+problem-one-currency = عملة واحدة في كل مرة
+problem-not-understood = { $given } غير مفهوم
+problem-not-duration = { $given } ليست مدة مثل 30m أو 2h أو 1d
+problem-mute-zero = يجب أن يدوم الإيقاف المؤقت أكثر من صفر
+problem-mute-too-long = يدوم الإيقاف المؤقت 30 يومًا على الأكثر (30d)
+problem-one-duration = مدة واحدة في كل مرة
+problem-bad-time = { $given } ليس وقتًا: اكتب HH:MM بنظام 24 ساعة، مثل 09:00 أو 18:30
+problem-unknown-day = { $given } ليس يومًا من أيام الأسبوع: اكتب mon أو tue أو wed أو thu أو fri أو sat أو sun، أو الاسم الإنجليزي الكامل مثل monday
+problem-unknown-zone = { $given } ليست منطقة زمنية: اكتب اسم منطقة IANA، مثل Asia/Riyadh أو Europe/Berlin أو UTC
+problem-missing-time = الوقت غير موجود: اكتب HH:MM بنظام 24 ساعة، مثل 09:00
+problem-day-after-time = يأتي اليوم قبل الوقت، مثل mon 09:00
+problem-not-alone = { $given } تُكتب وحدها: لا شيء بعدها
+problem-report-too-many = كلمات كثيرة: اكتب وقتًا، وقبله يومًا للتقرير الأسبوعي، وبعده منطقة زمنية، مثل mon 09:00 Asia/Riyadh
+problem-history-not-understood = { $given } ليست عملة ولا فترة: اكتب عملة مثل BTC (أو total) وفترة من 7d أو 30d أو 90d أو 1y
+problem-unknown-span = { $given } ليست فترة: اكتب 7d أو 30d أو 90d أو 1y
+problem-two-subjects = عملة واحدة في كل مرة: اكتب عملة مثل BTC، أو total
+problem-two-spans = فترة واحدة في كل مرة: 7d أو 30d أو 90d أو 1y
+problem-history-too-many = كلمات كثيرة: عملة واحدة على الأكثر (أو total) وفترة واحدة، مثل BTC 90d
+problem-unknown-lang = { $given } ليست لغة يتحدثها هذا البوت
+problem-one-lang = لغة واحدة في كل مرة
 
-usage-balance = use /balance for every wallet, <code>/balance all</code> to include dust, or /balance CUR for one, e.g. <code>/balance BTC</code>.
-usage-alert = use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>: tell when BTC falls below 0.5), <code>/alert CUR above AMOUNT</code> (when it rises above), <code>/alert total AMOUNT</code> (the total USD value), <code>/alert CUR off</code> or <code>/alert off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.
-usage-mute = use <code>/mute 30m</code>, <code>/mute 2h</code> or <code>/mute 1d</code> (at most 30d), <code>/mute off</code>, or /mute to see it.
-usage-alerts = use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.
-usage-report = use <code>/report 09:00</code> or <code>/report 09:00 Europe/Berlin</code> (daily), <code>/report mon 09:00 [TZ]</code> (weekly), <code>/report off</code>, <code>/report now</code>, or /report to see it. TZ is an IANA zone name such as UTC, Europe/Berlin or Asia/Tehran.
-usage-history = use <code>/history</code> (total value, 30 days), <code>/history BTC</code>, <code>/history total 7d</code>; periods: 7d, 30d, 90d, 1y.
-usage-lang = use /lang to see this chat's language, <code>/lang ru</code> to set one ({ $codes }), or <code>/lang auto</code> to follow each user's Telegram language.
+usage-balance = استخدم /balance لكل المحافظ، و<code>/balance all</code> لتشمل الأرصدة الضئيلة، أو /balance CUR لعملة واحدة، مثل <code>/balance BTC</code>.
+usage-alert = استخدم <code>/alert CUR AMOUNT</code> (مثل <code>/alert BTC 0.5</code>: نبّه عندما ينخفض BTC عن 0.5)، أو <code>/alert CUR above AMOUNT</code> (عندما يرتفع فوقه)، أو <code>/alert total AMOUNT</code> (القيمة الإجمالية بالدولار)، أو <code>/alert CUR off</code> أو <code>/alert off</code>؛ وAMOUNT رقم بسيط أكبر من صفر مثل 0.5 أو 1000 أو 1234.5678.
+usage-mute = استخدم <code>/mute 30m</code> أو <code>/mute 2h</code> أو <code>/mute 1d</code> (30d على الأكثر)، أو <code>/mute off</code>، أو /mute وحده لعرض الحالة.
+usage-alerts = استخدم /alerts لهذه المحادثة، أو <code>/alerts all</code> (للمشرفين) لكل المحادثات.
+usage-report = استخدم <code>/report 09:00</code> أو <code>/report 09:00 Asia/Riyadh</code> (يوميًا)، أو <code>/report mon 09:00 [TZ]</code> (أسبوعيًا)، أو <code>/report off</code>، أو <code>/report now</code>، أو /report وحده لعرضه. TZ اسم منطقة IANA مثل UTC أو Asia/Riyadh أو Europe/Berlin.
+usage-history = استخدم <code>/history</code> (القيمة الإجمالية، 30 يومًا)، أو <code>/history BTC</code>، أو <code>/history total 7d</code>؛ الفترات: 7d و30d و90d و1y.
+usage-lang = استخدم /lang لعرض لغة هذه المحادثة، و<code>/lang en</code> لاختيار لغة ({ $codes })، أو <code>/lang auto</code> لاتباع لغة تيليجرام لكل مستخدم.
 
 ## Buttons and their popups (popups are plain text, at most 200 characters)
 
-button-refresh = 🔄 Refresh
-button-mute-hour = 🔕 Mute 1h
-button-balance = 💰 Balance
-popup-not-authorized = You are not authorized to use this bot. Your user id is { $id }: ask an admin to /allow it.
-popup-button-forged = This button is not valid. Send /help to see what the bot can do.
-popup-button-too-old = This message is too old for its buttons; send the command again.
-popup-refreshed = Updated.
-popup-nothing-changed = Nothing changed since this message was written.
-popup-refresh-too-long = The balances no longer fit in one message; send /balance for the full list.
-popup-refresh-failed = Could not update this message right now; send /balance instead.
-popup-muted = Alerts here are muted until { $until }.
+button-refresh = 🔄 تحديث
+button-mute-hour = 🔕 إيقاف ساعة
+button-balance = 💰 الرصيد
+popup-not-authorized = لا تملك صلاحية استخدام هذا البوت. معرّف المستخدم الخاص بك هو { $id }؛ اطلب من أحد المشرفين منحك الصلاحية عبر /allow.
+popup-button-forged = هذا الزر غير صالح. أرسل /help لمعرفة ما يفعله البوت.
+popup-button-too-old = هذه الرسالة أقدم من أن تعمل أزرارها؛ أرسل الأمر من جديد.
+popup-refreshed = تم التحديث.
+popup-nothing-changed = لم يتغير شيء منذ كتابة هذه الرسالة.
+popup-refresh-too-long = لم تعد الأرصدة تتسع لرسالة واحدة؛ أرسل /balance للقائمة الكاملة.
+popup-refresh-failed = تعذّر تحديث هذه الرسالة الآن؛ أرسل /balance بدلًا من ذلك.
+popup-muted = التنبيهات هنا متوقفة حتى { $until }.
 
 ## /balance
 
-balance-heading-valued = <b>OxaPay balances</b> (wallets above zero, largest value first)
-balance-heading = <b>OxaPay balances</b> (wallets above zero)
-balance-no-price = no price
-balance-footer-priced = <i>OxaPay, { $at } · prices of { $priced_at }</i>
-balance-footer = <i>OxaPay, { $at }</i>
-balance-all-zero = All { $count } wallets are at zero.
-balance-total = Total: <b>{ $total }</b>{ $unpriced ->
+balance-heading-valued = <b>أرصدة OxaPay</b> (المحافظ التي فيها رصيد، الأعلى قيمة أولًا)
+balance-heading = <b>أرصدة OxaPay</b> (المحافظ التي فيها رصيد)
+balance-no-price = بلا سعر
+balance-footer-priced = <i>OxaPay، { $at } · أسعار { $priced_at }</i>
+balance-footer = <i>OxaPay، { $at }</i>
+balance-all-zero = أرصدة المحافظ كلها ({ $count }) صفر.
+balance-total = الإجمالي: <b>{ $total }</b>{ $unpriced ->
     [0] {""}
-    [one] {" "}(1 wallet without a price left out)
-   *[other] {" "}({ $unpriced } wallets without a price left out)
+    [one] {" "}(لم تُحتسب محفظة واحدة بلا سعر)
+    [two] {" "}(لم تُحتسب محفظتان بلا سعر)
+    [few] {" "}(لم تُحتسب { $unpriced } محافظ بلا سعر)
+   *[other] {" "}(لم تُحتسب { $unpriced } محفظة بلا سعر)
 }
-balance-dust = Dust: { $count ->
-    [one] 1 wallet
-   *[other] { $count } wallets
-} worth under $0.01 each, folded — /balance all shows them.
-balance-unreadable = ⚠️ OxaPay sent an amount the bot could not read for { $currencies }: left out{ $in_total ->
-    [yes] {" "}(and out of the total)
+balance-dust = أرصدة ضئيلة: { $count ->
+    [one] محفظة واحدة
+    [two] محفظتان
+    [few] { $count } محافظ
+   *[other] { $count } محفظة
+} تقل قيمة كل منها عن $0.01، مطويّة؛ يعرضها /balance all.
+balance-unreadable = ⚠️ أرسل OxaPay مبلغًا تعذّرت قراءته لـ { $currencies }: لم يُعرض{ $in_total ->
+    [yes] {" "}(ولم يُحتسب في الإجمالي)
    *[no] {""}
 }.
 balance-price = 1 { $currency } = { $price } USD
-balance-no-usd-price = OxaPay lists no USD price for { $currency }.
-balance-unreadable-one = OxaPay sent an amount for <b>{ $currency }</b> that the bot could not read ({ $why }); the other wallets are fine — try /balance.
+balance-no-usd-price = لا يذكر OxaPay سعرًا بالدولار لـ { $currency }.
+balance-unreadable-one = أرسل OxaPay مبلغًا لـ <b>{ $currency }</b> تعذّر على البوت قراءته ({ $why })؛ المحافظ الأخرى سليمة، جرّب /balance.
 
 ## Alert levels
 
-alert-set = Alert set: this chat is told when { $subject } { $direction ->
-    [above] rises above
-   *[below] falls below
+alert-set = ضُبط التنبيه: ستُنبَّه هذه المحادثة عندما { $direction ->
+    [above] يرتفع
+   *[below] ينخفض
+} { $subject } { $direction ->
+    [above] فوق
+   *[below] عن
 } { $level }{ $total ->
-    [yes] {" "}(the sum of every wallet's USD value; a check where a price is missing leaves it as it was)
+    [yes] {" "}(مجموع قيم كل المحافظ بالدولار؛ إذا غاب سعر عند الفحص تبقى الحالة كما هي)
    *[no] {""}
-}. The next balance check tells you where it stands.
+}. سيُظهر الفحص التالي للأرصدة أين يقف الآن.
 alerts-removed = { $count ->
-    [0] This chat had no alerts.
-    [1] The one alert of this chat was removed.
-   *[other] All { $count } alerts of this chat were removed.
+    [0] لم تكن في هذه المحادثة تنبيهات.
+    [1] أُلغي التنبيه الوحيد في هذه المحادثة.
+    [2] أُلغي التنبيهان في هذه المحادثة.
+    [few] أُلغيت تنبيهات هذه المحادثة الـ { $count } كلها.
+   *[other] أُلغيت تنبيهات هذه المحادثة كلها ({ $count } تنبيهًا).
 }
 alert-removed = { $removed ->
     [0] { $direction ->
-        [below] This chat had no below alert for { $subject }.
-        [above] This chat had no above alert for { $subject }.
-       *[both] This chat had no alert for { $subject }.
+        [below] لم يكن في هذه المحادثة تنبيه انخفاض لـ { $subject }.
+        [above] لم يكن في هذه المحادثة تنبيه ارتفاع لـ { $subject }.
+       *[both] لم يكن في هذه المحادثة تنبيه لـ { $subject }.
     }
     [1] { $direction ->
-        [below] The below alert for { $subject } was removed.
-        [above] The above alert for { $subject } was removed.
-       *[both] The alert for { $subject } was removed.
+        [below] أُلغي تنبيه الانخفاض لـ { $subject }.
+        [above] أُلغي تنبيه الارتفاع لـ { $subject }.
+       *[both] أُلغي التنبيه لـ { $subject }.
     }
-   *[other] Both { $removed } alerts for { $subject } were removed.
+   *[other] أُلغي تنبيها { $subject } كلاهما ({ $removed }).
 }
-alert-state-unchecked = not yet checked
-alert-state-ok = ok
+alert-state-unchecked = لم يُفحص بعد
+alert-state-ok = سليم
 alert-state-crossed = { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
+    [above] مرتفع
+   *[below] منخفض
+} منذ { $since }
 alert-line = { $subject } { $direction ->
-    [above] above
-   *[below] below
+    [above] فوق
+   *[below] دون
 } { $level }: { $state }
-alerts-none-anywhere = No chat has alerts.
-alerts-none = This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code> or <code>/alert CUR above AMOUNT</code>.
-alerts-heading-all = <b>Alerts of every chat</b>
-alerts-heading = <b>Alerts of this chat</b>
-alerts-last-check = Last successful check: { $at }
-alerts-no-check = No successful check yet.
-alerts-muted = 🔕 Muted until { $until } — /mute off to resume.
+alerts-none-anywhere = لا توجد تنبيهات في أي محادثة.
+alerts-none = لا توجد تنبيهات في هذه المحادثة. اضبط واحدًا بـ <code>/alert CUR AMOUNT</code> أو <code>/alert CUR above AMOUNT</code>.
+alerts-heading-all = <b>تنبيهات كل المحادثات</b>
+alerts-heading = <b>تنبيهات هذه المحادثة</b>
+alerts-last-check = آخر فحص ناجح: { $at }
+alerts-no-check = لم يُجرَ أي فحص ناجح بعد.
+alerts-muted = 🔕 متوقفة حتى { $until }؛ يستأنفها /mute off.
 
 ## Alerts as they happen
 
-alert-low = ⚠️ Low balance: { $subject } { $balance } is below your alert level { $level }
-alert-still-low = ⚠️ Still low: { $subject } { $balance } is below your alert level { $level } (since { $since })
-alert-recovered = ✅ { $subject } recovered: { $balance } (alert level { $level })
-alert-high = 🔺 { $subject } { $balance } is above your level { $level } — consider moving funds to cold storage
-alert-still-high = 🔺 Still high: { $subject } { $balance } is above your level { $level } (since { $since })
-alert-high-back = ✅ { $subject } is back at or below your level { $level }: { $balance }
-mute-over = 🔔 Mute over. Right now:
-mute-over-low = ⚠️ { $subject }{ $balance } is below your alert level { $level } (low since { $since })
-mute-over-high = 🔺 { $subject }{ $balance } is above your level { $level } (high since { $since })
+alert-low = ⚠️ رصيد منخفض: { $subject } { $balance } دون حد التنبيه { $level }
+alert-still-low = ⚠️ ما زال منخفضًا: { $subject } { $balance } دون حد التنبيه { $level } (منذ { $since })
+alert-recovered = ✅ تعافى رصيد { $subject }: { $balance } (حد التنبيه { $level })
+alert-high = 🔺 { $subject } { $balance } فوق حدّك { $level }؛ يُستحسن نقل جزء من الأموال إلى المحفظة الباردة
+alert-still-high = 🔺 ما زال مرتفعًا: { $subject } { $balance } فوق حدّك { $level } (منذ { $since })
+alert-high-back = ✅ عاد { $subject } إلى حدّك { $level } أو دونه: { $balance }
+mute-over = 🔔 انتهى الإيقاف المؤقت. الوضع الآن:
+mute-over-low = ⚠️ { $subject }{ $balance } دون حد التنبيه { $level } (منخفض منذ { $since })
+mute-over-high = 🔺 { $subject }{ $balance } فوق حدّك { $level } (مرتفع منذ { $since })
 
 ## /mute
 
-muted = 🔕 Alerts in this chat are held until { $until }. States keep updating; when the mute ends you get one summary of what is low or high then. /mute off resumes them now.
-mute-status = 🔕 This chat's alerts are muted until { $until }.
-mute-status-off = This chat's alerts are not muted. <code>/mute 2h</code> holds them for two hours.
-unmuted = 🔔 Alerts in this chat resume.
-unmuted-not-muted = This chat's alerts were not muted.
-unmuted-as-of = As of the last check:
+muted = 🔕 أُوقفت تنبيهات هذه المحادثة حتى { $until }. تبقى الحالات تتحدّث، وعند انتهاء الإيقاف يصلك ملخّص واحد بما هو منخفض أو مرتفع حينها. يستأنفها /mute off الآن.
+mute-status = 🔕 تنبيهات هذه المحادثة متوقفة حتى { $until }.
+mute-status-off = تنبيهات هذه المحادثة غير متوقفة. يوقفها <code>/mute 2h</code> ساعتين.
+unmuted = 🔔 استُؤنفت تنبيهات هذه المحادثة.
+unmuted-not-muted = لم تكن تنبيهات هذه المحادثة متوقفة.
+unmuted-as-of = حسب آخر فحص:
 
 ## /report and the reports
 
-report-set = 📊 Reports set: { $schedule }. Next: { $next } — { $next_utc }.
-report-status = 📊 This chat gets a report { $schedule }. Next: { $next } — { $next_utc }. /report off stops it, /report now sends one now.
-report-none = This chat has no scheduled report. <code>/report 09:00 Europe/Berlin</code> sets a daily one, <code>/report mon 09:00</code> a weekly one; /report now shows what it looks like.
-report-removed = Scheduled reports stopped for this chat.
-report-removed-none = This chat had no scheduled report.
-report-queued = 📊 Report on its way.
-report-heading = 📊 <b>Balance report</b> — { $at }
-report-late = ⏰ Late by { $late }: it was due at { $due } and the bot was not running then.
-report-stored = ⚠️ OxaPay has not answered since { $at }; these are the balances read then.
-report-stored-no-values = Values are not shown for stored balances.
-report-total-then = Total then: <b>{ $total }</b>
-report-first = The first report here: nothing to compare yet.
-report-no-change = No change since the last report ({ $at }).
-report-since = <b>Since the last report</b> ({ $at }):
-report-change-new = (new)
-report-change-empty = (now empty)
-report-total-change = Total: { $change } USD{ $percent }
-report-crossed-heading = <b>Levels crossed now</b>
+report-set = 📊 ضُبطت التقارير: { $schedule }. التالي: { $next } ({ $next_utc }).
+report-status = 📊 تتلقى هذه المحادثة تقريرًا { $schedule }. التالي: { $next } ({ $next_utc }). يوقفه /report off، ويرسل /report now تقريرًا الآن.
+report-none = لا توجد تقارير مجدولة في هذه المحادثة. يضبط <code>/report 09:00 Asia/Riyadh</code> تقريرًا يوميًا، و<code>/report mon 09:00</code> تقريرًا أسبوعيًا؛ ويعرض /report now شكل التقرير.
+report-removed = أُوقفت التقارير المجدولة لهذه المحادثة.
+report-removed-none = لم تكن في هذه المحادثة تقارير مجدولة.
+report-queued = 📊 التقرير في الطريق.
+report-heading = 📊 <b>تقرير الأرصدة</b> — { $at }
+report-late = ⏰ متأخر بمقدار { $late }: كان موعده { $due } ولم يكن البوت يعمل حينها.
+report-stored = ⚠️ لم يرد OxaPay منذ { $at }؛ هذه هي الأرصدة التي قُرئت حينها.
+report-stored-no-values = لا تُعرض القيم للأرصدة المحفوظة.
+report-total-then = الإجمالي حينها: <b>{ $total }</b>
+report-first = أول تقرير هنا: لا شيء للمقارنة بعد.
+report-no-change = لا تغيير منذ التقرير السابق ({ $at }).
+report-since = <b>منذ التقرير السابق</b> ({ $at }):
+report-change-new = (جديد)
+report-change-empty = (فارغ الآن)
+report-total-change = الإجمالي: { $change } USD{ $percent }
+report-crossed-heading = <b>الحدود المتجاوزة الآن</b>
 report-crossed-line = { $icon } <b>{ $subject }</b> { $direction ->
-    [above] above
-   *[below] below
+    [above] فوق
+   *[below] دون
 } { $level }: { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
-report-read-at = <i>Balances read { $at }</i>
-report-without-balances = 📊 <b>Balance report</b> — { $at }
-    ⚠️ OxaPay has not answered and no earlier balances are stored yet, so there is nothing to report this time.
+    [above] مرتفع
+   *[below] منخفض
+} منذ { $since }
+report-read-at = <i>قُرئت الأرصدة { $at }</i>
+report-without-balances = 📊 <b>تقرير الأرصدة</b> — { $at }
+    ⚠️ لم يرد OxaPay ولا توجد أرصدة سابقة محفوظة بعد، فلا شيء للإبلاغ عنه هذه المرة.
 
 ## /history and its chart
 
-history-caption = 📈 <b>{ $name }</b>, last { $span }
-    First: { $first } — { $first_at }
-    Last: { $last } — { $last_at }
-    Change: { $change }{ $percent }
-    Min: { $min } — { $min_at }
-    Max: { $max } — { $max_at }
-    <i>{ $count } points</i>
-history-total-name = Total value (USD)
-history-none = No balance history yet. The bot records the balances with the first successful read and then every { $interval } — ask again later.
-history-too-few = Too few points for a line yet: { $count } in this period (recording since { $since }). Try again later, or a longer period such as <code>/history total 90d</code>.
-history-no-total = No USD totals are recorded for this period (prices were unavailable, or a wallet had no price). Ask for one currency instead, e.g. <code>/history BTC 30d</code>.
-history-unavailable = The chart could not be drawn this time; the error is logged for the operator. Try again later.
-# The chart's own words (drawn, not sent: plain text).
-chart-title = { $subject }, last { $span }
-chart-min = min
-chart-max = max
-chart-min-max = min = max
+history-caption = 📈 <b>{ $name }</b>، آخر { $span }
+    البداية: { $first } — { $first_at }
+    النهاية: { $last } — { $last_at }
+    التغيّر: { $change }{ $percent }
+    الأدنى: { $min } — { $min_at }
+    الأعلى: { $max } — { $max_at }
+    <i>عدد النقاط: { $count }</i>
+history-total-name = القيمة الإجمالية (USD)
+history-none = لا يوجد سجل أرصدة بعد. يسجّل البوت الأرصدة عند أول قراءة ناجحة ثم كل { $interval }؛ اسأل لاحقًا.
+history-too-few = النقاط قليلة لرسم خط بعد: { $count } في هذه الفترة (التسجيل منذ { $since }). حاول لاحقًا، أو اطلب فترة أطول مثل <code>/history total 90d</code>.
+history-no-total = لا توجد إجماليات بالدولار مسجّلة في هذه الفترة (كانت الأسعار غير متاحة، أو لم يكن لإحدى المحافظ سعر). اطلب عملة واحدة بدلًا من ذلك، مثل <code>/history BTC 30d</code>.
+history-unavailable = تعذّر رسم المخطط هذه المرة؛ سُجّل الخطأ للمشغّل. حاول لاحقًا.
+chart-title = { $subject }، آخر { $span }
+chart-min = الأدنى
+chart-max = الأعلى
+chart-min-max = الأدنى = الأعلى
 
 ## /lang
 
-lang-current = This chat reads { $name } ({ $code }){ $source ->
-    [set] , set with /lang. <code>/lang auto</code> goes back to each user's Telegram language.
-    [telegram] : your Telegram app's language. <code>/lang ru</code> sets another one for this chat.
-   *[default] : no language was set for this chat. <code>/lang ru</code> sets one.
+lang-current = لغة هذه المحادثة: { $name } ({ $code }){ $source ->
+    [set] ، ضُبطت بالأمر /lang. يعيد <code>/lang auto</code> لغة تيليجرام لكل مستخدم.
+    [telegram] ، وهي لغة تطبيق تيليجرام لديك. يضبط <code>/lang en</code> لغة أخرى لهذه المحادثة.
+   *[default] ؛ لم تُضبط لغة لهذه المحادثة. يضبطها <code>/lang ar</code>.
 }
-    Languages: { $languages }
-lang-set = This chat now reads { $name } ({ $code }). <code>/lang auto</code> goes back to each user's Telegram language.
-lang-auto = This chat follows each user's Telegram language again; here that is { $name } ({ $code }).
+    اللغات: { $languages }
+lang-set = أصبحت لغة هذه المحادثة { $name } ({ $code }). يعيد <code>/lang auto</code> لغة تيليجرام لكل مستخدم.
+lang-auto = تتبع هذه المحادثة لغة تيليجرام لكل مستخدم من جديد؛ وهي هنا { $name } ({ $code }).

@@ -1,374 +1,364 @@
-# English: the source of every message. Each other language's file has exactly these messages
-# with exactly these variables (the texts tests say what is missing or extra).
-#
-# Messages are Telegram HTML: <b>, <i>, <code>, <pre> may be used; the bot escapes every
-# variable that holds outside text. Amounts, codes, ids and times arrive ready to print (ASCII
-# digits, kept left to right in right-to-left languages): never reformat them.
+# Türkçe. Kaynak: en.ftl; aynı mesajlar, aynı değişkenlerle.
+# Komutlar (/balance, off, above, total, all, now, auto) ile CUR ve AMOUNT olduğu gibi kalır:
+# Telegram'da bu şekilde yazılır.
 
 ## Shared words
 
-subject-total = Total value
+subject-total = Toplam değer
 direction = { $direction ->
-    [above] above
-   *[below] below
+    [above] üstü
+   *[below] altı
 }
 crossed-word = { $direction ->
-    [above] high
-   *[below] low
+    [above] yüksek
+   *[below] düşük
 }
-time-unknown = an unknown time
+time-unknown = bilinmeyen bir zaman
 weekday-short = { $day ->
-    [1] Mon
-    [2] Tue
-    [3] Wed
-    [4] Thu
-    [5] Fri
-    [6] Sat
-   *[7] Sun
+    [1] Pzt
+    [2] Sal
+    [3] Çar
+    [4] Per
+    [5] Cum
+    [6] Cmt
+   *[7] Paz
 }
 weekday-long = { $day ->
-    [1] Monday
-    [2] Tuesday
-    [3] Wednesday
-    [4] Thursday
-    [5] Friday
-    [6] Saturday
-   *[7] Sunday
+    [1] Pazartesi
+    [2] Salı
+    [3] Çarşamba
+    [4] Perşembe
+    [5] Cuma
+    [6] Cumartesi
+   *[7] Pazar
 }
 month-short = { $month ->
-    [1] Jan
-    [2] Feb
+    [1] Oca
+    [2] Şub
     [3] Mar
-    [4] Apr
+    [4] Nis
     [5] May
-    [6] Jun
-    [7] Jul
-    [8] Aug
-    [9] Sep
-    [10] Oct
-    [11] Nov
-   *[12] Dec
+    [6] Haz
+    [7] Tem
+    [8] Ağu
+    [9] Eyl
+    [10] Eki
+    [11] Kas
+   *[12] Ara
 }
-# A moment in the chat's zone: "Thu 27 Nov 2026 09:00 (Europe/Berlin)".
-time-zoned = { $weekday } { $day } { $month } { $year } { $time } { $zone }
-# A weekday and a time in UTC: "Thu 08:00 UTC".
+time-zoned = { $day } { $month } { $year } { $weekday } { $time } { $zone }
 time-utc-clock = { $weekday } { $time } UTC
-duration-minutes = { $minutes } min
-duration-hours = { $hours } h { $minutes } min
+duration-minutes = { $minutes } dk
+duration-hours = { $hours } sa { $minutes } dk
 interval = { $unit ->
-    [h] { $n } h
-    [min] { $n } min
-   *[s] { $n } s
+    [h] { $n } saatte bir
+    [min] { $n } dakikada bir
+   *[s] { $n } saniyede bir
 }
 span = { $span ->
-    [week] 7 days
-    [month] 30 days
-    [quarter] 90 days
-   *[year] 1 year
+    [week] 7 gün
+    [month] 30 gün
+    [quarter] 90 gün
+   *[year] 1 yıl
 }
-schedule-daily = every day at { $time } { $zone }
-schedule-weekly = every { $day } at { $time } { $zone }
+schedule-daily = her gün saat { $time } { $zone }
+schedule-weekly = her { $day } saat { $time } { $zone }
 
 ## /start and /help
 
-help = <b>OxaPay balance bot</b>
-    Shows this OxaPay account's wallet balances and tells this chat when one runs low.
+help = <b>OxaPay bakiye botu</b>
+    Bu OxaPay hesabındaki cüzdan bakiyelerini gösterir ve bir cüzdanın bakiyesi azaldığında bu sohbete haber verir.
 
-    /balance — every wallet that holds something, with its USD value and the total
-    /balance all — the same with wallets worth under a cent
-    /balance CUR — one currency, e.g. <code>/balance BTC</code>
-    /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>
-    /alert CUR above AMOUNT — tell this chat when CUR rises above AMOUNT (time to sweep to cold storage)
-    /alert total AMOUNT — tell this chat when the account's total USD value falls below AMOUNT
-    /alert CUR off — stop CUR's alerts (<code>/alert CUR above off</code>: one kind); /alert off — every alert here
-    /alerts — this chat's alert levels and their state
-    /mute 2h — hold this chat's alerts for a while (30m, 2h, 1d; /mute off resumes)
-    /report 09:00 [TZ] — a balance report here every day at that time (TZ like Europe/Berlin; <code>/report mon 09:00</code>: weekly); /report shows it, /report off stops it, /report now sends one now
-    /history [CUR|total] [7d|30d|90d|1y] — a chart of the balance, e.g. <code>/history BTC 7d</code>
-    /lang — the language of this chat (<code>/lang ru</code>, <code>/lang auto</code>)
-    /help — this message
-help-your-id = Your Telegram user id: { $id }
+    /balance — bakiyesi olan tüm cüzdanlar, USD değerleri ve toplam
+    /balance all — aynısı, değeri bir sentin altındaki cüzdanlarla birlikte
+    /balance CUR — tek bir para birimi, ör. <code>/balance BTC</code>
+    /alert CUR AMOUNT — CUR, AMOUNT altına düştüğünde bu sohbete haber ver, ör. <code>/alert USDT 500</code>
+    /alert CUR above AMOUNT — CUR, AMOUNT üstüne çıktığında haber ver (soğuk cüzdana aktarma zamanı)
+    /alert total AMOUNT — hesabın toplam USD değeri AMOUNT altına düştüğünde haber ver
+    /alert CUR off — CUR uyarılarını kaldır (<code>/alert CUR above off</code>: yalnızca biri); /alert off — bu sohbetin tüm uyarıları
+    /alerts — bu sohbetin uyarı eşikleri ve durumları
+    /mute 2h — bu sohbetin uyarılarını bir süre duraklat (30m, 2h, 1d; /mute off devam ettirir)
+    /report 09:00 [TZ] — her gün bu saatte buraya bakiye raporu (TZ ör. Europe/Istanbul; <code>/report mon 09:00</code>: haftalık); /report gösterir, /report off durdurur, /report now şimdi bir rapor gönderir
+    /history [CUR|total] [7d|30d|90d|1y] — bakiye grafiği, ör. <code>/history BTC 7d</code>
+    /lang — bu sohbetin dili (<code>/lang en</code>, <code>/lang auto</code>)
+    /help — bu mesaj
+help-your-id = Telegram kullanıcı kimliğiniz: { $id }
 
 ## The command menu (at most 256 characters each)
 
-menu-start = what this bot does and your user id
-menu-help = the commands you can use
-menu-balance = wallet balances and USD values; /balance CUR for one, /balance all
-menu-alert = /alert CUR AMOUNT (or CUR above AMOUNT) sets an alert; /alert CUR off removes it
-menu-alerts = this chat's alerts and their state
-menu-mute = /mute 2h holds this chat's alerts; /mute off resumes them
-menu-report = /report 09:00 [TZ] daily or /report mon 09:00 weekly; off, now
-menu-history = /history [CUR|total] [7d|30d|90d|1y]: a chart of the balance
-menu-lang = the language of this chat: /lang ru, /lang auto
+menu-start = bu bot ne yapar ve kullanıcı kimliğiniz
+menu-help = kullanabileceğiniz komutlar
+menu-balance = cüzdan bakiyeleri ve USD değerleri; tek para birimi için /balance CUR, tümü için /balance all
+menu-alert = /alert CUR AMOUNT (veya CUR above AMOUNT) uyarı kurar; /alert CUR off kaldırır
+menu-alerts = bu sohbetin uyarıları ve durumları
+menu-mute = /mute 2h bu sohbetin uyarılarını duraklatır; /mute off devam ettirir
+menu-report = /report 09:00 [TZ] günlük veya /report mon 09:00 haftalık; off, now
+menu-history = /history [CUR|total] [7d|30d|90d|1y]: bakiye grafiği
+menu-lang = bu sohbetin dili: /lang en, /lang auto
 
 ## Refusals and failures
 
-not-authorized-user-in-chat = You are not authorized to use this bot. Your user id is { $id } (this chat: { $chat }) — ask an admin to /allow it.
-not-authorized-user = You are not authorized to use this bot. Your user id is { $id } — ask an admin to /allow it.
-not-authorized-chat = This chat is not authorized to use this bot. Its id is { $chat } — ask an admin to /allow it.
-not-authorized-has-levels = This chat receives balance alerts someone set here; anyone in it can stop them with /alert off.
-admin-only = Only admins can do that.
-slow-down = Too many commands at once — please slow down; the bot will answer again in a few seconds.
-unknown-command = Unknown command. /help lists what this bot understands.
-storage-failed = The bot's database is busy or unavailable — nothing was changed; try again in a moment.
+not-authorized-user-in-chat = Bu botu kullanma yetkiniz yok. Kullanıcı kimliğiniz { $id } (bu sohbet: { $chat }); bir yöneticiden /allow ile yetki vermesini isteyin.
+not-authorized-user = Bu botu kullanma yetkiniz yok. Kullanıcı kimliğiniz { $id }; bir yöneticiden /allow ile yetki vermesini isteyin.
+not-authorized-chat = Bu sohbetin botu kullanma yetkisi yok. Sohbet kimliği { $chat }; bir yöneticiden /allow ile yetki vermesini isteyin.
+not-authorized-has-levels = Bu sohbete, burada birinin kurduğu bakiye uyarıları gelir; sohbetteki herkes bunları /alert off ile kapatabilir.
+admin-only = Bunu yalnızca yöneticiler yapabilir.
+slow-down = Aynı anda çok fazla komut geldi; lütfen biraz yavaşlayın, bot birkaç saniye içinde yeniden yanıt verecek.
+unknown-command = Bilinmeyen komut. Botun anladığı komutlar için /help.
+storage-failed = Botun veritabanı meşgul veya erişilemiyor; hiçbir şey değişmedi. Biraz sonra yeniden deneyin.
 bad-argument = { $problem } — { $usage }
-unknown-currency = This OxaPay account has no <b>{ $currency }</b> wallet. Its wallets: { $wallets }.
+unknown-currency = Bu OxaPay hesabında <b>{ $currency }</b> cüzdanı yok. Hesaptaki cüzdanlar: { $wallets }.
 
 ## What OxaPay's failures are called
 
 key-name = { $key ->
-    [general] general API key
-    [merchant] merchant API key
-   *[payout] payout API key
+    [general] genel API anahtarı (general)
+    [merchant] üye işyeri API anahtarı (merchant)
+   *[payout] ödeme gönderimi API anahtarı (payout)
 }
-oxapay-timeout = OxaPay did not answer within { $secs } s — try again shortly.
-oxapay-connection = Could not reach OxaPay (connection failed) — try again shortly.
-oxapay-redirect = OxaPay's address answered with a redirect (HTTP { $status }); the bot does not follow redirects, so the key is not sent elsewhere — check OXAPAY_API_URL.
+oxapay-timeout = OxaPay { $secs } sn içinde yanıt vermedi; biraz sonra yeniden deneyin.
+oxapay-connection = OxaPay'e bağlanılamadı; biraz sonra yeniden deneyin.
+oxapay-redirect = OxaPay adresi bir yönlendirmeyle yanıt verdi (HTTP { $status }); anahtar başka yere gitmesin diye bot yönlendirmeleri izlemez. OXAPAY_API_URL değerini kontrol edin.
 oxapay-rate-limited = { $secs ->
-    [0] OxaPay is limiting requests — try again in a minute.
-   *[other] OxaPay is limiting requests — try again in { $secs } s.
+    [0] OxaPay istekleri sınırlıyor; bir dakika sonra yeniden deneyin.
+   *[other] OxaPay istekleri sınırlıyor; { $secs } sn sonra yeniden deneyin.
 }
-oxapay-server-trouble = OxaPay is having trouble (HTTP { $status }) — try again shortly.
-oxapay-refused = OxaPay refused the request (HTTP { $status }) — try again later.
-oxapay-too-large = OxaPay sent an answer too large to read (over { $mib } MiB) — try again shortly.
-oxapay-unreadable = OxaPay sent an answer the bot could not read — try again shortly.
+oxapay-server-trouble = OxaPay'de bir sorun var (HTTP { $status }); biraz sonra yeniden deneyin.
+oxapay-refused = OxaPay isteği reddetti (HTTP { $status }); daha sonra yeniden deneyin.
+oxapay-too-large = OxaPay'in yanıtı okunamayacak kadar büyük ({ $mib } MiB üstü); biraz sonra yeniden deneyin.
+oxapay-unreadable = OxaPay'in yanıtı okunamadı; biraz sonra yeniden deneyin.
 oxapay-code = { $code ->
-    [101] OxaPay rejected the request as invalid (code 101).
-    [102] OxaPay rejected the API key: it is not a payout key (code 102).
-    [103] OxaPay rejected the payout key (code 103): check OXAPAY_PAYOUT_API_KEY.
-    [104] OxaPay refused this server's IP (code 104): allow it in the OxaPay panel.
-    [105] OxaPay does not know that currency (code 105).
-    [124] OxaPay's request limit is exceeded (code 124) — try again later.
-   *[other] OxaPay reported an error (code { $code }) — try again later.
+    [101] OxaPay isteği geçersiz saydı (kod 101).
+    [102] OxaPay API anahtarını reddetti: bu bir ödeme gönderimi anahtarı değil (kod 102).
+    [103] OxaPay ödeme gönderimi anahtarını reddetti (kod 103): OXAPAY_PAYOUT_API_KEY değerini kontrol edin.
+    [104] OxaPay bu sunucunun IP adresini reddetti (kod 104): OxaPay panelinde izin verin.
+    [105] OxaPay bu para birimini tanımıyor (kod 105).
+    [124] OxaPay istek sınırı aşıldı (kod 124); daha sonra yeniden deneyin.
+   *[other] OxaPay bir hata bildirdi (kod { $code }); daha sonra yeniden deneyin.
 }
-oxapay-key-refused = OxaPay refused the { $key } (HTTP 401): it is not a { $key } or was revoked — check { $variable }.
-oxapay-invalid = OxaPay rejected the request as invalid (HTTP 400).
-oxapay-general-key-refused = OxaPay refused the key (HTTP 401): the key is not a general API key or was revoked — check OXAPAY_GENERAL_API_KEY.
-oxapay-not-found = OxaPay does not know this address (HTTP 404) — check OXAPAY_API_URL.
+oxapay-key-refused = OxaPay { $key } değerini reddetti (HTTP 401): anahtar başka türde ya da iptal edilmiş. { $variable } değerini kontrol edin.
+oxapay-invalid = OxaPay isteği geçersiz saydı (HTTP 400).
+oxapay-general-key-refused = OxaPay anahtarı reddetti (HTTP 401): anahtar genel API anahtarı değil ya da iptal edilmiş. OXAPAY_GENERAL_API_KEY değerini kontrol edin.
+oxapay-not-found = OxaPay bu adresi tanımıyor (HTTP 404); OXAPAY_API_URL değerini kontrol edin.
 oxapay-maintenance = { $secs ->
-    [0] OxaPay is down for maintenance (HTTP 503) — try again later.
-   *[other] OxaPay is down for maintenance (HTTP 503) — try again in { $secs } s.
+    [0] OxaPay bakımda (HTTP 503); daha sonra yeniden deneyin.
+   *[other] OxaPay bakımda (HTTP 503); { $secs } sn sonra yeniden deneyin.
 }
-oxapay-error = OxaPay reported an error — try again later.
-prices-unavailable = USD prices are unavailable right now ({ $reason }), so no values are shown.
+oxapay-error = OxaPay bir hata bildirdi; daha sonra yeniden deneyin.
+prices-unavailable = USD fiyatlarına şu anda ulaşılamıyor ({ $reason }), bu yüzden değerler gösterilmiyor.
 price-reason = { $kind ->
-    [timeout] no answer within { $secs } s
-    [connection] connection failed
-    [redirect] a redirect, HTTP { $status }, not followed — check OXAPAY_API_URL
-    [limited] OxaPay is limiting requests
+    [timeout] { $secs } sn içinde yanıt yok
+    [connection] bağlantı kurulamadı
+    [redirect] HTTP { $status } yönlendirmesi izlenmedi; OXAPAY_API_URL değerini kontrol edin
+    [limited] OxaPay istekleri sınırlıyor
     [http] HTTP { $status }
-    [code] code { $status }
-    [key] the { $key } was refused
-   *[unreadable] unreadable answer
+    [code] kod { $status }
+    [key] { $key } reddedildi
+   *[unreadable] okunamayan yanıt
 }
-prices-stale = USD prices are not current right now, so no values are shown.
+prices-stale = USD fiyatları şu anda güncel değil, bu yüzden değerler gösterilmiyor.
 
 ## Arguments that were refused
 
-problem-not-currency = { $given } is not a currency: { $why }
-problem-currency-missing = a currency code is missing
-problem-currency-invalid = a currency code is 2 to 10 letters or digits, like BTC or USDT
-problem-amount-not-accepted = { $given } is not accepted: { $why }
-problem-amount-missing = an amount is missing
-problem-amount-not-plain = the amount must be a plain number like 0.5, 1000 or 1234.5678
-problem-amount-not-positive = the amount must be above zero
-problem-amount-too-large = the amount is too large or too precise: at most 15 digits before the point, 18 after it, 28 in all
-problem-not-direction = { $given } is not a direction: say below or above
-problem-alert-missing = a currency and an amount are missing
-problem-amount-missing-after = the amount is missing
-problem-alert-too-many = too many words: give a currency, optionally below or above, and an amount
-problem-one-currency = one currency at a time
-problem-not-understood = { $given } is not understood
-problem-not-duration = { $given } is not a duration like 30m, 2h or 1d
-problem-mute-zero = a mute must last longer than zero
-problem-mute-too-long = a mute lasts at most 30 days (30d)
-problem-one-duration = one duration at a time
-problem-bad-time = { $given } is not a time: write HH:MM on a 24-hour clock, like 09:00 or 18:30
-problem-unknown-day = { $given } is not a day of the week: write mon, tue, wed, thu, fri, sat or sun, or the full name, like monday
-problem-unknown-zone = { $given } is not a time zone: write an IANA zone name like Europe/Berlin, Asia/Tehran or UTC
-problem-missing-time = the time is missing: write HH:MM on a 24-hour clock, like 09:00
-problem-day-after-time = the day comes before the time, like mon 09:00
-problem-not-alone = { $given } stands alone: nothing may follow it
-problem-report-too-many = too many words: write a time, a weekday before it for a weekly report and a zone after it, like mon 09:00 Europe/Berlin
-problem-history-not-understood = { $given } is neither a currency nor a period: write a currency like BTC (or total) and a period of 7d, 30d, 90d or 1y
-problem-unknown-span = { $given } is not a period: write 7d, 30d, 90d or 1y
-problem-two-subjects = one currency at a time: write a currency like BTC, or total
-problem-two-spans = one period at a time: write 7d, 30d, 90d or 1y
-problem-history-too-many = too many words: write at most a currency (or total) and a period, like BTC 90d
-problem-unknown-lang = { $given } is not a language this bot speaks
-problem-one-lang = one language at a time
+problem-not-currency = { $given } bir para birimi değil: { $why }
+problem-currency-missing = para birimi kodu eksik
+problem-currency-invalid = para birimi kodu 2–10 Latin harf veya rakamdır, ör. BTC veya USDT
+problem-amount-not-accepted = { $given } kabul edilmiyor: { $why }
+problem-amount-missing = tutar eksik
+problem-amount-not-plain = tutar 0.5, 1000 veya 1234.5678 gibi düz bir sayı olmalı
+problem-amount-not-positive = tutar sıfırdan büyük olmalı
+problem-amount-too-large = tutar çok büyük veya çok hassas: noktadan önce en çok 15, sonra en çok 18, toplamda en çok 28 basamak
+problem-not-direction = { $given } bir yön değil: below veya above yazın
+problem-alert-missing = para birimi ve tutar eksik
+problem-amount-missing-after = tutar eksik
+problem-alert-too-many = kelime sayısı fazla: bir para birimi, isterseniz below veya above ve bir tutar yazın
+problem-one-currency = bir seferde tek para birimi
+problem-not-understood = { $given } anlaşılamadı
+problem-not-duration = { $given }, 30m, 2h veya 1d gibi bir süre değil
+problem-mute-zero = duraklatma sıfırdan uzun sürmeli
+problem-mute-too-long = duraklatma en çok 30 gün sürer (30d)
+problem-one-duration = bir seferde tek süre
+problem-bad-time = { $given } bir saat değil: 24 saat biçiminde SS:DD yazın, ör. 09:00 veya 18:30
+problem-unknown-day = { $given } haftanın bir günü değil: mon, tue, wed, thu, fri, sat veya sun ya da İngilizce tam adını yazın, ör. monday
+problem-unknown-zone = { $given } bir saat dilimi değil: Europe/Istanbul, Asia/Tehran veya UTC gibi bir IANA bölge adı yazın
+problem-missing-time = saat eksik: 24 saat biçiminde SS:DD yazın, ör. 09:00
+problem-day-after-time = gün saatten önce gelir, ör. mon 09:00
+problem-not-alone = { $given } tek başına yazılır: ardından bir şey gelmez
+problem-report-too-many = kelime sayısı fazla: bir saat, haftalık rapor için önüne bir gün, ardına bir saat dilimi yazın, ör. mon 09:00 Europe/Istanbul
+problem-history-not-understood = { $given } ne para birimi ne de dönem: BTC gibi bir para birimi (veya total) ve 7d, 30d, 90d ya da 1y dönemlerinden birini yazın
+problem-unknown-span = { $given } bir dönem değil: 7d, 30d, 90d veya 1y yazın
+problem-two-subjects = bir seferde tek para birimi: BTC gibi bir para birimi ya da total yazın
+problem-two-spans = bir seferde tek dönem: 7d, 30d, 90d veya 1y
+problem-history-too-many = kelime sayısı fazla: en çok bir para birimi (veya total) ve bir dönem, ör. BTC 90d
+problem-unknown-lang = { $given }, bu botun konuştuğu bir dil değil
+problem-one-lang = bir seferde tek dil
 
-usage-balance = use /balance for every wallet, <code>/balance all</code> to include dust, or /balance CUR for one, e.g. <code>/balance BTC</code>.
-usage-alert = use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>: tell when BTC falls below 0.5), <code>/alert CUR above AMOUNT</code> (when it rises above), <code>/alert total AMOUNT</code> (the total USD value), <code>/alert CUR off</code> or <code>/alert off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.
-usage-mute = use <code>/mute 30m</code>, <code>/mute 2h</code> or <code>/mute 1d</code> (at most 30d), <code>/mute off</code>, or /mute to see it.
-usage-alerts = use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.
-usage-report = use <code>/report 09:00</code> or <code>/report 09:00 Europe/Berlin</code> (daily), <code>/report mon 09:00 [TZ]</code> (weekly), <code>/report off</code>, <code>/report now</code>, or /report to see it. TZ is an IANA zone name such as UTC, Europe/Berlin or Asia/Tehran.
-usage-history = use <code>/history</code> (total value, 30 days), <code>/history BTC</code>, <code>/history total 7d</code>; periods: 7d, 30d, 90d, 1y.
-usage-lang = use /lang to see this chat's language, <code>/lang ru</code> to set one ({ $codes }), or <code>/lang auto</code> to follow each user's Telegram language.
+usage-balance = tüm cüzdanlar için /balance, küçük bakiyeler dahil <code>/balance all</code>, tek para birimi için /balance CUR kullanın, ör. <code>/balance BTC</code>.
+usage-alert = <code>/alert CUR AMOUNT</code> (ör. <code>/alert BTC 0.5</code>: BTC 0.5 altına düşünce haber ver), <code>/alert CUR above AMOUNT</code> (üstüne çıkınca), <code>/alert total AMOUNT</code> (toplam USD değeri), <code>/alert CUR off</code> veya <code>/alert off</code> kullanın; AMOUNT sıfırdan büyük düz bir sayıdır, ör. 0.5, 1000 veya 1234.5678.
+usage-mute = <code>/mute 30m</code>, <code>/mute 2h</code> veya <code>/mute 1d</code> (en çok 30d), <code>/mute off</code> ya da durumu görmek için /mute kullanın.
+usage-alerts = bu sohbet için /alerts, tüm sohbetler için <code>/alerts all</code> (yöneticiler) kullanın.
+usage-report = <code>/report 09:00</code> veya <code>/report 09:00 Europe/Istanbul</code> (günlük), <code>/report mon 09:00 [TZ]</code> (haftalık), <code>/report off</code>, <code>/report now</code> ya da görmek için /report kullanın. TZ; UTC, Europe/Istanbul veya Asia/Tehran gibi bir IANA bölge adıdır.
+usage-history = <code>/history</code> (toplam değer, 30 gün), <code>/history BTC</code>, <code>/history total 7d</code> kullanın; dönemler: 7d, 30d, 90d, 1y.
+usage-lang = bu sohbetin dilini görmek için /lang, dil seçmek için <code>/lang en</code> ({ $codes }), her kullanıcının Telegram dilini izlemek için <code>/lang auto</code> kullanın.
 
 ## Buttons and their popups (popups are plain text, at most 200 characters)
 
-button-refresh = 🔄 Refresh
-button-mute-hour = 🔕 Mute 1h
-button-balance = 💰 Balance
-popup-not-authorized = You are not authorized to use this bot. Your user id is { $id }: ask an admin to /allow it.
-popup-button-forged = This button is not valid. Send /help to see what the bot can do.
-popup-button-too-old = This message is too old for its buttons; send the command again.
-popup-refreshed = Updated.
-popup-nothing-changed = Nothing changed since this message was written.
-popup-refresh-too-long = The balances no longer fit in one message; send /balance for the full list.
-popup-refresh-failed = Could not update this message right now; send /balance instead.
-popup-muted = Alerts here are muted until { $until }.
+button-refresh = 🔄 Yenile
+button-mute-hour = 🔕 1 sa duraklat
+button-balance = 💰 Bakiye
+popup-not-authorized = Bu botu kullanma yetkiniz yok. Kullanıcı kimliğiniz { $id }; bir yöneticiden /allow ile yetki vermesini isteyin.
+popup-button-forged = Bu düğme geçerli değil. Botun neler yapabildiğini görmek için /help gönderin.
+popup-button-too-old = Bu mesaj düğmeleri için fazla eski; komutu yeniden gönderin.
+popup-refreshed = Güncellendi.
+popup-nothing-changed = Bu mesaj yazıldığından beri hiçbir şey değişmedi.
+popup-refresh-too-long = Bakiyeler artık tek mesaja sığmıyor; tam liste için /balance gönderin.
+popup-refresh-failed = Bu mesaj şu anda güncellenemedi; bunun yerine /balance gönderin.
+popup-muted = Buradaki uyarılar { $until } tarihine kadar duraklatıldı.
 
 ## /balance
 
-balance-heading-valued = <b>OxaPay balances</b> (wallets above zero, largest value first)
-balance-heading = <b>OxaPay balances</b> (wallets above zero)
-balance-no-price = no price
-balance-footer-priced = <i>OxaPay, { $at } · prices of { $priced_at }</i>
+balance-heading-valued = <b>OxaPay bakiyeleri</b> (bakiyesi olan cüzdanlar, değeri en yüksek olan önce)
+balance-heading = <b>OxaPay bakiyeleri</b> (bakiyesi olan cüzdanlar)
+balance-no-price = fiyat yok
+balance-footer-priced = <i>OxaPay, { $at } · fiyatlar: { $priced_at }</i>
 balance-footer = <i>OxaPay, { $at }</i>
-balance-all-zero = All { $count } wallets are at zero.
-balance-total = Total: <b>{ $total }</b>{ $unpriced ->
+balance-all-zero = { $count } cüzdanın hepsi sıfırda.
+balance-total = Toplam: <b>{ $total }</b>{ $unpriced ->
     [0] {""}
-    [one] {" "}(1 wallet without a price left out)
-   *[other] {" "}({ $unpriced } wallets without a price left out)
+   *[other] {" "}(fiyatı olmayan { $unpriced } cüzdan dahil edilmedi)
 }
-balance-dust = Dust: { $count ->
-    [one] 1 wallet
-   *[other] { $count } wallets
-} worth under $0.01 each, folded — /balance all shows them.
-balance-unreadable = ⚠️ OxaPay sent an amount the bot could not read for { $currencies }: left out{ $in_total ->
-    [yes] {" "}(and out of the total)
+balance-dust = Küçük bakiyeler: her biri $0.01 altında olan { $count } cüzdan gizlendi; /balance all bunları gösterir.
+balance-unreadable = ⚠️ OxaPay { $currencies } için botun okuyamadığı bir tutar gönderdi: gösterilmedi{ $in_total ->
+    [yes] {" "}(toplama da katılmadı)
    *[no] {""}
 }.
 balance-price = 1 { $currency } = { $price } USD
-balance-no-usd-price = OxaPay lists no USD price for { $currency }.
-balance-unreadable-one = OxaPay sent an amount for <b>{ $currency }</b> that the bot could not read ({ $why }); the other wallets are fine — try /balance.
+balance-no-usd-price = OxaPay { $currency } için USD fiyatı vermiyor.
+balance-unreadable-one = OxaPay <b>{ $currency }</b> için botun okuyamadığı bir tutar gönderdi ({ $why }); diğer cüzdanlarda sorun yok, /balance deneyin.
 
 ## Alert levels
 
-alert-set = Alert set: this chat is told when { $subject } { $direction ->
-    [above] rises above
-   *[below] falls below
-} { $level }{ $total ->
-    [yes] {" "}(the sum of every wallet's USD value; a check where a price is missing leaves it as it was)
+alert-set = Uyarı kuruldu: { $subject } { $level } { $direction ->
+    [above] üstüne çıktığında
+   *[below] altına düştüğünde
+}{ $total ->
+    [yes] {" "}(tüm cüzdanların USD değerlerinin toplamı; bir fiyat eksik olduğunda o kontrolde durum değişmez)
    *[no] {""}
-}. The next balance check tells you where it stands.
+} bu sohbete haber verilecek. Bir sonraki bakiye kontrolü durumu gösterecek.
 alerts-removed = { $count ->
-    [0] This chat had no alerts.
-    [1] The one alert of this chat was removed.
-   *[other] All { $count } alerts of this chat were removed.
+    [0] Bu sohbette uyarı yoktu.
+    [1] Bu sohbetin tek uyarısı kaldırıldı.
+   *[other] Bu sohbetin { $count } uyarısının hepsi kaldırıldı.
 }
 alert-removed = { $removed ->
     [0] { $direction ->
-        [below] This chat had no below alert for { $subject }.
-        [above] This chat had no above alert for { $subject }.
-       *[both] This chat had no alert for { $subject }.
+        [below] Bu sohbette { $subject } için alt eşik uyarısı yoktu.
+        [above] Bu sohbette { $subject } için üst eşik uyarısı yoktu.
+       *[both] Bu sohbette { $subject } için uyarı yoktu.
     }
     [1] { $direction ->
-        [below] The below alert for { $subject } was removed.
-        [above] The above alert for { $subject } was removed.
-       *[both] The alert for { $subject } was removed.
+        [below] { $subject } için alt eşik uyarısı kaldırıldı.
+        [above] { $subject } için üst eşik uyarısı kaldırıldı.
+       *[both] { $subject } için uyarı kaldırıldı.
     }
-   *[other] Both { $removed } alerts for { $subject } were removed.
+   *[other] { $subject } için { $removed } uyarının ikisi de kaldırıldı.
 }
-alert-state-unchecked = not yet checked
-alert-state-ok = ok
-alert-state-crossed = { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
-alert-line = { $subject } { $direction ->
-    [above] above
-   *[below] below
-} { $level }: { $state }
-alerts-none-anywhere = No chat has alerts.
-alerts-none = This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code> or <code>/alert CUR above AMOUNT</code>.
-alerts-heading-all = <b>Alerts of every chat</b>
-alerts-heading = <b>Alerts of this chat</b>
-alerts-last-check = Last successful check: { $at }
-alerts-no-check = No successful check yet.
-alerts-muted = 🔕 Muted until { $until } — /mute off to resume.
+alert-state-unchecked = henüz kontrol edilmedi
+alert-state-ok = normal
+alert-state-crossed = { $since } tarihinden beri { $direction ->
+    [above] yüksek
+   *[below] düşük
+}
+alert-line = { $subject } { $level } { $direction ->
+    [above] üstü
+   *[below] altı
+}: { $state }
+alerts-none-anywhere = Hiçbir sohbette uyarı yok.
+alerts-none = Bu sohbette uyarı yok. <code>/alert CUR AMOUNT</code> veya <code>/alert CUR above AMOUNT</code> ile bir tane kurun.
+alerts-heading-all = <b>Tüm sohbetlerin uyarıları</b>
+alerts-heading = <b>Bu sohbetin uyarıları</b>
+alerts-last-check = Son başarılı kontrol: { $at }
+alerts-no-check = Henüz başarılı bir kontrol yok.
+alerts-muted = 🔕 { $until } tarihine kadar duraklatıldı; devam ettirmek için /mute off.
 
 ## Alerts as they happen
 
-alert-low = ⚠️ Low balance: { $subject } { $balance } is below your alert level { $level }
-alert-still-low = ⚠️ Still low: { $subject } { $balance } is below your alert level { $level } (since { $since })
-alert-recovered = ✅ { $subject } recovered: { $balance } (alert level { $level })
-alert-high = 🔺 { $subject } { $balance } is above your level { $level } — consider moving funds to cold storage
-alert-still-high = 🔺 Still high: { $subject } { $balance } is above your level { $level } (since { $since })
-alert-high-back = ✅ { $subject } is back at or below your level { $level }: { $balance }
-mute-over = 🔔 Mute over. Right now:
-mute-over-low = ⚠️ { $subject }{ $balance } is below your alert level { $level } (low since { $since })
-mute-over-high = 🔺 { $subject }{ $balance } is above your level { $level } (high since { $since })
+alert-low = ⚠️ Düşük bakiye: { $subject } { $balance }, uyarı eşiğiniz { $level } altında
+alert-still-low = ⚠️ Hâlâ düşük: { $subject } { $balance }, uyarı eşiğiniz { $level } altında ({ $since } tarihinden beri)
+alert-recovered = ✅ { $subject } toparlandı: { $balance } (uyarı eşiği { $level })
+alert-high = 🔺 { $subject } { $balance }, eşiğiniz { $level } üstünde; fonların bir kısmını soğuk cüzdana aktarmayı düşünün
+alert-still-high = 🔺 Hâlâ yüksek: { $subject } { $balance }, eşiğiniz { $level } üstünde ({ $since } tarihinden beri)
+alert-high-back = ✅ { $subject } yeniden eşiğiniz { $level } veya altında: { $balance }
+mute-over = 🔔 Duraklatma bitti. Şu anda:
+mute-over-low = ⚠️ { $subject }{ $balance }, uyarı eşiğiniz { $level } altında ({ $since } tarihinden beri düşük)
+mute-over-high = 🔺 { $subject }{ $balance }, eşiğiniz { $level } üstünde ({ $since } tarihinden beri yüksek)
 
 ## /mute
 
-muted = 🔕 Alerts in this chat are held until { $until }. States keep updating; when the mute ends you get one summary of what is low or high then. /mute off resumes them now.
-mute-status = 🔕 This chat's alerts are muted until { $until }.
-mute-status-off = This chat's alerts are not muted. <code>/mute 2h</code> holds them for two hours.
-unmuted = 🔔 Alerts in this chat resume.
-unmuted-not-muted = This chat's alerts were not muted.
-unmuted-as-of = As of the last check:
+muted = 🔕 Bu sohbetteki uyarılar { $until } tarihine kadar duraklatıldı. Durumlar güncellenmeye devam eder; duraklatma bitince o an düşük veya yüksek olanların tek bir özetini alırsınız. /mute off uyarıları hemen devam ettirir.
+mute-status = 🔕 Bu sohbetin uyarıları { $until } tarihine kadar duraklatıldı.
+mute-status-off = Bu sohbetin uyarıları duraklatılmadı. <code>/mute 2h</code> onları iki saat duraklatır.
+unmuted = 🔔 Bu sohbetteki uyarılar devam ediyor.
+unmuted-not-muted = Bu sohbetin uyarıları duraklatılmamıştı.
+unmuted-as-of = Son kontrole göre:
 
 ## /report and the reports
 
-report-set = 📊 Reports set: { $schedule }. Next: { $next } — { $next_utc }.
-report-status = 📊 This chat gets a report { $schedule }. Next: { $next } — { $next_utc }. /report off stops it, /report now sends one now.
-report-none = This chat has no scheduled report. <code>/report 09:00 Europe/Berlin</code> sets a daily one, <code>/report mon 09:00</code> a weekly one; /report now shows what it looks like.
-report-removed = Scheduled reports stopped for this chat.
-report-removed-none = This chat had no scheduled report.
-report-queued = 📊 Report on its way.
-report-heading = 📊 <b>Balance report</b> — { $at }
-report-late = ⏰ Late by { $late }: it was due at { $due } and the bot was not running then.
-report-stored = ⚠️ OxaPay has not answered since { $at }; these are the balances read then.
-report-stored-no-values = Values are not shown for stored balances.
-report-total-then = Total then: <b>{ $total }</b>
-report-first = The first report here: nothing to compare yet.
-report-no-change = No change since the last report ({ $at }).
-report-since = <b>Since the last report</b> ({ $at }):
-report-change-new = (new)
-report-change-empty = (now empty)
-report-total-change = Total: { $change } USD{ $percent }
-report-crossed-heading = <b>Levels crossed now</b>
-report-crossed-line = { $icon } <b>{ $subject }</b> { $direction ->
-    [above] above
-   *[below] below
-} { $level }: { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
-report-read-at = <i>Balances read { $at }</i>
-report-without-balances = 📊 <b>Balance report</b> — { $at }
-    ⚠️ OxaPay has not answered and no earlier balances are stored yet, so there is nothing to report this time.
+report-set = 📊 Raporlar kuruldu: { $schedule }. Sonraki: { $next } ({ $next_utc }).
+report-status = 📊 Bu sohbet { $schedule } rapor alıyor. Sonraki: { $next } ({ $next_utc }). /report off durdurur, /report now şimdi bir rapor gönderir.
+report-none = Bu sohbette zamanlanmış rapor yok. <code>/report 09:00 Europe/Istanbul</code> günlük, <code>/report mon 09:00</code> haftalık rapor kurar; /report now nasıl göründüğünü gösterir.
+report-removed = Bu sohbetin zamanlanmış raporları durduruldu.
+report-removed-none = Bu sohbette zamanlanmış rapor yoktu.
+report-queued = 📊 Rapor yolda.
+report-heading = 📊 <b>Bakiye raporu</b> — { $at }
+report-late = ⏰ { $late } gecikmeli: { $due } için planlanmıştı ve bot o sırada çalışmıyordu.
+report-stored = ⚠️ OxaPay { $at } tarihinden beri yanıt vermiyor; bunlar o zaman okunan bakiyeler.
+report-stored-no-values = Kayıtlı bakiyeler için değer gösterilmez.
+report-total-then = O zamanki toplam: <b>{ $total }</b>
+report-first = Buradaki ilk rapor: henüz karşılaştırılacak bir şey yok.
+report-no-change = Son rapordan ({ $at }) bu yana değişiklik yok.
+report-since = <b>Son rapordan bu yana</b> ({ $at }):
+report-change-new = (yeni)
+report-change-empty = (artık boş)
+report-total-change = Toplam: { $change } USD{ $percent }
+report-crossed-heading = <b>Şu anda aşılan eşikler</b>
+report-crossed-line = { $icon } <b>{ $subject }</b> { $level } { $direction ->
+    [above] üstü
+   *[below] altı
+}: { $since } tarihinden beri { $direction ->
+    [above] yüksek
+   *[below] düşük
+}
+report-read-at = <i>Bakiyelerin okunduğu zaman: { $at }</i>
+report-without-balances = 📊 <b>Bakiye raporu</b> — { $at }
+    ⚠️ OxaPay yanıt vermedi ve henüz kayıtlı eski bakiye yok, bu yüzden bu kez raporlanacak bir şey yok.
 
 ## /history and its chart
 
-history-caption = 📈 <b>{ $name }</b>, last { $span }
-    First: { $first } — { $first_at }
-    Last: { $last } — { $last_at }
-    Change: { $change }{ $percent }
-    Min: { $min } — { $min_at }
-    Max: { $max } — { $max_at }
-    <i>{ $count } points</i>
-history-total-name = Total value (USD)
-history-none = No balance history yet. The bot records the balances with the first successful read and then every { $interval } — ask again later.
-history-too-few = Too few points for a line yet: { $count } in this period (recording since { $since }). Try again later, or a longer period such as <code>/history total 90d</code>.
-history-no-total = No USD totals are recorded for this period (prices were unavailable, or a wallet had no price). Ask for one currency instead, e.g. <code>/history BTC 30d</code>.
-history-unavailable = The chart could not be drawn this time; the error is logged for the operator. Try again later.
-# The chart's own words (drawn, not sent: plain text).
-chart-title = { $subject }, last { $span }
-chart-min = min
-chart-max = max
-chart-min-max = min = max
+history-caption = 📈 <b>{ $name }</b>, son { $span }
+    İlk: { $first } — { $first_at }
+    Son: { $last } — { $last_at }
+    Değişim: { $change }{ $percent }
+    En düşük: { $min } — { $min_at }
+    En yüksek: { $max } — { $max_at }
+    <i>{ $count } nokta</i>
+history-total-name = Toplam değer (USD)
+history-none = Henüz bakiye geçmişi yok. Bot bakiyeleri ilk başarılı okumada ve ardından { $interval } kaydeder; daha sonra yeniden sorun.
+history-too-few = Çizgi için henüz yeterli nokta yok: bu dönemde { $count } nokta (kayıt { $since } tarihinden beri). Daha sonra deneyin ya da <code>/history total 90d</code> gibi daha uzun bir dönem isteyin.
+history-no-total = Bu dönem için kayıtlı USD toplamı yok (fiyatlara ulaşılamadı veya bir cüzdanın fiyatı yoktu). Bunun yerine tek bir para birimi isteyin, ör. <code>/history BTC 30d</code>.
+history-unavailable = Grafik bu kez çizilemedi; hata operatör için kaydedildi. Daha sonra yeniden deneyin.
+chart-title = { $subject }, son { $span }
+chart-min = en düşük
+chart-max = en yüksek
+chart-min-max = en düşük = en yüksek
 
 ## /lang
 
-lang-current = This chat reads { $name } ({ $code }){ $source ->
-    [set] , set with /lang. <code>/lang auto</code> goes back to each user's Telegram language.
-    [telegram] : your Telegram app's language. <code>/lang ru</code> sets another one for this chat.
-   *[default] : no language was set for this chat. <code>/lang ru</code> sets one.
+lang-current = Bu sohbetin dili: { $name } ({ $code }){ $source ->
+    [set] ; /lang ile ayarlandı. <code>/lang auto</code> her kullanıcının Telegram diline döner.
+    [telegram] ; Telegram uygulamanızın dili. <code>/lang en</code> bu sohbet için başka bir dil ayarlar.
+   *[default] ; bu sohbet için dil ayarlanmadı. <code>/lang tr</code> ayarlar.
 }
-    Languages: { $languages }
-lang-set = This chat now reads { $name } ({ $code }). <code>/lang auto</code> goes back to each user's Telegram language.
-lang-auto = This chat follows each user's Telegram language again; here that is { $name } ({ $code }).
+    Diller: { $languages }
+lang-set = Bu sohbetin dili artık { $name } ({ $code }). <code>/lang auto</code> her kullanıcının Telegram diline döner.
+lang-auto = Bu sohbet yeniden her kullanıcının Telegram dilini izliyor; burada bu { $name } ({ $code }).
