@@ -1,57 +1,52 @@
-# English: the source of every message. Each other language's file has exactly these messages
-# with exactly these variables (the texts tests say what is missing or extra).
-#
-# Messages are Telegram HTML: <b>, <i>, <code>, <pre> may be used; the bot escapes every
-# variable that holds outside text. Amounts, codes, ids and times arrive ready to print (ASCII
-# digits, kept left to right in right-to-left languages): never reformat them.
+# Español. Fuente: en.ftl; los mismos mensajes con las mismas variables.
+# Los comandos (/balance, off, above, total, all, now, auto), CUR y AMOUNT no se traducen:
+# se escriben así en Telegram.
 
 ## Shared words
 
-subject-total = Total value
+subject-total = Valor total
 direction = { $direction ->
-    [above] above
-   *[below] below
+    [above] por encima de
+   *[below] por debajo de
 }
 crossed-word = { $direction ->
-    [above] high
-   *[below] low
+    [above] alto
+   *[below] bajo
 }
-time-unknown = an unknown time
+time-unknown = un momento desconocido
 weekday-short = { $day ->
-    [1] Mon
-    [2] Tue
-    [3] Wed
-    [4] Thu
-    [5] Fri
-    [6] Sat
-   *[7] Sun
+    [1] lun
+    [2] mar
+    [3] mié
+    [4] jue
+    [5] vie
+    [6] sáb
+   *[7] dom
 }
 weekday-long = { $day ->
-    [1] Monday
-    [2] Tuesday
-    [3] Wednesday
-    [4] Thursday
-    [5] Friday
-    [6] Saturday
-   *[7] Sunday
+    [1] lunes
+    [2] martes
+    [3] miércoles
+    [4] jueves
+    [5] viernes
+    [6] sábado
+   *[7] domingo
 }
 month-short = { $month ->
-    [1] Jan
-    [2] Feb
-    [3] Mar
-    [4] Apr
-    [5] May
-    [6] Jun
-    [7] Jul
-    [8] Aug
-    [9] Sep
-    [10] Oct
-    [11] Nov
-   *[12] Dec
+    [1] ene
+    [2] feb
+    [3] mar
+    [4] abr
+    [5] may
+    [6] jun
+    [7] jul
+    [8] ago
+    [9] sept
+    [10] oct
+    [11] nov
+   *[12] dic
 }
-# A moment in the chat's zone: "Thu 27 Nov 2026 09:00 (Europe/Berlin)".
-time-zoned = { $weekday } { $day } { $month } { $year } { $time } { $zone }
-# A weekday and a time in UTC: "Thu 08:00 UTC".
+time-zoned = { $weekday } { $day } { $month } { $year }, { $time } { $zone }
 time-utc-clock = { $weekday } { $time } UTC
 duration-minutes = { $minutes } min
 duration-hours = { $hours } h { $minutes } min
@@ -61,314 +56,313 @@ interval = { $unit ->
    *[s] { $n } s
 }
 span = { $span ->
-    [week] 7 days
-    [month] 30 days
-    [quarter] 90 days
-   *[year] 1 year
+    [week] 7 días
+    [month] 30 días
+    [quarter] 90 días
+   *[year] 1 año
 }
-schedule-daily = every day at { $time } { $zone }
-schedule-weekly = every { $day } at { $time } { $zone }
+schedule-daily = todos los días a las { $time } { $zone }
+schedule-weekly = cada { $day } a las { $time } { $zone }
 
 ## /start and /help
 
-help = <b>OxaPay balance bot</b>
-    Shows this OxaPay account's wallet balances and tells this chat when one runs low.
+help = <b>Bot de saldos de OxaPay</b>
+    Muestra los saldos de las billeteras de esta cuenta de OxaPay y avisa en este chat cuando alguno baja demasiado.
 
-    /balance — every wallet that holds something, with its USD value and the total
-    /balance all — the same with wallets worth under a cent
-    /balance CUR — one currency, e.g. <code>/balance BTC</code>
-    /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>
-    /alert CUR above AMOUNT — tell this chat when CUR rises above AMOUNT (time to sweep to cold storage)
-    /alert total AMOUNT — tell this chat when the account's total USD value falls below AMOUNT
-    /alert CUR off — stop CUR's alerts (<code>/alert CUR above off</code>: one kind); /alert off — every alert here
-    /alerts — this chat's alert levels and their state
-    /mute 2h — hold this chat's alerts for a while (30m, 2h, 1d; /mute off resumes)
-    /report 09:00 [TZ] — a balance report here every day at that time (TZ like Europe/Berlin; <code>/report mon 09:00</code>: weekly); /report shows it, /report off stops it, /report now sends one now
-    /history [CUR|total] [7d|30d|90d|1y] — a chart of the balance, e.g. <code>/history BTC 7d</code>
-    /lang — the language of this chat (<code>/lang ru</code>, <code>/lang auto</code>)
-    /help — this message
-help-your-id = Your Telegram user id: { $id }
+    /balance — cada billetera con saldo, su valor en USD y el total
+    /balance all — lo mismo, incluidas las billeteras que valen menos de un centavo
+    /balance CUR — una sola moneda, p. ej. <code>/balance BTC</code>
+    /alert CUR AMOUNT — avisar en este chat cuando CUR baje de AMOUNT, p. ej. <code>/alert USDT 500</code>
+    /alert CUR above AMOUNT — avisar cuando CUR supere AMOUNT (momento de pasar fondos a la billetera fría)
+    /alert total AMOUNT — avisar cuando el valor total de la cuenta en USD baje de AMOUNT
+    /alert CUR off — quitar las alertas de CUR (<code>/alert CUR above off</code>: solo una); /alert off — todas las alertas de este chat
+    /alerts — los umbrales de alerta de este chat y su estado
+    /mute 2h — pausar las alertas de este chat por un tiempo (30m, 2h, 1d; /mute off las reanuda)
+    /report 09:00 [TZ] — un informe de saldos aquí cada día a esa hora (TZ como America/Mexico_City; <code>/report mon 09:00</code>: semanal); /report lo muestra, /report off lo detiene, /report now envía uno ahora
+    /history [CUR|total] [7d|30d|90d|1y] — un gráfico del saldo, p. ej. <code>/history BTC 7d</code>
+    /lang — el idioma de este chat (<code>/lang en</code>, <code>/lang auto</code>)
+    /help — este mensaje
+help-your-id = Tu ID de usuario de Telegram: { $id }
 
 ## The command menu (at most 256 characters each)
 
-menu-start = what this bot does and your user id
-menu-help = the commands you can use
-menu-balance = wallet balances and USD values; /balance CUR for one, /balance all
-menu-alert = /alert CUR AMOUNT (or CUR above AMOUNT) sets an alert; /alert CUR off removes it
-menu-alerts = this chat's alerts and their state
-menu-mute = /mute 2h holds this chat's alerts; /mute off resumes them
-menu-report = /report 09:00 [TZ] daily or /report mon 09:00 weekly; off, now
-menu-history = /history [CUR|total] [7d|30d|90d|1y]: a chart of the balance
-menu-lang = the language of this chat: /lang ru, /lang auto
+menu-start = qué hace este bot y tu ID de usuario
+menu-help = los comandos que puedes usar
+menu-balance = saldos de las billeteras y su valor en USD; /balance CUR para una, /balance all para todas
+menu-alert = /alert CUR AMOUNT (o CUR above AMOUNT) crea una alerta; /alert CUR off la quita
+menu-alerts = las alertas de este chat y su estado
+menu-mute = /mute 2h pausa las alertas de este chat; /mute off las reanuda
+menu-report = /report 09:00 [TZ] diario o /report mon 09:00 semanal; off, now
+menu-history = /history [CUR|total] [7d|30d|90d|1y]: un gráfico del saldo
+menu-lang = el idioma de este chat: /lang en, /lang auto
 
 ## Refusals and failures
 
-not-authorized-user-in-chat = You are not authorized to use this bot. Your user id is { $id } (this chat: { $chat }) — ask an admin to /allow it.
-not-authorized-user = You are not authorized to use this bot. Your user id is { $id } — ask an admin to /allow it.
-not-authorized-chat = This chat is not authorized to use this bot. Its id is { $chat } — ask an admin to /allow it.
-not-authorized-has-levels = This chat receives balance alerts someone set here; anyone in it can stop them with /alert off.
-admin-only = Only admins can do that.
-slow-down = Too many commands at once — please slow down; the bot will answer again in a few seconds.
-unknown-command = Unknown command. /help lists what this bot understands.
-storage-failed = The bot's database is busy or unavailable — nothing was changed; try again in a moment.
+not-authorized-user-in-chat = No tienes permiso para usar este bot. Tu ID de usuario es { $id } (este chat: { $chat }); pide a un administrador que lo autorice con /allow.
+not-authorized-user = No tienes permiso para usar este bot. Tu ID de usuario es { $id }; pide a un administrador que lo autorice con /allow.
+not-authorized-chat = Este chat no tiene permiso para usar el bot. Su ID es { $chat }; pide a un administrador que lo autorice con /allow.
+not-authorized-has-levels = Este chat recibe alertas de saldo que alguien configuró aquí; cualquier miembro puede desactivarlas con /alert off.
+admin-only = Solo los administradores pueden hacerlo.
+slow-down = Demasiados comandos a la vez; espera un momento, el bot volverá a responder en unos segundos.
+unknown-command = Comando desconocido. /help muestra los comandos que entiende este bot.
+storage-failed = La base de datos del bot está ocupada o no disponible; no se cambió nada. Inténtalo de nuevo en un momento.
 bad-argument = { $problem } — { $usage }
-unknown-currency = This OxaPay account has no <b>{ $currency }</b> wallet. Its wallets: { $wallets }.
+unknown-currency = Esta cuenta de OxaPay no tiene billetera <b>{ $currency }</b>. Sus billeteras: { $wallets }.
 
 ## What OxaPay's failures are called
 
 key-name = { $key ->
-    [general] general API key
-    [merchant] merchant API key
-   *[payout] payout API key
+    [general] clave API general
+    [merchant] clave API de comercio (merchant)
+   *[payout] clave API de pagos salientes (payout)
 }
-oxapay-timeout = OxaPay did not answer within { $secs } s — try again shortly.
-oxapay-connection = Could not reach OxaPay (connection failed) — try again shortly.
-oxapay-redirect = OxaPay's address answered with a redirect (HTTP { $status }); the bot does not follow redirects, so the key is not sent elsewhere — check OXAPAY_API_URL.
+oxapay-timeout = OxaPay no respondió en { $secs } s; inténtalo de nuevo en breve.
+oxapay-connection = No se pudo conectar con OxaPay; inténtalo de nuevo en breve.
+oxapay-redirect = La dirección de OxaPay respondió con una redirección (HTTP { $status }); el bot no sigue redirecciones para que la clave no se envíe a otro sitio. Revisa OXAPAY_API_URL.
 oxapay-rate-limited = { $secs ->
-    [0] OxaPay is limiting requests — try again in a minute.
-   *[other] OxaPay is limiting requests — try again in { $secs } s.
+    [0] OxaPay está limitando las solicitudes; inténtalo de nuevo en un minuto.
+   *[other] OxaPay está limitando las solicitudes; inténtalo de nuevo en { $secs } s.
 }
-oxapay-server-trouble = OxaPay is having trouble (HTTP { $status }) — try again shortly.
-oxapay-refused = OxaPay refused the request (HTTP { $status }) — try again later.
-oxapay-too-large = OxaPay sent an answer too large to read (over { $mib } MiB) — try again shortly.
-oxapay-unreadable = OxaPay sent an answer the bot could not read — try again shortly.
+oxapay-server-trouble = OxaPay tiene problemas (HTTP { $status }); inténtalo de nuevo en breve.
+oxapay-refused = OxaPay rechazó la solicitud (HTTP { $status }); inténtalo de nuevo más tarde.
+oxapay-too-large = OxaPay envió una respuesta demasiado grande para leerla (más de { $mib } MiB); inténtalo de nuevo en breve.
+oxapay-unreadable = OxaPay envió una respuesta que el bot no pudo leer; inténtalo de nuevo en breve.
 oxapay-code = { $code ->
-    [101] OxaPay rejected the request as invalid (code 101).
-    [102] OxaPay rejected the API key: it is not a payout key (code 102).
-    [103] OxaPay rejected the payout key (code 103): check OXAPAY_PAYOUT_API_KEY.
-    [104] OxaPay refused this server's IP (code 104): allow it in the OxaPay panel.
-    [105] OxaPay does not know that currency (code 105).
-    [124] OxaPay's request limit is exceeded (code 124) — try again later.
-   *[other] OxaPay reported an error (code { $code }) — try again later.
+    [101] OxaPay rechazó la solicitud por no ser válida (código 101).
+    [102] OxaPay rechazó la clave API: no es una clave de pagos salientes (código 102).
+    [103] OxaPay rechazó la clave de pagos salientes (código 103): revisa OXAPAY_PAYOUT_API_KEY.
+    [104] OxaPay rechazó la IP de este servidor (código 104): autorízala en el panel de OxaPay.
+    [105] OxaPay no reconoce esa moneda (código 105).
+    [124] Se superó el límite de solicitudes de OxaPay (código 124); inténtalo de nuevo más tarde.
+   *[other] OxaPay informó un error (código { $code }); inténtalo de nuevo más tarde.
 }
-oxapay-key-refused = OxaPay refused the { $key } (HTTP 401): it is not a { $key } or was revoked — check { $variable }.
-oxapay-invalid = OxaPay rejected the request as invalid (HTTP 400).
-oxapay-general-key-refused = OxaPay refused the key (HTTP 401): the key is not a general API key or was revoked — check OXAPAY_GENERAL_API_KEY.
-oxapay-not-found = OxaPay does not know this address (HTTP 404) — check OXAPAY_API_URL.
+oxapay-key-refused = OxaPay rechazó la { $key } (HTTP 401): la clave es de otro tipo o fue revocada. Revisa { $variable }.
+oxapay-invalid = OxaPay rechazó la solicitud por no ser válida (HTTP 400).
+oxapay-general-key-refused = OxaPay rechazó la clave (HTTP 401): no es una clave API general o fue revocada. Revisa OXAPAY_GENERAL_API_KEY.
+oxapay-not-found = OxaPay no reconoce esta dirección (HTTP 404); revisa OXAPAY_API_URL.
 oxapay-maintenance = { $secs ->
-    [0] OxaPay is down for maintenance (HTTP 503) — try again later.
-   *[other] OxaPay is down for maintenance (HTTP 503) — try again in { $secs } s.
+    [0] OxaPay está en mantenimiento (HTTP 503); inténtalo de nuevo más tarde.
+   *[other] OxaPay está en mantenimiento (HTTP 503); inténtalo de nuevo en { $secs } s.
 }
-oxapay-error = OxaPay reported an error — try again later.
-prices-unavailable = USD prices are unavailable right now ({ $reason }), so no values are shown.
+oxapay-error = OxaPay informó un error; inténtalo de nuevo más tarde.
+prices-unavailable = Los precios en USD no están disponibles ahora ({ $reason }), así que no se muestran valores.
 price-reason = { $kind ->
-    [timeout] no answer within { $secs } s
-    [connection] connection failed
-    [redirect] a redirect, HTTP { $status }, not followed — check OXAPAY_API_URL
-    [limited] OxaPay is limiting requests
+    [timeout] sin respuesta en { $secs } s
+    [connection] no se pudo conectar
+    [redirect] redirección HTTP { $status } no seguida; revisa OXAPAY_API_URL
+    [limited] OxaPay está limitando las solicitudes
     [http] HTTP { $status }
-    [code] code { $status }
-    [key] the { $key } was refused
-   *[unreadable] unreadable answer
+    [code] código { $status }
+    [key] se rechazó la { $key }
+   *[unreadable] respuesta ilegible
 }
-prices-stale = USD prices are not current right now, so no values are shown.
+prices-stale = Los precios en USD no están actualizados ahora, así que no se muestran valores.
 
 ## Arguments that were refused
 
-problem-not-currency = { $given } is not a currency: { $why }
-problem-currency-missing = a currency code is missing
-problem-currency-invalid = a currency code is 2 to 10 letters or digits, like BTC or USDT
-problem-amount-not-accepted = { $given } is not accepted: { $why }
-problem-amount-missing = an amount is missing
-problem-amount-not-plain = the amount must be a plain number like 0.5, 1000 or 1234.5678
-problem-amount-not-positive = the amount must be above zero
-problem-amount-too-large = the amount is too large or too precise: at most 15 digits before the point, 18 after it, 28 in all
-problem-not-direction = { $given } is not a direction: say below or above
-problem-alert-missing = a currency and an amount are missing
-problem-amount-missing-after = the amount is missing
-problem-alert-too-many = too many words: give a currency, optionally below or above, and an amount
-problem-one-currency = one currency at a time
-problem-not-understood = { $given } is not understood
-problem-not-duration = { $given } is not a duration like 30m, 2h or 1d
-problem-mute-zero = a mute must last longer than zero
-problem-mute-too-long = a mute lasts at most 30 days (30d)
-problem-one-duration = one duration at a time
-problem-bad-time = { $given } is not a time: write HH:MM on a 24-hour clock, like 09:00 or 18:30
-problem-unknown-day = { $given } is not a day of the week: write mon, tue, wed, thu, fri, sat or sun, or the full name, like monday
-problem-unknown-zone = { $given } is not a time zone: write an IANA zone name like Europe/Berlin, Asia/Tehran or UTC
-problem-missing-time = the time is missing: write HH:MM on a 24-hour clock, like 09:00
-problem-day-after-time = the day comes before the time, like mon 09:00
-problem-not-alone = { $given } stands alone: nothing may follow it
-problem-report-too-many = too many words: write a time, a weekday before it for a weekly report and a zone after it, like mon 09:00 Europe/Berlin
-problem-history-not-understood = { $given } is neither a currency nor a period: write a currency like BTC (or total) and a period of 7d, 30d, 90d or 1y
-problem-unknown-span = { $given } is not a period: write 7d, 30d, 90d or 1y
-problem-two-subjects = one currency at a time: write a currency like BTC, or total
-problem-two-spans = one period at a time: write 7d, 30d, 90d or 1y
-problem-history-too-many = too many words: write at most a currency (or total) and a period, like BTC 90d
-problem-unknown-lang = { $given } is not a language this bot speaks
-problem-one-lang = one language at a time
+problem-not-currency = { $given } no es una moneda: { $why }
+problem-currency-missing = falta el código de la moneda
+problem-currency-invalid = el código de una moneda tiene de 2 a 10 letras latinas o dígitos, como BTC o USDT
+problem-amount-not-accepted = { $given } no se acepta: { $why }
+problem-amount-missing = falta el importe
+problem-amount-not-plain = el importe debe ser un número simple como 0.5, 1000 o 1234.5678
+problem-amount-not-positive = el importe debe ser mayor que cero
+problem-amount-too-large = el importe es demasiado grande o preciso: como máximo 15 dígitos antes del punto, 18 después y 28 en total
+problem-not-direction = { $given } no es una dirección: escribe below o above
+problem-alert-missing = faltan la moneda y el importe
+problem-amount-missing-after = falta el importe
+problem-alert-too-many = demasiadas palabras: indica una moneda, opcionalmente below o above, y un importe
+problem-one-currency = una sola moneda a la vez
+problem-not-understood = no se entiende { $given }
+problem-not-duration = { $given } no es una duración como 30m, 2h o 1d
+problem-mute-zero = la pausa debe durar más de cero
+problem-mute-too-long = la pausa dura como máximo 30 días (30d)
+problem-one-duration = una sola duración a la vez
+problem-bad-time = { $given } no es una hora: escribe HH:MM en formato de 24 horas, como 09:00 o 18:30
+problem-unknown-day = { $given } no es un día de la semana: escribe mon, tue, wed, thu, fri, sat o sun, o el nombre completo en inglés, como monday
+problem-unknown-zone = { $given } no es una zona horaria: escribe un nombre de zona IANA como America/Mexico_City, Europe/Madrid o UTC
+problem-missing-time = falta la hora: escribe HH:MM en formato de 24 horas, como 09:00
+problem-day-after-time = el día va antes de la hora, como mon 09:00
+problem-not-alone = { $given } va sola: no puede seguirle nada
+problem-report-too-many = demasiadas palabras: escribe una hora, antes de ella un día para un informe semanal y después una zona, como mon 09:00 Europe/Madrid
+problem-history-not-understood = { $given } no es ni una moneda ni un periodo: escribe una moneda como BTC (o total) y un periodo de 7d, 30d, 90d o 1y
+problem-unknown-span = { $given } no es un periodo: escribe 7d, 30d, 90d o 1y
+problem-two-subjects = una sola moneda a la vez: escribe una moneda como BTC, o total
+problem-two-spans = un solo periodo a la vez: 7d, 30d, 90d o 1y
+problem-history-too-many = demasiadas palabras: como mucho una moneda (o total) y un periodo, como BTC 90d
+problem-unknown-lang = { $given } no es un idioma que hable este bot
+problem-one-lang = un solo idioma a la vez
 
-usage-balance = use /balance for every wallet, <code>/balance all</code> to include dust, or /balance CUR for one, e.g. <code>/balance BTC</code>.
-usage-alert = use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>: tell when BTC falls below 0.5), <code>/alert CUR above AMOUNT</code> (when it rises above), <code>/alert total AMOUNT</code> (the total USD value), <code>/alert CUR off</code> or <code>/alert off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.
-usage-mute = use <code>/mute 30m</code>, <code>/mute 2h</code> or <code>/mute 1d</code> (at most 30d), <code>/mute off</code>, or /mute to see it.
-usage-alerts = use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.
-usage-report = use <code>/report 09:00</code> or <code>/report 09:00 Europe/Berlin</code> (daily), <code>/report mon 09:00 [TZ]</code> (weekly), <code>/report off</code>, <code>/report now</code>, or /report to see it. TZ is an IANA zone name such as UTC, Europe/Berlin or Asia/Tehran.
-usage-history = use <code>/history</code> (total value, 30 days), <code>/history BTC</code>, <code>/history total 7d</code>; periods: 7d, 30d, 90d, 1y.
-usage-lang = use /lang to see this chat's language, <code>/lang ru</code> to set one ({ $codes }), or <code>/lang auto</code> to follow each user's Telegram language.
+usage-balance = usa /balance para todas las billeteras, <code>/balance all</code> para incluir los saldos mínimos, o /balance CUR para una, p. ej. <code>/balance BTC</code>.
+usage-alert = usa <code>/alert CUR AMOUNT</code> (p. ej. <code>/alert BTC 0.5</code>: avisar cuando BTC baje de 0.5), <code>/alert CUR above AMOUNT</code> (cuando lo supere), <code>/alert total AMOUNT</code> (el valor total en USD), <code>/alert CUR off</code> o <code>/alert off</code>; AMOUNT es un número simple mayor que cero, como 0.5, 1000 o 1234.5678.
+usage-mute = usa <code>/mute 30m</code>, <code>/mute 2h</code> o <code>/mute 1d</code> (como máximo 30d), <code>/mute off</code>, o /mute para verla.
+usage-alerts = usa /alerts para este chat, o <code>/alerts all</code> (administradores) para todos los chats.
+usage-report = usa <code>/report 09:00</code> o <code>/report 09:00 Europe/Madrid</code> (diario), <code>/report mon 09:00 [TZ]</code> (semanal), <code>/report off</code>, <code>/report now</code>, o /report para verlo. TZ es un nombre de zona IANA como UTC, Europe/Madrid o America/Mexico_City.
+usage-history = usa <code>/history</code> (valor total, 30 días), <code>/history BTC</code>, <code>/history total 7d</code>; periodos: 7d, 30d, 90d, 1y.
+usage-lang = usa /lang para ver el idioma de este chat, <code>/lang en</code> para elegir uno ({ $codes }), o <code>/lang auto</code> para seguir el idioma de Telegram de cada usuario.
 
 ## Buttons and their popups (popups are plain text, at most 200 characters)
 
-button-refresh = 🔄 Refresh
-button-mute-hour = 🔕 Mute 1h
-button-balance = 💰 Balance
-popup-not-authorized = You are not authorized to use this bot. Your user id is { $id }: ask an admin to /allow it.
-popup-button-forged = This button is not valid. Send /help to see what the bot can do.
-popup-button-too-old = This message is too old for its buttons; send the command again.
-popup-refreshed = Updated.
-popup-nothing-changed = Nothing changed since this message was written.
-popup-refresh-too-long = The balances no longer fit in one message; send /balance for the full list.
-popup-refresh-failed = Could not update this message right now; send /balance instead.
-popup-muted = Alerts here are muted until { $until }.
+button-refresh = 🔄 Actualizar
+button-mute-hour = 🔕 Pausar 1 h
+button-balance = 💰 Saldo
+popup-not-authorized = No tienes permiso para usar este bot. Tu ID de usuario es { $id }; pide a un administrador que lo autorice con /allow.
+popup-button-forged = Este botón no es válido. Envía /help para ver qué puede hacer el bot.
+popup-button-too-old = Este mensaje es demasiado antiguo para sus botones; envía el comando de nuevo.
+popup-refreshed = Actualizado.
+popup-nothing-changed = No ha cambiado nada desde que se escribió este mensaje.
+popup-refresh-too-long = Los saldos ya no caben en un mensaje; envía /balance para ver la lista completa.
+popup-refresh-failed = No se pudo actualizar este mensaje ahora; envía /balance en su lugar.
+popup-muted = Las alertas de aquí están en pausa hasta { $until }.
 
 ## /balance
 
-balance-heading-valued = <b>OxaPay balances</b> (wallets above zero, largest value first)
-balance-heading = <b>OxaPay balances</b> (wallets above zero)
-balance-no-price = no price
-balance-footer-priced = <i>OxaPay, { $at } · prices of { $priced_at }</i>
+balance-heading-valued = <b>Saldos de OxaPay</b> (billeteras con saldo, de mayor a menor valor)
+balance-heading = <b>Saldos de OxaPay</b> (billeteras con saldo)
+balance-no-price = sin precio
+balance-footer-priced = <i>OxaPay, { $at } · precios de { $priced_at }</i>
 balance-footer = <i>OxaPay, { $at }</i>
-balance-all-zero = All { $count } wallets are at zero.
+balance-all-zero = Las { $count } billeteras están en cero.
 balance-total = Total: <b>{ $total }</b>{ $unpriced ->
     [0] {""}
-    [one] {" "}(1 wallet without a price left out)
-   *[other] {" "}({ $unpriced } wallets without a price left out)
+    [one] {" "}(queda fuera 1 billetera sin precio)
+   *[other] {" "}(quedan fuera { $unpriced } billeteras sin precio)
 }
-balance-dust = Dust: { $count ->
-    [one] 1 wallet
-   *[other] { $count } wallets
-} worth under $0.01 each, folded — /balance all shows them.
-balance-unreadable = ⚠️ OxaPay sent an amount the bot could not read for { $currencies }: left out{ $in_total ->
-    [yes] {" "}(and out of the total)
+balance-dust = Saldos mínimos: { $count ->
+    [one] 1 billetera
+   *[other] { $count } billeteras
+} con menos de $0.01 cada una, agrupadas; /balance all las muestra.
+balance-unreadable = ⚠️ OxaPay envió un importe que el bot no pudo leer para { $currencies }: se omite{ $in_total ->
+    [yes] {" "}(también del total)
    *[no] {""}
 }.
 balance-price = 1 { $currency } = { $price } USD
-balance-no-usd-price = OxaPay lists no USD price for { $currency }.
-balance-unreadable-one = OxaPay sent an amount for <b>{ $currency }</b> that the bot could not read ({ $why }); the other wallets are fine — try /balance.
+balance-no-usd-price = OxaPay no indica precio en USD para { $currency }.
+balance-unreadable-one = OxaPay envió un importe para <b>{ $currency }</b> que el bot no pudo leer ({ $why }); las demás billeteras están bien, prueba /balance.
 
 ## Alert levels
 
-alert-set = Alert set: this chat is told when { $subject } { $direction ->
-    [above] rises above
-   *[below] falls below
+alert-set = Alerta creada: este chat recibirá un aviso cuando { $subject } { $direction ->
+    [above] supere
+   *[below] baje de
 } { $level }{ $total ->
-    [yes] {" "}(the sum of every wallet's USD value; a check where a price is missing leaves it as it was)
+    [yes] {" "}(la suma del valor en USD de todas las billeteras; si en una comprobación falta algún precio, el estado no cambia)
    *[no] {""}
-}. The next balance check tells you where it stands.
+}. La próxima comprobación de saldos mostrará cómo está.
 alerts-removed = { $count ->
-    [0] This chat had no alerts.
-    [1] The one alert of this chat was removed.
-   *[other] All { $count } alerts of this chat were removed.
+    [0] Este chat no tenía alertas.
+    [1] Se quitó la única alerta de este chat.
+   *[other] Se quitaron las { $count } alertas de este chat.
 }
 alert-removed = { $removed ->
     [0] { $direction ->
-        [below] This chat had no below alert for { $subject }.
-        [above] This chat had no above alert for { $subject }.
-       *[both] This chat had no alert for { $subject }.
+        [below] Este chat no tenía alerta por debajo para { $subject }.
+        [above] Este chat no tenía alerta por encima para { $subject }.
+       *[both] Este chat no tenía alertas para { $subject }.
     }
     [1] { $direction ->
-        [below] The below alert for { $subject } was removed.
-        [above] The above alert for { $subject } was removed.
-       *[both] The alert for { $subject } was removed.
+        [below] Se quitó la alerta por debajo para { $subject }.
+        [above] Se quitó la alerta por encima para { $subject }.
+       *[both] Se quitó la alerta para { $subject }.
     }
-   *[other] Both { $removed } alerts for { $subject } were removed.
+   *[other] Se quitaron las { $removed } alertas para { $subject }.
 }
-alert-state-unchecked = not yet checked
-alert-state-ok = ok
+alert-state-unchecked = aún sin comprobar
+alert-state-ok = correcto
 alert-state-crossed = { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
+    [above] alto
+   *[below] bajo
+} desde { $since }
 alert-line = { $subject } { $direction ->
-    [above] above
-   *[below] below
+    [above] por encima de
+   *[below] por debajo de
 } { $level }: { $state }
-alerts-none-anywhere = No chat has alerts.
-alerts-none = This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code> or <code>/alert CUR above AMOUNT</code>.
-alerts-heading-all = <b>Alerts of every chat</b>
-alerts-heading = <b>Alerts of this chat</b>
-alerts-last-check = Last successful check: { $at }
-alerts-no-check = No successful check yet.
-alerts-muted = 🔕 Muted until { $until } — /mute off to resume.
+alerts-none-anywhere = Ningún chat tiene alertas.
+alerts-none = Este chat no tiene alertas. Crea una con <code>/alert CUR AMOUNT</code> o <code>/alert CUR above AMOUNT</code>.
+alerts-heading-all = <b>Alertas de todos los chats</b>
+alerts-heading = <b>Alertas de este chat</b>
+alerts-last-check = Última comprobación correcta: { $at }
+alerts-no-check = Todavía no hay ninguna comprobación correcta.
+alerts-muted = 🔕 En pausa hasta { $until }; /mute off las reanuda.
 
 ## Alerts as they happen
 
-alert-low = ⚠️ Low balance: { $subject } { $balance } is below your alert level { $level }
-alert-still-low = ⚠️ Still low: { $subject } { $balance } is below your alert level { $level } (since { $since })
-alert-recovered = ✅ { $subject } recovered: { $balance } (alert level { $level })
-alert-high = 🔺 { $subject } { $balance } is above your level { $level } — consider moving funds to cold storage
-alert-still-high = 🔺 Still high: { $subject } { $balance } is above your level { $level } (since { $since })
-alert-high-back = ✅ { $subject } is back at or below your level { $level }: { $balance }
-mute-over = 🔔 Mute over. Right now:
-mute-over-low = ⚠️ { $subject }{ $balance } is below your alert level { $level } (low since { $since })
-mute-over-high = 🔺 { $subject }{ $balance } is above your level { $level } (high since { $since })
+alert-low = ⚠️ Saldo bajo: { $subject } { $balance } está por debajo de tu umbral de alerta { $level }
+alert-still-low = ⚠️ Sigue bajo: { $subject } { $balance } está por debajo de tu umbral de alerta { $level } (desde { $since })
+alert-recovered = ✅ { $subject } se recuperó: { $balance } (umbral de alerta { $level })
+alert-high = 🔺 { $subject } { $balance } está por encima de tu umbral { $level }; conviene pasar fondos a la billetera fría
+alert-still-high = 🔺 Sigue alto: { $subject } { $balance } está por encima de tu umbral { $level } (desde { $since })
+alert-high-back = ✅ { $subject } volvió a tu umbral { $level } o por debajo: { $balance }
+mute-over = 🔔 Terminó la pausa. Ahora mismo:
+mute-over-low = ⚠️ { $subject }{ $balance } está por debajo de tu umbral de alerta { $level } (bajo desde { $since })
+mute-over-high = 🔺 { $subject }{ $balance } está por encima de tu umbral { $level } (alto desde { $since })
 
 ## /mute
 
-muted = 🔕 Alerts in this chat are held until { $until }. States keep updating; when the mute ends you get one summary of what is low or high then. /mute off resumes them now.
-mute-status = 🔕 This chat's alerts are muted until { $until }.
-mute-status-off = This chat's alerts are not muted. <code>/mute 2h</code> holds them for two hours.
-unmuted = 🔔 Alerts in this chat resume.
-unmuted-not-muted = This chat's alerts were not muted.
-unmuted-as-of = As of the last check:
+muted = 🔕 Las alertas de este chat quedan en pausa hasta { $until }. Los estados se siguen actualizando; al terminar la pausa recibirás un único resumen de lo que esté bajo o alto en ese momento. /mute off las reanuda ahora.
+mute-status = 🔕 Las alertas de este chat están en pausa hasta { $until }.
+mute-status-off = Las alertas de este chat no están en pausa. <code>/mute 2h</code> las pausa durante dos horas.
+unmuted = 🔔 Se reanudan las alertas de este chat.
+unmuted-not-muted = Las alertas de este chat no estaban en pausa.
+unmuted-as-of = Según la última comprobación:
 
 ## /report and the reports
 
-report-set = 📊 Reports set: { $schedule }. Next: { $next } — { $next_utc }.
-report-status = 📊 This chat gets a report { $schedule }. Next: { $next } — { $next_utc }. /report off stops it, /report now sends one now.
-report-none = This chat has no scheduled report. <code>/report 09:00 Europe/Berlin</code> sets a daily one, <code>/report mon 09:00</code> a weekly one; /report now shows what it looks like.
-report-removed = Scheduled reports stopped for this chat.
-report-removed-none = This chat had no scheduled report.
-report-queued = 📊 Report on its way.
-report-heading = 📊 <b>Balance report</b> — { $at }
-report-late = ⏰ Late by { $late }: it was due at { $due } and the bot was not running then.
-report-stored = ⚠️ OxaPay has not answered since { $at }; these are the balances read then.
-report-stored-no-values = Values are not shown for stored balances.
-report-total-then = Total then: <b>{ $total }</b>
-report-first = The first report here: nothing to compare yet.
-report-no-change = No change since the last report ({ $at }).
-report-since = <b>Since the last report</b> ({ $at }):
-report-change-new = (new)
-report-change-empty = (now empty)
+report-set = 📊 Informes programados: { $schedule }. Próximo: { $next } ({ $next_utc }).
+report-status = 📊 Este chat recibe un informe { $schedule }. Próximo: { $next } ({ $next_utc }). /report off lo detiene, /report now envía uno ahora.
+report-none = Este chat no tiene informes programados. <code>/report 09:00 Europe/Madrid</code> programa uno diario, <code>/report mon 09:00</code> uno semanal; /report now muestra cómo se ve.
+report-removed = Se detuvieron los informes programados de este chat.
+report-removed-none = Este chat no tenía informes programados.
+report-queued = 📊 Informe en camino.
+report-heading = 📊 <b>Informe de saldos</b> — { $at }
+report-late = ⏰ Con { $late } de retraso: estaba previsto para { $due } y el bot no estaba en marcha en ese momento.
+report-stored = ⚠️ OxaPay no responde desde { $at }; estos son los saldos leídos entonces.
+report-stored-no-values = Para los saldos guardados no se muestran valores.
+report-total-then = Total entonces: <b>{ $total }</b>
+report-first = Primer informe aquí: todavía no hay nada con qué comparar.
+report-no-change = Sin cambios desde el último informe ({ $at }).
+report-since = <b>Desde el último informe</b> ({ $at }):
+report-change-new = (nueva)
+report-change-empty = (ahora vacía)
 report-total-change = Total: { $change } USD{ $percent }
-report-crossed-heading = <b>Levels crossed now</b>
+report-crossed-heading = <b>Umbrales superados ahora</b>
 report-crossed-line = { $icon } <b>{ $subject }</b> { $direction ->
-    [above] above
-   *[below] below
+    [above] por encima de
+   *[below] por debajo de
 } { $level }: { $direction ->
-    [above] high
-   *[below] low
-} since { $since }
-report-read-at = <i>Balances read { $at }</i>
-report-without-balances = 📊 <b>Balance report</b> — { $at }
-    ⚠️ OxaPay has not answered and no earlier balances are stored yet, so there is nothing to report this time.
+    [above] alto
+   *[below] bajo
+} desde { $since }
+report-read-at = <i>Saldos leídos el { $at }</i>
+report-without-balances = 📊 <b>Informe de saldos</b> — { $at }
+    ⚠️ OxaPay no ha respondido y aún no hay saldos anteriores guardados, así que esta vez no hay nada que informar.
 
 ## /history and its chart
 
-history-caption = 📈 <b>{ $name }</b>, last { $span }
-    First: { $first } — { $first_at }
-    Last: { $last } — { $last_at }
-    Change: { $change }{ $percent }
-    Min: { $min } — { $min_at }
-    Max: { $max } — { $max_at }
-    <i>{ $count } points</i>
-history-total-name = Total value (USD)
-history-none = No balance history yet. The bot records the balances with the first successful read and then every { $interval } — ask again later.
-history-too-few = Too few points for a line yet: { $count } in this period (recording since { $since }). Try again later, or a longer period such as <code>/history total 90d</code>.
-history-no-total = No USD totals are recorded for this period (prices were unavailable, or a wallet had no price). Ask for one currency instead, e.g. <code>/history BTC 30d</code>.
-history-unavailable = The chart could not be drawn this time; the error is logged for the operator. Try again later.
-# The chart's own words (drawn, not sent: plain text).
-chart-title = { $subject }, last { $span }
-chart-min = min
-chart-max = max
-chart-min-max = min = max
+history-caption = 📈 <b>{ $name }</b>, últimos { $span }
+    Primero: { $first } — { $first_at }
+    Último: { $last } — { $last_at }
+    Cambio: { $change }{ $percent }
+    Mínimo: { $min } — { $min_at }
+    Máximo: { $max } — { $max_at }
+    <i>{ $count } puntos</i>
+history-total-name = Valor total (USD)
+history-none = Todavía no hay historial de saldos. El bot registra los saldos con la primera lectura correcta y luego cada { $interval }; vuelve a preguntar más tarde.
+history-too-few = Aún hay muy pocos puntos para una línea: { $count } en este periodo (registrando desde { $since }). Inténtalo más tarde o pide un periodo más largo, como <code>/history total 90d</code>.
+history-no-total = No hay totales en USD registrados en este periodo (los precios no estaban disponibles o alguna billetera no tenía precio). Pide una sola moneda, p. ej. <code>/history BTC 30d</code>.
+history-unavailable = Esta vez no se pudo dibujar el gráfico; el error quedó registrado para el operador. Inténtalo más tarde.
+chart-title = { $subject }, últimos { $span }
+chart-min = mín
+chart-max = máx
+chart-min-max = mín = máx
 
 ## /lang
 
-lang-current = This chat reads { $name } ({ $code }){ $source ->
-    [set] , set with /lang. <code>/lang auto</code> goes back to each user's Telegram language.
-    [telegram] : your Telegram app's language. <code>/lang ru</code> sets another one for this chat.
-   *[default] : no language was set for this chat. <code>/lang ru</code> sets one.
+lang-current = Este chat está en { $name } ({ $code }){ $source ->
+    [set] , elegido con /lang. <code>/lang auto</code> vuelve al idioma de Telegram de cada usuario.
+    [telegram] , el idioma de tu aplicación de Telegram. <code>/lang en</code> elige otro para este chat.
+   *[default] : no se eligió ningún idioma para este chat. <code>/lang es</code> lo elige.
 }
-    Languages: { $languages }
-lang-set = This chat now reads { $name } ({ $code }). <code>/lang auto</code> goes back to each user's Telegram language.
-lang-auto = This chat follows each user's Telegram language again; here that is { $name } ({ $code }).
+    Idiomas: { $languages }
+lang-set = Este chat ahora está en { $name } ({ $code }). <code>/lang auto</code> vuelve al idioma de Telegram de cada usuario.
+lang-auto = Este chat vuelve a seguir el idioma de Telegram de cada usuario; aquí es { $name } ({ $code }).
