@@ -236,9 +236,11 @@ macro_rules! t {
     };
 }
 
-#[cfg(test)]
 /// The ids of the messages in a message file, each with the variables it uses: for the tests
-/// that hold every language to the English file.
+/// that hold every language to the English file and render every message.
+///
+/// # Errors
+/// The file's syntax errors, described.
 pub fn inventory(source: &str) -> Result<Vec<(String, Vec<String>)>, String> {
     use fluent_syntax::ast;
     let resource = fluent_syntax::parser::parse(source).map_err(|(_, errors)| {
@@ -263,7 +265,6 @@ pub fn inventory(source: &str) -> Result<Vec<(String, Vec<String>)>, String> {
     Ok(out)
 }
 
-#[cfg(test)]
 fn pattern_vars(p: &fluent_syntax::ast::Pattern<&str>, out: &mut Vec<String>) {
     use fluent_syntax::ast::PatternElement;
     for element in &p.elements {
@@ -273,7 +274,6 @@ fn pattern_vars(p: &fluent_syntax::ast::Pattern<&str>, out: &mut Vec<String>) {
     }
 }
 
-#[cfg(test)]
 fn expression_vars(e: &fluent_syntax::ast::Expression<&str>, out: &mut Vec<String>) {
     use fluent_syntax::ast::{Expression, InlineExpression};
     let inline = |i: &InlineExpression<&str>, out: &mut Vec<String>| match i {

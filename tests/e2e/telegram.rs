@@ -47,6 +47,7 @@ async fn the_command_menus_are_registered_as_telegram_stores_them() {
             "history",
             "/history [CUR|total] [7d|30d|90d|1y]: a chart of the balance",
         ),
+        ("lang", "the language of this chat: /lang ru, /lang auto"),
     ];
     let admin_only = [
         ("allow", "admin: allow a user or group id"),
@@ -66,7 +67,8 @@ async fn the_command_menus_are_registered_as_telegram_stores_them() {
         app.tg.menu(&json!({ "type": "chat", "chat_id": ADMIN })),
         Some(pairs(&all))
     );
-    assert_eq!(app.tg.menus().len(), 2, "{:#?}", app.tg.menus());
+    // The same two in each of the other five languages (see `languages::`).
+    assert_eq!(app.tg.menus().len(), 12, "{:#?}", app.tg.menus());
 }
 
 #[tokio::test]

@@ -362,7 +362,7 @@ chart-min-max = мин = макс
 
 lang-current = Язык этого чата: { $name } ({ $code }){ $source ->
     [set] , задан командой /lang. <code>/lang auto</code> вернёт язык Telegram каждого пользователя.
-    [telegram] — язык вашего приложения Telegram. <code>/lang en</code> задаст этому чату другой.
+    [telegram] {" "}— язык вашего приложения Telegram. <code>/lang en</code> задаст этому чату другой.
    *[default] : язык для этого чата не задан. <code>/lang ru</code> задаст его.
 }
     Языки: { $languages }
