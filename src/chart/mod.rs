@@ -119,6 +119,13 @@ pub enum ChartError {
     Render(String),
 }
 
+/// The glyph ids the chart's fonts draw `text` with, in the order drawn (0 is the missing-glyph
+/// box): for tests that check every word a chart may print in a language.
+#[cfg(test)]
+pub fn glyph_ids(text: &str) -> Vec<u16> {
+    Face::new().expect("the embedded fonts").glyph_ids(text)
+}
+
 /// Draws the series as a line and returns the chart as a `WIDTH`×`HEIGHT` RGB PNG.
 pub fn render_png(input: &ChartInput) -> Result<Vec<u8>, ChartError> {
     render_png_as(input, Kind::Line)

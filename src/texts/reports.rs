@@ -488,6 +488,88 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
+    /// Every word a chart draws, in every language, has a glyph in the chart's fonts: titles,
+    /// units, the markers with an amount, month and weekday names, time labels as the axis
+    /// writes them.
+    #[test]
+    fn every_word_a_chart_draws_has_glyphs_in_every_language() {
+        let btc = Subject::Coin(crate::money::Currency::parse("BTC").unwrap());
+        for lang in Lang::ALL {
+            let labels = chart_labels(lang);
+            let mut words = vec![
+                labels.min.clone(),
+                format!("{} 1,234.5 USD", labels.max),
+                format!("{} 0.00000001 BTC", labels.min_max),
+            ];
+            for subject in [&Subject::Total, &btc] {
+                for span in [Span::Week, Span::Month, Span::Quarter, Span::Year] {
+                    let (title, unit) = chart_title(lang, subject, span);
+                    words.push(title);
+                    words.push(unit);
+                }
+            }
+            for (i, month) in labels.months.iter().enumerate() {
+                words.push(format!("{} {month}", i + 1));
+            }
+            words.extend(labels.weekdays.iter().cloned());
+            for word in &words {
+                assert!(!word.is_empty(), "{lang}");
+                let ids = crate::chart::glyph_ids(word);
+                assert!(
+                    ids.iter().all(|&g| g != 0),
+                    "{lang}: {word:?} has a missing glyph: {ids:?}"
+                );
+            }
+        }
+    }
+
+    /// The Persian and Russian charts drawn whole (shaped, right to left where it must be), and
+    /// the English and Persian ones the README shows (written to `docs/img/` when
+    /// `WRITE_DOCS_IMG` is set).
+    #[test]
+    fn persian_and_russian_charts_are_drawn_and_the_readme_shows_the_current_ones() {
+        use crate::chart::{ChartInput, Kind, render_png_in};
+        let start = 1_764_000_000;
+        let points: Vec<(i64, Decimal)> = (0..30 * 24)
+            .map(|h| {
+                let wave = (h as i64 * 37 % 101) - 50 + (h as i64 / 24) * 40;
+                (
+                    start + h as i64 * 3600,
+                    Decimal::new(38_000_00 + wave * 1_000, 2),
+                )
+            })
+            .collect();
+        let zone: Tz = "Asia/Tehran".parse().unwrap();
+        for (lang, file) in [
+            (Lang::En, Some("chart-en.png")),
+            (Lang::Fa, Some("chart-fa.png")),
+            (Lang::Ru, None),
+            (Lang::Ar, None),
+        ] {
+            let (title, unit) = chart_title(lang, &Subject::Total, Span::Month);
+            let input = ChartInput {
+                title: &title,
+                unit: &unit,
+                points: &points,
+                tz: zone,
+            };
+            let png = render_png_in(&input, Kind::Line, &chart_labels(lang)).unwrap();
+            assert!(png.len() > 10_000, "{lang}");
+            let Some(file) = file else { continue };
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/img")
+                .join(file);
+            if std::env::var_os("WRITE_DOCS_IMG").is_some() {
+                std::fs::write(&path, &png).unwrap();
+            }
+            assert!(
+                path.exists(),
+                "{}: WRITE_DOCS_IMG=1 cargo test --lib persian_and_russian",
+                path.display()
+            );
+        }
+    }
+
     #[test]
     fn signs_and_zones_read_as_people_expect() {
         assert_eq!(

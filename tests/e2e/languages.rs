@@ -229,7 +229,7 @@ async fn a_persian_user_gets_help_balance_and_alerts_in_persian_with_amounts_kep
     let sent = app.tg.sent_to(USER);
     let with_buttons = sent.iter().find(|s| s.plain() == *alert).unwrap();
     let labels = with_buttons.reply_markup.as_ref().unwrap()["inline_keyboard"][0].clone();
-    assert_eq!(labels[0]["text"], "🔕 توقف ۱ ساعته");
+    assert_eq!(labels[0]["text"], "🔕 توقف 1 ساعته");
     assert_eq!(labels[1]["text"], "💰 موجودی");
     app.tg.assert_no_refusals();
 }

@@ -5,14 +5,6 @@
 ## Shared words
 
 subject-total = القيمة الإجمالية
-direction = { $direction ->
-    [above] فوق
-   *[below] دون
-}
-crossed-word = { $direction ->
-    [above] مرتفع
-   *[below] منخفض
-}
 time-unknown = وقت غير معروف
 weekday-short = { $day ->
     [1] الاثنين

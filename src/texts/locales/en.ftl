@@ -8,14 +8,6 @@
 ## Shared words
 
 subject-total = Total value
-direction = { $direction ->
-    [above] above
-   *[below] below
-}
-crossed-word = { $direction ->
-    [above] high
-   *[below] low
-}
 time-unknown = an unknown time
 weekday-short = { $day ->
     [1] Mon

@@ -5,14 +5,6 @@
 ## Shared words
 
 subject-total = Valor total
-direction = { $direction ->
-    [above] por encima de
-   *[below] por debajo de
-}
-crossed-word = { $direction ->
-    [above] alto
-   *[below] bajo
-}
 time-unknown = un momento desconocido
 weekday-short = { $day ->
     [1] lun

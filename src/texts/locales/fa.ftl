@@ -5,14 +5,6 @@
 ## Shared words
 
 subject-total = ارزش کل
-direction = { $direction ->
-    [above] بالای
-   *[below] زیر
-}
-crossed-word = { $direction ->
-    [above] بالاتر از آستانه
-   *[below] پایین‌تر از آستانه
-}
 time-unknown = زمانی نامعلوم
 weekday-short = { $day ->
     [1] دوشنبه
@@ -56,9 +48,9 @@ interval = { $unit ->
    *[s] { $n } ثانیه
 }
 span = { $span ->
-    [week] ۷ روز
-    [month] ۳۰ روز
-    [quarter] ۹۰ روز
+    [week] 7 روز
+    [month] 30 روز
+    [quarter] 90 روز
    *[year] یک سال
 }
 schedule-daily = هر روز ساعت { $time } { $zone }
@@ -162,12 +154,12 @@ prices-stale = فعلاً قیمت‌های دلاری به‌روز نیست، 
 
 problem-not-currency = { $given } ارز نیست: { $why }
 problem-currency-missing = کد ارز وارد نشده است
-problem-currency-invalid = کد ارز ۲ تا ۱۰ حرف لاتین یا رقم است، مثل BTC یا USDT
+problem-currency-invalid = کد ارز 2 تا 10 حرف لاتین یا رقم است، مثل BTC یا USDT
 problem-amount-not-accepted = { $given } پذیرفته نیست: { $why }
 problem-amount-missing = مبلغ وارد نشده است
 problem-amount-not-plain = مبلغ باید عددی ساده باشد، مثل 0.5، 1000 یا 1234.5678
 problem-amount-not-positive = مبلغ باید بیشتر از صفر باشد
-problem-amount-too-large = مبلغ بیش از حد بزرگ یا دقیق است: حداکثر ۱۵ رقم پیش از ممیز، ۱۸ رقم پس از آن و ۲۸ رقم در کل
+problem-amount-too-large = مبلغ بیش از حد بزرگ یا دقیق است: حداکثر 15 رقم پیش از ممیز، 18 رقم پس از آن و 28 رقم در کل
 problem-not-direction = { $given } جهت نیست: below یا above بنویسید
 problem-alert-missing = ارز و مبلغ وارد نشده‌اند
 problem-amount-missing-after = مبلغ وارد نشده است
@@ -176,12 +168,12 @@ problem-one-currency = هر بار فقط یک ارز
 problem-not-understood = { $given } مفهوم نیست
 problem-not-duration = { $given } مدت زمانی مثل 30m، 2h یا 1d نیست
 problem-mute-zero = توقف هشدار باید بیشتر از صفر طول بکشد
-problem-mute-too-long = توقف هشدار حداکثر ۳۰ روز است (30d)
+problem-mute-too-long = توقف هشدار حداکثر 30 روز است (30d)
 problem-one-duration = هر بار فقط یک مدت زمان
-problem-bad-time = { $given } زمان نیست: HH:MM را ۲۴ ساعته بنویسید، مثل 09:00 یا 18:30
+problem-bad-time = { $given } زمان نیست: HH:MM را 24 ساعته بنویسید، مثل 09:00 یا 18:30
 problem-unknown-day = { $given } روز هفته نیست: mon، tue، wed، thu، fri، sat یا sun یا نام کامل انگلیسی آن را بنویسید، مثل monday
 problem-unknown-zone = { $given } منطقهٔ زمانی نیست: نام منطقهٔ IANA را بنویسید، مثل Asia/Tehran، Europe/Berlin یا UTC
-problem-missing-time = زمان وارد نشده است: HH:MM را ۲۴ ساعته بنویسید، مثل 09:00
+problem-missing-time = زمان وارد نشده است: HH:MM را 24 ساعته بنویسید، مثل 09:00
 problem-day-after-time = روز هفته پیش از ساعت می‌آید، مثل mon 09:00
 problem-not-alone = پس از { $given } چیز دیگری نباید بیاید
 problem-report-too-many = کلمه‌ها زیاد است: یک ساعت، برای گزارش هفتگی روز هفته پیش از آن و منطقهٔ زمانی پس از آن بنویسید، مثل mon 09:00 Asia/Tehran
@@ -198,13 +190,13 @@ usage-alert = <code>/alert CUR AMOUNT</code> (مثلاً <code>/alert BTC 0.5</c
 usage-mute = <code>/mute 30m</code>، <code>/mute 2h</code> یا <code>/mute 1d</code> (حداکثر 30d)، <code>/mute off</code>، یا برای دیدن وضعیت فقط /mute را بفرستید.
 usage-alerts = برای این گفتگو /alerts، یا برای همهٔ گفتگوها <code>/alerts all</code> (ویژهٔ مدیران) را بفرستید.
 usage-report = <code>/report 09:00</code> یا <code>/report 09:00 Asia/Tehran</code> (روزانه)، <code>/report mon 09:00 [TZ]</code> (هفتگی)، <code>/report off</code>، <code>/report now</code>، یا برای دیدن برنامه فقط /report را بفرستید. TZ نام منطقهٔ زمانی IANA است، مثل UTC، Asia/Tehran یا Europe/Berlin.
-usage-history = <code>/history</code> (ارزش کل، ۳۰ روز)، <code>/history BTC</code> یا <code>/history total 7d</code> را بفرستید؛ بازه‌ها: 7d، 30d، 90d، 1y.
+usage-history = <code>/history</code> (ارزش کل، 30 روز)، <code>/history BTC</code> یا <code>/history total 7d</code> را بفرستید؛ بازه‌ها: 7d، 30d، 90d، 1y.
 usage-lang = برای دیدن زبان این گفتگو /lang، برای انتخاب زبان <code>/lang en</code> ({ $codes })، یا برای پیروی از زبان تلگرام هر کاربر <code>/lang auto</code> را بفرستید.
 
 ## Buttons and their popups (popups are plain text, at most 200 characters)
 
 button-refresh = 🔄 به‌روزرسانی
-button-mute-hour = 🔕 توقف ۱ ساعته
+button-mute-hour = 🔕 توقف 1 ساعته
 button-balance = 💰 موجودی
 popup-not-authorized = شما اجازهٔ استفاده از این ربات را ندارید. شناسهٔ کاربری شما { $id } است؛ از یکی از مدیران بخواهید با /allow دسترسی بدهد.
 popup-button-forged = این دکمه معتبر نیست. برای دیدن کارهای ربات /help را بفرستید.

@@ -5,14 +5,6 @@
 ## Shared words
 
 subject-total = Общая стоимость
-direction = { $direction ->
-    [above] выше
-   *[below] ниже
-}
-crossed-word = { $direction ->
-    [above] выше порога
-   *[below] ниже порога
-}
 time-unknown = неизвестное время
 weekday-short = { $day ->
     [1] пн

@@ -5,14 +5,6 @@
 ## Shared words
 
 subject-total = Toplam değer
-direction = { $direction ->
-    [above] üstü
-   *[below] altı
-}
-crossed-word = { $direction ->
-    [above] yüksek
-   *[below] düşük
-}
 time-unknown = bilinmeyen bir zaman
 weekday-short = { $day ->
     [1] Pzt
