@@ -245,10 +245,11 @@ pub async fn admit(ctx: &Ctx, who: Sender<'_>, switch_off: bool) -> Result<Admit
     // A private chat's Telegram language words what the bot says there later (alerts,
     // reports): stored when it changed, so an unchanged one costs no write.
     let code = who.code_to_store();
-    if who.in_private() && access.language.seen.as_deref() != code {
-        if let Err(e) = ctx.store.note_seen_language(chat_id, code).await {
-            tracing::error!(chat_id = chat_id.0, error = %e, "could not store the chat's language");
-        }
+    if who.in_private()
+        && access.language.seen.as_deref() != code
+        && let Err(e) = ctx.store.note_seen_language(chat_id, code).await
+    {
+        tracing::error!(chat_id = chat_id.0, error = %e, "could not store the chat's language");
     }
     // A chat that had blocked the bot writes again: its alerts resume.
     if access.paused {

@@ -535,7 +535,7 @@ mod tests {
                 let wave = (h as i64 * 37 % 101) - 50 + (h as i64 / 24) * 40;
                 (
                     start + h as i64 * 3600,
-                    Decimal::new(38_000_00 + wave * 1_000, 2),
+                    Decimal::new(3_800_000 + wave * 1_000, 2),
                 )
             })
             .collect();

@@ -15,14 +15,15 @@ weekday-short = { $day ->
     [6] сб
    *[7] вс
 }
+# With its "every": the schedule says "каждую среду".
 weekday-long = { $day ->
-    [1] понедельник
-    [2] вторник
-    [3] среду
-    [4] четверг
-    [5] пятницу
-    [6] субботу
-   *[7] воскресенье
+    [1] каждый понедельник
+    [2] каждый вторник
+    [3] каждую среду
+    [4] каждый четверг
+    [5] каждую пятницу
+    [6] каждую субботу
+   *[7] каждое воскресенье
 }
 month-short = { $month ->
     [1] янв
@@ -54,7 +55,7 @@ span = { $span ->
    *[year] 1 год
 }
 schedule-daily = ежедневно в { $time } { $zone }
-schedule-weekly = каждый { $day } в { $time } { $zone }
+schedule-weekly = { $day } в { $time } { $zone }
 
 ## /start and /help
 
