@@ -28,7 +28,7 @@ use crate::metrics::{Component, Delivery, Metrics};
 use crate::rules::domain::ChatId;
 use crate::store::{MessageKind, OutboxItem, Store};
 use crate::telemetry::Redactor;
-use crate::texts::keyboards;
+use crate::texts::{Lang, keyboards};
 
 /// A send that takes longer is given up and retried later, so it cannot hold a slot for ever.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
@@ -94,9 +94,12 @@ impl DeliveryWorker {
                 busy.insert(item.chat_id);
                 let bot = self.bot.clone();
                 let redactor = self.redactor.clone();
-                // Alerts carry Mute 1h and Balance buttons; notices to admins none.
-                let keyboard =
-                    (item.kind == MessageKind::Alert.as_str()).then(keyboards::alert_keyboard);
+                // Alerts carry Mute 1h and Balance buttons, in the chat's language; notices to
+                // admins none.
+                let language = &item.language;
+                let lang = Lang::of_chat(language.set.as_deref(), language.seen.as_deref());
+                let keyboard = (item.kind == MessageKind::Alert.as_str())
+                    .then(|| keyboards::alert_keyboard(lang));
                 in_flight.spawn(async move {
                     let sent = tokio::time::timeout(
                         SEND_TIMEOUT,

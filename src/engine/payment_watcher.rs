@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
 use crate::engine::feed;
+use crate::engine::languages::{self, Worded};
 use crate::metrics::Metrics;
 use crate::metrics::progress::Progress;
 use crate::money::Usd;
@@ -215,18 +216,22 @@ impl PaymentWatcher {
         }
         let feeds: Vec<(ChatId, ChatFeed)> = self.store.payment_feeds(&self.admins).await?;
         let muted = feed::muted_chats(&self.store, now).await?;
+        let chats: Vec<ChatId> = feeds.iter().map(|(chat, _)| *chat).collect();
+        let langs = languages::of_chats(&self.store, &chats).await?;
         let mut told = Vec::new();
         for (payment, decision) in decided {
             // The value the ledger already keeps wins over today's (it is the one shown later).
             let usd = values.get(&payment.track_id).copied();
             for event in &decision.events {
-                let text = texts::payment_event(payment, event, usd);
+                let mut text = Worded::new(|lang| texts::payment_event(lang, payment, event, usd));
                 for (chat, feed) in &feeds {
                     if !chat_hears(feed, event, usd.map(|(v, _)| v.amount())) {
                         continue;
                     }
-                    let message = (!muted.contains(chat))
-                        .then(|| Owed::new(*chat, text.clone(), MessageKind::Feed));
+                    let message = (!muted.contains(chat)).then(|| {
+                        let lang = langs.get(chat).copied().unwrap_or_default();
+                        Owed::new(*chat, text.in_lang(lang), MessageKind::Feed)
+                    });
                     told.push(Told {
                         chat_id: *chat,
                         track_id: payment.track_id.clone(),

@@ -13,11 +13,12 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
 use crate::engine::feed;
+use crate::engine::languages::{self, Worded};
 use crate::metrics::Metrics;
 use crate::metrics::progress::Progress;
 use crate::money::Usd;
 use crate::oxapay::{Payout, TrackId};
-use crate::rules::domain::UserId;
+use crate::rules::domain::{ChatId, UserId};
 use crate::rules::feed::{Mode, listing_from};
 use crate::rules::payments::usd_value;
 use crate::rules::payouts::{Decision, chat_hears, decide};
@@ -218,15 +219,20 @@ impl PayoutWatcher {
         }
         let feeds = self.store.payout_feeds(&self.admins).await?;
         let muted = feed::muted_chats(&self.store, now).await?;
+        let chats: Vec<ChatId> = feeds.iter().map(|(chat, _)| *chat).collect();
+        let langs = languages::of_chats(&self.store, &chats).await?;
         let stuck_mins = self.stuck_after.as_secs() / 60;
         let mut told = Vec::new();
         for (payout, decision) in decided {
             let usd = values.get(&payout.track_id).copied();
             for event in &decision.events {
-                let text = texts::payout_event(payout, event, usd, stuck_mins);
+                let mut text =
+                    Worded::new(|lang| texts::payout_event(lang, payout, event, usd, stuck_mins));
                 for (chat, _) in feeds.iter().filter(|(_, f)| chat_hears(f, event)) {
-                    let message = (!muted.contains(chat))
-                        .then(|| Owed::new(*chat, text.clone(), MessageKind::Feed));
+                    let message = (!muted.contains(chat)).then(|| {
+                        let lang = langs.get(chat).copied().unwrap_or_default();
+                        Owed::new(*chat, text.in_lang(lang), MessageKind::Feed)
+                    });
                     told.push(Told {
                         chat_id: *chat,
                         track_id: payout.track_id.clone(),

@@ -17,7 +17,7 @@ use crate::rules::valuation;
 use crate::sources::balances::{BalanceSource, Snapshot};
 use crate::sources::prices::PriceSource;
 use crate::store::Store;
-use crate::texts::{self, PriceView, Report, ReportBalances};
+use crate::texts::{self, Lang, PriceView, Report, ReportBalances};
 
 /// The sources a report is built from.
 #[derive(Clone)]
@@ -79,6 +79,8 @@ impl ReportSources {
         stale_ok: bool,
     ) -> Result<Built, BuildError> {
         let zone = self.store.chat_zone(chat_id).await?;
+        let language = self.store.chat_language(chat_id).await?;
+        let lang = Lang::of_chat(language.set.as_deref(), language.seen.as_deref());
         let previous = self.store.report_baseline(chat_id).await?;
         let previous_at = previous.values().map(|(_, at)| *at).max();
         let previous: BTreeMap<Subject, Decimal> =
@@ -89,7 +91,7 @@ impl ReportSources {
             .filter(|t| matches!(t.state, AlertState::Crossed { .. }))
             .collect();
         let (read, priced) = tokio::join!(self.balances.read(), self.prices.read());
-        let shown = texts::shown_prices(&priced);
+        let shown = texts::shown_prices(lang, &priced);
         let stored = match &read {
             Ok(_) => None,
             Err(e) if !stale_ok => return Err(BuildError::Unavailable(e.clone())),
@@ -100,7 +102,7 @@ impl ReportSources {
                     None => {
                         let due_at = due.map_or(now, |(slot, _)| slot);
                         return Ok(Built {
-                            text: texts::report_without_balances(due_at, zone),
+                            text: texts::report_without_balances(lang, due_at, zone),
                             // Nothing shown: the next report compares with the last one shown.
                             baseline: previous.into_iter().collect(),
                         });
@@ -123,6 +125,7 @@ impl ReportSources {
         let changes: Vec<FigureChange> = report::changes(&previous, &figures);
         let (payments, payouts) = self.feeds_since(previous_at, now).await?;
         let text = texts::report(&Report {
+            lang,
             zone,
             due: due.map(|(slot, _)| slot),
             late_by: due.and_then(|(_, late)| late),

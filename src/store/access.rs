@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use sqlx::FromRow;
 
 use super::audit::{Actor, Audit, AuditAction};
+use super::languages::ChatLanguage;
 use super::pool::{Store, Write, json};
 use super::thresholds::admins_json;
 use crate::rules::domain::{ChatId, UserId};
@@ -24,12 +25,14 @@ struct AllowedRow {
     added_at: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Access {
     pub allowed: bool,
     pub paused: bool,
     /// Whether this chat has alert levels (strangers in it are told how to switch them off).
     pub has_levels: bool,
+    /// The chat's stored language.
+    pub language: ChatLanguage,
 }
 
 /// What `/deny` took away.
@@ -45,13 +48,17 @@ pub struct DenyOutcome {
 }
 
 impl Store {
-    /// Whether this user, or the chat they write in, was allowed by an admin, and whether the
-    /// chat's alerts are paused: one query, as it runs for every command.
+    /// Whether this user, or the chat they write in, was allowed by an admin, whether the
+    /// chat's alerts are paused, and its stored language: one query, as it runs for every
+    /// command.
     pub async fn access(&self, user_id: Option<UserId>, chat_id: ChatId) -> sqlx::Result<Access> {
-        let (allowed, paused, has_levels): (bool, bool, bool) = sqlx::query_as(
+        type Row = (bool, bool, bool, Option<String>, Option<String>);
+        let (allowed, paused, has_levels, set, seen): Row = sqlx::query_as(
             "SELECT EXISTS (SELECT 1 FROM allowed_chats WHERE chat_id IN (?1, ?2)),
                     EXISTS (SELECT 1 FROM paused_chats WHERE chat_id = ?2),
-                    EXISTS (SELECT 1 FROM thresholds WHERE chat_id = ?2)",
+                    EXISTS (SELECT 1 FROM thresholds WHERE chat_id = ?2),
+                    (SELECT lang FROM chat_languages WHERE chat_id = ?2),
+                    (SELECT seen FROM chat_languages WHERE chat_id = ?2)",
         )
         .bind(user_id.map_or(chat_id, ChatId::from).0)
         .bind(chat_id.0)
@@ -61,6 +68,7 @@ impl Store {
             allowed,
             paused,
             has_levels,
+            language: ChatLanguage { set, seen },
         })
     }
 

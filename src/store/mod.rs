@@ -8,6 +8,7 @@ mod audit;
 mod checks;
 mod feeds;
 mod history;
+mod languages;
 pub mod lock;
 mod mutes;
 mod outbox;
@@ -23,6 +24,7 @@ pub use audit::{Actor, AuditAction, AuditEntry};
 pub use checks::CheckRecord;
 pub use feeds::{Feed, FeedState, FeedUpdate};
 pub use history::StoredSnapshot;
+pub use languages::ChatLanguage;
 pub use mutes::Mute;
 pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use payments::{
