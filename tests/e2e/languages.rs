@@ -352,8 +352,8 @@ async fn the_command_menu_is_registered_in_every_language() {
             .tg
             .menu_in(&admin, code)
             .unwrap_or_else(|| panic!("{lang}"));
-        assert_eq!(users.len(), 9, "{lang}");
-        assert_eq!(admins.len(), 13, "{lang}");
+        assert_eq!(users.len(), 13, "{lang}");
+        assert_eq!(admins.len(), 17, "{lang}");
         let balance = &users.iter().find(|(c, _)| c == "balance").unwrap().1;
         assert_eq!(*balance, texts::menu_description(lang, "balance").unwrap());
         let allow = &admins.iter().find(|(c, _)| c == "allow").unwrap().1;

@@ -97,10 +97,10 @@ menu-mute = /mute 2h holds this chat's alerts; /mute off resumes them
 menu-report = /report 09:00 [TZ] daily or /report mon 09:00 weekly; off, now
 menu-history = /history [CUR|total] [7d|30d|90d|1y]: a chart of the balance
 menu-lang = the language of this chat: /lang ru, /lang auto
-menu-payments = payments as they happen: /payments on, /payments off; the last ones
-menu-payouts = payouts as they happen: /payouts on, /payouts off; the last ones
+menu-payments = /payments on|off: hear about payments here; /payments lists the last
+menu-payouts = /payouts on|off: hear about payouts here; /payouts lists the last
 menu-tx = /tx TRACK_ID: one payment or payout, whole
-menu-sales = /sales [today|yesterday|7d|30d]: what was received
+menu-sales = /sales [today|yesterday|7d|30d]: what was paid, against the period before
 
 ## Refusals and failures
 
