@@ -1,4 +1,4 @@
-//! The audit log (issue 11), end to end: each change of access, alert levels and report
+//! The audit log, end to end: each change of access, alert levels and report
 //! schedules writes one entry (who with their name, where, what, old → new) and nothing else
 //! does; `/audit`, `/audit N` and `/audit ID` for admins only, newest first; a change the
 //! database refuses writes no entry; entries older than 400 days are dropped, younger ones kept.

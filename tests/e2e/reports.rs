@@ -1,4 +1,4 @@
-//! Reports and history (issue 10), end to end: `/report now` with exact numbers and changes,
+//! Reports and history, end to end: `/report now` with exact numbers and changes,
 //! scheduled slots (due at start, late after downtime, too late, exactly once across restarts),
 //! OxaPay down at report time (the labelled stale report), `/report` settings and bad input, and
 //! `/history` charts (a real PNG with a drawn line, an exact caption) and its replies without one.
