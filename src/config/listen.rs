@@ -19,6 +19,10 @@ pub struct CallbackConfig {
     pub listen: SocketAddr,
 }
 
+/// The path OxaPay posts callbacks to (give `https://your.host/oxapay/callback` as the callback
+/// URL; a reverse proxy forwards it to `OXAPAY_CALLBACK_LISTEN`).
+pub const CALLBACK_PATH: &str = "/oxapay/callback";
+
 pub(super) fn metrics(
     env: &Env,
     webhook: Option<&WebhookConfig>,

@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 
 use secrecy::ExposeSecret;
 
-pub use listen::{CallbackConfig, MetricsConfig};
+pub use listen::{CALLBACK_PATH, CallbackConfig, MetricsConfig};
 pub use oxapay::{OxaPayConfig, key_problem, parse_oxapay_url};
 pub use telegram::{TelegramConfig, parse_admin_ids, parse_telegram_api_url, token_is_well_formed};
 pub use timing::{AlertsConfig, CachesConfig, HistoryConfig, PaymentsConfig};

@@ -14,22 +14,21 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
+use crate::engine::feed;
+use crate::engine::languages::{self, Worded};
+use crate::metrics::Metrics;
 use crate::metrics::progress::Progress;
 use crate::money::Usd;
 use crate::oxapay::{Payment, TrackId};
 use crate::rules::domain::{ChatId, UserId};
-use crate::rules::feed::{Mode, advance_cursor, listing_from, mode_for};
-use crate::rules::oxapay_health::next_health;
+use crate::rules::feed::{Mode, listing_from, mode_for};
 use crate::rules::payments::{ChatFeed, Decision, chat_hears, decide, usd_value};
-use crate::sources::payments::{PaymentSource, PollRead, retry_after};
+use crate::sources::payments::{PaymentSource, PollRead};
 use crate::sources::prices::{self as price_source, PriceSource};
 use crate::store::{
     Feed, FeedState, FeedUpdate, MessageKind, Owed, PaymentPoll, Source, Store, Told,
 };
 use crate::texts;
-
-/// The longest wait between polls while the list cannot be read.
-const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
 
 pub struct PaymentWatcher {
     pub store: Store,
@@ -40,6 +39,8 @@ pub struct PaymentWatcher {
     pub backfill_days: u32,
     pub failures_before_notice: u32,
     pub progress: Progress,
+    /// The operator\'s metrics.
+    pub metrics: Metrics,
     /// Wakes the delivery worker when a poll owes messages.
     pub wake: Arc<Notify>,
 }
@@ -59,7 +60,7 @@ pub struct PollReport {
 
 impl PaymentWatcher {
     /// Runs until `shutdown`: a poll at once, then one every interval (longer while failing).
-    pub async fn run(self, shutdown: CancellationToken) {
+    pub async fn run(&self, shutdown: CancellationToken) {
         loop {
             let wait = tokio::select! {
                 biased;
@@ -67,8 +68,7 @@ impl PaymentWatcher {
                 r = self.poll() => match r {
                     Ok(report) => self.next_wait(&report),
                     Err(e) => {
-                        self.progress
-                            .metrics()
+                        self.metrics
                             .database_error(crate::metrics::Component::Feed);
                         tracing::error!(error = format!("{e:#}"), "payment poll failed");
                         self.interval
@@ -85,76 +85,45 @@ impl PaymentWatcher {
         tracing::info!("payment feed stopped");
     }
 
-    /// The interval, doubled for each failed poll in a row up to 15 minutes, and never shorter
-    /// than OxaPay's `Retry-After`.
     fn next_wait(&self, r: &PollReport) -> Duration {
-        if r.failures == 0 {
-            return self.interval;
-        }
-        let doublings = (r.failures - 1).min(10);
-        let backoff = self
-            .interval
-            .saturating_mul(1 << doublings)
-            .min(MAX_BACKOFF);
-        backoff
-            .max(self.interval)
-            .max(r.retry_after.unwrap_or_default())
+        feed::next_wait(self.interval, r.failures, r.retry_after)
     }
 
     /// One poll: read, decide, word, record.
     pub async fn poll(&self) -> anyhow::Result<PollReport> {
         let now = now_unix();
         let state = self.store.feed_state(Feed::Payments).await?;
-        let mode = if state.backfill_done {
-            Mode::Live
-        } else {
-            Mode::Backfill
-        };
+        let mode = feed::mode(&state);
         let from = listing_from(state.cursor, now, self.backfill_days);
         let open = self.store.open_payments().await?;
         let read = self.source.poll(from, &open, state.polls + 1, now).await;
-        let ids: Vec<&TrackId> = read.payments.iter().map(|p| &p.track_id).collect();
-        let known = self.store.known_payments(&ids).await?;
-        // A first reading that failed before: what was made since is told.
-        let failing_since = state.health.failing_since;
-        let decided: Vec<(Payment, Decision)> = read
-            .payments
-            .iter()
-            .map(|p| {
-                let mode = mode_for(state.backfill_done, failing_since, p.created_at);
-                (p.clone(), decide(known.get(&p.track_id), p, mode))
-            })
-            .collect();
-        log_anomalies(&decided);
-        let values = self.values(&decided).await;
-        let told = self.told(&decided, &values, now).await?;
         let (update, notices) = self.feed_update(&state, &read, mode, now);
         let source = match mode {
             Mode::Backfill => Source::Backfill,
             Mode::Live => Source::Poll,
         };
-        let written = self
-            .store
-            .record_payment_poll(&PaymentPoll {
-                reads: &decided,
-                values: &values,
-                told: &told,
-                notices: &notices,
-                state: Some(&update),
+        // Until the first reading is done, what was made since it first failed is told.
+        let mode_of = |p: &Payment| {
+            mode_for(
+                state.backfill_done,
+                state.health.failing_since,
+                p.created_at,
+            )
+        };
+        let outcome = self
+            .record(
+                &read.payments,
+                mode_of,
                 source,
+                Some(&update),
+                &notices,
                 now,
-            })
+            )
             .await?;
-        if written.queued > 0 || !notices.is_empty() {
-            self.wake.notify_one();
-        }
         let report = PollReport {
-            read: decided.len(),
-            events: decided.iter().map(|(_, d)| d.events.len()).sum(),
-            queued: written.queued,
-            held: written.held,
             failures: update.health.failures,
-            retry_after: read.error.as_ref().and_then(retry_after),
+            retry_after: read.error.as_ref().and_then(feed::retry_after),
+            ..outcome
         };
         if report.read > 0 || report.failures > 0 {
             tracing::info!(
@@ -168,6 +137,66 @@ impl PaymentWatcher {
             );
         }
         Ok(report)
+    }
+
+    /// A payment OxaPay called back about (its signature verified): decided and told like a
+    /// polled read, in its own transaction; the cursor does not move. A status already told
+    /// tells nothing.
+    pub async fn record_callback(&self, payment: Payment) -> anyhow::Result<PollReport> {
+        let read = [payment];
+        self.record(
+            &read,
+            |_| Mode::Live,
+            Source::Callback,
+            None,
+            &[],
+            now_unix(),
+        )
+        .await
+    }
+
+    /// Decides what `reads` mean (each in the mode `mode_of` gives it), words the events for the
+    /// chats that hear them, and writes it all (with `update` and `notices`) in one transaction.
+    async fn record(
+        &self,
+        reads: &[Payment],
+        mode_of: impl Fn(&Payment) -> Mode,
+        source: Source,
+        update: Option<&FeedUpdate>,
+        notices: &[Owed],
+        now: i64,
+    ) -> anyhow::Result<PollReport> {
+        let ids: Vec<&TrackId> = reads.iter().map(|p| &p.track_id).collect();
+        let known = self.store.known_payments(&ids).await?;
+        let decided: Vec<(Payment, Decision)> = reads
+            .iter()
+            .map(|p| (p.clone(), decide(known.get(&p.track_id), p, mode_of(p))))
+            .collect();
+        log_anomalies(&decided);
+        let values = self.values(&decided).await;
+        let told = self.told(&decided, &values, now).await?;
+        let written = self
+            .store
+            .record_payment_poll(&PaymentPoll {
+                reads: &decided,
+                values: &values,
+                told: &told,
+                notices,
+                state: update,
+                source,
+                now,
+            })
+            .await?;
+        if written.queued > 0 || !notices.is_empty() {
+            self.wake.notify_one();
+        }
+        Ok(PollReport {
+            read: decided.len(),
+            events: decided.iter().map(|(_, d)| d.events.len()).sum(),
+            queued: written.queued,
+            held: written.held,
+            ..PollReport::default()
+        })
     }
 
     /// USD values for the payments read, at the current prices (kept only for payments that
@@ -208,26 +237,23 @@ impl PaymentWatcher {
             return Ok(Vec::new());
         }
         let feeds: Vec<(ChatId, ChatFeed)> = self.store.payment_feeds(&self.admins).await?;
-        let muted: BTreeSet<ChatId> = self
-            .store
-            .mutes()
-            .await?
-            .into_iter()
-            .filter(|m| m.until > now)
-            .map(|m| m.chat_id)
-            .collect();
+        let muted = feed::muted_chats(&self.store, now).await?;
+        let chats: Vec<ChatId> = feeds.iter().map(|(chat, _)| *chat).collect();
+        let langs = languages::of_chats(&self.store, &chats).await?;
         let mut told = Vec::new();
         for (payment, decision) in decided {
             // The value the ledger already keeps wins over today's (it is the one shown later).
             let usd = values.get(&payment.track_id).copied();
             for event in &decision.events {
-                let text = texts::payment_event(payment, event, usd);
+                let mut text = Worded::new(|lang| texts::payment_event(lang, payment, event, usd));
                 for (chat, feed) in &feeds {
                     if !chat_hears(feed, event, usd.map(|(v, _)| v.amount())) {
                         continue;
                     }
-                    let message = (!muted.contains(chat))
-                        .then(|| Owed::new(*chat, text.clone(), MessageKind::Feed));
+                    let message = (!muted.contains(chat)).then(|| {
+                        let lang = langs.get(chat).copied().unwrap_or_default();
+                        Owed::new(*chat, text.in_lang(lang), MessageKind::Feed)
+                    });
                     told.push(Told {
                         chat_id: *chat,
                         track_id: payment.track_id.clone(),
@@ -248,29 +274,20 @@ impl PaymentWatcher {
         mode: Mode,
         now: i64,
     ) -> (FeedUpdate, Vec<Owed>) {
-        let (health, notice) = next_health(
-            &state.health,
-            read.error.as_ref().map_or(Ok(()), Err),
-            now,
-            self.failures_before_notice,
-        );
-        let mut notices = Vec::new();
-        if let Some(n) = &notice {
-            let text = texts::payment_feed_notice(n, now, read.error.as_ref());
-            notices.extend(
-                self.admins
-                    .iter()
-                    .map(|a| Owed::new(ChatId::from(*a), text.clone(), MessageKind::Notice)),
-            );
-            tracing::warn!(notice = ?n, "telling the admins about the payment feed");
-        }
-        let complete = read.complete;
-        let update = FeedUpdate {
-            cursor: advance_cursor(state.cursor, &read.listed_created, complete, now),
-            backfill_done: state.backfill_done || (mode == Mode::Backfill && complete),
-            polls: state.polls + 1,
-            success_at: read.error.is_none().then_some(now),
-            health,
+        let polled = feed::Polled {
+            listed_created: &read.listed_created,
+            complete: read.complete,
+            error: read.error.as_ref(),
+        };
+        let (update, notice) =
+            feed::feed_update(state, &polled, mode, now, self.failures_before_notice);
+        let notices = match &notice {
+            Some(n) => {
+                tracing::warn!(notice = ?n, "telling the admins about the payment feed");
+                let text = texts::payment_feed_notice(n, now, read.error.as_ref());
+                feed::to_admins(&self.admins, &text)
+            }
+            None => Vec::new(),
         };
         (update, notices)
     }

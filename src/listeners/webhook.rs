@@ -6,9 +6,8 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use anyhow::Context;
 use axum::extract::{ConnectInfo, Request, State};
@@ -25,12 +24,11 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::WebhookConfig;
+use crate::listeners::rejections::RejectionLog;
 use crate::metrics::Metrics;
 use crate::metrics::liveness::{WEBHOOK_INFO_EVERY, webhook_problem};
 
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
-/// Rejected requests are logged at most this often.
-const REJECTION_LOG_EVERY: Duration = Duration::from_secs(60);
 
 /// Binds `WEBHOOK_LISTEN`.
 ///
@@ -70,7 +68,7 @@ pub async fn start(
         secret: config.secret.clone(),
         metrics: metrics.clone(),
         last_update_unix: AtomicI64::new(i64::MIN),
-        log: Mutex::new(RejectionLog::default()),
+        log: RejectionLog::default(),
     });
     let router = router.layer(middleware::from_fn_with_state(
         guard.clone(),
@@ -100,13 +98,7 @@ struct Guard {
     metrics: Metrics,
     /// When the last update was accepted (Unix seconds), to read `getWebhookInfo`'s errors.
     last_update_unix: AtomicI64,
-    log: Mutex<RejectionLog>,
-}
-
-#[derive(Default)]
-struct RejectionLog {
-    last_logged: Option<Instant>,
-    unlogged: u64,
+    log: RejectionLog,
 }
 
 async fn require_secret(
@@ -134,24 +126,16 @@ async fn require_secret(
 impl Guard {
     fn rejected(&self, peer: SocketAddr, had_header: bool) {
         self.metrics.webhook_rejected();
-        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        if log
-            .last_logged
-            .is_some_and(|at| now.duration_since(at) < REJECTION_LOG_EVERY)
-        {
-            log.unlogged += 1;
+        let Some(unlogged) = self.log.due(Instant::now()) else {
             return;
-        }
+        };
         tracing::warn!(
             %peer,
             secret = if had_header { "wrong" } else { "missing" },
-            more_since_last_log = log.unlogged,
+            more_since_last_log = unlogged,
             "webhook request rejected (403): not from Telegram, or a proxy drops the \
              X-Telegram-Bot-Api-Secret-Token header"
         );
-        log.last_logged = Some(now);
-        log.unlogged = 0;
     }
 }
 

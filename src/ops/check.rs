@@ -50,10 +50,11 @@ pub async fn run(config: &Config, out: &mut impl Write) -> bool {
         name: "configuration",
         result: Ok(describe_config(config)),
     }];
-    let (telegram, oxapay, payments, database) = tokio::join!(
+    let (telegram, oxapay, payments, callbacks, database) = tokio::join!(
         telegram(config),
         oxapay(config),
         payments(config),
+        callbacks(config),
         database(&config.database_url)
     );
     lines.extend([
@@ -68,6 +69,10 @@ pub async fn run(config: &Config, out: &mut impl Write) -> bool {
         Line {
             name: "payments",
             result: payments,
+        },
+        Line {
+            name: "callbacks",
+            result: callbacks,
         },
         Line {
             name: "database",
@@ -85,7 +90,7 @@ pub async fn run(config: &Config, out: &mut impl Write) -> bool {
 /// The lines for a configuration that does not parse: the problem, and the others skipped.
 pub fn configuration_failed(problem: &str, out: &mut impl Write) {
     let _ = writeln!(out, "configuration: FAILED: {problem}");
-    for name in ["telegram", "oxapay", "payments", "database"] {
+    for name in ["telegram", "oxapay", "payments", "callbacks", "database"] {
         let _ = writeln!(out, "{name}: skipped (fix the configuration first)");
     }
 }
@@ -245,6 +250,46 @@ async fn payments(config: &Config) -> Result<String, String> {
         Err(_) => Err(format!(
             "no answer within {} s: check the network or OXAPAY_API_URL",
             limit.as_secs()
+        )),
+    }
+}
+
+/// Whether `OXAPAY_CALLBACK_LISTEN` can be listened on; taken already is fine when the bot
+/// itself listens there (it refuses an unsigned callback with 401, as it should).
+async fn callbacks(config: &Config) -> Result<String, String> {
+    let Some(listen) = config.callbacks.as_ref().map(|c| c.listen) else {
+        return Ok("off: set OXAPAY_CALLBACK_LISTEN to receive OxaPay's callbacks".to_owned());
+    };
+    let path = crate::config::CALLBACK_PATH;
+    match tokio::net::TcpListener::bind(listen).await {
+        Ok(_) => {
+            return Ok(format!(
+                "can listen on {listen}; give OxaPay https://<your host>{path}"
+            ));
+        }
+        Err(e) if e.kind() != std::io::ErrorKind::AddrInUse => {
+            return Err(format!(
+                "cannot listen on {listen} ({e}): check OXAPAY_CALLBACK_LISTEN"
+            ));
+        }
+        Err(_) => {}
+    }
+    let url = format!("http://{}{path}", super::health::target(listen));
+    let answer = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())?
+        .post(&url)
+        .body("{}")
+        .send()
+        .await;
+    match answer {
+        Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED => Ok(format!(
+            "{listen} is taken by a running oxapay-bot, which refuses unsigned callbacks"
+        )),
+        _ => Err(format!(
+            "{listen} is in use by another program: free it or change OXAPAY_CALLBACK_LISTEN"
         )),
     }
 }

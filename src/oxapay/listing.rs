@@ -30,7 +30,7 @@ pub const MAX_PAGE_SIZE: u16 = 200;
 pub const DEFAULT_MAX_ITEMS: usize = 20_000;
 
 /// The longest track id accepted (OxaPay's are short digit strings).
-const MAX_TRACK_ID_CHARS: usize = 100;
+pub const MAX_TRACK_ID_CHARS: usize = 100;
 
 /// A payment's or payout's track id as OxaPay gives it. Any printable text (an id holding `<` or
 /// `&` is kept as it is: escaping is the job of whatever shows it), never empty, never a control

@@ -14,7 +14,11 @@
 //! clock running ahead or behind cannot make a fresh payout look stuck. A payout already stuck
 //! when the silent backfill read it (by OxaPay's creation time) is marked stuck silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use crate::money::{Currency, Usd};
 
 use super::feed::{FeedStatus, Mode};
 pub use crate::oxapay::{Payout, PayoutStatus, TrackId};
@@ -224,6 +228,61 @@ impl FeedStatus for PayoutStatus {
 /// again at `now`.
 pub fn watch(status: &PayoutStatus, open_since: Option<i64>, now: i64) -> bool {
     is_final(status) != Some(true) && open_since.is_none_or(|since| now - since <= OPEN_WATCH_SECS)
+}
+
+/// What a report says about payouts since the previous one: how many reached each status, and
+/// what the confirmed ones sent, per currency and in USD.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outflow {
+    pub by_status: BTreeMap<String, u64>,
+    pub sent: BTreeMap<Currency, Decimal>,
+    pub usd: Usd,
+    /// Confirmed payouts left out of the USD sum (no value kept).
+    pub unvalued: u64,
+    /// Confirmed payouts left out of the per-currency sums (amount or currency unreadable).
+    pub unreadable: u64,
+}
+
+/// One payout as [`outflow`] reads it: the statuses it reached in the period, its amount,
+/// currency and USD value.
+pub struct Moved<'a> {
+    pub statuses: &'a [PayoutStatus],
+    pub amount: Option<Decimal>,
+    pub currency: Option<&'a Currency>,
+    pub usd: Option<Usd>,
+}
+
+pub fn outflow<'a>(moved: impl IntoIterator<Item = Moved<'a>>) -> Outflow {
+    let mut o = Outflow::default();
+    for m in moved {
+        for s in m.statuses {
+            *o.by_status.entry(s.as_str().to_owned()).or_default() += 1;
+        }
+        if !m.statuses.contains(&PayoutStatus::Confirmed) {
+            continue;
+        }
+        let sum = match (m.amount, m.currency) {
+            (Some(a), Some(c)) => o
+                .sent
+                .get(c)
+                .copied()
+                .unwrap_or_default()
+                .checked_add(a)
+                .map(|sum| (c.clone(), sum)),
+            _ => None,
+        };
+        match sum {
+            Some((c, sum)) => {
+                o.sent.insert(c, sum);
+            }
+            None => o.unreadable += 1,
+        }
+        match m.usd.and_then(|v| o.usd.checked_add(v)) {
+            Some(total) => o.usd = total,
+            None => o.unvalued += 1,
+        }
+    }
+    o
 }
 
 #[cfg(test)]

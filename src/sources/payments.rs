@@ -177,13 +177,3 @@ impl PaymentSource {
         }
     }
 }
-
-/// How long OxaPay asked to wait (a 429's `Retry-After`), if it did.
-pub fn retry_after(e: &OxaPayError) -> Option<Duration> {
-    match e {
-        OxaPayError::Status { retry_after, .. } | OxaPayError::Refused { retry_after, .. } => {
-            retry_after.map(Duration::from_secs)
-        }
-        _ => None,
-    }
-}

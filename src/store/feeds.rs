@@ -172,6 +172,36 @@ pub(super) async fn write_state(
     Ok(())
 }
 
+/// One status change in a feed's history (`anomaly`: `backwards`, `unknown`, `missing`, or
+/// none), after the one before it.
+pub(super) async fn record_status_change(
+    tx: &mut Write,
+    feed: Feed,
+    track_id: &str,
+    status: &str,
+    anomaly: Option<&str>,
+    source: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    let table = match feed {
+        Feed::Payments => "payment_status_changes",
+        Feed::Payouts => "payout_status_changes",
+    };
+    sqlx::query(&format!(
+        "INSERT INTO {table} (track_id, from_status, to_status, anomaly, at, source)
+         SELECT ?1, (SELECT to_status FROM {table} WHERE track_id = ?1 ORDER BY id DESC LIMIT 1),
+                ?2, ?3, ?4, ?5"
+    ))
+    .bind(track_id)
+    .bind(status)
+    .bind(anomaly)
+    .bind(now)
+    .bind(source)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The admins as the JSON array the served-chat filter reads.
 pub(super) fn admins_json(admins: &BTreeSet<UserId>) -> String {
     super::thresholds::admins_json(Some(admins))

@@ -8,10 +8,12 @@ mod audit;
 mod checks;
 mod feeds;
 mod history;
+mod languages;
 pub mod lock;
 mod mutes;
 mod outbox;
 mod payments;
+mod payouts;
 mod pool;
 mod reports;
 mod stats;
@@ -22,12 +24,14 @@ pub use audit::{Actor, AuditAction, AuditEntry};
 pub use checks::CheckRecord;
 pub use feeds::{Feed, FeedState, FeedUpdate};
 pub use history::StoredSnapshot;
+pub use languages::ChatLanguage;
 pub use mutes::Mute;
 pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use payments::{
-    HeldPayments, LedgerPayment, PaymentFeedChange, PaymentFeedSetting, PaymentPoll, PaymentRecord,
+    Held, LedgerPayment, PaymentFeedChange, PaymentFeedSetting, PaymentPoll, PaymentRecord,
     PollWritten, Source, Told,
 };
+pub use payouts::{LedgerPayout, OpenPayout, PayoutFeedChange, PayoutFeedSetting, PayoutPoll};
 pub use pool::Store;
 pub use reports::{ReportRecord, StoredSchedule};
 pub use stats::OutboxCount;

@@ -12,7 +12,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::feeds::{Feed, FeedUpdate, admins_json, write_state};
+use super::feeds::{Feed, FeedUpdate, admins_json, record_status_change, write_state};
 use super::outbox::Owed;
 use super::pool::{Store, Write, json};
 use crate::money::{Currency, Usd};
@@ -120,15 +120,17 @@ pub struct PaymentRecord {
     pub statuses: Vec<(PaymentStatus, i64)>,
 }
 
-/// Messages a chat's mute held back, for the summary when it ends.
+/// What a chat's mute held back, for the summary when it ends.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct HeldPayments {
+pub struct Held {
     /// Distinct payments.
-    pub count: u64,
+    pub payments: u64,
     /// The sum of their known USD values.
     pub usd: Usd,
     /// How many of them have no USD value.
     pub unvalued: u64,
+    /// Distinct payouts.
+    pub payouts: u64,
 }
 
 #[derive(FromRow)]
@@ -501,7 +503,7 @@ impl Store {
     }
 
     /// The payments a chat's mute held back up to `until` (told rows not yet summarized).
-    pub async fn held_payments(&self, chat_id: ChatId, until: i64) -> sqlx::Result<HeldPayments> {
+    pub async fn held(&self, chat_id: ChatId, until: i64) -> sqlx::Result<Held> {
         let rows: Vec<Option<String>> = sqlx::query_scalar(
             "SELECT p.usd_value FROM payments p
              WHERE p.track_id IN (SELECT track_id FROM payment_told
@@ -511,9 +513,18 @@ impl Store {
         .bind(until)
         .fetch_all(&self.pool)
         .await?;
-        let mut held = HeldPayments {
-            count: rows.len() as u64,
-            ..HeldPayments::default()
+        let payouts: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT track_id) FROM payout_told
+             WHERE chat_id = ?1 AND held = 1 AND told_at <= ?2",
+        )
+        .bind(chat_id.0)
+        .bind(until)
+        .fetch_one(&self.pool)
+        .await?;
+        let mut held = Held {
+            payments: rows.len() as u64,
+            payouts: payouts.max(0) as u64,
+            ..Held::default()
         };
         for value in rows {
             match decimal(value).and_then(|v| held.usd.checked_add(Usd::new(v))) {
@@ -594,18 +605,15 @@ async fn write_payment(
             Anomaly::UnknownStatus(_) => "unknown",
             Anomaly::Backwards { .. } => "backwards",
         });
-        sqlx::query(
-            "INSERT INTO payment_status_changes (track_id, from_status, to_status, anomaly, at,
-                 source)
-             SELECT ?1, (SELECT to_status FROM payment_status_changes WHERE track_id = ?1
-                         ORDER BY id DESC LIMIT 1), ?2, ?3, ?4, ?5",
+        record_status_change(
+            tx,
+            Feed::Payments,
+            p.track_id.as_str(),
+            p.status.as_str(),
+            anomaly,
+            source.as_str(),
+            now,
         )
-        .bind(p.track_id.as_str())
-        .bind(p.status.as_str())
-        .bind(anomaly)
-        .bind(now)
-        .bind(source.as_str())
-        .execute(&mut **tx)
         .await?;
     }
     write_txs(tx, p, now).await

@@ -1166,7 +1166,7 @@ async fn a_track_id_with_html_is_escaped_everywhere() {
     let r = say(&app, ADMIN, ADMIN, "/tx <b>nobody</b>").await;
     assert_eq!(
         r.text(),
-        "OxaPay knows no payment with the track id <b>nobody</b>."
+        "OxaPay knows no payment or payout with the track id <b>nobody</b>."
     );
 }
 
@@ -1266,7 +1266,7 @@ async fn tx_reads_the_ledger_or_oxapay_now() {
     let r = say(&app, ADMIN, ADMIN, "/tx 999999").await;
     assert_eq!(
         r.text(),
-        "OxaPay knows no payment with the track id 999999."
+        "OxaPay knows no payment or payout with the track id 999999."
     );
     let r = say(&app, ADMIN, ADMIN, "/tx").await;
     assert_eq!(
@@ -1570,7 +1570,7 @@ async fn a_mute_holds_payment_messages_and_its_end_counts_them() {
     assert_eq!(
         over.plain(),
         "🔔 Mute over.\n💰 While muted: 3 payments, $60.00 (1 without a USD value) — /payments \
-         lists them."
+         and /payouts list them."
     );
 
     // Muted again: one more held, and `/mute off` counts it (and only it).
@@ -1580,8 +1580,8 @@ async fn a_mute_holds_payment_messages_and_its_end_counts_them() {
     let r = app.ask(FEED, MEMBER, "/mute off").await;
     assert_eq!(
         r.text(),
-        "🔔 Alerts in this chat resume.\n💰 While muted: 1 payment, $10.00 — /payments lists \
-         them."
+        "🔔 Alerts in this chat resume.\n💰 While muted: 1 payment, $10.00 — /payments and \
+         /payouts list them."
     );
     assert_eq!(events(&app, FEED).len(), 0);
     app.oxa.add_payment(FakePayment::new("m-after", t + 4));

@@ -242,7 +242,7 @@ async fn check_passes_against_working_fakes_even_while_the_bot_runs() {
     assert_eq!(out.code, Some(0), "{}", out.all());
     assert_no_secret(&out);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 5, "{}", out.stdout);
+    assert_eq!(lines.len(), 6, "{}", out.stdout);
     assert_eq!(
         lines[0],
         "configuration: ok (long polling, metrics off, 1 admin)"
@@ -256,12 +256,16 @@ async fn check_passes_against_working_fakes_even_while_the_bot_runs() {
         lines[3],
         "payments: ok (off: set OXAPAY_MERCHANT_API_KEY to hear about payments)"
     );
+    assert_eq!(
+        lines[4],
+        "callbacks: ok (off: set OXAPAY_CALLBACK_LISTEN to receive OxaPay's callbacks)"
+    );
     let db = app.db_path();
     assert!(
-        lines[4].starts_with(&format!("database: ok ({}: writable; ", db.display()))
-            && lines[4].contains(" migrations pending, applied when the bot starts: "),
+        lines[5].starts_with(&format!("database: ok ({}: writable; ", db.display()))
+            && lines[5].contains(" migrations pending, applied when the bot starts: "),
         "a new database: {}",
-        lines[4]
+        lines[5]
     );
     assert_eq!(app.oxa.calls_to(Endpoint::LegacyBalance), 1);
 
@@ -270,7 +274,7 @@ async fn check_passes_against_working_fakes_even_while_the_bot_runs() {
     app.start().await;
     let out = run_to_end(&["check"], &app.env, app.dir.path()).await;
     assert_eq!(out.code, Some(0), "{}", out.all());
-    let database = out.stdout.lines().nth(4).unwrap().to_owned();
+    let database = out.stdout.lines().nth(5).unwrap().to_owned();
     assert!(
         database.contains(": writable; schema up to date ("),
         "{database}"
@@ -367,7 +371,7 @@ async fn check_names_each_failure_says_what_to_do_and_exits_1() {
         assert_no_secret(&out);
         assert!(!out.all().contains("WRONG-token"), "{}", out.all());
         let lines: Vec<&str> = out.stdout.lines().collect();
-        assert_eq!(lines.len(), 5, "{what}: {}", out.stdout);
+        assert_eq!(lines.len(), 6, "{what}: {}", out.stdout);
         for line in lines {
             if line.starts_with(&format!("{failed}:")) {
                 assert_eq!(line, expected, "{what}");
@@ -390,8 +394,8 @@ async fn check_names_each_failure_says_what_to_do_and_exits_1() {
         out.stdout,
         "configuration: FAILED: ADMIN_IDS: \"alice\" is not a Telegram user id (a positive whole \
          number)\ntelegram: skipped (fix the configuration first)\noxapay: skipped (fix the \
-         configuration first)\npayments: skipped (fix the configuration first)\ndatabase: \
-         skipped (fix the configuration first)\n"
+         configuration first)\npayments: skipped (fix the configuration first)\ncallbacks: \
+         skipped (fix the configuration first)\ndatabase: skipped (fix the configuration first)\n"
     );
 }
 

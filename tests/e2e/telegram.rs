@@ -51,11 +51,16 @@ async fn the_command_menus_are_registered_as_telegram_stores_them() {
             "payments",
             "/payments on|off: hear about payments here; /payments lists the last",
         ),
-        ("tx", "/tx TRACK_ID: one payment, whole"),
+        (
+            "payouts",
+            "/payouts on|off: hear about payouts here; /payouts lists the last",
+        ),
+        ("tx", "/tx TRACK_ID: one payment or payout, whole"),
         (
             "sales",
             "/sales [today|yesterday|7d|30d]: what was paid, against the period before",
         ),
+        ("lang", "the language of this chat: /lang ru, /lang auto"),
     ];
     let admin_only = [
         ("allow", "admin: allow a user or group id"),
@@ -75,7 +80,8 @@ async fn the_command_menus_are_registered_as_telegram_stores_them() {
         app.tg.menu(&json!({ "type": "chat", "chat_id": ADMIN })),
         Some(pairs(&all))
     );
-    assert_eq!(app.tg.menus().len(), 2, "{:#?}", app.tg.menus());
+    // The same two in each of the other five languages (see `languages::`).
+    assert_eq!(app.tg.menus().len(), 12, "{:#?}", app.tg.menus());
 }
 
 #[tokio::test]
