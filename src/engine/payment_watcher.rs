@@ -284,7 +284,8 @@ impl PaymentWatcher {
         let notices = match &notice {
             Some(n) => {
                 tracing::warn!(notice = ?n, "telling the admins about the payment feed");
-                let text = texts::payment_feed_notice(n, now, read.error.as_ref());
+                let text =
+                    texts::feed_notice(texts::FeedList::Payments, n, now, read.error.as_ref());
                 feed::to_admins(&self.admins, &text)
             }
             None => Vec::new(),

@@ -99,7 +99,8 @@ impl PayoutWatcher {
         let notices = match &notice {
             Some(n) => {
                 tracing::warn!(notice = ?n, "telling the admins about the payout feed");
-                let text = texts::payout_feed_notice(n, now, read.error.as_ref());
+                let text =
+                    texts::feed_notice(texts::FeedList::Payouts, n, now, read.error.as_ref());
                 feed::to_admins(&self.admins, &text)
             }
             None => Vec::new(),

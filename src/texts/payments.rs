@@ -538,25 +538,42 @@ pub fn held_line(lang: Lang, held: &Held) -> Option<String> {
     Some(t!(lang, "held-line", parts = html(parts.join("; "))))
 }
 
-/// The admins hear when the payment list cannot be read, and when it can again. A refused
-/// merchant key is said as the sentence that names the variable to fix.
-pub fn payment_feed_notice(n: &HealthNotice, now: i64, error: Option<&OxaPayError>) -> String {
+/// Which list a feed notice is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedList {
+    Payments,
+    Payouts,
+}
+
+/// The admins hear when a feed's list cannot be read, and when it can again. A refused key is
+/// said as the sentence that names the variable to fix.
+pub fn feed_notice(
+    list: FeedList,
+    n: &HealthNotice,
+    now: i64,
+    error: Option<&OxaPayError>,
+) -> String {
+    let (what, told) = match list {
+        FeedList::Payments => ("payment", "Payments"),
+        FeedList::Payouts => ("payout", "Payouts"),
+    };
     match n {
         HealthNotice::Unreachable {
             since,
             failures,
             error: logged,
         } => format!(
-            "⚠️ OxaPay's payment list cannot be read since {} ({failures} polls failed): {}\n\
-             Payments are told once it can be read again; none is lost.",
+            "⚠️ OxaPay's {what} list cannot be read since {} ({failures} polls failed): {}\n\
+             {told} are told once it can be read again; none is lost.",
             time(*since),
             escape(&error.map_or_else(|| logged.clone(), OxaPayError::user_message))
         ),
         HealthNotice::Back { since } => format!(
-            "✅ OxaPay's payment list can be read again (it failed from {} to {}); payments \
-             since then are being told.",
+            "✅ OxaPay's {what} list can be read again (it failed from {} to {}); {} since then \
+             are being told.",
             time(*since),
-            time(now)
+            time(now),
+            told.to_lowercase()
         ),
     }
 }
