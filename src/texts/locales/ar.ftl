@@ -408,6 +408,8 @@ payment-status = { $status ->
 payment-received = 💰 <b>مبلغ وارد</b> إلى عنوان ثابت: { $amount } (الدفعة { $status })
 payment-event = { $emoji } <b>دفعة { $status }</b>: { $amount }{ $usd }
 payment-usd = ≈ { $usd } (بسعر { $at })
+payment-amount-unreadable = مبلغ غير مقروء بعملة { $currency }
+payment-amount-unreadable-bare = مبلغ غير مقروء
 payment-track = معرّف التتبع { $track }
 payment-order-track = الطلب { $order } · معرّف التتبع { $track }
 payment-tx = المعاملة { $tx }
@@ -427,6 +429,7 @@ payments-events-set = تتلقى هذه المحادثة إشعارات المد
     [yes] {""}
    *[no] {" "}الإشعارات متوقفة هنا: يفعّلها <code>/payments on</code>.
 }
+payments-chat-not-allowed = لا يُبلَّغ عن المدفوعات إلا في المحادثات التي سمح بها أحد المشرفين: اطلب من أحد المشرفين أولًا تنفيذ /allow { $chat }.
 payments-need-key = إشعارات المدفوعات متوقفة: على مشغّل البوت ضبط OXAPAY_MERCHANT_API_KEY (مفتاح API التاجر من OxaPay) ثم إعادة تشغيل البوت.
 tx-payment-heading = { $emoji } <b>الدفعة { $track }</b>: { $status } منذ { $since }
 tx-amount = المبلغ: { $amount }{ $usd }

@@ -399,6 +399,8 @@ payment-status = { $status ->
 payment-received = 💰 <b>Recibido</b> en una dirección estática: { $amount } (pago { $status })
 payment-event = { $emoji } <b>Pago { $status }</b>: { $amount }{ $usd }
 payment-usd = ≈ { $usd } (al precio de { $at })
+payment-amount-unreadable = un importe ilegible en { $currency }
+payment-amount-unreadable-bare = un importe ilegible
 payment-track = Track ID { $track }
 payment-order-track = pedido { $order } · Track ID { $track }
 payment-tx = tx { $tx }
@@ -416,6 +418,7 @@ payments-events-set = Este chat recibe avisos de pagos con estado { $events }.{ 
     [yes] {""}
    *[no] {" "}Los avisos están desactivados aquí: <code>/payments on</code> los activa.
 }
+payments-chat-not-allowed = Los pagos solo se avisan en los chats que un administrador autorizó: pide primero a un administrador que use /allow { $chat }.
 payments-need-key = Los avisos de pagos están desactivados: el operador del bot debe configurar OXAPAY_MERCHANT_API_KEY (la clave API de comercio de OxaPay) y reiniciar el bot.
 tx-payment-heading = { $emoji } <b>Pago { $track }</b>: { $status } desde { $since }
 tx-amount = Importe: { $amount }{ $usd }

@@ -395,6 +395,8 @@ payment-status = { $status ->
 payment-received = 💰 <b>واریز</b> به آدرس ثابت: { $amount } (پرداخت { $status })
 payment-event = { $emoji } <b>پرداخت { $status }</b>: { $amount }{ $usd }
 payment-usd = ≈ { $usd } (با قیمت { $at })
+payment-amount-unreadable = مبلغی ناخوانا به { $currency }
+payment-amount-unreadable-bare = مبلغی ناخوانا
 payment-track = کد پیگیری { $track }
 payment-order-track = سفارش { $order } · کد پیگیری { $track }
 payment-tx = تراکنش { $tx }
@@ -409,6 +411,7 @@ payments-events-set = این گفتگو اعلان پرداخت‌هایی با 
     [yes] {""}
    *[no] {" "}اعلان‌ها در این گفتگو خاموش است: <code>/payments on</code> روشنشان می‌کند.
 }
+payments-chat-not-allowed = پرداخت‌ها فقط در گفتگوهایی اعلام می‌شوند که یکی از مدیران مجاز کرده باشد: ابتدا از یکی از مدیران بخواهید /allow { $chat } را بفرستد.
 payments-need-key = اعلان پرداخت‌ها خاموش است: اپراتور ربات باید OXAPAY_MERCHANT_API_KEY (کلید API پذیرنده از OxaPay) را تنظیم کند و ربات را دوباره راه‌اندازی کند.
 tx-payment-heading = { $emoji } <b>پرداخت { $track }</b>: { $status } از { $since }
 tx-amount = مبلغ: { $amount }{ $usd }

@@ -405,6 +405,8 @@ payment-status = { $status ->
 payment-received = 💰 <b>Поступление</b> на статический адрес: { $amount } (платёж { $status })
 payment-event = { $emoji } <b>Платёж { $status }</b>: { $amount }{ $usd }
 payment-usd = ≈ { $usd } (по курсу на { $at })
+payment-amount-unreadable = нечитаемая сумма в { $currency }
+payment-amount-unreadable-bare = нечитаемая сумма
 payment-track = Track ID { $track }
 payment-order-track = заказ { $order } · Track ID { $track }
 payment-tx = tx { $tx }
@@ -424,6 +426,7 @@ payments-events-set = Этот чат получает уведомления о
     [yes] {""}
    *[no] {" "}Сейчас уведомления здесь выключены: <code>/payments on</code> включит их.
 }
+payments-chat-not-allowed = О платежах сообщается только в чатах, которые разрешил администратор: сначала попросите администратора выполнить /allow { $chat }.
 payments-need-key = Уведомления о платежах отключены: оператор бота должен задать OXAPAY_MERCHANT_API_KEY (API-ключ мерчанта из OxaPay) и перезапустить бота.
 tx-payment-heading = { $emoji } <b>Платёж { $track }</b>: { $status } с { $since }
 tx-amount = Сумма: { $amount }{ $usd }

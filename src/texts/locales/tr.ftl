@@ -395,6 +395,8 @@ payment-status = { $status ->
 payment-received = 💰 Statik adrese <b>para girişi</b>: { $amount } (ödeme { $status })
 payment-event = { $emoji } <b>Ödeme { $status }</b>: { $amount }{ $usd }
 payment-usd = ≈ { $usd } ({ $at } fiyatıyla)
+payment-amount-unreadable = okunamayan bir { $currency } tutarı
+payment-amount-unreadable-bare = okunamayan bir tutar
 payment-track = Track ID { $track }
 payment-order-track = sipariş { $order } · Track ID { $track }
 payment-tx = tx { $tx }
@@ -409,6 +411,7 @@ payments-events-set = Bu sohbet şu durumlardaki ödemeler için bildirim alıyo
     [yes] {""}
    *[no] {" "}Bildirimler burada kapalı: <code>/payments on</code> açar.
 }
+payments-chat-not-allowed = Ödemeler yalnızca bir yöneticinin izin verdiği sohbetlerde bildirilir: önce bir yöneticiden /allow { $chat } komutunu çalıştırmasını isteyin.
 payments-need-key = Ödeme bildirimleri kapalı: botun operatörü OXAPAY_MERCHANT_API_KEY değerini (OxaPay'in üye işyeri API anahtarı) ayarlayıp botu yeniden başlatmalı.
 tx-payment-heading = { $emoji } <b>Ödeme { $track }</b>: { $status } — { $since } itibarıyla
 tx-amount = Tutar: { $amount }{ $usd }
