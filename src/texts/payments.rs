@@ -19,7 +19,7 @@ use crate::rules::explorers::tx_url;
 use crate::rules::oxapay_health::HealthNotice;
 use crate::rules::payments::{ChatFeed, PaymentEvent};
 use crate::rules::sales::{Comparison, Figures, Movement, Period, Span};
-use crate::store::{Held, LedgerPayment, PaymentFeedSetting, PaymentRecord};
+use crate::store::{Feed, Held, LedgerPayment, PaymentFeedSetting, PaymentRecord};
 use crate::t;
 
 /// A status's emoji.
@@ -538,24 +538,12 @@ pub fn held_line(lang: Lang, held: &Held) -> Option<String> {
     Some(t!(lang, "held-line", parts = html(parts.join("; "))))
 }
 
-/// Which list a feed notice is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedList {
-    Payments,
-    Payouts,
-}
-
 /// The admins hear when a feed's list cannot be read, and when it can again. A refused key is
 /// said as the sentence that names the variable to fix.
-pub fn feed_notice(
-    list: FeedList,
-    n: &HealthNotice,
-    now: i64,
-    error: Option<&OxaPayError>,
-) -> String {
+pub fn feed_notice(list: Feed, n: &HealthNotice, now: i64, error: Option<&OxaPayError>) -> String {
     let (what, told) = match list {
-        FeedList::Payments => ("payment", "Payments"),
-        FeedList::Payouts => ("payout", "Payouts"),
+        Feed::Payments => ("payment", "Payments"),
+        Feed::Payouts => ("payout", "Payouts"),
     };
     match n {
         HealthNotice::Unreachable {

@@ -347,7 +347,7 @@ async fn the_first_start_stores_the_backfill_silently_and_then_tells_each_paymen
 
     let r = app.ask(FEED, MEMBER, "/payments").await;
     let lines = r.lines();
-    assert_eq!(lines[..2], [FEED_ON, "Last 4 payments"], "{r}");
+    assert_eq!(lines[..2], [FEED_ON, "The last 4 payments"], "{r}");
     assert_eq!(
         lines[2..],
         [
@@ -911,7 +911,7 @@ async fn ten_thousand_payments_at_the_first_start_are_stored_in_pages_without_a_
     assert_eq!(sql(&app, "SELECT COUNT(*) FROM payments").await, ["10000"]);
     let r = app.ask(FEED, MEMBER, "/payments").await;
     let lines = r.lines();
-    assert_eq!(lines[1], "Last 10 payments");
+    assert_eq!(lines[1], "The last 10 payments");
     assert!(lines[2].contains(" · h09999 · "), "{r}");
     assert!(lines[11].contains(" · h09990 · "), "{r}");
     assert_eq!(events(&app, FEED).len(), 0);
@@ -1271,8 +1271,8 @@ async fn tx_reads_the_ledger_or_oxapay_now() {
     let r = say(&app, ADMIN, ADMIN, "/tx").await;
     assert_eq!(
         r.text(),
-        "the track id is missing — use /tx TRACK_ID with the payment's track id from OxaPay, \
-         e.g. /tx 188225613."
+        "the track id is missing — use /tx TRACK_ID with the track id OxaPay gave the payment \
+         or payout, e.g. /tx 188225613."
     );
     // OxaPay failing the live read: a sentence, not a payment.
     app.oxa.fail_record(

@@ -59,7 +59,7 @@ schedule-weekly = cada { $day } a las { $time } { $zone }
 ## /start and /help
 
 help = <b>Bot de saldos de OxaPay</b>
-    Muestra los saldos de las billeteras de esta cuenta de OxaPay y avisa en este chat cuando alguno baja demasiado.
+    Muestra los saldos de las billeteras de esta cuenta de OxaPay, avisa en este chat cuando alguno baja demasiado y cuenta los pagos entrantes y salientes en cuanto ocurren.
 
     /balance — cada billetera con saldo, su valor en USD y el total
     /balance all — lo mismo, incluidas las billeteras que valen menos de un centavo

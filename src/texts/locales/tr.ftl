@@ -59,7 +59,7 @@ schedule-weekly = her { $day } saat { $time } { $zone }
 ## /start and /help
 
 help = <b>OxaPay bakiye botu</b>
-    Bu OxaPay hesabındaki cüzdan bakiyelerini gösterir ve bir cüzdanın bakiyesi azaldığında bu sohbete haber verir.
+    Bu OxaPay hesabındaki cüzdan bakiyelerini gösterir, bir cüzdanın bakiyesi azaldığında bu sohbete haber verir ve ödemeleri ile ödeme gönderimlerini olduğu anda bildirir.
 
     /balance — bakiyesi olan tüm cüzdanlar, USD değerleri ve toplam
     /balance all — aynısı, değeri bir sentin altındaki cüzdanlarla birlikte
