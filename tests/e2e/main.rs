@@ -22,6 +22,7 @@ mod init;
 mod operations;
 mod oxapay_failures;
 mod payments_client;
+mod payouts;
 mod reports;
 mod service;
 mod shutdown;

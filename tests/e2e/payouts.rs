@@ -1,0 +1,747 @@
+//! Payouts and OxaPay's signed callbacks, end to end: the real bot over real HTTP against the fake
+//! Telegram and the fake OxaPay, with a real SQLite file.
+//!
+//! The payout feed as a chat sees it: `/payouts` and its settings, the silent first reading, a
+//! payout moving to `confirmed` told once (the address shortened and escaped, the hash linked to
+//! its explorer; both whole in `/tx`), a payout stuck past `PAYOUT_STUCK_MINS` told once to every
+//! chat that hears payouts, the report's payouts section, a mute holding payout messages and its
+//! summary counting them, and a payout list that cannot be read (never "no payouts"; the admins
+//! hear once, and again when it reads).
+//!
+//! The callback receiver as OxaPay and an attacker see it: a signed payment or payout callback
+//! told before its `200 ok` (the "told" row is committed when the answer arrives), a replay told
+//! nothing, a body signed with the other key, no or a garbled signature (one log line a minute,
+//! with the peer, never the body), a callback for a key the bot does not hold (a line naming the
+//! key), a 10 MiB body refused before it is sent whole, a signed body that is not JSON, a poll
+//! contradicting a callback (the poll's status is kept), a callback ahead of the list (told once,
+//! not again when the list catches up), 1,000 callbacks from 50 clients at once (each payment told
+//! exactly once), the receiver beside webhook mode and `/metrics`, and `check`'s callbacks line.
+//!
+//! Polls are waited on through the fake's request log: a feed polls one listing after another, so
+//! once two listings have been asked for since a change, a whole poll began after the change and
+//! has been recorded. Nothing sleeps.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oxapay_bot::oxapay::{Payout, PayoutStatus, TrackId};
+use oxapay_bot::rules::payouts::Decision;
+use oxapay_bot::store::{PayoutFeedChange, PayoutPoll, Source};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::support::ids;
+use crate::support::process::run_to_end;
+use crate::support::telegram::{PATIENCE, Sent};
+use crate::support::{
+    ADMIN, Endpoint, FakePayout, Feed, KEY, OxaReply, Setup, TestApp, sign_callback,
+};
+
+const MERCHANT: &str = "merchant-key-SECRET-5150";
+/// A destination with HTML in it: shown escaped, shortened in the feed.
+const ADDRESS: &str = "TXyz<b>&Long9Destination0Address42";
+const ADDRESS_SHORT: &str = "TXyz<b>&…ress42";
+const HASH: &str = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2";
+const HASH_SHORT: &str = "a1b2c3d4…f0a1b2";
+const TRONSCAN: &str = "https://tronscan.org/#/transaction/";
+/// A group that is allowed, beside the admin's private chat.
+const GROUP: i64 = -1_001_234;
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// A moment as the bot shows it in a chat without a zone: `Fri 04 Dec 2026 16:50 (UTC)`.
+fn zoned(unix: i64) -> String {
+    let t = chrono::DateTime::<chrono::Utc>::from_timestamp(unix, 0).unwrap();
+    format!("{} (UTC)", t.format("%a %d %b %Y %H:%M"))
+}
+
+fn balances() -> OxaReply {
+    OxaReply::balances(&[("TRX", "100"), ("USDT", "12")])
+}
+
+fn prices() -> OxaReply {
+    OxaReply::prices(&[("TRX", "0.1"), ("USDT", "1")])
+}
+
+/// The shortest poll the configuration allows.
+fn polling() -> Setup {
+    Setup::default().env("PAYMENT_POLL_SECS", "5")
+}
+
+/// Receiving callbacks on a free port.
+fn receiving() -> Setup {
+    Setup::default().env("OXAPAY_CALLBACK_LISTEN", "127.0.0.1:0")
+}
+
+/// A payout of 5 TRX (fee 1) on TRC20 to [`ADDRESS`] with [`HASH`], created now.
+fn payout(track_id: &str, status: &str) -> FakePayout {
+    let mut p = FakePayout::new(track_id, now())
+        .status(status)
+        .address(ADDRESS);
+    p.tx_hash = HASH.to_owned();
+    p
+}
+
+/// A payout as OxaPay calls back about it: its listing's fields, `type` `payout`, the status
+/// capitalised.
+fn payout_callback(p: &FakePayout) -> String {
+    let mut status = p.status.clone();
+    status[..1].make_ascii_uppercase();
+    let mut p = p.clone();
+    p.status = status;
+    p.json().replacen('{', "{\"type\":\"payout\",", 1)
+}
+
+/// A paid invoice of 10 USDT as OxaPay calls back about it (the fields of the vendor's sample).
+fn payment_callback(track_id: &str, status: &str) -> String {
+    let date = now();
+    format!(
+        r#"{{"track_id":"{track_id}","status":"{status}","type":"invoice","module_name":"OxaPay","amount":10,"value":10,"sent_value":10,"currency":"USDT","order_id":"ORD-{track_id}","email":"buyer@example.com","note":"","fee_paid_by_payer":1,"under_paid_coverage":0,"description":"","date":{date},"txs":[{{"status":"confirmed","tx_hash":"0xabc{track_id}","sent_amount":10,"received_amount":9.9,"value":10,"sent_value":10,"currency":"USDT","network":"Tron Network","sender_address":"TSender","address":"TAddr","rate":1,"confirmations":20,"auto_convert_amount":0,"auto_convert_currency":"","date":{date}}}]}}"#
+    )
+}
+
+// ----- waiting on the bot ----------------------------------------------------------------------
+
+/// Waits until a whole poll of the feed that lists `endpoint` began after this call and was
+/// recorded: two more listings asked for (a feed asks for the next only after recording a poll).
+async fn a_whole_poll(app: &TestApp, endpoint: Endpoint) {
+    let seen = app.oxa.calls_to(endpoint);
+    app.oxa.wait_calls_to(endpoint, seen + 2).await;
+}
+
+/// [`a_whole_poll`] of the payout feed, then everything it queued handled by the delivery worker.
+async fn payouts_polled(app: &TestApp) {
+    a_whole_poll(app, Endpoint::Payouts).await;
+    app.outbox_settled().await;
+}
+
+/// The address the callback receiver listens on.
+async fn callbacks_at(app: &TestApp) -> SocketAddr {
+    let mut rx = app.progress().addresses();
+    let bound = tokio::time::timeout(PATIENCE, rx.wait_for(|b| b.callbacks.is_some()))
+        .await
+        .expect("the callback listener is bound")
+        .unwrap();
+    bound.callbacks.unwrap()
+}
+
+// ----- what a chat sees ------------------------------------------------------------------------
+
+/// Whether the bot sent this on its own as a payout event (not `/tx`'s `Payout <code>…`).
+fn is_payout_event(s: &Sent) -> bool {
+    let first = s.text.lines().next().unwrap_or("");
+    first.contains(" <b>Payout ") && !first.contains("<b>Payout <code>")
+}
+
+fn is_payment_event(s: &Sent) -> bool {
+    let first = s.text.lines().next().unwrap_or("");
+    first.contains(" <b>Payment ") && !first.contains("<b>Payment <code>")
+}
+
+/// The payout events `chat` received, as its user sees them.
+fn payout_events(app: &TestApp, chat: i64) -> Vec<String> {
+    app.tg
+        .sent_to(chat)
+        .iter()
+        .filter(|s| is_payout_event(s))
+        .map(Sent::plain)
+        .collect()
+}
+
+/// Sends `text` and returns every message between it and the barrier's answer (feed events
+/// included: call it when none is under way).
+async fn reply(app: &TestApp, chat: i64, user: i64, text: &str) -> Vec<Sent> {
+    let seen = app.tg.sent_to(chat).len();
+    app.tg.send_text(chat, user, text);
+    let end = app.tg.barrier(chat).await;
+    let parts = app.tg.sent_to(chat)[seen..end].to_vec();
+    assert!(!parts.is_empty(), "no reply to {text:?}");
+    parts
+}
+
+async fn reply_text(app: &TestApp, chat: i64, text: &str) -> String {
+    let user = if chat > 0 { chat } else { ADMIN };
+    let parts = reply(app, chat, user, text).await;
+    parts.iter().map(Sent::plain).collect::<Vec<_>>().join("\n")
+}
+
+// ----- the database beside the bot ------------------------------------------------------------
+
+async fn db(app: &TestApp) -> sqlx::SqlitePool {
+    let options = SqliteConnectOptions::new().filename(app.db_path());
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap()
+}
+
+/// `SELECT COUNT(*) FROM table WHERE track_id = ?`.
+async fn count(app: &TestApp, table: &str, track_id: &str) -> i64 {
+    let pool = db(app).await;
+    let n = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE track_id = ?1"))
+        .bind(track_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    n
+}
+
+/// Messages still in the outbox whose text names `needle`.
+async fn owed_naming(app: &TestApp, needle: &str) -> i64 {
+    let pool = db(app).await;
+    let n = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE instr(text, ?1) > 0")
+        .bind(needle)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    n
+}
+
+/// Turns `chat`'s payout feed on (as its admin would) in a bot that is not running yet.
+async fn hear_payouts_before_start(app: &TestApp, chat: i64, change: PayoutFeedChange) {
+    let store = app.store().await;
+    if chat != ADMIN {
+        store
+            .allow(ids::chat(chat), &ids::actor(ADMIN), ids::chat(ADMIN), now())
+            .await
+            .unwrap();
+    }
+    store
+        .set_payout_feed(
+            ids::chat(chat),
+            &PayoutFeedChange::On,
+            ids::chat(ADMIN),
+            now(),
+        )
+        .await
+        .unwrap();
+    if change != PayoutFeedChange::On {
+        store
+            .set_payout_feed(ids::chat(chat), &change, ids::chat(ADMIN), now())
+            .await
+            .unwrap();
+    }
+    store.close().await;
+}
+
+// ----- posting callbacks -----------------------------------------------------------------------
+
+/// Posts `body` to the receiver with `HMAC: hmac` (if any); returns the status and the body.
+async fn post(
+    client: &reqwest::Client,
+    at: SocketAddr,
+    body: &str,
+    hmac: Option<&str>,
+) -> (u16, String) {
+    let mut request = client
+        .post(format!("http://{at}/oxapay/callback"))
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    if let Some(h) = hmac {
+        request = request.header("HMAC", h);
+    }
+    let response = request.send().await.expect("the receiver answers");
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// Posts `body` signed with `key`.
+async fn post_signed(at: SocketAddr, body: &str, key: &str) -> (u16, String) {
+    let signature = sign_callback(body.as_bytes(), key);
+    post(&reqwest::Client::new(), at, body, Some(&signature)).await
+}
+
+/// Posts over a connection of its own (so the test knows the peer address the bot sees); returns
+/// that address and the HTTP status.
+async fn post_raw(at: SocketAddr, body: &str, hmac: Option<&str>) -> (SocketAddr, u16) {
+    let mut stream = TcpStream::connect(at).await.unwrap();
+    let peer = stream.local_addr().unwrap();
+    let header = hmac.map_or(String::new(), |h| format!("HMAC: {h}\r\n"));
+    let request = format!(
+        "POST /oxapay/callback HTTP/1.1\r\nHost: {at}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n{header}Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    (peer, read_status(&mut stream).await)
+}
+
+/// The status of the HTTP answer on `stream`.
+async fn read_status(stream: &mut TcpStream) -> u16 {
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    let read = tokio::time::timeout(PATIENCE, async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => {
+                    answer.extend_from_slice(&buf[..n]);
+                    if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                        break;
+                    }
+                }
+                // The answer came before the server closed on a body it did not read.
+                Err(_) if !answer.is_empty() => break,
+                Err(e) => panic!("no answer: {e}"),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "no answer within {PATIENCE:?}");
+    let text = String::from_utf8_lossy(&answer);
+    text.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"))
+}
+
+// ===== the payout feed =========================================================================
+
+#[tokio::test]
+async fn payouts_command_turns_the_feed_on_and_off_and_picks_events() {
+    let app = TestApp::spawn(balances(), Setup::default()).await;
+    assert_eq!(
+        reply_text(&app, ADMIN, "/payouts").await,
+        "🔕 This chat does not hear payouts. /payouts on turns it on.\nNo payouts recorded yet."
+    );
+    assert_eq!(
+        reply_text(&app, ADMIN, "/payouts on").await,
+        "🔔 This chat hears payouts: confirmed, canceled, rejected, and any stuck one. \
+         /payouts off stops it."
+    );
+    assert_eq!(
+        reply_text(&app, ADMIN, "/payouts events Rejected processing").await,
+        "This chat hears payouts that are processing, rejected, and any stuck one."
+    );
+    assert_eq!(
+        reply_text(&app, ADMIN, "/payouts off").await,
+        "🔕 This chat does not hear payouts. /payouts on turns it on."
+    );
+    // The event list survives off and on.
+    assert_eq!(
+        reply_text(&app, ADMIN, "/payouts on").await,
+        "🔔 This chat hears payouts: processing, rejected, and any stuck one. \
+         /payouts off stops it."
+    );
+    let bad = reply_text(&app, ADMIN, "/payouts events paid").await;
+    assert!(bad.contains("“paid” is not a status"), "{bad}");
+    assert!(bad.contains("/payouts events confirmed,rejected"), "{bad}");
+    let bad = reply_text(&app, ADMIN, "/payouts loud").await;
+    assert!(bad.contains("“loud” is not understood"), "{bad}");
+    // A stranger cannot turn them on (anyone in a chat may only switch off).
+    let stranger = reply_text(&app, 4242, "/payouts on").await;
+    assert!(stranger.starts_with("You are not authorized"), "{stranger}");
+    let store = app.store().await;
+    assert_eq!(store.payout_feed_of(ids::chat(4242)).await.unwrap(), None);
+    store.close().await;
+    let shown = reply_text(&app, ADMIN, "/payouts").await;
+    assert!(
+        shown.starts_with("🔔 This chat hears payouts: processing, rejected"),
+        "{shown}"
+    );
+}
+
+/// The first reading stores what OxaPay already lists without a word; a payout that moves
+/// `processing` → `confirmed` afterwards is told once, its address shortened and escaped and its
+/// hash linked to the explorer; `/payouts` lists them and `/tx` shows one whole.
+#[tokio::test]
+async fn payouts_are_told_once_after_a_silent_first_reading() {
+    let mut app = TestApp::prepare(balances(), polling()).await;
+    app.oxa.set_prices(prices());
+    hear_payouts_before_start(&app, ADMIN, PayoutFeedChange::On).await;
+    let t0 = now();
+    let mut old = payout("old-1", "confirmed");
+    old.date = t0 - 3_600;
+    app.oxa.add_payout(old);
+    let mut rejected = payout("old-2", "rejected");
+    rejected.date = t0 - 7_200;
+    rejected.description = "Refund <Alice>".into();
+    app.oxa.add_payout(rejected);
+    app.start().await;
+    payouts_polled(&app).await;
+    assert_eq!(
+        payout_events(&app, ADMIN),
+        Vec::<String>::new(),
+        "the first reading is silent"
+    );
+
+    let mut new = payout("new-1", "processing");
+    new.date = t0 - 60;
+    app.oxa.add_payout(new);
+    payouts_polled(&app).await;
+    assert_eq!(
+        payout_events(&app, ADMIN),
+        Vec::<String>::new(),
+        "processing is not among the default events"
+    );
+    app.oxa.set_payout_status("new-1", "confirmed");
+    payouts_polled(&app).await;
+    let told = payout_events(&app, ADMIN);
+    assert_eq!(told.len(), 1, "{told:#?}");
+    let lines: Vec<&str> = told[0].lines().collect();
+    assert!(
+        lines[0].starts_with("✅ Payout confirmed: 5 TRX ≈ $0.50 (at the price of ")
+            && lines[0].ends_with(" UTC), fee 1"),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            format!("To {ADDRESS_SHORT} on TRC20 · tx {HASH_SHORT}"),
+            "track new-1".to_owned()
+        ]
+    );
+    let html = &app
+        .tg
+        .sent_to(ADMIN)
+        .into_iter()
+        .find(is_payout_event)
+        .unwrap()
+        .text;
+    assert!(
+        html.contains(&format!(
+            "To <code>TXyz&lt;b&gt;&amp;…ress42</code> on TRC20 · tx <a href=\"{TRONSCAN}{HASH}\">{HASH_SHORT}</a>"
+        )),
+        "{html}"
+    );
+    // Later polls list it again (the overlap): nothing more.
+    payouts_polled(&app).await;
+    assert_eq!(payout_events(&app, ADMIN), told, "told once");
+
+    let body = format!("5 TRX, fee 1 · To {ADDRESS_SHORT} on TRC20 · tx {HASH_SHORT}");
+    assert_eq!(
+        reply_text(&app, ADMIN, "/payouts")
+            .await
+            .lines()
+            .collect::<Vec<_>>(),
+        [
+            "🔔 This chat hears payouts: confirmed, canceled, rejected, and any stuck one. \
+             /payouts off stops it."
+                .to_owned(),
+            "Last 3 payouts".to_owned(),
+            format!("✅ confirmed · {body} · new-1 · {}", zoned(t0 - 60)),
+            format!("✅ confirmed · {body} · old-1 · {}", zoned(t0 - 3_600)),
+            format!(
+                "⛔ rejected · {body} · Refund <Alice> · old-2 · {}",
+                zoned(t0 - 7_200)
+            ),
+        ]
+    );
+
+    // `/tx`: the address and the hash whole, the hash linked.
+    let tx = reply(&app, ADMIN, ADMIN, "/tx new-1").await;
+    assert_eq!(tx.len(), 1);
+    let lines: Vec<String> = tx[0].plain().lines().map(str::to_owned).collect();
+    assert!(
+        lines[0].starts_with("✅ Payout new-1: confirmed since "),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1].starts_with("5 TRX ≈ $0.50 (at the price of "),
+        "{lines:#?}"
+    );
+    assert_eq!(lines[2], format!("To {ADDRESS} on TRC20 · tx {HASH}"));
+    assert_eq!(lines[3], format!("Created: {}", zoned(t0 - 60)));
+    assert!(
+        lines[4].starts_with("Seen: processing ") && lines[4].contains(" → confirmed "),
+        "{lines:#?}"
+    );
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert!(
+        tx[0]
+            .text
+            .contains(&format!("<a href=\"{TRONSCAN}{HASH}\">{HASH}</a>")),
+        "{}",
+        tx[0].text
+    );
+    app.stop().await;
+}
+
+/// Records that the ledger first saw `track_id` (as OxaPay lists it now) open at `since`: how a
+/// payout that has been processing for a while looks to the bot, written through the store.
+async fn open_since(app: &TestApp, fake: &FakePayout, since: i64) {
+    let raw = serde_json::value::RawValue::from_string(fake.json()).unwrap();
+    let read: Payout = oxapay_bot::oxapay::payouts::parse_payout(&raw).unwrap();
+    assert_eq!(read.status, PayoutStatus::Processing);
+    let decision = Decision {
+        open_since: Some(since),
+        ..Decision::default()
+    };
+    let store = app.store().await;
+    store
+        .record_payout_poll(&PayoutPoll {
+            reads: &[(read, decision)],
+            values: &Default::default(),
+            told: &[],
+            notices: &[],
+            state: None,
+            source: Source::Poll,
+            now: since,
+        })
+        .await
+        .unwrap();
+    let open = store.open_payouts().await.unwrap();
+    let seeded = open.iter().find(|o| o.track_id.as_str() == fake.track_id);
+    assert_eq!(seeded.and_then(|o| o.open_since), Some(since));
+    store.close().await;
+}
+
+/// A payout open longer than `PAYOUT_STUCK_MINS` (on the bot's clock) is told once as stuck to
+/// every chat that hears payouts, whatever its event list; a chat whose feed is off hears nothing;
+/// one already stuck at the first reading is marked silently. Its end is told as usual.
+#[tokio::test]
+async fn a_stuck_payout_is_told_once_to_every_chat_that_hears_payouts() {
+    const QUIET: i64 = -1_005_678;
+    let mut app = TestApp::prepare(balances(), polling().env("PAYOUT_STUCK_MINS", "5")).await;
+    // No prices: the texts show the amounts alone.
+    hear_payouts_before_start(&app, ADMIN, PayoutFeedChange::On).await;
+    let rejected_only = PayoutFeedChange::Events([PayoutStatus::Rejected].into());
+    hear_payouts_before_start(&app, GROUP, rejected_only).await;
+    hear_payouts_before_start(&app, QUIET, PayoutFeedChange::Off).await;
+    let t0 = now();
+    let mut slow = payout("slow-1", "processing");
+    slow.date = t0 - 60;
+    app.oxa.add_payout(slow.clone());
+    let mut ancient = payout("ancient", "processing");
+    ancient.date = t0 - 7_200;
+    app.oxa.add_payout(ancient);
+    app.start().await;
+    payouts_polled(&app).await;
+    for chat in [ADMIN, GROUP, QUIET] {
+        assert_eq!(
+            payout_events(&app, chat),
+            Vec::<String>::new(),
+            "silent first reading"
+        );
+    }
+
+    // Open for ten minutes already.
+    app.stop().await;
+    let since = now() - 600;
+    open_since(&app, &slow, since).await;
+    app.start().await;
+    payouts_polled(&app).await;
+    let stuck = format!(
+        "⏳ Payout stuck: still processing since {} (over 5 min): 5 TRX, fee 1\n\
+         To {ADDRESS_SHORT} on TRC20 · tx {HASH_SHORT}\ntrack slow-1",
+        oxapay_bot::texts::time(since)
+    );
+    assert_eq!(payout_events(&app, ADMIN), [stuck.clone()]);
+    assert_eq!(
+        payout_events(&app, GROUP),
+        [stuck.clone()],
+        "whatever its event list"
+    );
+    assert_eq!(payout_events(&app, QUIET), Vec::<String>::new());
+    payouts_polled(&app).await;
+    assert_eq!(payout_events(&app, ADMIN), [stuck.clone()], "told once");
+
+    app.oxa.set_payout_status("slow-1", "confirmed");
+    payouts_polled(&app).await;
+    let admin = payout_events(&app, ADMIN);
+    assert_eq!(admin.len(), 2, "{admin:#?}");
+    assert!(
+        admin[1].starts_with("✅ Payout confirmed: 5 TRX"),
+        "{admin:#?}"
+    );
+    assert_eq!(
+        payout_events(&app, GROUP),
+        [stuck],
+        "the group hears only rejected ones"
+    );
+    assert_eq!(payout_events(&app, QUIET), Vec::<String>::new());
+    app.stop().await;
+}
+
+/// Sends `/report now` in `chat` and returns the report, as its user sees it.
+async fn report_now(app: &TestApp, chat: i64) -> String {
+    let before = app.tg.sent_to(chat).len();
+    app.tg.send_text(chat, ADMIN, "/report now");
+    let (_, report) = app
+        .tg
+        .wait_message(chat, before, "the report", |s| {
+            s.text.starts_with("📊 <b>Balance report</b>")
+        })
+        .await;
+    report.plain()
+}
+
+/// The report counts the payouts that moved since the last one (not those of the silent first
+/// reading): how many reached each status, and what the confirmed ones sent per currency and in
+/// USD at the prices of when they were read.
+#[tokio::test]
+async fn the_report_says_what_payouts_sent_since_the_last_one() {
+    let mut app = TestApp::prepare(balances(), polling()).await;
+    app.oxa.set_prices(prices());
+    let t0 = now();
+    let mut old = payout("before", "confirmed");
+    old.date = t0 - 3_600;
+    app.oxa.add_payout(old);
+    app.start().await;
+    payouts_polled(&app).await;
+
+    let mut usdt = payout("b-usdt", "confirmed");
+    usdt.currency = "USDT".into();
+    usdt.amount = "2.5".into();
+    let mut rejected = payout("c-rej", "rejected");
+    rejected.amount = "7".into();
+    for p in [
+        payout("a-trx", "confirmed"),
+        usdt,
+        rejected,
+        payout("d-open", "processing"),
+    ] {
+        app.oxa.add_payout(p);
+    }
+    payouts_polled(&app).await;
+    let report = report_now(&app, ADMIN).await;
+    let lines: Vec<&str> = report.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Payouts since the last report"))
+        .unwrap_or_else(|| panic!("no payouts section: {report}"));
+    assert_eq!(
+        lines[at..at + 4],
+        [
+            "Payouts since the last report: ✅ 2 confirmed, ⏳ 1 processing, ⛔ 1 rejected",
+            "Sent: $3.00",
+            "TRX   5",
+            "USDT  2.5",
+        ],
+        "{report}"
+    );
+    // The next report counts only what moved since this one.
+    let quiet = report_now(&app, ADMIN).await;
+    assert!(!quiet.contains("Payouts since"), "{quiet}");
+    let mut more = payout("e-trx", "confirmed");
+    more.amount = "10".into();
+    app.oxa.add_payout(more);
+    payouts_polled(&app).await;
+    let report = report_now(&app, ADMIN).await;
+    let lines: Vec<&str> = report.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Payouts since the last report"))
+        .unwrap_or_else(|| panic!("no payouts section: {report}"));
+    assert_eq!(
+        lines[at..at + 3],
+        [
+            "Payouts since the last report: ✅ 1 confirmed",
+            "Sent: $1.00",
+            "TRX  10"
+        ],
+        "{report}"
+    );
+    app.stop().await;
+}
+
+/// A muted chat hears no payout; `/mute off` says how many were held, and the next one is told.
+#[tokio::test]
+async fn a_mute_holds_payouts_and_its_end_counts_them() {
+    let app = TestApp::spawn(balances(), polling()).await;
+    payouts_polled(&app).await;
+    reply_text(&app, ADMIN, "/payouts on").await;
+    let muted = reply_text(&app, ADMIN, "/mute 2h").await;
+    assert!(
+        muted.starts_with("🔕 Alerts in this chat are held until "),
+        "{muted}"
+    );
+    app.oxa.add_payout(payout("m-1", "confirmed"));
+    app.oxa.add_payout(payout("m-2", "rejected"));
+    payouts_polled(&app).await;
+    assert_eq!(
+        payout_events(&app, ADMIN),
+        Vec::<String>::new(),
+        "held by the mute"
+    );
+    assert_eq!(
+        reply_text(&app, ADMIN, "/mute off").await,
+        "🔔 Alerts in this chat resume.\n💰 While muted: 2 payouts — /payments and /payouts list \
+         them."
+    );
+    let list = reply_text(&app, ADMIN, "/payouts").await;
+    assert!(list.contains("Last 2 payouts"), "{list}");
+
+    app.oxa.add_payout(payout("m-3", "confirmed"));
+    payouts_polled(&app).await;
+    let told = payout_events(&app, ADMIN);
+    assert_eq!(told.len(), 1, "{told:#?}");
+    assert!(told[0].ends_with("\ntrack m-3"), "{told:#?}");
+    // The held ones were summarized once.
+    assert_eq!(
+        reply_text(&app, ADMIN, "/mute off").await,
+        "This chat's alerts were not muted."
+    );
+}
+
+/// A payout list that cannot be read (the payout key refused) is never "no payouts": `/tx` says
+/// the read failed, the admins hear once (after `ALERT_FAILURES_BEFORE_NOTICE` failed polls) and
+/// again when it reads, and the payout made meanwhile is told then.
+#[tokio::test]
+async fn a_payout_list_that_cannot_be_read_is_never_no_payouts() {
+    let setup = polling().env("ALERT_FAILURES_BEFORE_NOTICE", "1");
+    let app = TestApp::spawn(balances(), setup).await;
+    payouts_polled(&app).await;
+    reply_text(&app, ADMIN, "/payouts on").await;
+
+    // The key is rotated at OxaPay: two polls fail in a row.
+    let listed = app.oxa.calls_to(Endpoint::Payouts);
+    app.oxa.require_history_key(Feed::Payouts, "a-rotated-key");
+    app.oxa.add_payout(payout("during", "confirmed"));
+    app.oxa.wait_calls_to(Endpoint::Payouts, listed + 2).await;
+    let refused = "OxaPay refused the payout API key (HTTP 401): it is not a payout API key or \
+                   was revoked — check OXAPAY_PAYOUT_API_KEY.";
+    let (_, notice) = app
+        .tg
+        .wait_message(ADMIN, 0, "the admins' notice", |s| {
+            s.text.contains("payout list cannot be read")
+        })
+        .await;
+    let notice = notice.plain();
+    assert!(
+        notice.starts_with("⚠️ OxaPay's payout list cannot be read since ")
+            && notice.ends_with(&format!(
+                " UTC (1 polls failed): {refused}\nPayouts are told once it can be read again; \
+                 none is lost."
+            )),
+        "{notice}"
+    );
+    app.outbox_settled().await;
+    // Asked directly, the failure is said, not "no such payout".
+    assert_eq!(reply_text(&app, ADMIN, "/tx during").await, refused);
+
+    // The key is put back: the payout made meanwhile is told, and the admins hear it reads again.
+    app.oxa.require_history_key(Feed::Payouts, KEY);
+    app.tg
+        .wait_message(ADMIN, 0, "the payout made meanwhile", |s| {
+            is_payout_event(s) && s.text.ends_with("track <code>during</code>")
+        })
+        .await;
+    app.tg
+        .wait_message(ADMIN, 0, "the notice that it reads again", |s| {
+            s.text.contains("payout list can be read again")
+        })
+        .await;
+    app.outbox_settled().await;
+    let notices: Vec<String> = app
+        .tg
+        .sent_to(ADMIN)
+        .iter()
+        .map(Sent::plain)
+        .filter(|t| t.contains("payout list"))
+        .collect();
+    assert_eq!(notices.len(), 2, "once failing, once back: {notices:#?}");
+    assert!(
+        notices[1].starts_with("✅ OxaPay's payout list can be read again (it failed from "),
+        "{notices:#?}"
+    );
+    assert_eq!(payout_events(&app, ADMIN).len(), 1);
+}
