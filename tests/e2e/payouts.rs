@@ -745,3 +745,295 @@ async fn a_payout_list_that_cannot_be_read_is_never_no_payouts() {
     );
     assert_eq!(payout_events(&app, ADMIN).len(), 1);
 }
+
+// ===== the callback receiver ===================================================================
+
+/// A bot receiving callbacks with both keys, prices known, and `/payments` and `/payouts` on in
+/// the admin's chat.
+async fn receiver(setup: Setup) -> (TestApp, SocketAddr) {
+    let setup = setup
+        .env("OXAPAY_CALLBACK_LISTEN", "127.0.0.1:0")
+        .env("OXAPAY_MERCHANT_API_KEY", MERCHANT);
+    let app = TestApp::spawn(balances(), setup).await;
+    app.oxa.set_prices(prices());
+    let at = callbacks_at(&app).await;
+    reply_text(&app, ADMIN, "/payments on").await;
+    reply_text(&app, ADMIN, "/payouts on").await;
+    (app, at)
+}
+
+/// The payment events `chat` received about `track_id`.
+fn payment_events_about(app: &TestApp, chat: i64, track_id: &str) -> Vec<String> {
+    let tail = format!("track <code>{track_id}</code>");
+    app.tg
+        .sent_to(chat)
+        .iter()
+        .filter(|s| is_payment_event(s) && s.text.contains(&tail))
+        .map(Sent::plain)
+        .collect()
+}
+
+/// Whether the message about `track_id` is queued or already sent: read in that order, so a
+/// message sent meanwhile is seen in one or the other.
+async fn owed_or_sent(app: &TestApp, track_id: &str) -> bool {
+    let needle = format!("<code>{track_id}</code>");
+    owed_naming(app, &needle).await > 0
+        || app
+            .tg
+            .sent_to(ADMIN)
+            .iter()
+            .any(|s| s.text.contains(&needle))
+}
+
+/// A payment callback signed with the merchant key is recorded and told before its `200 ok`: the
+/// "told" row and its message exist when the answer arrives. The same body again answers `ok` and
+/// tells nothing, and neither does a poll that lists the payment later.
+#[tokio::test]
+async fn a_signed_payment_callback_is_told_once_before_its_ok() {
+    let (app, at) = receiver(polling()).await;
+    let body = payment_callback("cb-pay-1", "Paid");
+    assert_eq!(
+        post_signed(at, &body, MERCHANT).await,
+        (200, "ok".to_owned())
+    );
+    assert_eq!(
+        count(&app, "payment_told", "cb-pay-1").await,
+        1,
+        "committed before ok"
+    );
+    assert!(
+        owed_or_sent(&app, "cb-pay-1").await,
+        "its message is queued with it"
+    );
+    app.tg
+        .wait_message(ADMIN, 0, "the payment", |s| {
+            is_payment_event(s) && s.text.contains("cb-pay-1")
+        })
+        .await;
+    let told = payment_events_about(&app, ADMIN, "cb-pay-1");
+    let lines: Vec<&str> = told[0].lines().collect();
+    assert!(
+        lines[0].starts_with("✅ Payment paid: 10 USDT ≈ $10.00 (at the price of "),
+        "{told:#?}"
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            "order ORD-cb-pay-1 · track cb-pay-1",
+            "Tron Network · tx 0xabccb-pay-1"
+        ]
+    );
+
+    // OxaPay retries (or someone replays it): ok, nothing more.
+    assert_eq!(
+        post_signed(at, &body, MERCHANT).await,
+        (200, "ok".to_owned())
+    );
+    // The poll lists it later: nothing more.
+    app.oxa
+        .add_payment(crate::support::FakePayment::new("cb-pay-1", now()).status("paid"));
+    a_whole_poll(&app, Endpoint::Payments).await;
+    app.outbox_settled().await;
+    assert_eq!(
+        payment_events_about(&app, ADMIN, "cb-pay-1"),
+        told,
+        "told once"
+    );
+    assert_eq!(count(&app, "payment_told", "cb-pay-1").await, 1);
+}
+
+/// A payout callback signed with the payout key: told before its `ok`, a replay tells nothing.
+#[tokio::test]
+async fn a_signed_payout_callback_is_told_once_before_its_ok() {
+    let (app, at) = receiver(Setup::default()).await;
+    let body = payout_callback(&payout("cb-out-1", "confirmed"));
+    assert_eq!(post_signed(at, &body, KEY).await, (200, "ok".to_owned()));
+    assert_eq!(
+        count(&app, "payout_told", "cb-out-1").await,
+        1,
+        "committed before ok"
+    );
+    assert!(owed_or_sent(&app, "cb-out-1").await);
+    app.tg
+        .wait_message(ADMIN, 0, "the payout", |s| {
+            is_payout_event(s) && s.text.contains("cb-out-1")
+        })
+        .await;
+    assert_eq!(post_signed(at, &body, KEY).await, (200, "ok".to_owned()));
+    app.outbox_settled().await;
+    let told = payout_events(&app, ADMIN);
+    assert_eq!(told.len(), 1, "{told:#?}");
+    let lines: Vec<&str> = told[0].lines().collect();
+    assert!(
+        lines[0].starts_with("✅ Payout confirmed: 5 TRX ≈ $0.50 (at the price of ")
+            && lines[0].ends_with(" UTC), fee 1"),
+        "{told:#?}"
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            format!("To {ADDRESS_SHORT} on TRC20 · tx {HASH_SHORT}"),
+            "track cb-out-1".to_owned()
+        ]
+    );
+    assert_eq!(count(&app, "payout_told", "cb-out-1").await, 1);
+}
+
+/// `(rows in payments, rows in payouts)`: what callbacks stored.
+async fn ledger_rows(app: &TestApp) -> (i64, i64) {
+    let pool = db(app).await;
+    let payments = sqlx::query_scalar("SELECT COUNT(*) FROM payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let payouts = sqlx::query_scalar("SELECT COUNT(*) FROM payouts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    (payments, payouts)
+}
+
+/// Sends the request head and `sent` bytes of a body announced as 10 MiB (or chunked, with no
+/// length), then stops sending and reads the answer: it must come although most of the body was
+/// never sent.
+async fn huge_body_answer(at: SocketAddr, chunked: bool, sent: usize) -> u16 {
+    let mut stream = TcpStream::connect(at).await.unwrap();
+    let framing = if chunked {
+        "Transfer-Encoding: chunked".to_owned()
+    } else {
+        format!("Content-Length: {}", 10 * 1024 * 1024)
+    };
+    let head = format!(
+        "POST /oxapay/callback HTTP/1.1\r\nHost: {at}\r\nContent-Type: application/json\r\n\
+         HMAC: {}\r\n{framing}\r\n\r\n",
+        "0".repeat(128)
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let piece = vec![b' '; 16 * 1024];
+    for _ in 0..sent / piece.len() {
+        if chunked {
+            stream
+                .write_all(format!("{:x}\r\n", piece.len()).as_bytes())
+                .await
+                .unwrap();
+            stream.write_all(&piece).await.unwrap();
+            stream.write_all(b"\r\n").await.unwrap();
+        } else {
+            stream.write_all(&piece).await.unwrap();
+        }
+    }
+    read_status(&mut stream).await
+}
+
+/// What the receiver refuses, and that it stores nothing of it: a body signed with the other
+/// key or with no key the bot holds (401); a body of 10 MiB, answered `400` although only
+/// 128 KiB of it were ever sent; a validly signed body that is not JSON, not a callback type, or
+/// not a payout (400). A good callback afterwards is still taken.
+#[tokio::test]
+async fn the_receiver_refuses_what_is_not_a_callback_and_stores_nothing() {
+    let (app, at) = receiver(Setup::default()).await;
+    let payout_body = payout_callback(&payout("wrong-key", "confirmed"));
+    let payment_body = payment_callback("wrong-key-pay", "Paid");
+    // Signed with the other key (both held): each key signs only its own types.
+    assert_eq!(post_signed(at, &payout_body, MERCHANT).await.0, 401);
+    assert_eq!(post_signed(at, &payment_body, KEY).await.0, 401);
+    // Signed with a key that is no one's.
+    assert_eq!(post_signed(at, &payout_body, "someone-else").await.0, 401);
+    // 10 MiB, announced or chunked: answered after 128 KiB.
+    for chunked in [false, true] {
+        assert_eq!(
+            huge_body_answer(at, chunked, 128 * 1024).await,
+            400,
+            "chunked: {chunked}"
+        );
+    }
+    // Valid signatures over what is no callback.
+    for (body, key) in [
+        ("<html>not json</html>", MERCHANT),
+        ("", KEY),
+        (r#"{"type":"swap","track_id":"s1"}"#, MERCHANT),
+        (r#"{"type":"payout","status":"Confirmed"}"#, KEY),
+        (r#"["payout"]"#, KEY),
+    ] {
+        assert_eq!(post_signed(at, body, key).await.0, 400, "{body:?}");
+    }
+    assert_eq!(ledger_rows(&app).await, (0, 0), "nothing stored");
+
+    // Still serving.
+    let body = payout_callback(&payout("after", "confirmed"));
+    assert_eq!(post_signed(at, &body, KEY).await, (200, "ok".to_owned()));
+    assert_eq!(ledger_rows(&app).await, (0, 1));
+    app.outbox_settled().await;
+    let told = payout_events(&app, ADMIN);
+    assert_eq!(told.len(), 1, "{told:#?}");
+    assert!(told[0].ends_with("\ntrack after"), "{told:#?}");
+}
+
+/// Callbacks without a valid signature: `401` each, nothing stored, one log line for the lot
+/// (with the first one's peer address, never the body). A callback signed with a key the bot
+/// does not hold (here: no merchant key) gets one line naming the missing key, even within that
+/// minute; later ones, and forgeries (which look the same), add none.
+#[tokio::test]
+async fn bad_signatures_are_logged_once_a_minute_and_a_missing_key_by_name() {
+    let app = TestApp::spawn(balances(), receiving()).await;
+    let at = callbacks_at(&app).await;
+    let marker = "BODY-MARKER-do-not-log";
+    let body = payout_callback(&payout(marker, "confirmed"));
+    let (first, status) = post_raw(at, &body, None).await;
+    assert_eq!(status, 401);
+    for hmac in ["not-hex", "", "sha512=00", &"z".repeat(128)] {
+        assert_eq!(post_raw(at, &body, Some(hmac)).await.1, 401, "{hmac:?}");
+    }
+    assert_eq!(ledger_rows(&app).await, (0, 0));
+    let refused =
+        |e: &crate::support::logs::LogEvent| e.message.starts_with("OxaPay callback refused");
+    let lines = app.logs().wait_for("the refusal's line", 1, refused).await;
+    assert_eq!(lines.len(), 1, "one line for five refusals: {lines:#?}");
+    assert_eq!(lines[0].field("peer"), Some(first.to_string().as_str()));
+    assert_eq!(lines[0].field("status"), Some("401"));
+    assert_eq!(
+        lines[0].message,
+        "OxaPay callback refused: callback without an HMAC header"
+    );
+
+    // The bot holds no merchant key: a payment callback cannot be verified, and the log says why.
+    let payment = payment_callback("no-merchant-key", "Paid");
+    assert_eq!(post_signed(at, &payment, MERCHANT).await.0, 401);
+    let named = app
+        .logs()
+        .wait_for("a line naming the missing key", 1, |e| {
+            refused(e) && e.message.contains("OXAPAY_MERCHANT_API_KEY")
+        })
+        .await;
+    assert_eq!(
+        named[0].message,
+        "OxaPay callback refused: callback with a signature that matches no key the bot holds; \
+         it holds no merchant API key (OXAPAY_MERCHANT_API_KEY), so payment callbacks cannot be \
+         verified"
+    );
+    assert_eq!(named[0].field("status"), Some("401"));
+    // Once: more within the minute add no line, whatever their signature.
+    let forged = sign_callback(body.as_bytes(), "guess");
+    for hmac in [None, Some(forged.as_str()), Some(&"0".repeat(128))] {
+        assert_eq!(post_raw(at, &body, hmac).await.1, 401, "{hmac:?}");
+    }
+    assert_eq!(post_signed(at, &payment, MERCHANT).await.0, 401);
+    // A barrier through the same receiver: the refusals before it were handled.
+    let after = payout_callback(&payout("barrier", "confirmed"));
+    assert_eq!(post_signed(at, &after, KEY).await.0, 200);
+    let events = app.logs().events();
+    assert_eq!(
+        events.iter().filter(|e| refused(e)).count(),
+        2,
+        "{events:#?}"
+    );
+    for e in events {
+        let all = format!("{e}");
+        assert!(
+            !all.contains(marker) && !all.contains("no-merchant-key"),
+            "{all}"
+        );
+    }
+    assert_eq!(ledger_rows(&app).await, (0, 1));
+}
