@@ -24,9 +24,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use oxapay_bot::oxapay::{Payout, PayoutStatus, TrackId};
+use oxapay_bot::oxapay::{Payout, PayoutStatus};
 use oxapay_bot::rules::payouts::Decision;
 use oxapay_bot::store::{PayoutFeedChange, PayoutPoll, Source};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
@@ -151,6 +150,19 @@ fn payout_events(app: &TestApp, chat: i64) -> Vec<String> {
         .filter(|s| is_payout_event(s))
         .map(Sent::plain)
         .collect()
+}
+
+/// Waits until `chat` has received a payout event about `track_id` whose first line starts with
+/// `head` (a message that Telegram refused once and is retried later comes then), and until
+/// nothing else is owed.
+async fn wait_told(app: &TestApp, chat: i64, head: &str, track_id: &str) {
+    let tail = format!("track <code>{track_id}</code>");
+    app.tg
+        .wait_message(chat, 0, &format!("{head} … {track_id}"), |s| {
+            is_payout_event(s) && s.plain().starts_with(head) && s.text.ends_with(&tail)
+        })
+        .await;
+    app.outbox_settled().await;
 }
 
 /// Sends `text` and returns every message between it and the barrier's answer (feed events
@@ -384,6 +396,7 @@ async fn payouts_are_told_once_after_a_silent_first_reading() {
     );
     app.oxa.set_payout_status("new-1", "confirmed");
     payouts_polled(&app).await;
+    wait_told(&app, ADMIN, "✅ Payout confirmed", "new-1").await;
     let told = payout_events(&app, ADMIN);
     assert_eq!(told.len(), 1, "{told:#?}");
     let lines: Vec<&str> = told[0].lines().collect();
@@ -529,23 +542,27 @@ async fn a_stuck_payout_is_told_once_to_every_chat_that_hears_payouts() {
     open_since(&app, &slow, since).await;
     app.start().await;
     payouts_polled(&app).await;
+    for chat in [ADMIN, GROUP] {
+        wait_told(&app, chat, "⏳ Payout stuck", "slow-1").await;
+    }
     let stuck = format!(
         "⏳ Payout stuck: still processing since {} (over 5 min): 5 TRX, fee 1\n\
          To {ADDRESS_SHORT} on TRC20 · tx {HASH_SHORT}\ntrack slow-1",
         oxapay_bot::texts::time(since)
     );
-    assert_eq!(payout_events(&app, ADMIN), [stuck.clone()]);
+    assert_eq!(payout_events(&app, ADMIN), vec![stuck.clone()]);
     assert_eq!(
         payout_events(&app, GROUP),
-        [stuck.clone()],
+        vec![stuck.clone()],
         "whatever its event list"
     );
     assert_eq!(payout_events(&app, QUIET), Vec::<String>::new());
     payouts_polled(&app).await;
-    assert_eq!(payout_events(&app, ADMIN), [stuck.clone()], "told once");
+    assert_eq!(payout_events(&app, ADMIN), vec![stuck.clone()], "told once");
 
     app.oxa.set_payout_status("slow-1", "confirmed");
     payouts_polled(&app).await;
+    wait_told(&app, ADMIN, "✅ Payout confirmed", "slow-1").await;
     let admin = payout_events(&app, ADMIN);
     assert_eq!(admin.len(), 2, "{admin:#?}");
     assert!(
@@ -671,7 +688,7 @@ async fn a_mute_holds_payouts_and_its_end_counts_them() {
     assert!(list.contains("Last 2 payouts"), "{list}");
 
     app.oxa.add_payout(payout("m-3", "confirmed"));
-    payouts_polled(&app).await;
+    wait_told(&app, ADMIN, "✅ Payout confirmed", "m-3").await;
     let told = payout_events(&app, ADMIN);
     assert_eq!(told.len(), 1, "{told:#?}");
     assert!(told[0].ends_with("\ntrack m-3"), "{told:#?}");
@@ -683,20 +700,41 @@ async fn a_mute_holds_payouts_and_its_end_counts_them() {
 }
 
 /// A payout list that cannot be read (the payout key refused) is never "no payouts": `/tx` says
-/// the read failed, the admins hear once (after `ALERT_FAILURES_BEFORE_NOTICE` failed polls) and
-/// again when it reads, and the payout made meanwhile is told then.
+/// the read failed, the admins hear once after `ALERT_FAILURES_BEFORE_NOTICE` failed polls (not
+/// before, not again) and once when it reads again, and the payout made meanwhile is told then.
 #[tokio::test]
 async fn a_payout_list_that_cannot_be_read_is_never_no_payouts() {
-    let setup = polling().env("ALERT_FAILURES_BEFORE_NOTICE", "1");
+    let setup = polling().env("ALERT_FAILURES_BEFORE_NOTICE", "2");
     let app = TestApp::spawn(balances(), setup).await;
     payouts_polled(&app).await;
     reply_text(&app, ADMIN, "/payouts on").await;
+    let notices = || -> Vec<String> {
+        app.tg
+            .sent_to(ADMIN)
+            .iter()
+            .map(Sent::plain)
+            .filter(|t| t.contains("payout list"))
+            .collect()
+    };
 
-    // The key is rotated at OxaPay: two polls fail in a row.
+    // OxaPay refuses the payout key: the first poll fails, the second is held unanswered.
     let listed = app.oxa.calls_to(Endpoint::Payouts);
-    app.oxa.require_history_key(Feed::Payouts, "a-rotated-key");
+    let invalid = || OxaReply::v1_error(401, "invalid_api_key", "Invalid API key");
+    let gate = crate::support::oxapay::Gate::new();
+    app.oxa.fail_list_page(Feed::Payouts, 1, invalid());
+    app.oxa
+        .fail_list_page(Feed::Payouts, 1, OxaReply::held(&gate, invalid()));
     app.oxa.add_payout(payout("during", "confirmed"));
     app.oxa.wait_calls_to(Endpoint::Payouts, listed + 2).await;
+    app.outbox_settled().await;
+    assert_eq!(
+        notices(),
+        Vec::<String>::new(),
+        "one failed poll is not told"
+    );
+    // The second fails too (and the key stays refused): the admins hear.
+    app.oxa.require_history_key(Feed::Payouts, "a-rotated-key");
+    gate.open();
     let refused = "OxaPay refused the payout API key (HTTP 401): it is not a payout API key or \
                    was revoked — check OXAPAY_PAYOUT_API_KEY.";
     let (_, notice) = app
@@ -709,7 +747,7 @@ async fn a_payout_list_that_cannot_be_read_is_never_no_payouts() {
     assert!(
         notice.starts_with("⚠️ OxaPay's payout list cannot be read since ")
             && notice.ends_with(&format!(
-                " UTC (1 polls failed): {refused}\nPayouts are told once it can be read again; \
+                " UTC (2 polls failed): {refused}\nPayouts are told once it can be read again; \
                  none is lost."
             )),
         "{notice}"
@@ -717,6 +755,8 @@ async fn a_payout_list_that_cannot_be_read_is_never_no_payouts() {
     app.outbox_settled().await;
     // Asked directly, the failure is said, not "no such payout".
     assert_eq!(reply_text(&app, ADMIN, "/tx during").await, refused);
+    // A third poll fails before the key is put back: no second notice (checked below).
+    app.oxa.wait_calls_to(Endpoint::Payouts, listed + 3).await;
 
     // The key is put back: the payout made meanwhile is told, and the admins hear it reads again.
     app.oxa.require_history_key(Feed::Payouts, KEY);
@@ -731,13 +771,7 @@ async fn a_payout_list_that_cannot_be_read_is_never_no_payouts() {
         })
         .await;
     app.outbox_settled().await;
-    let notices: Vec<String> = app
-        .tg
-        .sent_to(ADMIN)
-        .iter()
-        .map(Sent::plain)
-        .filter(|t| t.contains("payout list"))
-        .collect();
+    let notices = notices();
     assert_eq!(notices.len(), 2, "once failing, once back: {notices:#?}");
     assert!(
         notices[1].starts_with("✅ OxaPay's payout list can be read again (it failed from "),
@@ -964,7 +998,7 @@ async fn the_receiver_refuses_what_is_not_a_callback_and_stores_nothing() {
     let body = payout_callback(&payout("after", "confirmed"));
     assert_eq!(post_signed(at, &body, KEY).await, (200, "ok".to_owned()));
     assert_eq!(ledger_rows(&app).await, (0, 1));
-    app.outbox_settled().await;
+    wait_told(&app, ADMIN, "✅ Payout confirmed", "after").await;
     let told = payout_events(&app, ADMIN);
     assert_eq!(told.len(), 1, "{told:#?}");
     assert!(told[0].ends_with("\ntrack after"), "{told:#?}");
@@ -1036,4 +1070,372 @@ async fn bad_signatures_are_logged_once_a_minute_and_a_missing_key_by_name() {
         );
     }
     assert_eq!(ledger_rows(&app).await, (0, 1));
+}
+
+/// The plain lines of `/tx TRACK_ID` in the admin's chat.
+async fn tx_lines(app: &TestApp, track_id: &str) -> Vec<String> {
+    let parts = reply(app, ADMIN, ADMIN, &format!("/tx {track_id}")).await;
+    assert_eq!(parts.len(), 1, "{parts:#?}");
+    parts[0].plain().lines().map(str::to_owned).collect()
+}
+
+/// A payout OxaPay called back about as `confirmed` and then lists as `rejected`: the callback
+/// was told (it cannot be taken back), the list's status is what the ledger keeps ("the latest
+/// read wins", logged as a status going backwards) and is not told.
+#[tokio::test]
+async fn a_poll_that_contradicts_a_callback_is_kept_and_not_told() {
+    let (app, at) = receiver(polling()).await;
+    payouts_polled(&app).await;
+    let claimed = payout("contra", "confirmed");
+    let body = payout_callback(&claimed);
+    assert_eq!(post_signed(at, &body, KEY).await, (200, "ok".to_owned()));
+    wait_told(&app, ADMIN, "✅ Payout confirmed", "contra").await;
+    assert_eq!(payout_events(&app, ADMIN).len(), 1);
+
+    app.oxa.add_payout(payout("contra", "rejected"));
+    payouts_polled(&app).await;
+    assert_eq!(
+        payout_events(&app, ADMIN).len(),
+        1,
+        "the list's status is not told"
+    );
+    let logged = app
+        .logs()
+        .wait_for("the status stored but not told", 1, |e| {
+            e.message == "payout status stored but not told"
+                && e.field("track_id") == Some("contra")
+        })
+        .await;
+    assert_eq!(
+        logged[0].field("anomaly"),
+        Some("Backwards { from: Confirmed, to: Rejected }")
+    );
+    let lines = tx_lines(&app, "contra").await;
+    assert!(
+        lines[0].starts_with("⛔ Payout contra: rejected since "),
+        "{lines:#?}"
+    );
+    let seen = lines.iter().find(|l| l.starts_with("Seen: ")).unwrap();
+    assert!(
+        seen.starts_with("Seen: confirmed ") && seen.contains(" → rejected "),
+        "{seen}"
+    );
+}
+
+/// A payout OxaPay calls back about as `confirmed` while its list still says `processing`: told
+/// once, at the callback; the lagging list is stored and tells nothing, and neither does the list
+/// catching up.
+#[tokio::test]
+async fn a_callback_ahead_of_the_list_is_told_once() {
+    let (app, at) = receiver(polling()).await;
+    payouts_polled(&app).await;
+    let p = payout("ahead", "processing");
+    app.oxa.add_payout(p.clone());
+    payouts_polled(&app).await;
+    assert_eq!(payout_events(&app, ADMIN), Vec::<String>::new());
+
+    let mut confirmed = p.clone();
+    confirmed.status = "confirmed".into();
+    let body = payout_callback(&confirmed);
+    assert_eq!(post_signed(at, &body, KEY).await, (200, "ok".to_owned()));
+    wait_told(&app, ADMIN, "✅ Payout confirmed", "ahead").await;
+    let told = payout_events(&app, ADMIN);
+    assert_eq!(told.len(), 1, "{told:#?}");
+    assert!(
+        told[0].starts_with("✅ Payout confirmed: 5 TRX"),
+        "{told:#?}"
+    );
+
+    // The list lags: stored as it says, nothing told.
+    payouts_polled(&app).await;
+    assert_eq!(payout_events(&app, ADMIN), told);
+    let lines = tx_lines(&app, "ahead").await;
+    assert!(
+        lines[0].starts_with("⏳ Payout ahead: processing since "),
+        "{lines:#?}"
+    );
+    // It catches up: nothing more.
+    app.oxa.set_payout_status("ahead", "confirmed");
+    payouts_polled(&app).await;
+    assert_eq!(payout_events(&app, ADMIN), told, "told once");
+    let lines = tx_lines(&app, "ahead").await;
+    assert!(
+        lines[0].starts_with("✅ Payout ahead: confirmed since "),
+        "{lines:#?}"
+    );
+    assert_eq!(count(&app, "payout_told", "ahead").await, 1);
+}
+
+/// Posts every body (signed with the merchant key) from `clients` connections at once, each
+/// retrying on `500` and `503` as OxaPay would; returns the final answers and how many retries
+/// it took.
+async fn post_all(
+    at: SocketAddr,
+    bodies: Vec<String>,
+    clients: usize,
+) -> (Vec<(u16, String)>, u64) {
+    let queue = Arc::new(Mutex::new(
+        bodies.into_iter().enumerate().collect::<Vec<_>>(),
+    ));
+    let answers = Arc::new(Mutex::new(BTreeMap::new()));
+    let retries = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()
+        .unwrap();
+    let workers: Vec<_> = (0..clients)
+        .map(|_| {
+            let (queue, answers, retries, client) = (
+                queue.clone(),
+                answers.clone(),
+                retries.clone(),
+                client.clone(),
+            );
+            tokio::spawn(async move {
+                loop {
+                    let Some((i, body)) = queue.lock().unwrap().pop() else {
+                        return;
+                    };
+                    let signature = sign_callback(body.as_bytes(), MERCHANT);
+                    let answer = loop {
+                        let (status, text) = post(&client, at, &body, Some(&signature)).await;
+                        if status != 500 && status != 503 {
+                            break (status, text);
+                        }
+                        retries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    };
+                    answers.lock().unwrap().insert(i, answer);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.await.unwrap();
+    }
+    let answers = std::mem::take(&mut *answers.lock().unwrap());
+    (
+        answers.into_values().collect(),
+        retries.load(std::sync::atomic::Ordering::Relaxed),
+    )
+}
+
+/// 1,000 callbacks from 50 clients at once — 900 payments, the first 100 of them sent twice side
+/// by side: every one answered `200 ok`, and each payment told exactly once (one "told" row and
+/// one owed message each). Telegram holds the chat's first message meanwhile, so the outbox shows
+/// everything owed (Telegram's pacing, one message a second in a chat, is not under test).
+#[tokio::test]
+async fn a_thousand_callbacks_at_once_each_told_once() {
+    let (app, at) = receiver(Setup::default().wide_telegram_limits()).await;
+    let gate = crate::support::oxapay::Gate::new();
+    app.tg.hold_chat(ADMIN, &gate);
+    let mut bodies = Vec::new();
+    for i in 0..900 {
+        let body = payment_callback(&format!("burst-{i}"), "Paid");
+        if i < 100 {
+            bodies.push(body.clone());
+        }
+        bodies.push(body);
+    }
+    assert_eq!(bodies.len(), 1_000);
+    let started = std::time::Instant::now();
+    let (answers, retries) = post_all(at, bodies, 50).await;
+    let took = started.elapsed();
+    assert_eq!(answers.len(), 1_000);
+    let not_ok: Vec<&(u16, String)> = answers
+        .iter()
+        .filter(|a| a.0 != 200 || a.1 != "ok")
+        .collect();
+    assert_eq!(not_ok, Vec::<&(u16, String)>::new());
+    eprintln!("1,000 callbacks answered in {took:?}, {retries} retries");
+
+    // Everything owed is in the outbox (the one being sent stays there until Telegram answers).
+    app.tg.wait_held(ADMIN).await;
+    let pool = db(&app).await;
+    let owed: Vec<String> = sqlx::query_scalar("SELECT text FROM outbox WHERE chat_id = ?1")
+        .bind(ADMIN)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payment_told")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(told, 900);
+    let mut per_payment: BTreeMap<String, usize> = BTreeMap::new();
+    for text in &owed {
+        let id = text
+            .split("track <code>")
+            .nth(1)
+            .and_then(|t| t.split("</code>").next())
+            .unwrap_or_else(|| panic!("not a payment event: {text}"));
+        *per_payment.entry(id.to_owned()).or_default() += 1;
+    }
+    let want: BTreeMap<String, usize> = (0..900).map(|i| (format!("burst-{i}"), 1)).collect();
+    assert_eq!(per_payment, want, "each payment owed exactly once");
+    // Telegram answers again: they go out.
+    let before = app.tg.sent_to(ADMIN).len();
+    gate.open();
+    app.tg
+        .wait_message(ADMIN, before + 9, "ten of them delivered", is_payment_event)
+        .await;
+}
+
+/// Webhook mode, `/metrics` and the callback receiver in one process, each on its own port: a
+/// command through the webhook, a callback through the receiver, the command counted in the
+/// metrics; each path only on its own port.
+#[tokio::test]
+async fn webhook_metrics_and_callbacks_share_a_process_not_a_port() {
+    const SECRET: &str = "webhook-secret-SECRET_0123456789";
+    let setup = receiving()
+        .env("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/tg/hook")
+        .env("WEBHOOK_LISTEN", "127.0.0.1:0")
+        .env("TELEGRAM_WEBHOOK_SECRET", SECRET)
+        .env("METRICS_LISTEN", "127.0.0.1:0");
+    let app = TestApp::spawn(balances(), setup).await;
+    let bound = *app.progress().addresses().borrow();
+    let (hook, metrics, callbacks) = (
+        bound.webhook.unwrap(),
+        bound.metrics.unwrap(),
+        bound.callbacks.unwrap(),
+    );
+    let ports: BTreeSet<u16> = [hook.port(), metrics.port(), callbacks.port()].into();
+    assert_eq!(ports.len(), 3, "{bound:?}");
+
+    let client = reqwest::Client::new();
+    let update = app.tg.text_update(ADMIN, ADMIN, "/payouts on");
+    let answer = client
+        .post(format!("http://{hook}/tg/hook"))
+        .header("X-Telegram-Bot-Api-Secret-Token", SECRET)
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let (_, on) = app
+        .tg
+        .wait_message(ADMIN, 0, "the answer to /payouts on", |s| {
+            s.text.starts_with("🔔 This chat hears payouts")
+        })
+        .await;
+    assert!(on.plain().contains("/payouts off stops it"));
+
+    let body = payout_callback(&payout("three-ports", "confirmed"));
+    assert_eq!(
+        post_signed(callbacks, &body, KEY).await,
+        (200, "ok".to_owned())
+    );
+    app.tg
+        .wait_message(ADMIN, 0, "the payout", |s| {
+            is_payout_event(s) && s.text.contains("three-ports")
+        })
+        .await;
+
+    let scrape = client
+        .get(format!("http://{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scrape.status(), 200);
+    let text = scrape.text().await.unwrap();
+    assert!(
+        text.contains(r#"oxapay_bot_commands_total{command="payouts",outcome="ok"} 1"#),
+        "{text}"
+    );
+
+    // Each path on its own port only.
+    let signature = sign_callback(body.as_bytes(), KEY);
+    let elsewhere = post(&client, hook, &body, Some(&signature)).await;
+    let wrong_hook = client
+        .post(format!("http://{callbacks}/tg/hook"))
+        .header("X-Telegram-Bot-Api-Secret-Token", SECRET)
+        .json(&update)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    let on_metrics = post(&client, metrics, &body, Some(&signature)).await;
+    assert_eq!(
+        (elsewhere.0, wrong_hook, on_metrics.0),
+        (403, 404, 404),
+        "the webhook refuses what lacks Telegram's secret; the others know no such path"
+    );
+    app.outbox_settled().await;
+    assert_eq!(payout_events(&app, ADMIN).len(), 1);
+}
+
+/// The `check` line of `oxapay-bot check`.
+async fn check_line(app: &TestApp, listen: Option<String>) -> (Option<i32>, String) {
+    let mut env = app.env.clone();
+    if let Some(l) = listen {
+        env.insert("OXAPAY_CALLBACK_LISTEN".into(), l);
+    }
+    let out = run_to_end(&["check"], &env, app.dir.path()).await;
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("callbacks: "))
+        .unwrap_or_else(|| panic!("no callbacks line: {}", out.all()))
+        .to_owned();
+    (out.code, line)
+}
+
+/// `check` says whether callbacks are off, whether their address can be listened on, and whether
+/// it is taken by a running bot (which refuses an unsigned callback) or by another program.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_says_whether_the_callback_listener_can_bind() {
+    let mut app = TestApp::prepare(balances(), Setup::default()).await;
+    assert_eq!(
+        check_line(&app, None).await,
+        (
+            Some(0),
+            "callbacks: ok (off: set OXAPAY_CALLBACK_LISTEN to receive OxaPay's callbacks)"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        check_line(&app, Some("127.0.0.1:0".into())).await,
+        (
+            Some(0),
+            "callbacks: ok (can listen on 127.0.0.1:0; give OxaPay \
+             https://<your host>/oxapay/callback)"
+                .to_owned()
+        )
+    );
+
+    app.env
+        .insert("OXAPAY_CALLBACK_LISTEN".into(), "127.0.0.1:0".into());
+    app.start().await;
+    let running = callbacks_at(&app).await;
+    assert_eq!(
+        check_line(&app, Some(running.to_string())).await,
+        (
+            Some(0),
+            format!(
+                "callbacks: ok ({running} is taken by a running oxapay-bot, which refuses \
+                 unsigned callbacks)"
+            )
+        )
+    );
+    app.stop().await;
+
+    // Another program: it answers, but not as the bot would.
+    let other = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let taken = other.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let app = axum::Router::new().fallback(|| async { "hello" });
+        axum::serve(other, app).await.unwrap();
+    });
+    assert_eq!(
+        check_line(&app, Some(taken.to_string())).await,
+        (
+            Some(1),
+            format!(
+                "callbacks: FAILED: {taken} is in use by another program: free it or change \
+                 OXAPAY_CALLBACK_LISTEN"
+            )
+        )
+    );
+    server.abort();
 }
