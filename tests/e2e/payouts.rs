@@ -12,10 +12,11 @@
 //! told before its `200 ok` (the "told" row is committed when the answer arrives), a replay told
 //! nothing, a body signed with the other key, no or a garbled signature (one log line a minute,
 //! with the peer, never the body), a callback for a key the bot does not hold (a line naming the
-//! key), a 10 MiB body refused before it is sent whole, a signed body that is not JSON, a poll
-//! contradicting a callback (the poll's status is kept), a callback ahead of the list (told once,
-//! not again when the list catches up), 1,000 callbacks from 50 clients at once (each payment told
-//! exactly once), the receiver beside webhook mode and `/metrics`, and `check`'s callbacks line.
+//! key), a callback that cannot be stored (`500`, never `ok`; its retry told once), a 10 MiB body
+//! refused before it is sent whole, a signed body that is not JSON, a poll contradicting a
+//! callback (the poll's status is kept), a callback ahead of the list (told once, not again when
+//! the list catches up), 1,000 callbacks from 50 clients at once (each payment told exactly
+//! once), the receiver beside webhook mode and `/metrics`, and `check`'s callbacks line.
 //!
 //! Polls are waited on through the fake's request log: a feed polls one listing after another, so
 //! once two listings have been asked for since a change, a whole poll began after the change and
@@ -33,7 +34,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::support::ids;
-use crate::support::process::run_to_end;
+use crate::support::process::{SqliteLock, run_to_end};
 use crate::support::telegram::{PATIENCE, Sent};
 use crate::support::{
     ADMIN, Endpoint, FakePayout, Feed, KEY, OxaReply, Setup, TestApp, sign_callback,
@@ -217,7 +218,8 @@ async fn owed_naming(app: &TestApp, needle: &str) -> i64 {
     n
 }
 
-/// Turns `chat`'s payout feed on (as its admin would) in a bot that is not running yet.
+/// Turns `chat`'s payout feed on, then makes `change` (as its admin would), in a bot that is not
+/// running yet; a chat other than the admin's is allowed first.
 async fn hear_payouts_before_start(app: &TestApp, chat: i64, change: PayoutFeedChange) {
     let store = app.store().await;
     if chat != ADMIN {
@@ -958,6 +960,29 @@ async fn huge_body_answer(at: SocketAddr, chunked: bool, sent: usize) -> u16 {
         }
     }
     read_status(&mut stream).await
+}
+
+/// A callback the bot cannot store (another process holds the database's write lock) is answered
+/// `500`, never `ok`, and tells nothing; OxaPay's retry, once the database is free, is stored and
+/// told once.
+#[tokio::test]
+async fn a_callback_that_cannot_be_stored_is_not_ok_and_its_retry_is_told() {
+    let (app, at) = receiver(Setup::default()).await;
+    let body = payout_callback(&payout("retried", "confirmed"));
+    let lock = SqliteLock::hold(&app.db_path()).await;
+    assert_eq!(post_signed(at, &body, KEY).await.0, 500);
+    app.logs()
+        .wait_for("the failure's line", 1, |e| {
+            e.message == "could not record an OxaPay callback; OxaPay will retry"
+        })
+        .await;
+    lock.release().await;
+    assert_eq!(ledger_rows(&app).await, (0, 0), "nothing half-written");
+
+    assert_eq!(post_signed(at, &body, KEY).await, (200, "ok".to_owned()));
+    wait_told(&app, ADMIN, "✅ Payout confirmed", "retried").await;
+    assert_eq!(payout_events(&app, ADMIN).len(), 1);
+    assert_eq!(count(&app, "payout_told", "retried").await, 1);
 }
 
 /// What the receiver refuses, and that it stores nothing of it: a body signed with the other
