@@ -129,7 +129,7 @@ impl App {
         let lock = InstanceLock::acquire(&config.database_url, &started_at)?;
         let store = Store::open(&config.database_url).await?;
         let redactor = Redactor::new(config.secrets());
-        let metrics = tuning.progress.metrics().clone();
+        let metrics = Metrics::new();
         metrics.set_health_windows(
             tuning.polling_timeout,
             config.alerts.interval * 2 + config.oxapay.timeout,
@@ -138,77 +138,12 @@ impl App {
             // The last successful read survives restarts in the database.
             metrics.balance_read_at(at);
         }
-        let source = Arc::new(BalanceSource::with_metrics(
-            config.oxapay.balance_api()?,
-            config.caches.balance,
-            Some(metrics.clone()),
-        ));
-        let prices = Arc::new(PriceSource::with_metrics(
-            config.oxapay.prices_client()?,
-            config.caches.price,
-            Some(metrics.clone()),
-        ));
-        let payments = config
-            .oxapay
-            .payments_client()?
-            .map(|client| Arc::new(PaymentSource::new(client, Some(metrics.clone()))));
-        let payouts = config
-            .oxapay
-            .payouts_client()?
-            .map(|client| Arc::new(PayoutSource::new(client, Some(metrics.clone()))));
-
+        let sources = Sources::open(&config, &metrics)?;
         // Stops the metrics endpoint if the build fails half-way.
         let servers = shutdown.child_token();
         let guard = servers.clone().drop_guard();
-        let mut metrics_server = None;
-        if let Some(addr) = config.metrics.as_ref().map(|m| m.listen) {
-            let socket = crate::metrics::server::bind(addr).await?;
-            let bound = socket.local_addr().unwrap_or(addr);
-            tracing::info!(
-                address = %bound,
-                "serving metrics on http://{bound}/metrics and health on http://{bound}/healthz"
-            );
-            metrics_server = Some(crate::metrics::server::serve(
-                socket,
-                metrics.clone(),
-                store.clone(),
-                servers.clone(),
-            ));
-            tuning.progress.bound(Socket::Metrics, bound);
-        }
-        let callback_socket = match &config.callbacks {
-            Some(c) => {
-                let socket = callbacks::bind(c.listen).await?;
-                let bound = socket.local_addr().unwrap_or(c.listen);
-                tracing::info!(address = %bound, path = callbacks::PATH, "receiving OxaPay callbacks");
-                tuning.progress.bound(Socket::Callbacks, bound);
-                Some(socket)
-            }
-            None => None,
-        };
-        let webhook_socket = match &config.webhook {
-            Some(w) => {
-                let socket = webhook::bind(w.listen).await?;
-                let bound = socket.local_addr().unwrap_or(w.listen);
-                tuning.progress.bound(Socket::Webhook, bound);
-                Some(socket)
-            }
-            None => None,
-        };
-
-        // Long polling holds a request open for `polling_timeout`; the client must wait longer.
-        // No redirects: one would carry the token-bearing request (and the chat's text) elsewhere.
-        let http = teloxide::net::default_reqwest_settings()
-            .timeout(tuning.polling_timeout + Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .context("cannot build the HTTP client")?;
-        let mut bot = Bot::with_client(config.telegram.token.expose_secret(), http);
-        if let Some(url) = &config.telegram.api_url {
-            bot = bot.set_api_url(url.clone());
-        }
-        let throttled: TgBot = bot.clone().throttle(tuning.telegram_limits);
-
+        let sockets = Sockets::bind(&config, &tuning, &metrics, &store, &servers).await?;
+        let (bot, throttled) = telegram_bots(&config, &tuning)?;
         let Some(me) = wait_for_telegram(&throttled, shutdown).await? else {
             store.close().await;
             return Ok(None);
@@ -229,16 +164,16 @@ impl App {
             lock,
             store,
             redactor,
-            source,
-            prices,
-            payments,
-            payouts,
+            source: sources.balances,
+            prices: sources.prices,
+            payments: sources.payments,
+            payouts: sources.payouts,
             bot,
             throttled,
             metrics,
-            metrics_server,
-            webhook_socket: Mutex::new(webhook_socket),
-            callback_socket: Mutex::new(callback_socket),
+            metrics_server: sockets.metrics_server,
+            webhook_socket: Mutex::new(sockets.webhook),
+            callback_socket: Mutex::new(sockets.callbacks),
         }))
     }
 
@@ -304,6 +239,7 @@ impl App {
             redactor: self.redactor.clone(),
             wake: wake.clone(),
             progress: progress.clone(),
+            metrics: self.metrics.clone(),
             max_in_flight: worker::in_flight_for(
                 self.tuning.telegram_limits.messages_per_sec_overall,
             ),
@@ -317,6 +253,7 @@ impl App {
             repeat: config.alerts.repeat,
             failures_before_notice: config.alerts.failures_before_notice,
             progress: progress.clone(),
+            metrics: self.metrics.clone(),
             wake: wake.clone(),
         };
         let scheduler = Scheduler {
@@ -380,6 +317,7 @@ impl App {
                 backfill_days: config.payments.backfill_days,
                 failures_before_notice: config.alerts.failures_before_notice,
                 progress: progress.clone(),
+                metrics: self.metrics.clone(),
                 wake: wake.clone(),
             })
         });
@@ -394,6 +332,7 @@ impl App {
                 stuck_after: config.payments.payout_stuck,
                 failures_before_notice: config.alerts.failures_before_notice,
                 progress: progress.clone(),
+                metrics: self.metrics.clone(),
                 wake: wake.clone(),
             })
         });
@@ -487,6 +426,118 @@ async fn stop_dispatcher(token: teloxide::dispatching::ShutdownToken, shutdown: 
             Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
         }
     }
+}
+
+/// The OxaPay reads: balances and prices always, the payment and payout lists when their keys
+/// are set.
+struct Sources {
+    balances: Arc<BalanceSource>,
+    prices: Arc<PriceSource>,
+    payments: Option<Arc<PaymentSource>>,
+    payouts: Option<Arc<PayoutSource>>,
+}
+
+impl Sources {
+    fn open(config: &Config, metrics: &Metrics) -> anyhow::Result<Self> {
+        let m = || Some(metrics.clone());
+        Ok(Self {
+            balances: Arc::new(BalanceSource::with_metrics(
+                config.oxapay.balance_api()?,
+                config.caches.balance,
+                m(),
+            )),
+            prices: Arc::new(PriceSource::with_metrics(
+                config.oxapay.prices_client()?,
+                config.caches.price,
+                m(),
+            )),
+            payments: config
+                .oxapay
+                .payments_client()?
+                .map(|client| Arc::new(PaymentSource::new(client, m()))),
+            payouts: config
+                .oxapay
+                .payouts_client()?
+                .map(|client| Arc::new(PayoutSource::new(client, m()))),
+        })
+    }
+}
+
+/// The addresses the bot listens on, bound at build so a taken one stops the start: the metrics
+/// server (serving from now on), the webhook's socket and the callbacks' socket.
+struct Sockets {
+    metrics_server: Option<JoinHandle<()>>,
+    webhook: Option<TcpListener>,
+    callbacks: Option<TcpListener>,
+}
+
+impl Sockets {
+    async fn bind(
+        config: &Config,
+        tuning: &Tuning,
+        metrics: &Metrics,
+        store: &Store,
+        servers: &CancellationToken,
+    ) -> anyhow::Result<Self> {
+        let mut metrics_server = None;
+        if let Some(addr) = config.metrics.as_ref().map(|m| m.listen) {
+            let socket = crate::metrics::server::bind(addr).await?;
+            let bound = socket.local_addr().unwrap_or(addr);
+            tracing::info!(
+                address = %bound,
+                "serving metrics on http://{bound}/metrics and health on http://{bound}/healthz"
+            );
+            let served = crate::metrics::server::serve(
+                socket,
+                metrics.clone(),
+                store.clone(),
+                servers.clone(),
+            );
+            metrics_server = Some(served);
+            tuning.progress.bound(Socket::Metrics, bound);
+        }
+        let callbacks = match &config.callbacks {
+            Some(c) => {
+                let socket = callbacks::bind(c.listen).await?;
+                let bound = socket.local_addr().unwrap_or(c.listen);
+                tracing::info!(address = %bound, path = callbacks::PATH, "receiving OxaPay callbacks");
+                tuning.progress.bound(Socket::Callbacks, bound);
+                Some(socket)
+            }
+            None => None,
+        };
+        let webhook = match &config.webhook {
+            Some(w) => {
+                let socket = webhook::bind(w.listen).await?;
+                let bound = socket.local_addr().unwrap_or(w.listen);
+                tuning.progress.bound(Socket::Webhook, bound);
+                Some(socket)
+            }
+            None => None,
+        };
+        Ok(Self {
+            metrics_server,
+            webhook,
+            callbacks,
+        })
+    }
+}
+
+/// The plain bot (replies) and the throttled one (the outbox and the menus).
+fn telegram_bots(config: &Config, tuning: &Tuning) -> anyhow::Result<(Bot, TgBot)> {
+    // Long polling holds a request open for `polling_timeout`; the client must wait longer.
+    // No redirects: one would carry the token-bearing request (and the chat's text) elsewhere.
+    let http = teloxide::net::default_reqwest_settings()
+        .timeout(tuning.polling_timeout + Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .context("cannot build the HTTP client")?;
+    let mut bot = Bot::with_client(config.telegram.token.expose_secret(), http);
+    if let Some(url) = &config.telegram.api_url {
+        bot = bot.set_api_url(url.clone());
+    }
+    let throttled: TgBot = bot.clone().throttle(tuning.telegram_limits);
+    Ok((bot, throttled))
 }
 
 /// Waits for the dispatcher; once `shutdown` fires, handlers still running get `grace`.

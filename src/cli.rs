@@ -19,11 +19,11 @@ use reqwest::Url;
 pub struct Cli {
     /// What to do; without one, the bot runs.
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<Action>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
-pub enum Command {
+pub enum Action {
     /// Run the bot until SIGINT, SIGTERM or SIGHUP (the default)
     Run,
     /// Check the configuration, Telegram, OxaPay and the database, one line each; exit 0 when
@@ -99,8 +99,8 @@ impl From<InitArgs> for crate::ops::init::Options {
 
 impl Cli {
     /// The subcommand, `run` when none was given.
-    pub fn action(&self) -> Command {
-        self.command.clone().unwrap_or(Command::Run)
+    pub fn action(&self) -> Action {
+        self.command.clone().unwrap_or(Action::Run)
     }
 }
 
@@ -120,13 +120,13 @@ mod tests {
 
     #[test]
     fn no_subcommand_runs_the_bot() {
-        assert_eq!(parse(&[]).unwrap().action(), Command::Run);
-        assert_eq!(parse(&["run"]).unwrap().action(), Command::Run);
-        assert_eq!(parse(&["check"]).unwrap().action(), Command::Check);
-        assert_eq!(parse(&["health"]).unwrap().action(), Command::Health);
+        assert_eq!(parse(&[]).unwrap().action(), Action::Run);
+        assert_eq!(parse(&["run"]).unwrap().action(), Action::Run);
+        assert_eq!(parse(&["check"]).unwrap().action(), Action::Check);
+        assert_eq!(parse(&["health"]).unwrap().action(), Action::Health);
         assert_eq!(
             parse(&["backup", "/tmp/x.db"]).unwrap().action(),
-            Command::Backup {
+            Action::Backup {
                 path: "/tmp/x.db".into()
             }
         );
@@ -136,14 +136,14 @@ mod tests {
     fn init_takes_what_is_not_secret_as_arguments() {
         assert_eq!(
             parse(&["init"]).unwrap().action(),
-            Command::Init(InitArgs {
+            Action::Init(InitArgs {
                 force: false,
                 admin_ids: vec![],
                 api_url: None,
                 telegram_api_url: None,
             })
         );
-        let Command::Init(args) = parse(&[
+        let Action::Init(args) = parse(&[
             "init",
             "--force",
             "--admin-id",

@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use oxapay_bot::cli::{Cli, Command};
+use oxapay_bot::cli::{Action, Cli};
 use oxapay_bot::{app, config::Config, ops, telemetry};
 use tokio_util::sync::CancellationToken;
 
@@ -25,12 +25,12 @@ fn main() -> ExitCode {
         _ => Ok(()),
     };
     match cli.action() {
-        Command::Run => run(env),
-        Command::Check => ops::check_main(env),
-        Command::Backup { path } => ops::backup_main(env, &path),
-        Command::Health => ops::health_main(env),
+        Action::Run => run(env),
+        Action::Check => ops::check_main(env),
+        Action::Backup { path } => ops::backup_main(env, &path),
+        Action::Health => ops::health_main(env),
         // Reads no setting: it asks for them and writes `.env`.
-        Command::Init(args) => ops::init::main(args.into()),
+        Action::Init(args) => ops::init::main(args.into()),
     }
 }
 

@@ -258,6 +258,7 @@ pub async fn alert_cycle(chats: i64) -> CycleReport {
         repeat: None,
         failures_before_notice: 3,
         progress: Default::default(),
+        metrics: Default::default(),
         wake: Default::default(),
     };
 

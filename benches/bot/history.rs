@@ -9,10 +9,19 @@ use std::time::{Duration, Instant};
 
 use chrono_tz::Tz;
 use oxapay_bot::chart::{self, ChartInput};
+use oxapay_bot::config::settings::{HISTORY_INTERVAL_SECS, HISTORY_RETENTION_DAYS, Setting};
 use oxapay_bot::money::{Currency, Usd};
 use oxapay_bot::oxapay::Balances;
 use oxapay_bot::rules::domain::Subject;
-use oxapay_bot::rules::history::{self, DEFAULT_INTERVAL_SECS, DEFAULT_RETENTION_DAYS};
+use oxapay_bot::rules::history;
+
+/// A number setting's default, as a deployment that leaves it unset runs with.
+fn default_of(setting: &Setting) -> u32 {
+    setting
+        .default_value()
+        .and_then(|v| v.parse().ok())
+        .expect("a number setting with a default")
+}
 use oxapay_bot::store::Store;
 use rust_decimal::Decimal;
 
@@ -52,9 +61,9 @@ fn currency(i: usize) -> String {
 /// wander (a seeded random walk, 8 decimals) and a total for each.
 pub async fn year_of_history(url: &str) -> (usize, usize, Duration) {
     let now = chrono::Utc::now().timestamp();
-    let step = DEFAULT_INTERVAL_SECS as i64;
+    let step = i64::from(default_of(&HISTORY_INTERVAL_SECS));
     let times: Vec<i64> = (0..YEAR / step).map(|k| now - YEAR + k * step).collect();
-    let plan = history::plan_retention(&times, now, DEFAULT_RETENTION_DAYS);
+    let plan = history::plan_retention(&times, now, default_of(&HISTORY_RETENTION_DAYS));
     let store = Store::open(url).await.expect("bench database");
     let mut rng = fastrand::Rng::with_seed(10);
     let mut amounts: Vec<i64> = (0..CURRENCIES).map(|_| rng.i64(1..1_000_000_000)).collect();

@@ -146,10 +146,16 @@ pub async fn command_parts() -> CommandParts {
     let prices = texts::PriceView::Current(&priced, at);
     let (_, format) = timed_sync(|| {
         for _ in 0..N {
-            std::hint::black_box(texts::balances(&balances, at, prices, false));
+            std::hint::black_box(texts::balances(
+                texts::Lang::En,
+                &balances,
+                at,
+                prices,
+                false,
+            ));
         }
     });
-    let text = texts::balances(&balances, at, prices, false);
+    let text = texts::balances(texts::Lang::En, &balances, at, prices, false);
     let (_, split) = timed_sync(|| {
         for _ in 0..N {
             std::hint::black_box(texts::split_html(&text, texts::MESSAGE_LIMIT));

@@ -1,8 +1,9 @@
 //! Balance-history charts: a series of exact amounts in, PNG bytes out, drawn as a line (a
 //! balance over time) or as bars (an amount per day, such as what was received).
 //!
-//! Pure: no I/O, no system fonts, no external program. The only font is Open Sans Regular,
-//! compiled into the binary (`assets/fonts/`, Apache-2.0, licence beside it).
+//! Pure: no I/O, no system fonts, no external program. The fonts are compiled into the binary
+//! (`assets/fonts/`, licences beside them): Open Sans Regular for Latin and Cyrillic, Noto Sans
+//! Arabic for Arabic and Persian, shaped (joined letter forms) and laid right to left.
 //!
 //! Every number printed as an amount (axis ticks, the markers) is text made from a `Decimal`;
 //! `f64` only decides where pixels go. Drawing is tiny-skia (anti-aliased, sub-pixel geometry)
@@ -14,8 +15,8 @@
 //! - `scene` (with `labels`, on `geometry`): the whole picture laid out as values, nothing
 //!   drawn;
 //! - `paint`: the scene drawn, then encoded as PNG;
-//! - `text`: the font; every text is measured and drawn there, the one place that turns
-//!   characters into glyphs;
+//! - `text`: the fonts; every text is measured and drawn there, the one place that turns
+//!   characters into glyphs (runs in reading order, Arabic script shaped);
 //! - `style`: the sizes and colours they share.
 
 mod amount_axis;
@@ -50,6 +51,37 @@ pub struct ChartInput<'a> {
     pub points: &'a [(i64, Decimal)],
     /// Dates and times on the time axis are wall-clock times in this zone.
     pub tz: Tz,
+}
+
+/// The words a chart draws besides its title and unit, in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels {
+    /// The markers: "min", "max", and "min = max" for a flat series.
+    pub min: String,
+    pub max: String,
+    pub min_max: String,
+    /// Short month names, January first.
+    pub months: [String; 12],
+    /// Short weekday names, Monday first.
+    pub weekdays: [String; 7],
+}
+
+impl Default for Labels {
+    /// English.
+    fn default() -> Self {
+        let words = |list: &[&str]| list.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
+        let months = words(&[
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ]);
+        let weekdays = words(&["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
+        Self {
+            min: "min".into(),
+            max: "max".into(),
+            min_max: "min = max".into(),
+            months: std::array::from_fn(|i| months[i].clone()),
+            weekdays: std::array::from_fn(|i| weekdays[i].clone()),
+        }
+    }
 }
 
 /// How the series is drawn.
@@ -87,6 +119,13 @@ pub enum ChartError {
     Render(String),
 }
 
+/// The glyph ids the chart's fonts draw `text` with, in the order drawn (0 is the missing-glyph
+/// box): for tests that check every word a chart may print in a language.
+#[cfg(test)]
+pub fn glyph_ids(text: &str) -> Vec<u16> {
+    Face::new().expect("the embedded fonts").glyph_ids(text)
+}
+
 /// Draws the series as a line and returns the chart as a `WIDTH`×`HEIGHT` RGB PNG.
 pub fn render_png(input: &ChartInput) -> Result<Vec<u8>, ChartError> {
     render_png_as(input, Kind::Line)
@@ -94,8 +133,17 @@ pub fn render_png(input: &ChartInput) -> Result<Vec<u8>, ChartError> {
 
 /// Draws the series as `kind` and returns the chart as a `WIDTH`×`HEIGHT` RGB PNG.
 pub fn render_png_as(input: &ChartInput, kind: Kind) -> Result<Vec<u8>, ChartError> {
+    render_png_in(input, kind, &Labels::default())
+}
+
+/// Draws the series as `kind` with the markers and the time axis worded by `labels`.
+pub fn render_png_in(
+    input: &ChartInput,
+    kind: Kind,
+    labels: &Labels,
+) -> Result<Vec<u8>, ChartError> {
     let face = Face::new()?;
-    let scene = Scene::build(input, kind, &face)?;
+    let scene = Scene::build_in(input, kind, &face, labels)?;
     let rgb = paint::paint(&scene, &face)?;
     paint::encode_png(&rgb)
 }

@@ -180,19 +180,25 @@ fn markers(pixmap: &mut Pixmap, scene: &Scene) {
     }
 }
 
-/// The title on the left, the zone on the right, on one baseline.
+/// The title on the left, the zone on the right, on one baseline; a title read right to left
+/// starts at the right and the zone goes left.
 fn heading(img: &mut Rgb, scene: &Scene, face: &Face) {
     let title_base = 22.0 + face.cap_height(scene.title_em) + 6.0;
+    let zone_w = face.width(SMALL_EM, &scene.zone);
+    let (title_x, zone_x) = if face.is_rtl(&scene.title) {
+        let title_w = face.width(scene.title_em, &scene.title);
+        (WIDTH as f32 - MARGIN - title_w, MARGIN)
+    } else {
+        (MARGIN, WIDTH as f32 - MARGIN - zone_w)
+    };
     img.text(
         face,
         scene.title_em,
-        (MARGIN, title_base),
+        (title_x, title_base),
         &scene.title,
         TEXT_RGB,
     );
-    let zone_w = face.width(SMALL_EM, &scene.zone);
-    let at = (WIDTH as f32 - MARGIN - zone_w, title_base);
-    img.text(face, SMALL_EM, at, &scene.zone, MUTED_RGB);
+    img.text(face, SMALL_EM, (zone_x, title_base), &scene.zone, MUTED_RGB);
 }
 
 /// The amounts right-aligned beside their gridlines, the unit above them.

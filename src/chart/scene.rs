@@ -13,7 +13,7 @@ use super::style::{
 };
 use super::text::Face;
 use super::time_axis::{MAX_TIME, MIN_TIME, TimeTick, time_ticks};
-use super::{ChartError, ChartInput, Kind};
+use super::{ChartError, ChartInput, Kind, Labels};
 
 /// The longest period one bar may stand for: a year and a day.
 pub(super) const MAX_BAR_PERIOD: i64 = 366 * 86_400;
@@ -106,8 +106,20 @@ impl Scales {
 type Laid = (Shape, Vec<(f32, TimeTick)>, Vec<Marker>);
 
 impl Scene {
-    /// Lays out `input` drawn as `kind`; the error says why it cannot be drawn.
+    /// Lays out `input` drawn as `kind` with English labels.
+    #[cfg(test)]
     pub(super) fn build(input: &ChartInput, kind: Kind, face: &Face) -> Result<Self, ChartError> {
+        Self::build_in(input, kind, face, &Labels::default())
+    }
+
+    /// Lays out `input` drawn as `kind`, worded by `labels`; the error says why it cannot be
+    /// drawn.
+    pub(super) fn build_in(
+        input: &ChartInput,
+        kind: Kind,
+        face: &Face,
+        labels: &Labels,
+    ) -> Result<Self, ChartError> {
         let points = input.points;
         let (t0, t1) = time_range(points, kind)?;
         let (min_i, max_i) = extremes(points);
@@ -134,10 +146,27 @@ impl Scene {
             format!(" {unit}")
         };
         let (shape, time_ticks, markers) = match kind {
-            Kind::Line => lay_line(input, face, &scales, (t0, t1), (min_i, max_i), &unit_suffix),
-            Kind::Bars { period_secs } => {
-                lay_bars(input, face, &scales, period_secs, max_i, &unit_suffix)
+            Kind::Line => {
+                let extremes = (min_i, max_i);
+                lay_line(
+                    input,
+                    face,
+                    labels,
+                    &scales,
+                    (t0, t1),
+                    extremes,
+                    &unit_suffix,
+                )
             }
+            Kind::Bars { period_secs } => lay_bars(
+                input,
+                face,
+                labels,
+                &scales,
+                period_secs,
+                max_i,
+                &unit_suffix,
+            ),
         };
 
         let zone = input.tz.name().to_string();
@@ -229,6 +258,7 @@ fn tick_width(face: &Face, t: &TimeTick) -> f32 {
 fn lay_line(
     input: &ChartInput,
     face: &Face,
+    labels: &Labels,
     scales: &Scales,
     (t0, t1): (i64, i64),
     (min_i, max_i): (usize, usize),
@@ -236,7 +266,7 @@ fn lay_line(
 ) -> Laid {
     let points = input.points;
     let width_of = |t: &TimeTick| tick_width(face, t);
-    let time_ticks = time_ticks(t0, t1, input.tz, 0, |t| scales.x(t), width_of)
+    let time_ticks = time_ticks(t0, t1, input.tz, 0, labels, |t| scales.x(t), width_of)
         .into_iter()
         .map(|t| (scales.x(t.at).round(), t))
         .collect();
@@ -249,13 +279,13 @@ fn lay_line(
     let dot_of = |i: usize| (scales.x(points[i].0), scales.y(points[i].1));
     if min == max {
         let dot = dot_of(0);
-        let text = format!("min = max {}{unit_suffix}", amount_text(min));
+        let text = format!("{} {}{unit_suffix}", labels.min_max, amount_text(min));
         let label = place_label(face, dot, &text, true, plot, hidden, &[]);
         return (shape, time_ticks, vec![Marker { dot, text, label }]);
     }
     let (hi_dot, lo_dot) = (dot_of(max_i), dot_of(min_i));
-    let hi_text = format!("max {}{unit_suffix}", amount_text(max));
-    let lo_text = format!("min {}{unit_suffix}", amount_text(min));
+    let hi_text = format!("{} {}{unit_suffix}", labels.max, amount_text(max));
+    let lo_text = format!("{} {}{unit_suffix}", labels.min, amount_text(min));
     let hi_label = place_label(
         face,
         hi_dot,
@@ -297,6 +327,7 @@ fn dot_box((x, y): (f32, f32)) -> Box2 {
 fn lay_bars(
     input: &ChartInput,
     face: &Face,
+    labels: &Labels,
     scales: &Scales,
     period: i64,
     max_i: usize,
@@ -324,15 +355,23 @@ fn lay_bars(
         })
         .collect();
     let width_of = |t: &TimeTick| tick_width(face, t);
-    let time_ticks = time_ticks(first, last, input.tz, period, |t| scales.x(t), width_of)
-        .into_iter()
-        .map(|t| ((scales.x(t.at) + slot / 2.0).round(), t))
-        .collect();
+    let time_ticks = time_ticks(
+        first,
+        last,
+        input.tz,
+        period,
+        labels,
+        |t| scales.x(t),
+        width_of,
+    )
+    .into_iter()
+    .map(|t| ((scales.x(t.at) + slot / 2.0).round(), t))
+    .collect();
 
     let (bar, max) = (bars[max_i], points[max_i].1);
     let up = max >= Decimal::ZERO;
     let dot = (bar.x + bar.w / 2.0, if up { bar.y } else { bar.y + bar.h });
-    let text = format!("max {}{unit_suffix}", amount_text(max));
+    let text = format!("{} {}{unit_suffix}", labels.max, amount_text(max));
     let shape = Shape::Bars(bars);
     let hidden = &|b: &Box2| shape.hidden_under(b);
     let label = place_label(face, dot, &text, up, &scales.plot, hidden, &[]);

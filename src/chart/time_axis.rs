@@ -4,6 +4,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Timelike};
 use chrono_tz::Tz;
 
+use super::Labels;
+
 /// Most time-axis labels a chart shows: more would be read as noise on a phone.
 pub(super) const MAX_TIME_TICKS: usize = 13;
 /// Least room between two time-axis labels.
@@ -152,7 +154,13 @@ fn resolve(tz: Tz, step: Step, local: NaiveDateTime) -> Option<i64> {
 }
 
 /// Ticks of one step between `t0` and `t1`; `None` when there would be more than `limit`.
-fn ticks_for(step: Step, t0: i64, t1: i64, tz: Tz, limit: usize) -> Option<Vec<TimeTick>> {
+fn ticks_for(
+    step: Step,
+    (t0, t1): (i64, i64),
+    tz: Tz,
+    labels: &Labels,
+    limit: usize,
+) -> Option<Vec<TimeTick>> {
     let start = DateTime::from_timestamp(t0, 0)?
         .with_timezone(&tz)
         .naive_local();
@@ -166,7 +174,7 @@ fn ticks_for(step: Step, t0: i64, t1: i64, tz: Tz, limit: usize) -> Option<Vec<T
                 return Some(out);
             }
             if at >= t0 {
-                out.push(label(step, at, local, prev));
+                out.push(label(labels, step, at, local, prev));
                 if out.len() > limit {
                     return None;
                 }
@@ -178,28 +186,34 @@ fn ticks_for(step: Step, t0: i64, t1: i64, tz: Tz, limit: usize) -> Option<Vec<T
     None
 }
 
-fn label(step: Step, at: i64, local: NaiveDateTime, prev: Option<NaiveDateTime>) -> TimeTick {
+fn label(
+    words: &Labels,
+    step: Step,
+    at: i64,
+    local: NaiveDateTime,
+    prev: Option<NaiveDateTime>,
+) -> TimeTick {
     let date_changed = prev.is_none_or(|p| p.date() != local.date());
     let year_changed = prev.is_none_or(|p| p.year() != local.year());
+    let month = &words.months[local.month0() as usize];
+    let day_month = || format!("{} {month}", local.day());
+    let weekday = &words.weekdays[local.weekday().num_days_from_monday() as usize];
     let (label, sub) = match step {
         Step::Seconds(_) => (
             local.format("%H:%M:%S").to_string(),
-            date_changed.then(|| local.format("%-d %b").to_string()),
+            date_changed.then(day_month),
         ),
         Step::Minutes(_) | Step::Hours(_) => (
             local.format("%H:%M").to_string(),
-            date_changed.then(|| local.format("%-d %b").to_string()),
+            date_changed.then(day_month),
         ),
-        Step::Days(_) => (
-            local.format("%-d %b").to_string(),
-            Some(local.format("%a").to_string()),
-        ),
+        Step::Days(_) => (day_month(), Some(weekday.clone())),
         Step::Weeks(_) => (
-            local.format("%-d %b").to_string(),
+            day_month(),
             year_changed.then(|| local.format("%Y").to_string()),
         ),
         Step::Months(_) => (
-            local.format("%b").to_string(),
+            month.clone(),
             year_changed.then(|| local.format("%Y").to_string()),
         ),
         Step::Years(_) => (local.format("%Y").to_string(), None),
@@ -214,6 +228,7 @@ pub(super) fn time_ticks(
     t1: i64,
     tz: Tz,
     min_step: i64,
+    labels: &Labels,
     x_of: impl Fn(i64) -> f32,
     width_of: impl Fn(&TimeTick) -> f32,
 ) -> Vec<TimeTick> {
@@ -225,7 +240,7 @@ pub(super) fn time_ticks(
     };
     let mut single = None;
     for step in STEPS.into_iter().filter(|s| s.nominal_secs() >= min_step) {
-        let Some(ticks) = ticks_for(step, t0, t1, tz, MAX_TIME_TICKS) else {
+        let Some(ticks) = ticks_for(step, (t0, t1), tz, labels, MAX_TIME_TICKS) else {
             continue;
         };
         if !fits(&ticks) {

@@ -24,11 +24,11 @@ use crate::clock::now_unix;
 use crate::delivery::chats;
 use crate::delivery::send::{Failure, TgBot, send_html};
 use crate::metrics::progress::Progress;
-use crate::metrics::{Component, Delivery};
+use crate::metrics::{Component, Delivery, Metrics};
 use crate::rules::domain::ChatId;
 use crate::store::{MessageKind, OutboxItem, Store};
 use crate::telemetry::Redactor;
-use crate::texts::keyboards;
+use crate::texts::{Lang, keyboards};
 
 /// A send that takes longer is given up and retried later, so it cannot hold a slot for ever.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
@@ -48,6 +48,8 @@ pub struct DeliveryWorker {
     /// Woken by whoever adds to the outbox.
     pub wake: Arc<Notify>,
     pub progress: Progress,
+    /// The operator\'s metrics.
+    pub metrics: Metrics,
     /// Sends under way at once. `Throttle` spaces them within Telegram's limits and queues one
     /// second's worth of them (its overall limit); more in flight would only wait in its channel,
     /// and it warns when its queue is full. See `in_flight_for`.
@@ -80,7 +82,7 @@ impl DeliveryWorker {
                 match self.store.due_messages(now_unix(), &busy, free).await {
                     Ok(rows) => rows,
                     Err(e) => {
-                        self.progress.metrics().database_error(Component::Delivery);
+                        self.metrics.database_error(Component::Delivery);
                         tracing::error!(error = %e, "could not read the outbox");
                         Vec::new()
                     }
@@ -92,9 +94,12 @@ impl DeliveryWorker {
                 busy.insert(item.chat_id);
                 let bot = self.bot.clone();
                 let redactor = self.redactor.clone();
-                // Alerts carry Mute 1h and Balance buttons; notices to admins none.
-                let keyboard =
-                    (item.kind == MessageKind::Alert.as_str()).then(keyboards::alert_keyboard);
+                // Alerts carry Mute 1h and Balance buttons, in the chat's language; notices to
+                // admins none.
+                let language = &item.language;
+                let lang = Lang::of_chat(language.set.as_deref(), language.seen.as_deref());
+                let keyboard = (item.kind == MessageKind::Alert.as_str())
+                    .then(|| keyboards::alert_keyboard(lang));
                 in_flight.spawn(async move {
                     let sent = tokio::time::timeout(
                         SEND_TIMEOUT,
@@ -155,7 +160,7 @@ impl DeliveryWorker {
             }
             Ok(None) => IDLE_RECHECK,
             Err(e) => {
-                self.progress.metrics().database_error(Component::Delivery);
+                self.metrics.database_error(Component::Delivery);
                 tracing::error!(error = %e, "could not read the outbox");
                 IDLE_RECHECK
             }
@@ -166,7 +171,7 @@ impl DeliveryWorker {
     async fn settle(&self, item: OutboxItem, result: Result<(), Failure>) {
         let chat_id = item.chat_id;
         let now = now_unix();
-        let metrics = self.progress.metrics();
+        let metrics = &self.metrics;
         metrics.delivery(
             &item.kind,
             match &result {

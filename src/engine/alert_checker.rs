@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
+use crate::metrics::Metrics;
 use crate::metrics::progress::Progress;
 use crate::money::Usd;
 use crate::oxapay::{Balances, PriceError};
@@ -21,7 +22,7 @@ use crate::rules::valuation;
 use crate::sources::balances::BalanceSource;
 use crate::sources::prices::{self, PriceSnapshot, PriceSource};
 use crate::store::{CheckRecord, Held, MessageKind, Mute, Owed, Store};
-use crate::texts;
+use crate::texts::{self, Lang};
 
 pub struct Checker {
     pub store: Store,
@@ -32,6 +33,8 @@ pub struct Checker {
     pub repeat: Option<Duration>,
     pub failures_before_notice: u32,
     pub progress: Progress,
+    /// The operator\'s metrics.
+    pub metrics: Metrics,
     /// Wakes the delivery worker when a check owes messages.
     pub wake: Arc<Notify>,
 }
@@ -76,12 +79,12 @@ impl Checker {
                 Err(e) => {
                     // Everything a cycle can fail on besides OxaPay (which is no error) is the
                     // database.
-                    self.progress
-                        .metrics()
+                    self.metrics
                         .database_error(crate::metrics::Component::Checker);
                     tracing::error!(error = format!("{e:#}"), "balance check failed")
                 }
             }
+            self.metrics.check_done();
             self.progress.check_done();
         }
         tracing::info!("balance checker stopped");
@@ -130,13 +133,13 @@ impl Checker {
             Err(_) => Vec::new(),
         };
         let held = self.held(&mutes_ended, now).await?;
+        let langs = self.languages(&transitions, &mutes, now).await?;
         let mut messages = alert_messages(
             &thresholds,
             &transitions,
-            &mutes,
-            &mutes_ended,
+            (&mutes, &mutes_ended),
             reading.as_ref().ok(),
-            &held,
+            (&held, &langs),
             now,
         );
         // The admins hear about OxaPay whatever their chats' mutes.
@@ -167,6 +170,24 @@ impl Checker {
         })
     }
 
+    /// The languages of the chats this check may write to (those with a notice, those whose
+    /// mute ends), in one query, and none at all when nobody is to be told anything.
+    async fn languages(
+        &self,
+        transitions: &[Transition],
+        mutes: &[Mute],
+        now: i64,
+    ) -> sqlx::Result<BTreeMap<ChatId, Lang>> {
+        let told = transitions.iter().filter(|t| t.notice.is_some());
+        let ended = mutes.iter().filter(|m| m.until <= now).map(|m| m.chat_id);
+        let chats: BTreeSet<ChatId> = told.map(|t| t.chat_id).chain(ended).collect();
+        self.chat_languages(chats.into_iter().collect()).await
+    }
+
+    async fn chat_languages(&self, chats: Vec<ChatId>) -> sqlx::Result<BTreeMap<ChatId, Lang>> {
+        super::languages::of_chats(&self.store, &chats).await
+    }
+
     /// What the feeds held back for each of `chats` up to `now`.
     async fn held(&self, chats: &[ChatId], now: i64) -> sqlx::Result<BTreeMap<ChatId, Held>> {
         let mut held = BTreeMap::new();
@@ -183,10 +204,12 @@ impl Checker {
             return Ok(());
         }
         let held = self.held(&chats, now).await?;
+        let langs = self.chat_languages(chats.clone()).await?;
         let summaries: Vec<Owed> = held
             .iter()
             .filter_map(|(chat, h)| {
-                let text = texts::mute_over(&[], None, h)?;
+                let lang = langs.get(chat).copied().unwrap_or_default();
+                let text = texts::mute_over(lang, &[], None, h)?;
                 Some(Owed::new(*chat, text, MessageKind::Alert))
             })
             .collect();
@@ -213,19 +236,19 @@ fn ended(mutes: &[Mute], now: i64) -> Vec<ChatId> {
 fn alert_messages(
     thresholds: &[Threshold],
     transitions: &[Transition],
-    mutes: &[Mute],
-    mutes_ended: &[ChatId],
+    (mutes, mutes_ended): (&[Mute], &[ChatId]),
     reading: Option<&Reading<'_>>,
-    held: &BTreeMap<ChatId, Held>,
+    (held, langs): (&BTreeMap<ChatId, Held>, &BTreeMap<ChatId, Lang>),
     now: i64,
 ) -> Vec<Owed> {
     let muted = mutes.iter().filter(|m| m.until > now).map(|m| m.chat_id);
     let quiet: BTreeSet<ChatId> = muted.chain(mutes_ended.iter().copied()).collect();
-    let mut messages = chat_messages(transitions, &quiet);
+    let mut messages = chat_messages(transitions, &quiet, langs);
     for &chat in mutes_ended {
         let crossed = alerts::crossed_after(chat, thresholds, transitions);
         let held = held.get(&chat).copied().unwrap_or_default();
-        if let Some(text) = texts::mute_over(&crossed, reading, &held) {
+        let lang = langs.get(&chat).copied().unwrap_or_default();
+        if let Some(text) = texts::mute_over(lang, &crossed, reading, &held) {
             messages.push(Owed::new(chat, text, MessageKind::Alert));
         }
     }
@@ -257,9 +280,14 @@ fn total_usd(
     }
 }
 
-/// One message per chat per cycle, its lines in currency order (below before above, as
-/// `/alerts` lists them); nothing for muted chats.
-fn chat_messages(transitions: &[Transition], muted: &BTreeSet<ChatId>) -> Vec<Owed> {
+/// One message per chat per cycle in the chat's language (English when `langs` has none), its
+/// lines in currency order (below before above, as `/alerts` lists them); nothing for muted
+/// chats.
+fn chat_messages(
+    transitions: &[Transition],
+    muted: &BTreeSet<ChatId>,
+    langs: &BTreeMap<ChatId, Lang>,
+) -> Vec<Owed> {
     let mut by_chat: BTreeMap<ChatId, Vec<(&Transition, alerts::Notice)>> = BTreeMap::new();
     for t in transitions {
         if let Some(notice) = t.notice
@@ -274,9 +302,12 @@ fn chat_messages(transitions: &[Transition], muted: &BTreeSet<ChatId>) -> Vec<Ow
             owed.sort_by(|(a, _), (b, _)| {
                 (&a.subject, a.direction).cmp(&(&b.subject, b.direction))
             });
+            let lang = langs.get(&chat).copied().unwrap_or_default();
             let lines: Vec<String> = owed
                 .iter()
-                .map(|(t, notice)| texts::alert_notice(&t.subject, t.direction, t.level, *notice))
+                .map(|(t, notice)| {
+                    texts::alert_notice(lang, &t.subject, t.direction, t.level, *notice)
+                })
                 .collect();
             Owed::new(chat, lines.join("\n"), MessageKind::Alert)
         })
@@ -314,7 +345,7 @@ mod tests {
             crossed(2, "USDT", Direction::Below, 9),
             crossed(1, "ETH", Direction::Below, 9),
         ];
-        let owed = chat_messages(&transitions, &BTreeSet::from([ChatId(2)]));
+        let owed = chat_messages(&transitions, &BTreeSet::from([ChatId(2)]), &BTreeMap::new());
         assert_eq!(owed.len(), 1);
         let Owed {
             chat_id,

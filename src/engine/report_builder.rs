@@ -14,10 +14,10 @@ use crate::rules::payouts::{self, Moved, Outflow};
 use crate::rules::report::{self, FigureChange};
 use crate::rules::sales::{self, Movement, Sale};
 use crate::rules::valuation;
-use crate::sources::balances::BalanceSource;
+use crate::sources::balances::{BalanceSource, Snapshot};
 use crate::sources::prices::PriceSource;
 use crate::store::Store;
-use crate::texts::{self, PriceView, Report, ReportBalances};
+use crate::texts::{self, Lang, PriceView, Report, ReportBalances};
 
 /// The sources a report is built from.
 #[derive(Clone)]
@@ -46,6 +46,27 @@ pub enum BuildError {
     Store(#[from] sqlx::Error),
 }
 
+/// A report's balances from a read just made: with current prices, the values and the total.
+fn fresh<'a>(
+    snap: &'a Snapshot,
+    prices: PriceView<'a>,
+) -> (ReportBalances<'a>, Vec<(Subject, Decimal)>) {
+    let total = match prices {
+        PriceView::Current(p, _) => {
+            valuation::value(&snap.balances, Some(p)).complete_total(&snap.balances)
+        }
+        PriceView::Unavailable(_) => None,
+    };
+    (
+        ReportBalances::Fresh {
+            read: &snap.balances,
+            at: snap.fetched_at.timestamp(),
+            prices,
+        },
+        report::figures(&snap.balances.amounts, total),
+    )
+}
+
 impl ReportSources {
     /// Builds `chat_id`'s report. `due`: the slot it answers and how late it is. When OxaPay
     /// cannot be read, `stale_ok` decides between an error (the caller retries) and a report built
@@ -58,6 +79,8 @@ impl ReportSources {
         stale_ok: bool,
     ) -> Result<Built, BuildError> {
         let zone = self.store.chat_zone(chat_id).await?;
+        let language = self.store.chat_language(chat_id).await?;
+        let lang = Lang::of_chat(language.set.as_deref(), language.seen.as_deref());
         let previous = self.store.report_baseline(chat_id).await?;
         let previous_at = previous.values().map(|(_, at)| *at).max();
         let previous: BTreeMap<Subject, Decimal> =
@@ -67,47 +90,19 @@ impl ReportSources {
             .iter()
             .filter(|t| matches!(t.state, AlertState::Crossed { .. }))
             .collect();
-
         let (read, priced) = tokio::join!(self.balances.read(), self.prices.read());
-        let stored;
-        let shown = texts::shown_prices(&priced);
-        let (balances, figures): (ReportBalances, Vec<(Subject, Decimal)>) = match &read {
-            Ok(snap) => {
-                let prices = PriceView::of(&shown);
-                let total = match prices {
-                    PriceView::Current(p, _) => {
-                        valuation::value(&snap.balances, Some(p)).complete_total(&snap.balances)
-                    }
-                    PriceView::Unavailable(_) => None,
-                };
-                (
-                    ReportBalances::Fresh {
-                        read: &snap.balances,
-                        at: snap.fetched_at.timestamp(),
-                        prices,
-                    },
-                    report::figures(&snap.balances.amounts, total),
-                )
-            }
+        let shown = texts::shown_prices(lang, &priced);
+        let stored = match &read {
+            Ok(_) => None,
             Err(e) if !stale_ok => return Err(BuildError::Unavailable(e.clone())),
             Err(e) => {
                 tracing::warn!(chat_id = chat_id.0, error = %e, "OxaPay cannot be read for a report; using the newest stored balances");
                 match self.store.newest_snapshot().await? {
-                    Some(snap) => {
-                        stored = (Balances::new(snap.amounts.clone()), snap);
-                        (
-                            ReportBalances::Stored {
-                                read: &stored.0,
-                                at: stored.1.at,
-                                total_usd: stored.1.total_usd,
-                            },
-                            report::figures(&stored.1.amounts, stored.1.total_usd),
-                        )
-                    }
+                    Some(snap) => Some((Balances::new(snap.amounts.clone()), snap)),
                     None => {
                         let due_at = due.map_or(now, |(slot, _)| slot);
                         return Ok(Built {
-                            text: texts::report_without_balances(due_at, zone),
+                            text: texts::report_without_balances(lang, due_at, zone),
                             // Nothing shown: the next report compares with the last one shown.
                             baseline: previous.into_iter().collect(),
                         });
@@ -115,16 +110,22 @@ impl ReportSources {
                 }
             }
         };
+        let (balances, figures) = match (&read, &stored) {
+            (Ok(snap), _) => fresh(snap, PriceView::of(&shown)),
+            (Err(_), Some((read, snap))) => (
+                ReportBalances::Stored {
+                    read,
+                    at: snap.at,
+                    total_usd: snap.total_usd,
+                },
+                report::figures(&snap.amounts, snap.total_usd),
+            ),
+            (Err(e), None) => return Err(BuildError::Unavailable(e.clone())),
+        };
         let changes: Vec<FigureChange> = report::changes(&previous, &figures);
-        let payments = match self.payments_on {
-            true => Some(self.payments_since(previous_at, now).await?),
-            false => None,
-        };
-        let payouts = match self.payouts_on {
-            true => Some(self.payouts_since(previous_at, now).await?),
-            false => None,
-        };
+        let (payments, payouts) = self.feeds_since(previous_at, now).await?;
         let text = texts::report(&Report {
+            lang,
             zone,
             due: due.map(|(slot, _)| slot),
             late_by: due.and_then(|(_, late)| late),
@@ -139,6 +140,23 @@ impl ReportSources {
             text,
             baseline: figures,
         })
+    }
+
+    /// What the feeds that run did since the previous report.
+    async fn feeds_since(
+        &self,
+        previous_at: Option<i64>,
+        now: i64,
+    ) -> sqlx::Result<(Option<Movement>, Option<Outflow>)> {
+        let payments = match self.payments_on {
+            true => Some(self.payments_since(previous_at, now).await?),
+            false => None,
+        };
+        let payouts = match self.payouts_on {
+            true => Some(self.payouts_since(previous_at, now).await?),
+            false => None,
+        };
+        Ok((payments, payouts))
     }
 
     /// What payments did since the previous report (the last day for a first report).

@@ -1,9 +1,8 @@
 //! What the running bot tells its operator: Prometheus metrics (`/metrics`, OpenMetrics text from
 //! `prometheus-client`) and health (`/healthz`), both served on `METRICS_LISTEN` by [`server`].
 //!
-//! One [`Metrics`] handle is shared by the parts that record (cheap to clone). It travels inside
-//! [`crate::metrics::progress::Progress`], which the checker and the delivery worker already hold, so their
-//! construction did not change. Labels come from small fixed sets (command names, outcomes, error
+//! One [`Metrics`] handle is shared by the parts that record (cheap to clone). Labels come from
+//! small fixed sets (command names, outcomes, error
 //! kinds, message kinds), never from chat ids or user input, so the series count stays bounded.
 //!
 //! # Series

@@ -1,17 +1,11 @@
 //! Counters of finished background work. Tests and benchmarks wait on them ("the next check has
 //! completed") instead of sleeping for a time that may be too short on a slow machine; the
 //! product only bumps them.
-//!
-//! It also carries the operator's [`Metrics`]: every part that does background work already holds
-//! a `Progress`, so the metrics reach them without new wiring, and a finished check is recorded
-//! for both audiences in one call.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::sync::watch;
-
-use crate::metrics::Metrics;
 
 #[derive(Clone, Debug)]
 pub struct Progress {
@@ -25,7 +19,6 @@ struct Inner {
     report_passes: watch::Sender<u64>,
     snapshots: watch::Sender<u64>,
     feed_polls: watch::Sender<u64>,
-    metrics: Metrics,
     bound: watch::Sender<Bound>,
 }
 
@@ -55,7 +48,6 @@ impl Default for Progress {
                 report_passes: watch::channel(0).0,
                 snapshots: watch::channel(0).0,
                 feed_polls: watch::channel(0).0,
-                metrics: Metrics::new(),
                 bound: watch::channel(Bound::default()).0,
             }),
         }
@@ -65,7 +57,6 @@ impl Default for Progress {
 impl Progress {
     /// A balance check cycle finished (whatever its outcome, including "nothing to check").
     pub fn check_done(&self) {
-        self.inner.metrics.check_done();
         self.inner.checks.send_modify(|n| *n += 1);
     }
 
@@ -81,11 +72,6 @@ impl Progress {
     /// The addresses bound so far; `wait_for` on it waits for a socket.
     pub fn addresses(&self) -> watch::Receiver<Bound> {
         self.inner.bound.subscribe()
-    }
-
-    /// The operator's metrics (see [`crate::metrics`]).
-    pub fn metrics(&self) -> &Metrics {
-        &self.inner.metrics
     }
 
     /// The delivery worker recorded what became of one owed message (sent, refused, parked, or

@@ -5,7 +5,7 @@ mod currency;
 mod usd;
 
 pub use currency::{Currency, CurrencyError};
-pub use usd::{Usd, usd_text};
+pub use usd::{Usd, exact_usd_text, usd_text};
 
 use rust_decimal::Decimal;
 

@@ -70,6 +70,31 @@ pub fn usd_text(value: Usd) -> String {
     format!("{}{grouped}.{frac}", if negative { "−" } else { "" })
 }
 
+/// A price with every digit OxaPay sent and thousands separators: `94,876.55`, `0.00002163`
+/// (a small price is never rounded to cents).
+pub fn exact_usd_text(value: Usd) -> String {
+    let text = value.0.abs().to_string();
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut grouped = String::with_capacity(text.len() + int.len() / 3);
+    if value.0.is_sign_negative() && !value.0.is_zero() {
+        grouped.push('−');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if let Some(frac) = frac {
+        grouped.push('.');
+        grouped.push_str(frac);
+    }
+    grouped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +123,15 @@ mod tests {
             assert_eq!(usd_text(usd(value)), shown, "{value}");
             assert_eq!(usd(value).to_string(), shown, "{value}");
         }
+    }
+
+    #[test]
+    fn exact_prices_keep_every_digit_with_separators() {
+        assert_eq!(exact_usd_text(usd("94876.55")), "94,876.55");
+        assert_eq!(exact_usd_text(usd("0.00002163")), "0.00002163");
+        assert_eq!(exact_usd_text(usd("1234567")), "1,234,567");
+        assert_eq!(exact_usd_text(usd("1.50")), "1.50");
+        assert_eq!(exact_usd_text(usd("-1204.5")), "−1,204.5");
     }
 
     #[test]

@@ -33,7 +33,10 @@ use crate::telemetry::preview;
 
 pub use http::MAX_BODY_BYTES;
 pub use legacy::{LegacyClient, parse_balance_response};
-pub use listing::{ListQuery, Listing, ListingError, Page, PageSize, SortBy, SortType, TrackId};
+pub use listing::{
+    ListQuery, Listing, ListingError, MAX_TRACK_ID_CHARS, Page, PageSize, SortBy, SortType,
+    TrackId, TrackIdError,
+};
 pub use payments::{Payment, PaymentKind, PaymentStatus, PaymentTx, PaymentsClient};
 pub use payouts::{Payout, PayoutStatus, PayoutsClient};
 pub use prices::{PriceError, Prices, PricesClient, parse_prices_response};

@@ -4,10 +4,10 @@
 //!
 //! ## Retention
 //! Every successful balance read is recorded as a snapshot, at most one per
-//! `HISTORY_INTERVAL_SECS` (default [`DEFAULT_INTERVAL_SECS`], 900 s). As snapshots age:
+//! `HISTORY_INTERVAL_SECS` (a setting). As snapshots age:
 //! - younger than 7 days: all kept (full resolution);
 //! - 7 to 90 days: one per UTC hour;
-//! - 90 days to `HISTORY_RETENTION_DAYS` (default [`DEFAULT_RETENTION_DAYS`], 400): one per UTC
+//! - 90 days to `HISTORY_RETENTION_DAYS` (a setting): one per UTC
 //!   day;
 //! - older: dropped. The newest snapshot is never dropped, however old, so the last known
 //!   balance stays visible.
@@ -46,10 +46,6 @@ use crate::money::Currency;
 use crate::rules::domain::Subject;
 use crate::rules::quote::quote;
 
-/// `HISTORY_INTERVAL_SECS` when unset: at most one snapshot per 15 minutes.
-pub const DEFAULT_INTERVAL_SECS: u32 = 900;
-/// `HISTORY_RETENTION_DAYS` when unset.
-pub const DEFAULT_RETENTION_DAYS: u32 = 400;
 /// Snapshots younger than this are all kept.
 pub const FULL_RESOLUTION_DAYS: u32 = 7;
 /// Snapshots younger than this (and older than a week) are kept one per hour.
@@ -449,6 +445,9 @@ pub(crate) fn percent(change: Decimal, base: Decimal) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A retention of a year and a bit, as deployed by default.
+    const RETENTION_DAYS: u32 = 400;
     use proptest::prelude::*;
     use std::collections::BTreeSet;
     use std::str::FromStr;
@@ -464,11 +463,11 @@ mod tests {
 
     #[test]
     fn cutoffs_are_aligned_and_ordered() {
-        let c = cutoffs(NOW + 1234, DEFAULT_RETENTION_DAYS);
+        let c = cutoffs(NOW + 1234, RETENTION_DAYS);
         assert_eq!(c.hourly_before, NOW - 7 * DAY);
         assert_eq!(c.daily_before, NOW - 90 * DAY);
         assert_eq!(c.drop_before, NOW - 400 * DAY);
-        let c = cutoffs(NOW + 2 * HOUR + 5, DEFAULT_RETENTION_DAYS);
+        let c = cutoffs(NOW + 2 * HOUR + 5, RETENTION_DAYS);
         assert_eq!(c.hourly_before, NOW - 7 * DAY + 2 * HOUR);
         for days in [0, 1, 6, 7, 30, 89, 90, 400, u32::MAX] {
             for now in [i64::MIN, -1, 0, NOW + 7, i64::MAX] {
@@ -484,7 +483,7 @@ mod tests {
     fn a_year_at_the_default_interval() {
         // A snapshot every 900 s for 410 days, up to now.
         let times: Vec<i64> = (0..410 * 96).map(|k| NOW - k * 900).collect();
-        let plan = plan_retention(&times, NOW, DEFAULT_RETENTION_DAYS);
+        let plan = plan_retention(&times, NOW, RETENTION_DAYS);
         let full = 7 * 96 + 1; // now itself, back to exactly 7 days ago
         let hourly = 83 * 24;
         let daily = 310;
@@ -517,7 +516,7 @@ mod tests {
             NOW - 3 * DAY,
             NOW - 3 * DAY + 1,
         ];
-        let plan = plan_retention(&times, NOW, DEFAULT_RETENTION_DAYS);
+        let plan = plan_retention(&times, NOW, RETENTION_DAYS);
         assert_eq!(
             plan.keep,
             [
@@ -538,7 +537,7 @@ mod tests {
         // An hour that straddles "7 days ago": kept whole until its end is 7 days old.
         let hour = NOW - 7 * DAY;
         let times = [hour + 60, hour + 1800, hour + 3540];
-        let at = |now| plan_retention(&times, now, DEFAULT_RETENTION_DAYS).keep;
+        let at = |now| plan_retention(&times, now, RETENTION_DAYS).keep;
         assert_eq!(at(NOW + 1800), times.to_vec());
         assert_eq!(at(NOW + HOUR - 1), times.to_vec());
         assert_eq!(at(NOW + HOUR), [hour + 3540]);
@@ -547,11 +546,11 @@ mod tests {
     #[test]
     fn old_snapshots_go_but_the_newest_stays() {
         let times = [NOW - 500 * DAY, NOW - 450 * DAY, NOW - 401 * DAY];
-        let plan = plan_retention(&times, NOW, DEFAULT_RETENTION_DAYS);
+        let plan = plan_retention(&times, NOW, RETENTION_DAYS);
         assert_eq!(plan.keep, [NOW - 401 * DAY]);
         assert_eq!(plan.drop, [NOW - 500 * DAY, NOW - 450 * DAY]);
         assert_eq!(
-            plan_retention(&[], NOW, DEFAULT_RETENTION_DAYS),
+            plan_retention(&[], NOW, RETENTION_DAYS),
             RetentionPlan::default()
         );
     }
@@ -559,7 +558,7 @@ mod tests {
     #[test]
     fn repeats_unsorted_input_and_future_times() {
         let times = [NOW + 500, NOW - 10, NOW - 10, NOW - 20];
-        let plan = plan_retention(&times, NOW, DEFAULT_RETENTION_DAYS);
+        let plan = plan_retention(&times, NOW, RETENTION_DAYS);
         assert_eq!(plan.keep, [NOW - 20, NOW - 10, NOW + 500]);
         assert!(plan.drop.is_empty());
     }
@@ -590,13 +589,13 @@ mod tests {
             stored.push(t);
             all.push(t);
             if (t - start) % DAY == 13 * HOUR {
-                stored = plan_retention(&stored, t, DEFAULT_RETENTION_DAYS).keep;
+                stored = plan_retention(&stored, t, RETENTION_DAYS).keep;
             }
             t += 900;
         }
         assert_eq!(
-            plan_retention(&stored, NOW, DEFAULT_RETENTION_DAYS).keep,
-            plan_retention(&all, NOW, DEFAULT_RETENTION_DAYS).keep
+            plan_retention(&stored, NOW, RETENTION_DAYS).keep,
+            plan_retention(&all, NOW, RETENTION_DAYS).keep
         );
     }
 

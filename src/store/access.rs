@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use sqlx::FromRow;
 
 use super::audit::{Actor, Audit, AuditAction};
-use super::pool::{Store, json};
+use super::languages::ChatLanguage;
+use super::pool::{Store, Write, json};
 use super::thresholds::admins_json;
 use crate::rules::domain::{ChatId, UserId};
 
@@ -24,12 +25,14 @@ struct AllowedRow {
     added_at: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Access {
     pub allowed: bool,
     pub paused: bool,
     /// Whether this chat has alert levels (strangers in it are told how to switch them off).
     pub has_levels: bool,
+    /// The chat's stored language.
+    pub language: ChatLanguage,
 }
 
 /// What `/deny` took away.
@@ -45,13 +48,17 @@ pub struct DenyOutcome {
 }
 
 impl Store {
-    /// Whether this user, or the chat they write in, was allowed by an admin, and whether the
-    /// chat's alerts are paused: one query, as it runs for every command.
+    /// Whether this user, or the chat they write in, was allowed by an admin, whether the
+    /// chat's alerts are paused, and its stored language: one query, as it runs for every
+    /// command.
     pub async fn access(&self, user_id: Option<UserId>, chat_id: ChatId) -> sqlx::Result<Access> {
-        let (allowed, paused, has_levels): (bool, bool, bool) = sqlx::query_as(
+        type Row = (bool, bool, bool, Option<String>, Option<String>);
+        let (allowed, paused, has_levels, set, seen): Row = sqlx::query_as(
             "SELECT EXISTS (SELECT 1 FROM allowed_chats WHERE chat_id IN (?1, ?2)),
                     EXISTS (SELECT 1 FROM paused_chats WHERE chat_id = ?2),
-                    EXISTS (SELECT 1 FROM thresholds WHERE chat_id = ?2)",
+                    EXISTS (SELECT 1 FROM thresholds WHERE chat_id = ?2),
+                    (SELECT lang FROM chat_languages WHERE chat_id = ?2),
+                    (SELECT seen FROM chat_languages WHERE chat_id = ?2)",
         )
         .bind(user_id.map_or(chat_id, ChatId::from).0)
         .bind(chat_id.0)
@@ -61,6 +68,7 @@ impl Store {
             allowed,
             paused,
             has_levels,
+            language: ChatLanguage { set, seen },
         })
     }
 
@@ -122,46 +130,13 @@ impl Store {
             .await?
             .rows_affected()
             == 1;
-        const ONLY_THROUGH_IT: &str = "chat_id = ?1 OR (owner_id = ?1
-                 AND chat_id NOT IN (SELECT chat_id FROM allowed_chats)
-                 AND chat_id NOT IN (SELECT value FROM json_each(?2)))";
-        let removed: Vec<(i64, i64)> = sqlx::query_as(&format!(
-            "SELECT chat_id, COUNT(*) FROM thresholds WHERE {ONLY_THROUGH_IT}
-             GROUP BY chat_id ORDER BY chat_id"
-        ))
-        .bind(id.0)
-        .bind(&admins)
-        .fetch_all(&mut *tx)
-        .await?;
-        sqlx::query(&format!("DELETE FROM thresholds WHERE {ONLY_THROUGH_IT}"))
-            .bind(id.0)
-            .bind(&admins)
-            .execute(&mut *tx)
-            .await?;
-        let stopped_reports: Vec<i64> = sqlx::query_scalar(&format!(
-            "DELETE FROM report_schedules WHERE {ONLY_THROUGH_IT} RETURNING chat_id"
-        ))
-        .bind(id.0)
-        .bind(&admins)
-        .fetch_all(&mut *tx)
-        .await?;
+        let (removed, stopped_reports) = remove_served_only_by(&mut tx, id, &admins).await?;
         let affected: Vec<i64> = removed
             .iter()
             .map(|(chat, _)| *chat)
             .chain([id.0])
             .collect();
-        let dropped_messages = sqlx::query(
-            "DELETE FROM outbox WHERE chat_id IN (SELECT value FROM json_each(?1))
-               AND chat_id NOT IN (SELECT chat_id FROM allowed_chats)
-               AND chat_id NOT IN (SELECT value FROM json_each(?2))
-               AND NOT EXISTS (SELECT 1 FROM thresholds t WHERE t.chat_id = outbox.chat_id)
-               AND NOT EXISTS (SELECT 1 FROM report_schedules r WHERE r.chat_id = outbox.chat_id)",
-        )
-        .bind(json(&affected))
-        .bind(&admins)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let dropped_messages = drop_unserved_outbox(&mut tx, &affected, &admins).await?;
         let levels: u64 = removed.iter().map(|(_, n)| *n as u64).sum();
         if was_allowed || levels > 0 || !stopped_reports.is_empty() {
             let audit = Audit {
@@ -213,4 +188,55 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// The levels and report schedules only `id`'s permission served: its own chat's, and those set
+/// by it in chats that are not themselves allowed (nor an admin's). Returns (chat, levels
+/// removed) and the chats whose schedule stopped.
+async fn remove_served_only_by(
+    tx: &mut Write,
+    id: ChatId,
+    admins: &str,
+) -> sqlx::Result<(Vec<(i64, i64)>, Vec<i64>)> {
+    const ONLY_THROUGH_IT: &str = "chat_id = ?1 OR (owner_id = ?1
+             AND chat_id NOT IN (SELECT chat_id FROM allowed_chats)
+             AND chat_id NOT IN (SELECT value FROM json_each(?2)))";
+    let removed: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT chat_id, COUNT(*) FROM thresholds WHERE {ONLY_THROUGH_IT}
+         GROUP BY chat_id ORDER BY chat_id"
+    ))
+    .bind(id.0)
+    .bind(admins)
+    .fetch_all(&mut **tx)
+    .await?;
+    sqlx::query(&format!("DELETE FROM thresholds WHERE {ONLY_THROUGH_IT}"))
+        .bind(id.0)
+        .bind(admins)
+        .execute(&mut **tx)
+        .await?;
+    let stopped: Vec<i64> = sqlx::query_scalar(&format!(
+        "DELETE FROM report_schedules WHERE {ONLY_THROUGH_IT} RETURNING chat_id"
+    ))
+    .bind(id.0)
+    .bind(admins)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok((removed, stopped))
+}
+
+/// Drops the messages still owed to `chats` that nobody serves any more (not allowed, not an
+/// admin's, no level or schedule left); returns how many.
+async fn drop_unserved_outbox(tx: &mut Write, chats: &[i64], admins: &str) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM outbox WHERE chat_id IN (SELECT value FROM json_each(?1))
+           AND chat_id NOT IN (SELECT chat_id FROM allowed_chats)
+           AND chat_id NOT IN (SELECT value FROM json_each(?2))
+           AND NOT EXISTS (SELECT 1 FROM thresholds t WHERE t.chat_id = outbox.chat_id)
+           AND NOT EXISTS (SELECT 1 FROM report_schedules r WHERE r.chat_id = outbox.chat_id)",
+    )
+    .bind(json(chats))
+    .bind(admins)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use sqlx::FromRow;
 
+use super::languages::ChatLanguage;
 use super::pool::{Store, Write, json};
 use crate::rules::domain::ChatId;
 
@@ -71,6 +72,8 @@ pub struct OutboxItem {
     pub attempts: i64,
     /// `MessageKind` as stored (`alert`, `notice`).
     pub kind: String,
+    /// The chat's stored language (for the buttons under an alert).
+    pub language: ChatLanguage,
 }
 
 #[derive(FromRow)]
@@ -80,6 +83,8 @@ struct OutboxRow {
     text: String,
     attempts: i64,
     kind: String,
+    lang: Option<String>,
+    seen: Option<String>,
 }
 
 impl From<OutboxRow> for OutboxItem {
@@ -90,6 +95,10 @@ impl From<OutboxRow> for OutboxItem {
             text: r.text,
             attempts: r.attempts,
             kind: r.kind,
+            language: ChatLanguage {
+                set: r.lang,
+                seen: r.seen,
+            },
         }
     }
 }
@@ -111,7 +120,8 @@ impl Store {
     ) -> sqlx::Result<Vec<OutboxItem>> {
         let busy: Vec<i64> = busy.iter().map(|c| c.0).collect();
         let rows: Vec<OutboxRow> = sqlx::query_as(
-            "SELECT o.id, o.chat_id, o.text, o.attempts, o.kind FROM outbox o
+            "SELECT o.id, o.chat_id, o.text, o.attempts, o.kind, l.lang, l.seen FROM outbox o
+             LEFT JOIN chat_languages l ON l.chat_id = o.chat_id
              WHERE o.parked_at IS NULL AND o.next_attempt_at <= ?1
                AND NOT EXISTS (SELECT 1 FROM outbox p
                                WHERE p.chat_id = o.chat_id AND p.id < o.id
@@ -237,6 +247,7 @@ impl Store {
             "UPDATE OR IGNORE allowed_chats SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE mutes SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE chat_settings SET chat_id = ?2 WHERE chat_id = ?1",
+            "UPDATE OR IGNORE chat_languages SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE report_schedules SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE report_baselines SET chat_id = ?2 WHERE chat_id = ?1",
             "UPDATE OR IGNORE chat_payment_feeds SET chat_id = ?2 WHERE chat_id = ?1",
@@ -258,6 +269,7 @@ impl Store {
             "DELETE FROM allowed_chats WHERE chat_id = ?1",
             "DELETE FROM mutes WHERE chat_id = ?1",
             "DELETE FROM chat_settings WHERE chat_id = ?1",
+            "DELETE FROM chat_languages WHERE chat_id = ?1",
             "DELETE FROM report_schedules WHERE chat_id = ?1",
             "DELETE FROM report_baselines WHERE chat_id = ?1",
             "DELETE FROM chat_payment_feeds WHERE chat_id = ?1",

@@ -14,9 +14,9 @@ use crate::delivery::send::{Failure, edit_html};
 use crate::rules::buttons::{BalanceView, Button};
 use crate::rules::domain::{ChatId, UserId};
 use crate::telegram::commands::balance;
-use crate::telegram::gate::{Ctx, Outcome, Status, admit};
+use crate::telegram::gate::{Ctx, Outcome, Sender, Status, admit};
 use crate::texts::keyboards;
-use crate::texts::{self, MESSAGE_LIMIT, plain_text, split_html};
+use crate::texts::{self, Lang, MESSAGE_LIMIT, plain_text, split_html};
 
 /// How long the Mute button holds a chat's alerts.
 const MUTE_BUTTON_SECS: i64 = 3_600;
@@ -81,27 +81,39 @@ fn button_name(data: &str) -> &'static str {
 }
 
 async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: UserId) -> Pressed {
+    // A popup before the chat is known is in the presser's own language.
+    let own = Lang::from_telegram(q.from.language_code.as_deref());
     // Parsed before anything else: a forged press reaches neither the database nor OxaPay.
     let Some(Ok(button)) = q.data.as_deref().map(Button::parse) else {
-        return popup(texts::button_forged(), Status::Forged);
+        return popup(texts::button_forged(own), Status::Forged);
     };
     let Some(message) = q.regular_message() else {
-        return popup(texts::button_too_old(), Status::Stale);
+        return popup(texts::button_too_old(own), Status::Stale);
     };
     let chat_id = message.chat.id;
-    if let Err(refused) = admit(ctx, Some(presser), chat_id, false).await {
-        return match refused.status {
-            Status::NotAuthorized => popup(texts::not_authorized_popup(presser), refused.status),
-            _ => refused_popup(refused),
-        };
-    }
+    let sender = Sender {
+        user_id: Some(presser),
+        chat_id,
+        language_code: q.from.language_code.as_deref(),
+    };
+    let lang = match admit(ctx, sender, false).await {
+        Ok(admitted) => admitted.lang,
+        Err(refused) => {
+            return match refused.status {
+                Status::NotAuthorized => {
+                    popup(texts::not_authorized_popup(own, presser), refused.status)
+                }
+                _ => refused_popup(refused),
+            };
+        }
+    };
     match button {
-        Button::Refresh(view) => refresh(bot, ctx, chat_id, message.id, view).await,
+        Button::Refresh(view) => refresh(bot, ctx, lang, (chat_id, message.id), view).await,
         Button::Balance => {
             let view = BalanceView::Wallets;
-            match balance::text(ctx, &view).await {
+            match balance::text(ctx, lang, &view).await {
                 Ok(html) => {
-                    let keyboard = Some(keyboards::balance_keyboard(view));
+                    let keyboard = Some(keyboards::balance_keyboard(lang, view));
                     let content = Content::Text {
                         html: &html,
                         keyboard,
@@ -133,17 +145,20 @@ async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: UserId) -> Pres
                 Ok(zone) => zone,
                 Err(e) => {
                     tracing::error!(chat_id = chat_id.0, error = %e, "database error");
-                    return popup(plain_text(&texts::storage_failed()), Status::StorageError);
+                    return popup(
+                        plain_text(&texts::storage_failed(lang)),
+                        Status::StorageError,
+                    );
                 }
             };
             // Everyone in the chat should know the alerts are held, not only the presser.
-            let told = texts::muted(until, zone);
+            let told = texts::muted(lang, until, zone);
             let content = Content::Text {
                 html: &told,
                 keyboard: None,
             };
             send_reply(bot, ctx, chat_id, "mute", content).await;
-            popup(texts::muted_popup(until, zone), Status::Ok)
+            popup(texts::muted_popup(lang, until, zone), Status::Ok)
         }
     }
 }
@@ -153,25 +168,25 @@ async fn press(bot: &Bot, ctx: &Ctx, q: &CallbackQuery, presser: UserId) -> Pres
 async fn refresh(
     bot: &Bot,
     ctx: &Ctx,
-    chat_id: ChatId,
-    message_id: teloxide::types::MessageId,
+    lang: Lang,
+    (chat_id, message_id): (ChatId, teloxide::types::MessageId),
     view: BalanceView,
 ) -> Pressed {
-    let text = match balance::text(ctx, &view).await {
+    let text = match balance::text(ctx, lang, &view).await {
         Ok(t) => t,
         Err(refused) => return refused_popup(refused),
     };
     // A message can only be edited into one message.
     if split_html(&text, MESSAGE_LIMIT).len() > 1 {
-        return popup(texts::refresh_too_long(), Status::TooLong);
+        return popup(texts::refresh_too_long(lang), Status::TooLong);
     }
-    let keyboard = Some(keyboards::balance_keyboard(view));
+    let keyboard = Some(keyboards::balance_keyboard(lang, view));
     match edit_html(bot, &ctx.redactor, chat_id, message_id, &text, keyboard).await {
-        Ok(()) => popup(texts::refreshed(), Status::Ok),
-        Err(Failure::NotModified) => popup(texts::nothing_changed(), Status::NotModified),
+        Ok(()) => popup(texts::refreshed(lang), Status::Ok),
+        Err(Failure::NotModified) => popup(texts::nothing_changed(lang), Status::NotModified),
         Err(e) => {
             tracing::warn!(chat_id = chat_id.0, error = %e, "could not refresh a balance message");
-            popup(texts::refresh_failed(), Status::Failed)
+            popup(texts::refresh_failed(lang), Status::Failed)
         }
     }
 }

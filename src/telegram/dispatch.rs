@@ -18,8 +18,8 @@ use crate::rules::domain::{ChatId, UserId};
 use crate::store::Actor;
 use crate::telegram::buttons;
 use crate::telegram::commands::{self, Asker, Command};
-use crate::telegram::gate::{Ctx, Outcome, Reply, Status, admit};
-use crate::texts;
+use crate::telegram::gate::{Ctx, Outcome, Reply, Sender, Status, admit};
+use crate::texts::{self, Lang};
 
 /// Messages (commands and service messages) and button presses.
 pub fn schema() -> UpdateHandler<Infallible> {
@@ -55,7 +55,12 @@ async fn on_message(bot: Bot, msg: Message, me: Me, ctx: Arc<Ctx>) -> Result<(),
     }
     let name = command.as_ref().map_or("unknown", Command::name);
     let actor = actor_of(&msg);
-    let outcome = respond(&ctx, command, user_id, &actor, chat_id).await;
+    let sender = Sender {
+        user_id,
+        chat_id,
+        language_code: msg.from.as_ref().and_then(|u| u.language_code.as_deref()),
+    };
+    let outcome = respond(&ctx, command, sender, &actor).await;
     let content = match &outcome.reply {
         Reply::Nothing => None,
         Reply::Text { html, keyboard } => Some(Content::Text {
@@ -110,46 +115,56 @@ fn actor_of(msg: &Message) -> Actor {
 async fn respond(
     ctx: &Ctx,
     command: Option<Command>,
-    user_id: Option<UserId>,
+    sender: Sender<'_>,
     actor: &Actor,
-    chat_id: ChatId,
 ) -> Outcome {
     // Anyone in a chat may switch its alerts off: a level someone else set here must never be
     // something its members cannot stop. Switching off reveals nothing.
     let switch_off = command.as_ref().is_some_and(Command::is_switch_off);
-    let is_admin = match admit(ctx, user_id, chat_id, switch_off).await {
-        Ok(a) => a.is_admin,
+    let (is_admin, lang) = match admit(ctx, sender, switch_off).await {
+        Ok(a) => (a.is_admin, a.lang),
         Err(refused) => return refused,
     };
     let Some(command) = command else {
-        return Outcome::text(texts::unknown_command(), Status::UnknownCommand);
+        return Outcome::text(texts::unknown_command(lang), Status::UnknownCommand);
     };
     if command.is_admin_only() && !is_admin {
-        return Outcome::text(texts::admin_only(), Status::AdminOnly);
+        return Outcome::text(texts::admin_only(lang), Status::AdminOnly);
     }
     let who = Asker {
-        chat_id,
-        user_id,
+        chat_id: sender.chat_id,
+        user_id: sender.user_id,
         actor,
         is_admin,
+        lang,
+        language_code: sender.language_code,
     };
     commands::run(ctx, &command, &who).await
 }
 
-/// Registers the command menus: everyone's, and a larger one in each admin's private chat.
-/// A failure is logged: the bot works without a menu.
+/// Registers the command menus, once per language (Telegram shows a user the one of their
+/// app's language, English otherwise): everyone's, and a larger one in each admin's private
+/// chat. A failure is logged: the bot works without a menu.
 pub async fn register_menus(bot: &TgBot, admins: &BTreeSet<UserId>) {
     use teloxide::types::{BotCommandScope, Recipient};
-    if let Err(e) = bot.set_my_commands(commands::menu(false)).await {
-        tracing::warn!(error = %e, "could not register the command menu");
-    }
-    for admin in admins {
-        let scope = BotCommandScope::Chat {
-            chat_id: Recipient::Id(ChatId::from(*admin)),
-        };
-        if let Err(e) = bot.set_my_commands(commands::menu(true)).scope(scope).await {
-            // Usually: this admin has not started a chat with the bot yet.
-            tracing::warn!(admin = admin.0, error = %e, "could not register the admin command menu");
+    for lang in Lang::ALL {
+        // English is also the menu for every language the bot does not speak.
+        let code = (lang != Lang::En).then(|| lang.code().to_owned());
+        let mut request = bot.set_my_commands(commands::menu(lang, false));
+        request.language_code = code.clone();
+        if let Err(e) = request.await {
+            tracing::warn!(lang = lang.code(), error = %e, "could not register the command menu");
+        }
+        for admin in admins {
+            let scope = BotCommandScope::Chat {
+                chat_id: Recipient::Id(ChatId::from(*admin)),
+            };
+            let mut request = bot.set_my_commands(commands::menu(lang, true)).scope(scope);
+            request.language_code = code.clone();
+            if let Err(e) = request.await {
+                // Usually: this admin has not started a chat with the bot yet.
+                tracing::warn!(admin = admin.0, lang = lang.code(), error = %e, "could not register the admin command menu");
+            }
         }
     }
 }

@@ -3,6 +3,10 @@
 //! Who may: the user (or the chat) must be allowed, or an admin; anyone may switch something off
 //! in their own chat. How often: each chat within its flood limit. A refusal is told at most once
 //! a minute per chat. A paused chat that writes again resumes its alerts.
+//!
+//! In which language: what `/lang` set for the chat; else, in a private chat, the language of
+//! the user's Telegram app (sent with every update, and stored when it changes, for what the bot
+//! says later on its own); else English.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -19,9 +23,9 @@ use crate::sources::balances::BalanceSource;
 use crate::sources::payments::PaymentSource;
 use crate::sources::payouts::PayoutSource;
 use crate::sources::prices::PriceSource;
-use crate::store::Store;
+use crate::store::{Access, Store};
 use crate::telemetry::Redactor;
-use crate::texts;
+use crate::texts::{self, Lang};
 
 /// What the handlers share.
 pub struct Ctx {
@@ -158,40 +162,80 @@ impl Outcome {
     }
 
     /// The database failed: logged, and the user reads one sentence.
-    pub fn storage_error(e: sqlx::Error) -> Self {
+    pub fn storage_error(lang: Lang, e: sqlx::Error) -> Self {
         tracing::error!(error = %e, "database error");
-        Self::text(texts::storage_failed(), Status::StorageError)
+        Self::text(texts::storage_failed(lang), Status::StorageError)
     }
 }
 
-/// Someone the bot serves, in a chat it may write to.
+/// Someone the bot serves, in a chat it may write to, and the language the chat reads.
 pub struct Admitted {
     pub is_admin: bool,
+    pub lang: Lang,
+}
+
+/// Who asks, where, and what Telegram says of them.
+#[derive(Debug, Clone, Copy)]
+pub struct Sender<'a> {
+    pub user_id: Option<UserId>,
+    pub chat_id: ChatId,
+    /// The `language_code` Telegram sent with the user, if any.
+    pub language_code: Option<&'a str>,
+}
+
+impl Sender<'_> {
+    /// A private chat: the chat is the user's own.
+    fn in_private(&self) -> bool {
+        self.user_id
+            .is_some_and(|u| ChatId::from(u) == self.chat_id)
+    }
+
+    /// The language code worth storing: a private chat's, and only a plausible tag (letters,
+    /// digits, `-`, `_`, at most 35 characters); anything else is stored as none.
+    fn code_to_store(&self) -> Option<&str> {
+        self.language_code.filter(|c| {
+            !c.is_empty()
+                && c.len() <= 35
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+    }
+
+    /// The chat's language: what `/lang` set; else a private chat's user's Telegram language;
+    /// else English.
+    pub fn lang(&self, access: Option<&Access>) -> Lang {
+        let set = access.and_then(|a| a.language.set.as_deref());
+        let seen = self.in_private().then_some(self.language_code).flatten();
+        Lang::of_chat(set, seen)
+    }
 }
 
 /// The one gate for commands and button presses alike. `switch_off` lets anyone through for a
 /// command that only switches something off in this chat. A refused request gets the `Outcome`
-/// to answer with.
-pub async fn admit(
-    ctx: &Ctx,
-    user_id: Option<UserId>,
-    chat_id: ChatId,
-    switch_off: bool,
-) -> Result<Admitted, Outcome> {
+/// to answer with, in the chat's language.
+pub async fn admit(ctx: &Ctx, who: Sender<'_>, switch_off: bool) -> Result<Admitted, Outcome> {
+    let Sender {
+        user_id, chat_id, ..
+    } = who;
     let is_admin = user_id.is_some_and(|id| ctx.admins.contains(&id));
     let access = match ctx.store.access(user_id, chat_id).await {
         Ok(a) => a,
         Err(e) => {
             tracing::error!(chat_id = chat_id.0, error = %e, "authorization lookup failed");
-            return Err(Outcome::text(texts::storage_failed(), Status::StorageError));
+            let lang = who.lang(None);
+            return Err(Outcome::text(
+                texts::storage_failed(lang),
+                Status::StorageError,
+            ));
         }
     };
+    let lang = who.lang(Some(&access));
     let now = Instant::now();
     if !is_admin && !access.allowed && !switch_off {
         let tell = ctx.flood.lock().expect("flood lock").refusal(chat_id, now);
         return Err(match tell {
             true => Outcome::text(
-                texts::not_authorized(user_id, chat_id, access.has_levels),
+                texts::not_authorized(lang, user_id, chat_id, access.has_levels),
                 Status::NotAuthorized,
             ),
             false => Outcome::silent(Status::NotAuthorized),
@@ -200,9 +244,18 @@ pub async fn admit(
     match ctx.flood.lock().expect("flood lock").command(chat_id, now) {
         Verdict::Serve => {}
         Verdict::SlowDown => {
-            return Err(Outcome::text(texts::slow_down(), Status::RateLimited));
+            return Err(Outcome::text(texts::slow_down(lang), Status::RateLimited));
         }
         Verdict::Drop => return Err(Outcome::silent(Status::RateLimited)),
+    }
+    // A private chat's Telegram language words what the bot says there later (alerts,
+    // reports): stored when it changed, so an unchanged one costs no write.
+    let code = who.code_to_store();
+    if who.in_private()
+        && access.language.seen.as_deref() != code
+        && let Err(e) = ctx.store.note_seen_language(chat_id, code).await
+    {
+        tracing::error!(chat_id = chat_id.0, error = %e, "could not store the chat's language");
     }
     // A chat that had blocked the bot writes again: its alerts resume.
     if access.paused {
@@ -211,5 +264,5 @@ pub async fn admit(
             Err(e) => tracing::error!(chat_id = chat_id.0, error = %e, "could not resume alerts"),
         }
     }
-    Ok(Admitted { is_admin })
+    Ok(Admitted { is_admin, lang })
 }

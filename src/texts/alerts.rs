@@ -5,86 +5,105 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
-use super::{time, zoned};
+use super::l10n::{Var, code, fig, html, ltr};
+use super::{Lang, utc_time, zoned};
 use crate::money::Usd;
 use crate::rules::alerts::{AlertState, Direction, Notice, Reading, Threshold};
 use crate::rules::domain::Subject;
 use crate::store::Held;
+use crate::t;
 
 /// How a level's subject reads: a currency in bold, or the account's total.
-fn subject(of: &Subject) -> String {
+pub(super) fn subject(lang: Lang, of: &Subject) -> Var {
     match of {
-        Subject::Total => "<b>Total value</b>".into(),
-        Subject::Coin(c) => format!("<b>{}</b>", escape(c.as_str())),
+        Subject::Total => html(format!("<b>{}</b>", t!(lang, "subject-total"))),
+        Subject::Coin(c) => html(ltr(lang, &format!("<b>{}</b>", escape(c.as_str())))),
     }
 }
 
 /// An amount of a level's subject: the exact coin amount, or dollars for the total.
-fn amount_of(of: &Subject, amount: Decimal) -> String {
+fn amount_text(of: &Subject, amount: Decimal) -> String {
     match of {
         Subject::Total => format!("${}", Usd::new(amount)),
         Subject::Coin(_) => amount.to_string(),
     }
 }
 
-pub fn alert_set(currency: &Subject, direction: Direction, level: Decimal) -> String {
-    let when = match direction {
-        Direction::Below => "falls below",
-        Direction::Above => "rises above",
-    };
-    let extra = if *currency == Subject::Total {
-        " (the sum of every wallet's USD value; a check where a price is missing leaves it as it was)"
+fn amount_of(of: &Subject, amount: Decimal) -> Var {
+    fig(amount_text(of, amount))
+}
+
+/// The selector value of a direction in the message files.
+pub(super) fn direction_key(d: Direction) -> &'static str {
+    match d {
+        Direction::Below => "below",
+        Direction::Above => "above",
+    }
+}
+
+pub fn alert_set(lang: Lang, currency: &Subject, direction: Direction, level: Decimal) -> String {
+    let total = if *currency == Subject::Total {
+        "yes"
     } else {
-        ""
+        "no"
     };
-    format!(
-        "Alert set: this chat is told when {} {when} <code>{}</code>{extra}. \
-         The next balance check tells you where it stands.",
-        subject(currency),
-        amount_of(currency, level)
+    t!(
+        lang,
+        "alert-set",
+        subject = subject(lang, currency),
+        direction = direction_key(direction),
+        level = code(amount_text(currency, level)),
+        total = total
     )
 }
 
-pub fn alerts_removed(count: u64) -> String {
-    match count {
-        0 => "This chat had no alerts.".into(),
-        1 => "The one alert of this chat was removed.".into(),
-        n => format!("All {n} alerts of this chat were removed."),
-    }
+pub fn alerts_removed(lang: Lang, count: u64) -> String {
+    t!(lang, "alerts-removed", count = count)
 }
 
-pub fn alert_removed(currency: &Subject, direction: Option<Direction>, removed: u64) -> String {
-    let which = direction
-        .map(|d| format!(" {}", d.as_str()))
-        .unwrap_or_default();
-    let subject = subject(currency);
-    match removed {
-        0 => format!("This chat had no{which} alert for {subject}."),
-        1 => format!("The{which} alert for {subject} was removed."),
-        n => format!("Both {n} alerts for {subject} were removed."),
-    }
+pub fn alert_removed(
+    lang: Lang,
+    currency: &Subject,
+    direction: Option<Direction>,
+    removed: u64,
+) -> String {
+    t!(
+        lang,
+        "alert-removed",
+        removed = removed,
+        direction = direction.map_or("both", direction_key),
+        subject = subject(lang, currency)
+    )
 }
 
-fn state_text(direction: Direction, state: AlertState) -> String {
+fn state_text(lang: Lang, direction: Direction, state: AlertState) -> String {
     match state {
-        AlertState::Unchecked => "not yet checked".into(),
-        AlertState::Ok => "ok".into(),
-        AlertState::Crossed { since, .. } => {
-            format!("{} since {}", crossed_word(direction), time(since))
-        }
+        AlertState::Unchecked => t!(lang, "alert-state-unchecked"),
+        AlertState::Ok => t!(lang, "alert-state-ok"),
+        AlertState::Crossed { since, .. } => t!(
+            lang,
+            "alert-state-crossed",
+            direction = direction_key(direction),
+            since = utc_time(lang, since)
+        ),
     }
 }
 
-/// What a crossed level is called: a balance below its level is low, above it high.
-fn crossed_word(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Below => "low",
-        Direction::Above => "high",
-    }
+/// One level and its state: `<b>BTC</b> below <code>0.5</code>: ok`.
+fn level_line(lang: Lang, t: &Threshold) -> String {
+    t!(
+        lang,
+        "alert-line",
+        subject = subject(lang, &t.subject),
+        direction = direction_key(t.direction),
+        level = code(amount_text(&t.subject, t.level)),
+        state = html(state_text(lang, t.direction, t.state))
+    )
 }
 
 /// `/alerts`: levels with their state, the chat's mute, and the last successful check.
 pub fn alert_list(
+    lang: Lang,
     thresholds: &[Threshold],
     last_success: Option<i64>,
     muted_until: Option<i64>,
@@ -92,85 +111,92 @@ pub fn alert_list(
 ) -> String {
     let mut s = if thresholds.is_empty() {
         if show_chat {
-            "No chat has alerts.".to_owned()
+            t!(lang, "alerts-none-anywhere")
         } else {
-            "This chat has no alerts. Set one with <code>/alert CUR AMOUNT</code> or \
-             <code>/alert CUR above AMOUNT</code>."
-                .to_owned()
+            t!(lang, "alerts-none")
         }
     } else {
-        let mut s = String::from(if show_chat {
-            "<b>Alerts of every chat</b>\n"
+        let mut s = if show_chat {
+            t!(lang, "alerts-heading-all")
         } else {
-            "<b>Alerts of this chat</b>\n"
-        });
+            t!(lang, "alerts-heading")
+        };
+        s.push('\n');
         for t in thresholds {
-            let chat = if show_chat {
-                format!("<code>{}</code> ", t.chat_id)
-            } else {
-                String::new()
-            };
-            s.push_str(&format!(
-                "{chat}{} {} <code>{}</code>: {}\n",
-                subject(&t.subject),
-                t.direction.as_str(),
-                amount_of(&t.subject, t.level),
-                state_text(t.direction, t.state)
-            ));
+            if show_chat {
+                s.push_str(&format!("<code>{}</code> ", t.chat_id));
+            }
+            s.push_str(&level_line(lang, t));
+            s.push('\n');
         }
         match last_success {
-            Some(at) => s.push_str(&format!("Last successful check: {}", time(at))),
-            None => s.push_str("No successful check yet."),
+            Some(at) => s.push_str(&t!(lang, "alerts-last-check", at = utc_time(lang, at))),
+            None => s.push_str(&t!(lang, "alerts-no-check")),
         }
         s
     };
     if let Some(until) = muted_until {
-        s.push_str(&format!(
-            "\n🔕 Muted until {} — /mute off to resume.",
-            time(until)
-        ));
+        s.push('\n');
+        s.push_str(&t!(lang, "alerts-muted", until = utc_time(lang, until)));
     }
     s
 }
 
 /// One line per level event, for the chat that set it.
 pub fn alert_notice(
+    lang: Lang,
     currency: &Subject,
     direction: Direction,
     level: Decimal,
     notice: Notice,
 ) -> String {
-    let cur = subject(currency);
-    let level = amount_of(currency, level);
+    let cur = || subject(lang, currency);
+    let level = || amount_of(currency, level);
     let amount = |a: Decimal| amount_of(currency, a);
     match (direction, notice) {
-        (Direction::Below, Notice::Crossed { balance }) => format!(
-            "⚠️ Low balance: {cur} {} is below your alert level {level}",
-            amount(balance)
+        (Direction::Below, Notice::Crossed { balance }) => t!(
+            lang,
+            "alert-low",
+            subject = cur(),
+            balance = amount(balance),
+            level = level()
         ),
-        (Direction::Below, Notice::StillCrossed { balance, since }) => format!(
-            "⚠️ Still low: {cur} {} is below your alert level {level} (since {})",
-            amount(balance),
-            time(since)
+        (Direction::Below, Notice::StillCrossed { balance, since }) => t!(
+            lang,
+            "alert-still-low",
+            subject = cur(),
+            balance = amount(balance),
+            level = level(),
+            since = utc_time(lang, since)
         ),
-        (Direction::Below, Notice::Back { balance }) => {
-            format!(
-                "✅ {cur} recovered: {} (alert level {level})",
-                amount(balance)
-            )
-        }
-        (Direction::Above, Notice::Crossed { balance }) => format!(
-            "🔺 {cur} {} is above your level {level} — consider moving funds to cold storage",
-            amount(balance)
+        (Direction::Below, Notice::Back { balance }) => t!(
+            lang,
+            "alert-recovered",
+            subject = cur(),
+            balance = amount(balance),
+            level = level()
         ),
-        (Direction::Above, Notice::StillCrossed { balance, since }) => format!(
-            "🔺 Still high: {cur} {} is above your level {level} (since {})",
-            amount(balance),
-            time(since)
+        (Direction::Above, Notice::Crossed { balance }) => t!(
+            lang,
+            "alert-high",
+            subject = cur(),
+            balance = amount(balance),
+            level = level()
         ),
-        (Direction::Above, Notice::Back { balance }) => format!(
-            "✅ {cur} is back at or below your level {level}: {}",
-            amount(balance)
+        (Direction::Above, Notice::StillCrossed { balance, since }) => t!(
+            lang,
+            "alert-still-high",
+            subject = cur(),
+            balance = amount(balance),
+            level = level(),
+            since = utc_time(lang, since)
+        ),
+        (Direction::Above, Notice::Back { balance }) => t!(
+            lang,
+            "alert-high-back",
+            subject = cur(),
+            balance = amount(balance),
+            level = level()
         ),
     }
 }
@@ -178,16 +204,17 @@ pub fn alert_notice(
 /// What a chat is told when its mute ends: what is low or high now, worded like the alerts, and
 /// what its feeds held back. `None`: nothing to say.
 pub fn mute_over(
+    lang: Lang,
     crossed: &[(&Threshold, i64)],
     read: Option<&Reading>,
     held: &Held,
 ) -> Option<String> {
-    let held = super::held_line(held);
+    let held = super::held_line(lang, held);
     match (crossed.is_empty(), held) {
         (true, None) => None,
-        (true, Some(h)) => Some(format!("🔔 Mute over.\n{h}")),
+        (true, Some(h)) => Some(format!("{}\n{h}", t!(lang, "mute-over-quiet"))),
         (false, h) => {
-            let mut s = mute_ended_summary(crossed, read);
+            let mut s = mute_ended_summary(lang, crossed, read);
             if let Some(h) = h {
                 s.push('\n');
                 s.push_str(&h);
@@ -198,80 +225,71 @@ pub fn mute_over(
 }
 
 /// The crossed levels part of [`mute_over`].
-fn mute_ended_summary(crossed: &[(&Threshold, i64)], read: Option<&Reading>) -> String {
-    let mut s = String::from("🔔 Mute over. Right now:");
+fn mute_ended_summary(lang: Lang, crossed: &[(&Threshold, i64)], read: Option<&Reading>) -> String {
+    let mut s = t!(lang, "mute-over");
     for (t, since) in crossed {
-        let cur = subject(&t.subject);
-        let level = amount_of(&t.subject, t.level);
-        let amount = read
+        let balance = read
             .and_then(|r| r.value_of(&t.subject))
-            .map(|a| format!(" {}", amount_of(&t.subject, a)))
+            .map(|a| format!(" {}", ltr(lang, &escape(&amount_text(&t.subject, a)))))
             .unwrap_or_default();
-        let line = match t.direction {
-            Direction::Below => format!(
-                "⚠️ {cur}{amount} is below your alert level {level} (low since {})",
-                time(*since)
-            ),
-            Direction::Above => format!(
-                "🔺 {cur}{amount} is above your level {level} (high since {})",
-                time(*since)
-            ),
+        let id = match t.direction {
+            Direction::Below => "mute-over-low",
+            Direction::Above => "mute-over-high",
         };
+        let vars = [
+            ("subject", subject(lang, &t.subject)),
+            ("balance", html(balance)),
+            ("level", amount_of(&t.subject, t.level)),
+            ("since", utc_time(lang, *since)),
+        ];
         s.push('\n');
-        s.push_str(&line);
+        s.push_str(&super::l10n::render(lang, id, &vars));
     }
     s
 }
 
-/// When a mute ends, in the chat's zone (as its reports are), or UTC when it set none.
-pub fn mute_end(until: i64, zone: Tz) -> String {
+/// When a mute ends, in the chat's zone (as its reports are), or UTC when it set none. HTML.
+pub fn mute_end(lang: Lang, until: i64, zone: Tz) -> String {
     if zone == Tz::UTC {
-        time(until)
+        utc_time(lang, until).to_html(lang)
     } else {
-        zoned(until, zone)
+        zoned(lang, until, zone)
     }
 }
 
-pub fn muted(until: i64, zone: Tz) -> String {
-    format!(
-        "🔕 Alerts in this chat are held until {}. States keep updating; when the mute ends \
-         you get one summary of what is low or high then. /mute off resumes them now.",
-        mute_end(until, zone)
-    )
+pub fn muted(lang: Lang, until: i64, zone: Tz) -> String {
+    t!(lang, "muted", until = html(mute_end(lang, until, zone)))
 }
 
-pub fn mute_status(until: Option<i64>, zone: Tz) -> String {
+pub fn mute_status(lang: Lang, until: Option<i64>, zone: Tz) -> String {
     match until {
-        Some(until) => format!(
-            "🔕 This chat's alerts are muted until {}.",
-            mute_end(until, zone)
+        Some(until) => t!(
+            lang,
+            "mute-status",
+            until = html(mute_end(lang, until, zone))
         ),
-        None => "This chat's alerts are not muted. <code>/mute 2h</code> holds them for two hours."
-            .into(),
+        None => t!(lang, "mute-status-off"),
     }
 }
 
+/// `/mute off`: alerts resume; what is crossed right now, from the last check.
 /// `/mute off`: alerts resume; what is crossed right now, from the last check, and what the feeds
 /// held back.
-pub fn unmuted(was_muted: bool, crossed: &[&Threshold], held: &Held) -> String {
+pub fn unmuted(lang: Lang, was_muted: bool, crossed: &[&Threshold], held: &Held) -> String {
     let mut s = if was_muted {
-        String::from("🔔 Alerts in this chat resume.")
+        t!(lang, "unmuted")
     } else {
-        String::from("This chat's alerts were not muted.")
+        t!(lang, "unmuted-not-muted")
     };
     if was_muted && !crossed.is_empty() {
-        s.push_str(" As of the last check:");
+        s.push(' ');
+        s.push_str(&t!(lang, "unmuted-as-of"));
         for t in crossed {
-            s.push_str(&format!(
-                "\n{} {} <code>{}</code>: {}",
-                subject(&t.subject),
-                t.direction.as_str(),
-                amount_of(&t.subject, t.level),
-                state_text(t.direction, t.state)
-            ));
+            s.push('\n');
+            s.push_str(&level_line(lang, t));
         }
     }
-    if let Some(h) = super::held_line(held) {
+    if let Some(h) = super::held_line(lang, held) {
         s.push('\n');
         s.push_str(&h);
     }

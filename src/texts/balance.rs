@@ -7,18 +7,20 @@ use teloxide::utils::html::escape;
 
 use std::sync::Arc;
 
-use super::time_of;
-use crate::money::{Currency, Usd};
+use super::l10n::{fig, html, ltr};
+use super::{Lang, time_of};
+use crate::money::{Currency, Usd, exact_usd_text};
 use crate::oxapay::{Balances, PriceError, Prices};
 use crate::rules::valuation::{self, Valuation};
 use crate::sources::prices::{PriceSnapshot, current};
+use crate::t;
 
 /// The prices a reply may show.
 #[derive(Debug, Clone, Copy)]
 pub enum PriceView<'a> {
     /// Current prices (never older than the cache window), read at this time.
     Current(&'a Prices, DateTime<Utc>),
-    /// No values: why, as one sentence (already plain text).
+    /// No values: why, as one sentence (HTML, in the reader's language).
     Unavailable(&'a str),
 }
 
@@ -35,12 +37,13 @@ impl<'a> PriceView<'a> {
 /// What a reply may show of one price read: current prices and when they were read, or one
 /// sentence saying why there are no values (the read failed, or is older than the cache window).
 pub fn shown_prices(
+    lang: Lang,
     read: &Result<Arc<PriceSnapshot>, PriceError>,
 ) -> Result<(&Prices, DateTime<Utc>), String> {
     match (current(read), read) {
         (Some(p), _) => Ok((&p.prices, p.fetched_at)),
-        (None, Err(e)) => Err(e.user_message()),
-        (None, Ok(_)) => Err(super::prices_stale()),
+        (None, Err(e)) => Err(super::prices_unavailable(lang, &e.0)),
+        (None, Ok(_)) => Err(super::prices_stale(lang)),
     }
 }
 
@@ -100,50 +103,54 @@ fn table(rows: &[Row]) -> String {
     format!("<pre>{}</pre>", lines.join("\n"))
 }
 
-fn value_cell(usd: Option<Usd>) -> String {
+fn value_cell(lang: Lang, usd: Option<Usd>) -> String {
     match usd {
         Some(v) => format!("${v}"),
-        None => "no price".into(),
+        None => t!(lang, "balance-no-price"),
     }
 }
 
-fn footer(at: DateTime<Utc>, prices: PriceView) -> String {
+fn footer(lang: Lang, at: DateTime<Utc>, prices: PriceView) -> String {
     match prices {
-        PriceView::Current(_, priced_at) => format!(
-            "<i>OxaPay, {} · prices of {}</i>",
-            time_of(at),
-            time_of(priced_at)
+        PriceView::Current(_, priced_at) => t!(
+            lang,
+            "balance-footer-priced",
+            at = fig(time_of(at)),
+            priced_at = fig(time_of(priced_at))
         ),
-        PriceView::Unavailable(_) => format!("<i>OxaPay, {}</i>", time_of(at)),
+        PriceView::Unavailable(_) => t!(lang, "balance-footer", at = fig(time_of(at))),
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `/balance` (and `/balance all` with `all`): every readable wallet above zero, exact and
 /// aligned. With current prices: each wallet's value, largest first, the total, and wallets worth
 /// under a cent folded into one dust line unless `all`. Without: amounts by symbol and one line
 /// saying why there are no values. Unreadable amounts are named below the table.
-pub fn balances(read: &Balances, at: DateTime<Utc>, prices: PriceView, all: bool) -> String {
+pub fn balances(
+    lang: Lang,
+    read: &Balances,
+    at: DateTime<Utc>,
+    prices: PriceView,
+    all: bool,
+) -> String {
     let mut s = String::new();
     if !read.amounts.values().all(Decimal::is_zero) {
-        s.push_str(if matches!(prices, PriceView::Current(..)) {
-            "<b>OxaPay balances</b> (wallets above zero, largest value first)\n"
+        s.push_str(&if matches!(prices, PriceView::Current(..)) {
+            t!(lang, "balance-heading-valued")
         } else {
-            "<b>OxaPay balances</b> (wallets above zero)\n"
+            t!(lang, "balance-heading")
         });
+        s.push('\n');
     }
-    s.push_str(&wallets_block(read, prices, all));
+    s.push_str(&wallets_block(lang, read, prices, all));
     s.push('\n');
-    s.push_str(&footer(at, prices));
+    s.push_str(&footer(lang, at, prices));
     s
 }
 
 /// The wallets as a table (with values and the total when priced), the dust, price and unreadable
 /// lines: the body shared by `/balance` and the reports.
-pub(super) fn wallets_block(read: &Balances, prices: PriceView, all: bool) -> String {
+pub(super) fn wallets_block(lang: Lang, read: &Balances, prices: PriceView, all: bool) -> String {
     let priced = match prices {
         PriceView::Current(p, _) => Some(p),
         PriceView::Unavailable(_) => None,
@@ -155,32 +162,27 @@ pub(super) fn wallets_block(read: &Balances, prices: PriceView, all: bool) -> St
         .partition(|w| all || !Valuation::is_dust(w));
     let mut lines: Vec<String> = Vec::new();
     if valuation.wallets.is_empty() {
-        lines.push(format!("All {} wallets are at zero.", read.amounts.len()));
+        lines.push(t!(lang, "balance-all-zero", count = read.amounts.len()));
     } else if priced.is_some() {
         let rows: Vec<Row> = shown
             .iter()
             .map(|w| Row {
                 currency: w.currency.as_str(),
                 amount: w.amount,
-                value: Some(value_cell(w.usd)),
+                value: Some(value_cell(lang, w.usd)),
             })
             .collect();
         if !rows.is_empty() {
             lines.push(table(&rows));
         }
-        let mut total = format!("Total: <b>${}</b>", valuation.total_usd);
-        if valuation.unpriced > 0 {
-            total.push_str(&format!(
-                " ({} without a price left out)",
-                plural(valuation.unpriced, "wallet", "wallets")
-            ));
-        }
-        lines.push(total);
+        lines.push(t!(
+            lang,
+            "balance-total",
+            total = fig(format!("${}", valuation.total_usd)),
+            unpriced = valuation.unpriced
+        ));
         if !dust.is_empty() {
-            lines.push(format!(
-                "Dust: {} worth under $0.01 each, folded — /balance all shows them.",
-                plural(dust.len(), "wallet", "wallets")
-            ));
+            lines.push(t!(lang, "balance-dust", count = dust.len()));
         }
     } else {
         let mut by_symbol: Vec<_> = valuation.wallets.iter().collect();
@@ -196,30 +198,32 @@ pub(super) fn wallets_block(read: &Balances, prices: PriceView, all: bool) -> St
         lines.push(table(&rows));
     }
     if let PriceView::Unavailable(why) = prices {
-        lines.push(escape(why));
+        lines.push(why.to_owned());
     }
     if !read.unreadable.is_empty() {
-        lines.push(unreadable_line(read, priced.is_some()));
+        lines.push(unreadable_line(lang, read, priced.is_some()));
     }
     lines.join("\n")
 }
 
 /// `with_total`: a total line is shown (prices are current), which leaves these wallets out too.
-fn unreadable_line(read: &Balances, with_total: bool) -> String {
-    let names: Vec<String> = read.unreadable.keys().map(|k| escape(k)).collect();
-    format!(
-        "⚠️ OxaPay sent an amount the bot could not read for {}: left out{}.",
-        names.join(", "),
-        if with_total {
-            " (and out of the total)"
-        } else {
-            ""
-        }
+fn unreadable_line(lang: Lang, read: &Balances, with_total: bool) -> String {
+    let names: Vec<String> = read
+        .unreadable
+        .keys()
+        .map(|k| ltr(lang, &escape(k)))
+        .collect();
+    t!(
+        lang,
+        "balance-unreadable",
+        currencies = html(names.join(", ")),
+        in_total = if with_total { "yes" } else { "no" }
     )
 }
 
 /// `/balance CUR`: that wallet's exact amount (zero included) and, with a current price, its value.
 pub fn one_balance(
+    lang: Lang,
     currency: &Currency,
     amount: Decimal,
     at: DateTime<Utc>,
@@ -234,36 +238,46 @@ pub fn one_balance(
         currency: currency.as_str(),
         amount,
         value: match prices {
-            PriceView::Current(..) => Some(value_cell(value)),
+            PriceView::Current(..) => Some(value_cell(lang, value)),
             PriceView::Unavailable(_) => None,
         },
     };
     let mut s = table(&[row]);
     match (prices, price) {
         (PriceView::Current(..), Some(p)) => {
-            let p = p.amount();
-            s.push_str(&format!("\n1 {} = {p} USD", escape(currency.as_str())));
-        }
-        (PriceView::Current(..), None) => {
-            s.push_str(&format!(
-                "\nOxaPay lists no USD price for {}.",
-                escape(currency.as_str())
+            s.push('\n');
+            s.push_str(&t!(
+                lang,
+                "balance-price",
+                currency = fig(currency.as_str()),
+                price = fig(exact_usd_text(p))
             ));
         }
-        (PriceView::Unavailable(why), _) => s.push_str(&format!("\n{}", escape(why))),
+        (PriceView::Current(..), None) => {
+            s.push('\n');
+            s.push_str(&t!(
+                lang,
+                "balance-no-usd-price",
+                currency = fig(currency.as_str())
+            ));
+        }
+        (PriceView::Unavailable(why), _) => {
+            s.push('\n');
+            s.push_str(why);
+        }
     }
     s.push('\n');
-    s.push_str(&footer(at, prices));
+    s.push_str(&footer(lang, at, prices));
     s
 }
 
 /// `/balance CUR` for a currency whose amount OxaPay sent in a form the bot cannot read.
-pub fn unreadable_balance(currency: &str, why: &str) -> String {
-    format!(
-        "OxaPay sent an amount for <b>{}</b> that the bot could not read ({}); the other \
-         wallets are fine — try /balance.",
-        escape(currency),
-        escape(why)
+pub fn unreadable_balance(lang: Lang, currency: &str, why: &str) -> String {
+    t!(
+        lang,
+        "balance-unreadable-one",
+        currency = fig(currency),
+        why = why
     )
 }
 
@@ -315,7 +329,7 @@ mod tests {
             ("SHIB", "0.00002163"),
             ("DOGE", "0.3"),
         ]);
-        let text = balances(&r, at(), PriceView::Current(&p, at()), false);
+        let text = balances(Lang::En, &r, at(), PriceView::Current(&p, at()), false);
         let table = text.split("<pre>").nth(1).unwrap().split("</pre>").next();
         assert_eq!(
             table.unwrap(),
@@ -336,7 +350,7 @@ mod tests {
         );
         assert!(!text.contains("LTC"), "zero wallets stay hidden");
         // Every non-zero wallet with `all`, no dust line; the total is the same.
-        let all = balances(&r, at(), PriceView::Current(&p, at()), true);
+        let all = balances(Lang::En, &r, at(), PriceView::Current(&p, at()), true);
         assert!(all.contains("SHIB  ") && all.contains("DOGE  "), "{all}");
         assert!(!all.contains("Dust:"));
         assert!(all.contains("Total: <b>$9,995.98</b>"));
@@ -346,7 +360,7 @@ mod tests {
     fn without_prices_amounts_by_symbol_and_one_line_why() {
         let r = read(&[("USDT", "5"), ("BTC", "0.5")]);
         let why = "USD prices are unavailable right now (HTTP 503), so no values are shown.";
-        let text = balances(&r, at(), PriceView::Unavailable(why), false);
+        let text = balances(Lang::En, &r, at(), PriceView::Unavailable(why), false);
         assert!(
             text.contains("<pre>BTC   0.5\nUSDT  5</pre>"),
             "amounts alone, by symbol: {text}"
@@ -359,15 +373,28 @@ mod tests {
     #[test]
     fn one_wallet_with_and_without_its_price() {
         let p = prices(&[("BTC", "94876.55")]);
-        let t = one_balance(&cur("BTC"), d("0.5"), at(), PriceView::Current(&p, at()));
+        let t = one_balance(
+            Lang::En,
+            &cur("BTC"),
+            d("0.5"),
+            at(),
+            PriceView::Current(&p, at()),
+        );
         assert!(
-            t.starts_with("<pre>BTC  0.5  $47,438.28</pre>\n1 BTC = 94876.55 USD"),
+            t.starts_with("<pre>BTC  0.5  $47,438.28</pre>\n1 BTC = 94,876.55 USD"),
             "{t}"
         );
-        let t = one_balance(&cur("TRX"), d("0"), at(), PriceView::Current(&p, at()));
+        let t = one_balance(
+            Lang::En,
+            &cur("TRX"),
+            d("0"),
+            at(),
+            PriceView::Current(&p, at()),
+        );
         assert!(t.contains("TRX  0  no price"), "{t}");
         assert!(t.contains("no USD price for TRX"), "{t}");
         let t = one_balance(
+            Lang::En,
             &cur("BTC"),
             d("0.5"),
             at(),

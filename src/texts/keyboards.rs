@@ -3,22 +3,23 @@
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::rules::buttons::{BalanceView, Button};
-use crate::texts;
+use crate::texts::{self, Lang};
 
 fn button(b: &Button, label: &str) -> InlineKeyboardButton {
     InlineKeyboardButton::callback(label, b.encode())
 }
 
 /// Under a `/balance` reply: Refresh.
-pub fn balance_keyboard(view: BalanceView) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new([[button(&Button::Refresh(view), texts::REFRESH_LABEL)]])
+pub fn balance_keyboard(lang: Lang, view: BalanceView) -> InlineKeyboardMarkup {
+    let label = texts::refresh_label(lang);
+    InlineKeyboardMarkup::new([[button(&Button::Refresh(view), &label)]])
 }
 
 /// Under an alert: Mute 1h and Balance.
-pub fn alert_keyboard() -> InlineKeyboardMarkup {
+pub fn alert_keyboard(lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new([[
-        button(&Button::MuteHour, texts::MUTE_HOUR_LABEL),
-        button(&Button::Balance, texts::BALANCE_LABEL),
+        button(&Button::MuteHour, &texts::mute_hour_label(lang)),
+        button(&Button::Balance, &texts::balance_label(lang)),
     ]])
 }
 
@@ -29,11 +30,15 @@ mod tests {
 
     #[test]
     fn keyboards_carry_parseable_data() {
-        for kb in [
-            balance_keyboard(BalanceView::Wallets),
-            balance_keyboard(BalanceView::One(Currency::parse("BTC").unwrap())),
-            alert_keyboard(),
-        ] {
+        let btc = BalanceView::One(Currency::parse("BTC").unwrap());
+        let keyboards = Lang::ALL.into_iter().flat_map(|lang| {
+            [
+                balance_keyboard(lang, BalanceView::Wallets),
+                balance_keyboard(lang, btc.clone()),
+                alert_keyboard(lang),
+            ]
+        });
+        for kb in keyboards {
             for row in &kb.inline_keyboard {
                 for b in row {
                     let teloxide::types::InlineKeyboardButtonKind::CallbackData(data) = &b.kind

@@ -1,32 +1,45 @@
-//! Every text the bot sends, as HTML (Telegram's HTML parse mode). Pure functions: anything that
-//! came from outside (currency symbols, OxaPay messages) is escaped here. One file per subject;
-//! this one holds the shared pieces (escaping, times, splitting) and the smaller texts.
+//! Every text the bot sends, as HTML (Telegram's HTML parse mode), in the reader's language.
+//! Pure functions: the words come from the message files (`locales/<code>.ftl`, see `l10n`),
+//! anything that came from outside (currency symbols, OxaPay messages, what a user typed) is
+//! escaped, and figures (amounts, codes, ids, times) are written in ASCII digits and kept left to
+//! right in right-to-left languages. One file per subject; this one holds the shared pieces
+//! (times, splitting), the smaller texts, and the admins' texts, which stay in English.
+//!
+//! Every function a user's text comes from takes the reader's [`Lang`] first.
 
 mod alerts;
 mod balance;
 pub mod keyboards;
+pub mod l10n;
+pub mod lang;
 mod payments;
 mod payouts;
+mod problems;
 mod reports;
 
 pub use alerts::*;
 pub use balance::*;
+pub use lang::Lang;
 pub use payments::*;
 pub use payouts::*;
+pub use problems::*;
 pub use reports::*;
 
 use chrono::{DateTime, Utc};
 use teloxide::utils::html::escape;
 
-use crate::oxapay::OxaPayError;
+use crate::oxapay::{KeyKind, OxaPayError};
 use crate::rules::domain::{ChatId, UserId};
 use crate::rules::oxapay_health::HealthNotice;
-use crate::store::{AllowedChat, AuditEntry, DenyOutcome};
+use crate::store::{AllowedChat, AuditAction, AuditEntry, DenyOutcome};
+use crate::t;
+use l10n::{Var, code, fig, html};
 
 /// Telegram refuses messages over 4096 characters (UTF-16 units after entity parsing); the raw
 /// HTML is longer than what it counts, so staying under this on the raw text is always safe.
 pub const MESSAGE_LIMIT: usize = 4000;
 
+/// A moment in UTC as the operator and the admins read it: `2026-11-27 08:00:00 UTC`.
 pub fn time(unix: i64) -> String {
     DateTime::<Utc>::from_timestamp(unix, 0)
         .map(time_of)
@@ -37,28 +50,20 @@ fn time_of(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-/// `/start` and `/help`. Admins also read which OxaPay API the balances come from (`api`, e.g.
-/// "OxaPay v1 API (general key)"; never the key).
-pub fn help(user_id: Option<UserId>, is_admin: bool, api: &str) -> String {
-    let mut s = String::from(
-        "<b>OxaPay balance bot</b>\n\
-         Shows this OxaPay account's wallet balances and tells this chat when one runs low.\n\n\
-         /balance — every wallet that holds something, with its USD value and the total\n\
-         /balance all — the same with wallets worth under a cent\n\
-         /balance CUR — one currency, e.g. <code>/balance BTC</code>\n\
-         /alert CUR AMOUNT — tell this chat when CUR falls below AMOUNT, e.g. <code>/alert USDT 500</code>\n\
-         /alert CUR above AMOUNT — tell this chat when CUR rises above AMOUNT (time to sweep to cold storage)\n\
-         /alert total AMOUNT — tell this chat when the account's total USD value falls below AMOUNT\n\
-         /alert CUR off — stop CUR's alerts (<code>/alert CUR above off</code>: one kind); /alert off — every alert here\n\
-         /alerts — this chat's alert levels and their state\n\
-         /mute 2h — hold this chat's alerts for a while (30m, 2h, 1d; /mute off resumes)\n\
-         /report 09:00 [TZ] — a balance report here every day at that time (TZ like \
-         Europe/Berlin; <code>/report mon 09:00</code>: weekly); /report shows it, /report off \
-         stops it, /report now sends one now\n\
-         /history [CUR|total] [7d|30d|90d|1y] — a chart of the balance, e.g. \
-         <code>/history BTC 7d</code>\n\
-         /help — this message\n",
-    );
+/// A moment in UTC in a user's text: the same ISO 8601 figure in every language (it cannot be
+/// misread), kept left to right.
+fn utc_time(lang: Lang, unix: i64) -> Var {
+    match DateTime::<Utc>::from_timestamp(unix, 0) {
+        Some(t) => fig(time_of(t)),
+        None => html(t!(lang, "time-unknown")),
+    }
+}
+
+/// `/start` and `/help`. Admins also read their commands and which OxaPay API the balances come
+/// from (`api`, e.g. "OxaPay v1 API (general key)"; never the key), in English.
+pub fn help(lang: Lang, user_id: Option<UserId>, is_admin: bool, api: &str) -> String {
+    let mut s = t!(lang, "help");
+    s.push('\n');
     if is_admin {
         s.push_str(
             "\n<b>Admin</b>\n\
@@ -71,69 +76,104 @@ pub fn help(user_id: Option<UserId>, is_admin: bool, api: &str) -> String {
         s.push_str(&format!("Balances are read through the {}.\n", escape(api)));
     }
     if let Some(id) = user_id {
-        s.push_str(&format!("\nYour Telegram user id: <code>{id}</code>"));
+        s.push('\n');
+        s.push_str(&t!(lang, "help-your-id", id = code(id)));
     }
     s
 }
 
-pub fn not_authorized(user_id: Option<UserId>, chat_id: ChatId, chat_has_levels: bool) -> String {
+pub fn not_authorized(
+    lang: Lang,
+    user_id: Option<UserId>,
+    chat_id: ChatId,
+    chat_has_levels: bool,
+) -> String {
     let mut s = match user_id {
-        Some(id) if ChatId::from(id) != chat_id => format!(
-            "You are not authorized to use this bot. Your user id is <code>{id}</code> \
-             (this chat: <code>{chat_id}</code>) — ask an admin to /allow it."
+        Some(id) if ChatId::from(id) != chat_id => t!(
+            lang,
+            "not-authorized-user-in-chat",
+            id = code(id),
+            chat = code(chat_id)
         ),
-        Some(id) => format!(
-            "You are not authorized to use this bot. Your user id is <code>{id}</code> — \
-             ask an admin to /allow it."
-        ),
-        None => format!(
-            "This chat is not authorized to use this bot. Its id is <code>{chat_id}</code> — \
-             ask an admin to /allow it."
-        ),
+        Some(id) => t!(lang, "not-authorized-user", id = code(id)),
+        None => t!(lang, "not-authorized-chat", chat = code(chat_id)),
     };
     if chat_has_levels {
-        s.push_str(
-            "\nThis chat receives balance alerts someone set here; anyone in it can stop them \
-             with /alert off.",
-        );
+        s.push('\n');
+        s.push_str(&t!(lang, "not-authorized-has-levels"));
     }
     s
 }
 
 // Button popups: plain text (no HTML), at most 200 characters.
 
-pub fn not_authorized_popup(user_id: UserId) -> String {
-    format!(
-        "You are not authorized to use this bot. Your user id is {user_id}: ask an admin to /allow it."
-    )
+pub fn not_authorized_popup(lang: Lang, user_id: UserId) -> String {
+    t!(lang, "popup-not-authorized", id = fig(user_id))
 }
 
-pub fn button_forged() -> String {
-    "This button is not valid. Send /help to see what the bot can do.".into()
+pub fn button_forged(lang: Lang) -> String {
+    t!(lang, "popup-button-forged")
 }
 
-pub fn button_too_old() -> String {
-    "This message is too old for its buttons; send the command again.".into()
+pub fn button_too_old(lang: Lang) -> String {
+    t!(lang, "popup-button-too-old")
 }
 
-pub fn refreshed() -> String {
-    "Updated.".into()
+pub fn refreshed(lang: Lang) -> String {
+    t!(lang, "popup-refreshed")
 }
 
-pub fn nothing_changed() -> String {
-    "Nothing changed since this message was written.".into()
+pub fn nothing_changed(lang: Lang) -> String {
+    t!(lang, "popup-nothing-changed")
 }
 
-pub fn refresh_too_long() -> String {
-    "The balances no longer fit in one message; send /balance for the full list.".into()
+pub fn refresh_too_long(lang: Lang) -> String {
+    t!(lang, "popup-refresh-too-long")
 }
 
-pub fn refresh_failed() -> String {
-    "Could not update this message right now; send /balance instead.".into()
+pub fn refresh_failed(lang: Lang) -> String {
+    t!(lang, "popup-refresh-failed")
 }
 
-pub fn muted_popup(until: i64, zone: chrono_tz::Tz) -> String {
-    format!("Alerts here are muted until {}.", mute_end(until, zone))
+pub fn muted_popup(lang: Lang, until: i64, zone: chrono_tz::Tz) -> String {
+    plain_text(&t!(
+        lang,
+        "popup-muted",
+        until = html(mute_end(lang, until, zone))
+    ))
+}
+
+pub fn refresh_label(lang: Lang) -> String {
+    t!(lang, "button-refresh")
+}
+
+pub fn mute_hour_label(lang: Lang) -> String {
+    t!(lang, "button-mute-hour")
+}
+
+pub fn balance_label(lang: Lang) -> String {
+    t!(lang, "button-balance")
+}
+
+/// The command menu's description of `command` (`balance`, …) in `lang`; `None` for a command
+/// the menu does not describe in the users' languages (the admins' commands, in English).
+pub fn menu_description(lang: Lang, command: &str) -> Option<String> {
+    Some(match command {
+        "start" => t!(lang, "menu-start"),
+        "help" => t!(lang, "menu-help"),
+        "balance" => t!(lang, "menu-balance"),
+        "alert" => t!(lang, "menu-alert"),
+        "alerts" => t!(lang, "menu-alerts"),
+        "mute" => t!(lang, "menu-mute"),
+        "report" => t!(lang, "menu-report"),
+        "history" => t!(lang, "menu-history"),
+        "lang" => t!(lang, "menu-lang"),
+        "payments" => t!(lang, "menu-payments"),
+        "payouts" => t!(lang, "menu-payouts"),
+        "tx" => t!(lang, "menu-tx"),
+        "sales" => t!(lang, "menu-sales"),
+        _ => return None,
+    })
 }
 
 pub fn allowed(id: ChatId, newly: bool) -> String {
@@ -221,59 +261,233 @@ pub fn denied(id: ChatId, outcome: &DenyOutcome) -> String {
     s
 }
 
-pub fn admin_only() -> String {
-    "Only admins can do that.".into()
+pub fn admin_only(lang: Lang) -> String {
+    t!(lang, "admin-only")
 }
 
-pub fn slow_down() -> String {
-    "Too many commands at once — please slow down; the bot will answer again in a few seconds."
-        .into()
+pub fn slow_down(lang: Lang) -> String {
+    t!(lang, "slow-down")
 }
 
-pub fn unknown_command() -> String {
-    "Unknown command. /help lists what this bot understands.".into()
+pub fn unknown_command(lang: Lang) -> String {
+    t!(lang, "unknown-command")
 }
 
-pub fn prices_stale() -> String {
-    "USD prices are not current right now, so no values are shown.".into()
+pub fn prices_stale(lang: Lang) -> String {
+    t!(lang, "prices-stale")
 }
 
-pub fn oxapay_failed(e: &OxaPayError) -> String {
-    escape(&e.user_message())
+fn key_name(lang: Lang, key: KeyKind) -> String {
+    let which = match key {
+        KeyKind::General => "general",
+        KeyKind::Merchant => "merchant",
+        KeyKind::Payout => "payout",
+    };
+    t!(lang, "key-name", key = which)
 }
 
-pub fn storage_failed() -> String {
-    "The bot's database is busy or unavailable — nothing was changed; try again in a moment.".into()
+/// What a user reads when OxaPay could not be read: one sentence saying what failed and what to
+/// do. An OxaPay error text is never quoted (it may echo the key).
+pub fn oxapay_failed(lang: Lang, e: &OxaPayError) -> String {
+    let code_of = |status: u16| fig(status);
+    match e {
+        OxaPayError::Timeout(d) => t!(lang, "oxapay-timeout", secs = fig(d.as_secs())),
+        OxaPayError::Connection(_) => t!(lang, "oxapay-connection"),
+        OxaPayError::Redirect { status, .. } => {
+            t!(lang, "oxapay-redirect", status = code_of(*status))
+        }
+        OxaPayError::Status {
+            status: 429,
+            retry_after,
+        }
+        | OxaPayError::Refused {
+            status: 429,
+            retry_after,
+            ..
+        } => t!(lang, "oxapay-rate-limited", secs = retry_after.unwrap_or(0)),
+        OxaPayError::Status { status, .. } if *status >= 500 => {
+            t!(lang, "oxapay-server-trouble", status = code_of(*status))
+        }
+        OxaPayError::Status { status, .. } => t!(lang, "oxapay-refused", status = code_of(*status)),
+        OxaPayError::TooLarge { limit } => {
+            t!(lang, "oxapay-too-large", mib = fig(limit / (1024 * 1024)))
+        }
+        OxaPayError::BadBody(_) => t!(lang, "oxapay-unreadable"),
+        OxaPayError::Api { code, .. } => t!(lang, "oxapay-code", code = *code),
+        OxaPayError::KeyRefused { key, .. } => t!(
+            lang,
+            "oxapay-key-refused",
+            key = key_name(lang, *key),
+            variable = fig(key.env_var())
+        ),
+        OxaPayError::Refused {
+            status,
+            retry_after,
+            ..
+        } => match status {
+            400 => t!(lang, "oxapay-invalid"),
+            401 => t!(lang, "oxapay-general-key-refused"),
+            404 => t!(lang, "oxapay-not-found"),
+            503 => t!(lang, "oxapay-maintenance", secs = retry_after.unwrap_or(0)),
+            200..=299 => t!(lang, "oxapay-error"),
+            s if *s >= 500 => t!(lang, "oxapay-server-trouble", status = code_of(*s)),
+            s => t!(lang, "oxapay-refused", status = code_of(*s)),
+        },
+    }
 }
 
-pub fn unknown_currency(currency: &str, known: &[&str]) -> String {
-    let mut list: Vec<String> = known.iter().take(40).map(|c| escape(c)).collect();
+/// Why USD prices are not shown: the read failed (`e`), in one sentence.
+pub fn prices_unavailable(lang: Lang, e: &OxaPayError) -> String {
+    let reason = match e {
+        OxaPayError::Timeout(d) => t!(
+            lang,
+            "price-reason",
+            kind = "timeout",
+            secs = fig(d.as_secs())
+        ),
+        OxaPayError::Connection(_) => t!(lang, "price-reason", kind = "connection"),
+        OxaPayError::Redirect { status, .. } => {
+            t!(
+                lang,
+                "price-reason",
+                kind = "redirect",
+                status = fig(status)
+            )
+        }
+        OxaPayError::Status { status: 429, .. } | OxaPayError::Refused { status: 429, .. } => {
+            t!(lang, "price-reason", kind = "limited")
+        }
+        OxaPayError::Status { status, .. } | OxaPayError::Refused { status, .. } => {
+            t!(lang, "price-reason", kind = "http", status = fig(status))
+        }
+        OxaPayError::TooLarge { .. } | OxaPayError::BadBody(_) => {
+            t!(lang, "price-reason", kind = "unreadable")
+        }
+        OxaPayError::Api { code, .. } => {
+            t!(lang, "price-reason", kind = "code", status = fig(code))
+        }
+        OxaPayError::KeyRefused { key, .. } => t!(
+            lang,
+            "price-reason",
+            kind = "key",
+            key = key_name(lang, *key)
+        ),
+    };
+    t!(lang, "prices-unavailable", reason = html(reason))
+}
+
+pub fn storage_failed(lang: Lang) -> String {
+    t!(lang, "storage-failed")
+}
+
+pub fn unknown_currency(lang: Lang, currency: &str, known: &[&str]) -> String {
+    let mut list: Vec<String> = known
+        .iter()
+        .take(40)
+        .map(|c| l10n::ltr(lang, &escape(c)))
+        .collect();
     if known.len() > list.len() {
         list.push("…".into());
     }
-    format!(
-        "This OxaPay account has no <b>{}</b> wallet. Its wallets: {}.",
-        escape(currency),
-        list.join(", ")
+    t!(
+        lang,
+        "unknown-currency",
+        currency = fig(currency),
+        wallets = html(list.join(", "))
     )
 }
 
-pub fn bad_argument(problem: &str, usage: &str) -> String {
+/// A refused argument: what was wrong (`problem`, HTML made by the texts), then what is
+/// accepted (`usage`, HTML).
+pub fn bad_argument(lang: Lang, problem: &str, usage: &str) -> String {
+    t!(
+        lang,
+        "bad-argument",
+        problem = html(problem),
+        usage = html(usage)
+    )
+}
+
+/// A refused argument of an admin's command (in English): `problem` is plain text.
+pub fn admin_bad_argument(problem: &str, usage: &str) -> String {
     format!("{} — {}", escape(problem), usage)
 }
 
-pub const REFRESH_LABEL: &str = "🔄 Refresh";
-pub const MUTE_HOUR_LABEL: &str = "🔕 Mute 1h";
-pub const BALANCE_LABEL: &str = "💰 Balance";
+pub fn balance_usage(lang: Lang) -> String {
+    t!(lang, "usage-balance")
+}
 
-pub const BALANCE_USAGE: &str = "use /balance for every wallet, <code>/balance all</code> to include dust, or /balance CUR for one, e.g. <code>/balance BTC</code>.";
-pub const ALERT_USAGE: &str = "use <code>/alert CUR AMOUNT</code> (e.g. <code>/alert BTC 0.5</code>: tell when BTC falls below 0.5), <code>/alert CUR above AMOUNT</code> (when it rises above), <code>/alert total AMOUNT</code> (the total USD value), <code>/alert CUR off</code> or <code>/alert off</code>; AMOUNT is a plain number above zero like 0.5, 1000 or 1234.5678.";
-pub const MUTE_USAGE: &str = "use <code>/mute 30m</code>, <code>/mute 2h</code> or <code>/mute 1d</code> (at most 30d), <code>/mute off</code>, or /mute to see it.";
-pub const ALERTS_USAGE: &str =
-    "use /alerts for this chat, or <code>/alerts all</code> (admins) for every chat.";
+pub fn alert_usage(lang: Lang) -> String {
+    t!(lang, "usage-alert")
+}
+
+pub fn mute_usage(lang: Lang) -> String {
+    t!(lang, "usage-mute")
+}
+
+pub fn alerts_usage(lang: Lang) -> String {
+    t!(lang, "usage-alerts")
+}
+
+pub fn report_usage(lang: Lang) -> String {
+    t!(lang, "usage-report")
+}
+
+pub fn history_usage(lang: Lang) -> String {
+    t!(lang, "usage-history")
+}
+
+pub fn lang_usage(lang: Lang) -> String {
+    let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+    t!(lang, "usage-lang", codes = codes.join(", "))
+}
+
+/// `/lang`: the chat's language and where it comes from (`set`: by `/lang`; else Telegram's
+/// language of the user, `from_telegram`, or none at all), and the languages there are.
+pub fn lang_current(lang: Lang, set: bool, from_telegram: bool) -> String {
+    let source = match (set, from_telegram) {
+        (true, _) => "set",
+        (false, true) => "telegram",
+        (false, false) => "default",
+    };
+    let languages: Vec<String> = Lang::ALL
+        .iter()
+        .map(|l| format!("{} <code>{}</code>", l.native_name(), l.code()))
+        .collect();
+    t!(
+        lang,
+        "lang-current",
+        name = lang.native_name(),
+        code = fig(lang.code()),
+        source = source,
+        languages = html(languages.join(", "))
+    )
+}
+
+/// `/lang xx`: the chat reads `lang` from now on (the reply is in it).
+pub fn lang_set(lang: Lang) -> String {
+    t!(
+        lang,
+        "lang-set",
+        name = lang.native_name(),
+        code = fig(lang.code())
+    )
+}
+
+/// `/lang auto`: the chat follows Telegram's language again; `lang` is what it reads now.
+pub fn lang_auto(lang: Lang) -> String {
+    t!(
+        lang,
+        "lang-auto",
+        name = lang.native_name(),
+        code = fig(lang.code())
+    )
+}
+
 pub const AUDIT_USAGE: &str = "use /audit for the last 20 changes, <code>/audit 50</code> for more (at most 200), or <code>/audit ID</code> for those about a user or chat.";
 pub const ID_USAGE: &str = "give a Telegram id: a user id like <code>123456789</code> or a group id like <code>-1001234567890</code>.";
 
+/// The admins hear about OxaPay's health (in English).
 pub fn health_notice(n: &HealthNotice, now: i64) -> String {
     match n {
         HealthNotice::Unreachable {
@@ -291,6 +505,19 @@ pub fn health_notice(n: &HealthNotice, now: i64) -> String {
             time(*since),
             time(now)
         ),
+    }
+}
+
+/// How an audited action reads in `/audit`: words, not the stored name.
+fn audit_action(stored: &str) -> String {
+    match AuditAction::parse(stored) {
+        Some(AuditAction::Allow) => "allowed".into(),
+        Some(AuditAction::Deny) => "denied".into(),
+        Some(AuditAction::AlertSet) => "set alert".into(),
+        Some(AuditAction::AlertOff) => "removed alert".into(),
+        Some(AuditAction::ReportSet) => "set report".into(),
+        Some(AuditAction::ReportOff) => "stopped report".into(),
+        None => escape(stored),
     }
 }
 
@@ -316,7 +543,7 @@ pub fn audit(entries: &[AuditEntry]) -> String {
             "{} {who} in <code>{}</code>: {} {} {change}\n",
             time(e.at),
             e.chat_id,
-            escape(&e.action),
+            audit_action(&e.action),
             escape(&e.subject),
         ));
     }
@@ -515,9 +742,9 @@ mod tests {
             code: 131,
             message: "<script>".into(),
         };
-        assert!(!oxapay_failed(&e).contains('<'));
-        assert!(unknown_currency("<b>", &["A&B"]).contains("&lt;b&gt;"));
-        assert!(unknown_currency("X", &["A&B"]).contains("A&amp;B"));
+        assert!(!oxapay_failed(Lang::En, &e).contains('<'));
+        assert!(unknown_currency(Lang::En, "<b>", &["A&B"]).contains("&lt;b&gt;"));
+        assert!(unknown_currency(Lang::En, "X", &["A&B"]).contains("A&amp;B"));
         let h = health_notice(
             &HealthNotice::Unreachable {
                 since: 0,
@@ -532,6 +759,7 @@ mod tests {
     #[test]
     fn alert_texts_carry_the_words_users_look_for() {
         let low = alert_notice(
+            Lang::En,
             &btc(),
             Direction::Below,
             d("1"),
@@ -542,6 +770,7 @@ mod tests {
             "⚠️ Low balance: <b>BTC</b> 0.25 is below your alert level 1"
         );
         let rec = alert_notice(
+            Lang::En,
             &btc(),
             Direction::Below,
             d("1"),
@@ -549,6 +778,7 @@ mod tests {
         );
         assert_eq!(rec, "✅ <b>BTC</b> recovered: 2 (alert level 1)");
         let high = alert_notice(
+            Lang::En,
             &btc(),
             Direction::Above,
             d("2"),
@@ -559,6 +789,7 @@ mod tests {
             "🔺 <b>BTC</b> 2.75 is above your level 2 — consider moving funds to cold storage"
         );
         let back = alert_notice(
+            Lang::En,
             &btc(),
             Direction::Above,
             d("2"),
@@ -571,30 +802,33 @@ mod tests {
     fn a_mute_ends_in_the_chats_zone_or_utc() {
         let until = 1_764_000_000;
         assert_eq!(
-            mute_end(until, chrono_tz::Tz::UTC),
+            mute_end(Lang::En, until, chrono_tz::Tz::UTC),
             "2025-11-24 16:00:00 UTC"
         );
         assert_eq!(
-            mute_end(until, chrono_tz::Europe::Berlin),
+            mute_end(Lang::En, until, chrono_tz::Europe::Berlin),
             "Mon 24 Nov 2025 17:00 (Europe/Berlin)"
         );
-        assert!(muted(until, chrono_tz::Europe::Berlin).contains("until Mon 24 Nov 2025 17:00"));
+        assert!(
+            muted(Lang::En, until, chrono_tz::Europe::Berlin)
+                .contains("until Mon 24 Nov 2025 17:00")
+        );
     }
 
     #[test]
     fn a_removed_total_level_is_named_like_everywhere_else() {
         use crate::rules::domain::Subject;
         assert_eq!(
-            alert_removed(&Subject::Total, None, 1),
+            alert_removed(Lang::En, &Subject::Total, None, 1),
             "The alert for <b>Total value</b> was removed."
         );
         assert_eq!(
-            alert_removed(&Subject::Total, Some(Direction::Below), 0),
+            alert_removed(Lang::En, &Subject::Total, Some(Direction::Below), 0),
             "This chat had no below alert for <b>Total value</b>."
         );
         let usdt = Subject::Coin(Currency::parse("USDT").unwrap());
         assert_eq!(
-            alert_removed(&usdt, None, 2),
+            alert_removed(Lang::En, &usdt, None, 2),
             "Both 2 alerts for <b>USDT</b> were removed."
         );
     }
@@ -628,6 +862,7 @@ mod tests {
             .collect();
         let read = Balances::new(rows.into_iter().collect());
         let text = balances(
+            Lang::En,
             &read,
             Utc::now(),
             PriceView::Unavailable("No prices."),
@@ -666,15 +901,15 @@ mod tests {
     #[test]
     fn help_shows_admin_commands_only_to_admins() {
         let api = "OxaPay v1 API (general key)";
-        assert!(help(Some(UserId(5)), true, api).contains("/allow"));
-        assert!(!help(Some(UserId(5)), false, api).contains("/allow"));
-        assert!(help(Some(UserId(5)), false, api).contains("<code>5</code>"));
+        assert!(help(Lang::En, Some(UserId(5)), true, api).contains("/allow"));
+        assert!(!help(Lang::En, Some(UserId(5)), false, api).contains("/allow"));
+        assert!(help(Lang::En, Some(UserId(5)), false, api).contains("<code>5</code>"));
         // Which API: for admins only.
         assert!(
-            help(Some(UserId(5)), true, api)
+            help(Lang::En, Some(UserId(5)), true, api)
                 .lines()
                 .any(|l| l == "Balances are read through the OxaPay v1 API (general key).")
         );
-        assert!(!help(Some(UserId(5)), false, api).contains("OxaPay v1"));
+        assert!(!help(Lang::En, Some(UserId(5)), false, api).contains("OxaPay v1"));
     }
 }

@@ -6,7 +6,10 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
+use super::Lang;
+use super::alerts::direction_key;
 use super::balance::{PriceView, wallets_block};
+use super::l10n::{Var, fig, html, ltr};
 use crate::money::Usd;
 use crate::oxapay::Balances;
 use crate::rules::alerts::{AlertState, Direction, Threshold};
@@ -15,23 +18,83 @@ use crate::rules::history::{Span, Summary};
 use crate::rules::payouts::Outflow;
 use crate::rules::report::FigureChange;
 use crate::rules::sales::Movement;
-use crate::rules::schedule::Schedule;
+use crate::rules::schedule::{Cadence, Schedule};
+use crate::t;
 
-/// A moment in a zone, as people read it: `Thu 27 Nov 2026 09:00 (Europe/Berlin)`.
-pub fn zoned(unix: i64, zone: Tz) -> String {
+/// A moment in a zone, as people read it (HTML): `Thu 27 Nov 2026 09:00 (Europe/Berlin)`. The
+/// weekday and the month are words of the language, the day, year and 24-hour time ASCII
+/// digits, the zone its IANA name; the calendar is the Gregorian one in every language, as on
+/// OxaPay's dashboard and every explorer the figures are compared with.
+pub fn zoned(lang: Lang, unix: i64, zone: Tz) -> String {
+    zoned_as(lang, unix, zone, "%H:%M")
+}
+
+fn zoned_as(lang: Lang, unix: i64, zone: Tz, clock: &str) -> String {
+    use chrono::Datelike;
+    let Some(t) = DateTime::<Utc>::from_timestamp(unix, 0) else {
+        return t!(lang, "time-unknown");
+    };
+    let local = t.with_timezone(&zone);
+    t!(
+        lang,
+        "time-zoned",
+        weekday = weekday_short(lang, local.weekday()),
+        day = fig(local.format("%d")),
+        month = month_short(lang, local.month()),
+        year = fig(local.format("%Y")),
+        time = fig(local.format(clock)),
+        zone = fig(format!("({zone})"))
+    )
+}
+
+/// A weekday's short name (`Mon`) in `lang`.
+pub fn weekday_short(lang: Lang, day: chrono::Weekday) -> String {
+    t!(lang, "weekday-short", day = day.number_from_monday())
+}
+
+/// A month's short name (`Nov`) in `lang`; `month` is 1 to 12.
+pub fn month_short(lang: Lang, month: u32) -> String {
+    t!(lang, "month-short", month = month)
+}
+
+fn utc_clock(lang: Lang, unix: i64) -> String {
+    use chrono::Datelike;
     match DateTime::<Utc>::from_timestamp(unix, 0) {
-        Some(t) => format!(
-            "{} ({zone})",
-            t.with_timezone(&zone).format("%a %d %b %Y %H:%M")
+        Some(t) => t!(
+            lang,
+            "time-utc-clock",
+            weekday = weekday_short(lang, t.weekday()),
+            time = fig(t.format("%H:%M"))
         ),
-        None => "an unknown time".into(),
+        None => t!(lang, "time-unknown"),
     }
 }
 
-fn utc_clock(unix: i64) -> String {
-    DateTime::<Utc>::from_timestamp(unix, 0)
-        .map(|t| t.format("%a %H:%M UTC").to_string())
-        .unwrap_or_default()
+/// A schedule as a sentence part: `every day at 09:00 (Europe/Berlin)`.
+pub fn schedule_text(lang: Lang, schedule: &Schedule) -> String {
+    let time = fig(schedule.time.to_string());
+    let zone = fig(format!("({})", schedule.zone.name()));
+    match schedule.cadence {
+        Cadence::Daily => t!(lang, "schedule-daily", time = time, zone = zone),
+        Cadence::Weekly(day) => t!(
+            lang,
+            "schedule-weekly",
+            day = t!(lang, "weekday-long", day = day.number_from_monday()),
+            time = time,
+            zone = zone
+        ),
+    }
+}
+
+/// A period of `/history`: `30 days`.
+pub fn span_text(lang: Lang, span: Span) -> String {
+    let key = match span {
+        Span::Week => "week",
+        Span::Month => "month",
+        Span::Quarter => "quarter",
+        Span::Year => "year",
+    };
+    t!(lang, "span", span = key)
 }
 
 /// A change with its sign: `+0.01500000`, `−7` (a true minus sign).
@@ -60,41 +123,39 @@ fn signed_percent(p: Decimal) -> String {
     }
 }
 
-pub fn report_set(schedule: &Schedule, next: i64) -> String {
-    format!(
-        "📊 Reports set: {}. Next: {} — {}.",
-        escape(&schedule.to_string()),
-        zoned(next, schedule.zone),
-        utc_clock(next)
+pub fn report_set(lang: Lang, schedule: &Schedule, next: i64) -> String {
+    t!(
+        lang,
+        "report-set",
+        schedule = html(schedule_text(lang, schedule)),
+        next = html(zoned(lang, next, schedule.zone)),
+        next_utc = html(utc_clock(lang, next))
     )
 }
 
-pub fn report_status(schedule: Option<(&Schedule, i64)>) -> String {
+pub fn report_status(lang: Lang, schedule: Option<(&Schedule, i64)>) -> String {
     match schedule {
-        Some((s, next)) => format!(
-            "📊 This chat gets a report {}. Next: {} — {}. /report off stops it, /report now \
-             sends one now.",
-            escape(&s.to_string()),
-            zoned(next, s.zone),
-            utc_clock(next)
+        Some((s, next)) => t!(
+            lang,
+            "report-status",
+            schedule = html(schedule_text(lang, s)),
+            next = html(zoned(lang, next, s.zone)),
+            next_utc = html(utc_clock(lang, next))
         ),
-        None => "This chat has no scheduled report. <code>/report 09:00 Europe/Berlin</code> \
-                 sets a daily one, <code>/report mon 09:00</code> a weekly one; /report now \
-                 shows what it looks like."
-            .into(),
+        None => t!(lang, "report-none"),
     }
 }
 
-pub fn report_removed(existed: bool) -> String {
+pub fn report_removed(lang: Lang, existed: bool) -> String {
     if existed {
-        "Scheduled reports stopped for this chat.".into()
+        t!(lang, "report-removed")
     } else {
-        "This chat had no scheduled report.".into()
+        t!(lang, "report-removed-none")
     }
 }
 
-pub fn report_queued() -> String {
-    "📊 Report on its way.".into()
+pub fn report_queued(lang: Lang) -> String {
+    t!(lang, "report-queued")
 }
 
 /// Where a report's balances come from.
@@ -116,6 +177,8 @@ pub enum ReportBalances<'a> {
 
 /// Everything a report shows.
 pub struct Report<'a> {
+    /// The language of the chat it goes to.
+    pub lang: Lang,
     pub zone: Tz,
     /// When it was due (scheduled reports), and how late it is when it is late.
     pub due: Option<i64>,
@@ -134,126 +197,161 @@ pub struct Report<'a> {
 
 /// A balance report: one HTML message (split like every other if it grows past the limit).
 pub fn report(r: &Report) -> String {
-    let mut s = format!(
-        "📊 <b>Balance report</b> — {}",
-        zoned(r.due.unwrap_or(read_at(r)), r.zone)
+    let lang = r.lang;
+    let mut s = t!(
+        lang,
+        "report-heading",
+        at = html(zoned(lang, r.due.unwrap_or(read_at(r)), r.zone))
     );
     if let (Some(due), Some(late)) = (r.due, r.late_by) {
-        s.push_str(&format!(
-            "\n⏰ Late by {}: it was due at {} and the bot was not running then.",
-            duration_text(late),
-            zoned(due, r.zone)
+        s.push('\n');
+        s.push_str(&t!(
+            lang,
+            "report-late",
+            late = html(duration_text(lang, late)),
+            due = html(zoned(lang, due, r.zone))
         ));
     }
     match r.balances {
         ReportBalances::Fresh { read, prices, .. } => {
             s.push('\n');
-            s.push_str(&wallets_block(read, prices, false));
+            s.push_str(&wallets_block(lang, read, prices, false));
         }
         ReportBalances::Stored {
             read,
             at,
             total_usd,
         } => {
-            s.push_str(&format!(
-                "\n⚠️ OxaPay has not answered since {}; these are the balances read then.",
-                zoned(at, r.zone)
+            s.push('\n');
+            s.push_str(&t!(
+                lang,
+                "report-stored",
+                at = html(zoned(lang, at, r.zone))
             ));
             s.push('\n');
+            let why = t!(lang, "report-stored-no-values");
             s.push_str(&wallets_block(
+                lang,
                 read,
-                PriceView::Unavailable("Values are not shown for stored balances."),
+                PriceView::Unavailable(&why),
                 false,
             ));
             if let Some(total) = total_usd {
-                s.push_str(&format!("\nTotal then: <b>${total}</b>"));
-            }
-        }
-    }
-    match r.previous_at {
-        None => s.push_str("\nThe first report here: nothing to compare yet."),
-        Some(at) if r.changes.is_empty() => s.push_str(&format!(
-            "\nNo change since the last report ({}).",
-            zoned(at, r.zone)
-        )),
-        Some(at) => {
-            s.push_str(&format!(
-                "\n<b>Since the last report</b> ({}):",
-                zoned(at, r.zone)
-            ));
-            let coins: Vec<&FigureChange> = r
-                .changes
-                .iter()
-                .filter(|c| c.subject != Subject::Total)
-                .collect();
-            if !coins.is_empty() {
-                let width = coins
-                    .iter()
-                    .map(|c| c.subject.key().len())
-                    .max()
-                    .unwrap_or(0);
-                let lines: Vec<String> = coins
-                    .iter()
-                    .map(|c| {
-                        let note = match (c.before, c.now) {
-                            (None, _) => " (new)",
-                            (_, None) => " (now empty)",
-                            _ => "",
-                        };
-                        format!(
-                            "{:<width$}  {} {}{note}",
-                            escape(c.subject.key()),
-                            signed(c.delta),
-                            escape(c.subject.key())
-                        )
-                    })
-                    .collect();
-                s.push_str(&format!("\n<pre>{}</pre>", lines.join("\n")));
-            }
-            if let Some(total) = r.changes.iter().find(|c| c.subject == Subject::Total) {
-                let percent = total
-                    .percent
-                    .map(|p| format!(" ({})", signed_percent(p)))
-                    .unwrap_or_default();
-                s.push_str(&format!(
-                    "\nTotal: {} USD{percent}",
-                    signed_usd(total.delta)
+                s.push('\n');
+                s.push_str(&t!(
+                    lang,
+                    "report-total-then",
+                    total = fig(format!("${total}"))
                 ));
             }
         }
     }
+    s.push_str(&changes_block(r));
     if !r.crossed.is_empty() {
-        s.push_str("\n<b>Levels crossed now</b>");
+        s.push('\n');
+        s.push_str(&t!(lang, "report-crossed-heading"));
         for t in r.crossed {
-            let (icon, word) = match t.direction {
-                Direction::Below => ("⚠️", "low"),
-                Direction::Above => ("🔺", "high"),
-            };
-            let since = match t.state {
-                AlertState::Crossed { since, .. } => zoned(since, r.zone),
-                _ => String::new(),
-            };
-            let (subject, level) = match &t.subject {
-                Subject::Total => ("Total value".to_owned(), format!("${}", Usd::new(t.level))),
-                Subject::Coin(c) => (escape(c.as_str()), t.level.to_string()),
-            };
-            s.push_str(&format!(
-                "\n{icon} <b>{subject}</b> {} {level}: {word} since {since}",
-                t.direction.as_str()
-            ));
+            s.push('\n');
+            s.push_str(&crossed_line(lang, t, r.zone));
         }
     }
     if let Some(m) = r.payments {
-        s.push_str(&super::report_payments(m));
+        s.push_str(&super::report_payments(lang, m));
     }
     if let Some(o) = r.payouts {
-        s.push_str(&super::report_payouts(o));
+        s.push_str(&super::report_payouts(lang, o));
     }
-    s.push_str(&format!(
-        "\n<i>Balances read {}</i>",
-        zoned_seconds(read_at(r), r.zone)
+    s.push('\n');
+    s.push_str(&t!(
+        lang,
+        "report-read-at",
+        at = html(zoned_as(lang, read_at(r), r.zone, "%H:%M:%S"))
     ));
     s
+}
+
+/// What changed since the previous report (each line after a newline), or that nothing did.
+fn changes_block(r: &Report) -> String {
+    let lang = r.lang;
+    let Some(at) = r.previous_at else {
+        return format!("\n{}", t!(lang, "report-first"));
+    };
+    let when = || html(zoned(lang, at, r.zone));
+    if r.changes.is_empty() {
+        return format!("\n{}", t!(lang, "report-no-change", at = when()));
+    }
+    let mut s = format!("\n{}", t!(lang, "report-since", at = when()));
+    let coins: Vec<&FigureChange> = r
+        .changes
+        .iter()
+        .filter(|c| c.subject != Subject::Total)
+        .collect();
+    if !coins.is_empty() {
+        let width = coins
+            .iter()
+            .map(|c| c.subject.key().len())
+            .max()
+            .unwrap_or(0);
+        let lines: Vec<String> = coins
+            .iter()
+            .map(|c| {
+                let note = match (c.before, c.now) {
+                    (None, _) => format!(" {}", t!(lang, "report-change-new")),
+                    (_, None) => format!(" {}", t!(lang, "report-change-empty")),
+                    _ => String::new(),
+                };
+                format!(
+                    "{:<width$}  {} {}{note}",
+                    escape(c.subject.key()),
+                    signed(c.delta),
+                    escape(c.subject.key())
+                )
+            })
+            .collect();
+        s.push_str(&format!("\n<pre>{}</pre>", lines.join("\n")));
+    }
+    if let Some(total) = r.changes.iter().find(|c| c.subject == Subject::Total) {
+        let percent = total
+            .percent
+            .map(|p| format!(" ({})", ltr(lang, &signed_percent(p))))
+            .unwrap_or_default();
+        s.push('\n');
+        s.push_str(&t!(
+            lang,
+            "report-total-change",
+            change = fig(signed_usd(total.delta)),
+            percent = html(percent)
+        ));
+    }
+    s
+}
+
+/// A level crossed now, in a report: `⚠️ <b>BTC</b> below 0.5: low since …`.
+fn crossed_line(lang: Lang, t: &Threshold, zone: Tz) -> String {
+    let icon = match t.direction {
+        Direction::Below => "⚠️",
+        Direction::Above => "🔺",
+    };
+    let since = match t.state {
+        AlertState::Crossed { since, .. } => zoned(lang, since, zone),
+        _ => String::new(),
+    };
+    let (subject, level) = match &t.subject {
+        Subject::Total => (
+            html(t!(lang, "subject-total")),
+            fig(format!("${}", Usd::new(t.level))),
+        ),
+        Subject::Coin(c) => (fig(c.as_str()), fig(t.level)),
+    };
+    t!(
+        lang,
+        "report-crossed-line",
+        icon = icon,
+        subject = subject,
+        direction = direction_key(t.direction),
+        level = level,
+        since = html(since)
+    )
 }
 
 fn read_at(r: &Report) -> i64 {
@@ -262,134 +360,227 @@ fn read_at(r: &Report) -> i64 {
     }
 }
 
-fn zoned_seconds(unix: i64, zone: Tz) -> String {
-    match DateTime::<Utc>::from_timestamp(unix, 0) {
-        Some(t) => format!(
-            "{} ({zone})",
-            t.with_timezone(&zone).format("%a %d %b %Y %H:%M:%S")
-        ),
-        None => "at an unknown time".into(),
-    }
-}
-
-fn duration_text(d: TimeDelta) -> String {
+fn duration_text(lang: Lang, d: TimeDelta) -> String {
     let minutes = d.num_minutes();
     if minutes < 60 {
-        format!("{minutes} min")
+        t!(lang, "duration-minutes", minutes = fig(minutes))
     } else {
-        format!("{} h {} min", minutes / 60, minutes % 60)
+        t!(
+            lang,
+            "duration-hours",
+            hours = fig(minutes / 60),
+            minutes = fig(minutes % 60)
+        )
     }
 }
 
 /// OxaPay did not answer for half an hour and nothing is stored yet.
-pub fn report_without_balances(due: i64, zone: Tz) -> String {
-    format!(
-        "📊 <b>Balance report</b> — {}\n⚠️ OxaPay has not answered and no earlier balances are \
-         stored yet, so there is nothing to report this time.",
-        zoned(due, zone)
+pub fn report_without_balances(lang: Lang, due: i64, zone: Tz) -> String {
+    t!(
+        lang,
+        "report-without-balances",
+        at = html(zoned(lang, due, zone))
     )
 }
 
 /// The caption of a `/history` chart: exact first, last, change, minimum and maximum.
-pub fn history_caption(subject: &Subject, span: Span, summary: &Summary, zone: Tz) -> String {
-    let (name, amount): (String, Box<dyn Fn(Decimal) -> String>) = match subject {
+pub fn history_caption(
+    lang: Lang,
+    subject: &Subject,
+    span: Span,
+    summary: &Summary,
+    zone: Tz,
+) -> String {
+    let (name, amount): (String, Box<dyn Fn(Decimal) -> Var>) = match subject {
         Subject::Total => (
-            "Total value (USD)".into(),
-            Box::new(|d: Decimal| format!("${}", Usd::new(d))),
+            t!(lang, "history-total-name"),
+            Box::new(|d: Decimal| fig(format!("${}", Usd::new(d)))),
         ),
         Subject::Coin(c) => {
-            let unit = escape(c.as_str());
+            let unit = c.as_str().to_owned();
             (
-                unit.clone(),
-                Box::new(move |d: Decimal| format!("{d} {unit}")),
+                ltr(lang, &escape(c.as_str())),
+                Box::new(move |d: Decimal| fig(format!("{d} {unit}"))),
             )
         }
     };
     let change = match subject {
         Subject::Total => format!("{} USD", signed_usd(summary.change)),
-        Subject::Coin(c) => format!("{} {}", signed(summary.change), escape(c.as_str())),
+        Subject::Coin(c) => format!("{} {}", signed(summary.change), c.as_str()),
     };
     let percent = summary
         .change_percent
-        .map(|p| format!(" ({})", signed_percent(p)))
+        .map(|p| format!(" ({})", ltr(lang, &signed_percent(p))))
         .unwrap_or_default();
-    format!(
-        "📈 <b>{name}</b>, last {}\n\
-         First: {} — {}\n\
-         Last: {} — {}\n\
-         Change: {change}{percent}\n\
-         Min: {} — {}\n\
-         Max: {} — {}\n\
-         <i>{} points</i>",
-        span.label(),
-        amount(summary.first.value),
-        zoned(summary.first.at, zone),
-        amount(summary.last.value),
-        zoned(summary.last.at, zone),
-        amount(summary.min.value),
-        zoned(summary.min.at, zone),
-        amount(summary.max.value),
-        zoned(summary.max.at, zone),
-        summary.count
+    let at = |unix: i64| html(zoned(lang, unix, zone));
+    t!(
+        lang,
+        "history-caption",
+        name = html(name),
+        span = span_text(lang, span),
+        first = amount(summary.first.value),
+        first_at = at(summary.first.at),
+        last = amount(summary.last.value),
+        last_at = at(summary.last.at),
+        change = fig(change),
+        percent = html(percent),
+        min = amount(summary.min.value),
+        min_at = at(summary.min.at),
+        max = amount(summary.max.value),
+        max_at = at(summary.max.at),
+        count = summary.count
     )
 }
 
-/// `/history` before anything was recorded.
 /// A history chart's title and the unit of its axis (plain text: drawn, not sent as HTML).
-pub fn chart_title(subject: &Subject, span: Span) -> (String, String) {
-    match subject {
-        Subject::Total => (
-            format!("Total value (USD), last {}", span.label()),
-            "USD".to_owned(),
-        ),
-        Subject::Coin(c) => (format!("{c}, last {}", span.label()), c.to_string()),
+pub fn chart_title(lang: Lang, subject: &Subject, span: Span) -> (String, String) {
+    let (name, unit) = match subject {
+        Subject::Total => (t!(lang, "history-total-name"), "USD".to_owned()),
+        Subject::Coin(c) => (c.to_string(), c.to_string()),
+    };
+    let title = t!(
+        lang,
+        "chart-title",
+        subject = name,
+        span = span_text(lang, span)
+    );
+    (super::plain_text(&title), unit)
+}
+
+/// The other words a chart draws: its markers' labels and the names of months and weekdays.
+pub fn chart_labels(lang: Lang) -> crate::chart::Labels {
+    crate::chart::Labels {
+        min: t!(lang, "chart-min"),
+        max: t!(lang, "chart-max"),
+        min_max: t!(lang, "chart-min-max"),
+        months: std::array::from_fn(|i| month_short(lang, i as u32 + 1)),
+        weekdays: std::array::from_fn(|i| t!(lang, "weekday-short", day = i + 1)),
     }
 }
 
-pub fn history_none(interval_secs: u64) -> String {
-    format!(
-        "No balance history yet. The bot records the balances with the first successful read \
-         and then every {} — ask again later.",
-        interval_text(interval_secs)
+/// `/history` before anything was recorded.
+pub fn history_none(lang: Lang, interval_secs: u64) -> String {
+    t!(
+        lang,
+        "history-none",
+        interval = html(interval_text(lang, interval_secs))
     )
 }
 
 /// `/history` with fewer than two points in the period.
-pub fn history_too_few(points: usize, recording_since: i64, zone: Tz) -> String {
-    format!(
-        "Too few points for a line yet: {points} in this period (recording since {}). Try \
-         again later, or a longer period such as <code>/history total 90d</code>.",
-        zoned(recording_since, zone)
+pub fn history_too_few(lang: Lang, points: usize, recording_since: i64, zone: Tz) -> String {
+    t!(
+        lang,
+        "history-too-few",
+        count = points,
+        since = html(zoned(lang, recording_since, zone))
     )
 }
 
 /// `/history total` when no total was recorded (prices were unavailable).
-pub fn history_no_total() -> String {
-    "No USD totals are recorded for this period (prices were unavailable, or a wallet had no \
-     price). Ask for one currency instead, e.g. <code>/history BTC 30d</code>."
-        .into()
+pub fn history_no_total(lang: Lang) -> String {
+    t!(lang, "history-no-total")
 }
 
-pub fn history_unavailable() -> String {
-    "The chart could not be drawn this time; the error is logged for the operator. Try again later."
-        .into()
+pub fn history_unavailable(lang: Lang) -> String {
+    t!(lang, "history-unavailable")
 }
 
-fn interval_text(secs: u64) -> String {
-    match secs {
-        s if s % 3600 == 0 => format!("{} h", s / 3600),
-        s if s % 60 == 0 => format!("{} min", s / 60),
-        s => format!("{s} s"),
-    }
+fn interval_text(lang: Lang, secs: u64) -> String {
+    let (n, unit) = match secs {
+        s if s % 3600 == 0 => (s / 3600, "h"),
+        s if s % 60 == 0 => (s / 60, "min"),
+        s => (s, "s"),
+    };
+    t!(lang, "interval", n = fig(n), unit = unit)
 }
-
-pub const REPORT_USAGE: &str = "use <code>/report 09:00</code> or <code>/report 09:00 Europe/Berlin</code> (daily), <code>/report mon 09:00 [TZ]</code> (weekly), <code>/report off</code>, <code>/report now</code>, or /report to see it. TZ is an IANA zone name such as UTC, Europe/Berlin or Asia/Tehran.";
-pub const HISTORY_USAGE: &str = "use <code>/history</code> (total value, 30 days), <code>/history BTC</code>, <code>/history total 7d</code>; periods: 7d, 30d, 90d, 1y.";
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    /// Every word a chart draws, in every language, has a glyph in the chart's fonts: titles,
+    /// units, the markers with an amount, month and weekday names, time labels as the axis
+    /// writes them.
+    #[test]
+    fn every_word_a_chart_draws_has_glyphs_in_every_language() {
+        let btc = Subject::Coin(crate::money::Currency::parse("BTC").unwrap());
+        for lang in Lang::ALL {
+            let labels = chart_labels(lang);
+            let mut words = vec![
+                labels.min.clone(),
+                format!("{} 1,234.5 USD", labels.max),
+                format!("{} 0.00000001 BTC", labels.min_max),
+            ];
+            for subject in [&Subject::Total, &btc] {
+                for span in [Span::Week, Span::Month, Span::Quarter, Span::Year] {
+                    let (title, unit) = chart_title(lang, subject, span);
+                    words.push(title);
+                    words.push(unit);
+                }
+            }
+            for (i, month) in labels.months.iter().enumerate() {
+                words.push(format!("{} {month}", i + 1));
+            }
+            words.extend(labels.weekdays.iter().cloned());
+            for word in &words {
+                assert!(!word.is_empty(), "{lang}");
+                let ids = crate::chart::glyph_ids(word);
+                assert!(
+                    ids.iter().all(|&g| g != 0),
+                    "{lang}: {word:?} has a missing glyph: {ids:?}"
+                );
+            }
+        }
+    }
+
+    /// The Persian and Russian charts drawn whole (shaped, right to left where it must be), and
+    /// the English and Persian ones the README shows (written to `docs/img/` when
+    /// `WRITE_DOCS_IMG` is set).
+    #[test]
+    fn persian_and_russian_charts_are_drawn_and_the_readme_shows_the_current_ones() {
+        use crate::chart::{ChartInput, Kind, render_png_in};
+        let start = 1_764_000_000;
+        let points: Vec<(i64, Decimal)> = (0..30 * 24)
+            .map(|h| {
+                let wave = (h as i64 * 37 % 101) - 50 + (h as i64 / 24) * 40;
+                (
+                    start + h as i64 * 3600,
+                    Decimal::new(3_800_000 + wave * 1_000, 2),
+                )
+            })
+            .collect();
+        let zone: Tz = "Asia/Tehran".parse().unwrap();
+        for (lang, file) in [
+            (Lang::En, Some("chart-en.png")),
+            (Lang::Fa, Some("chart-fa.png")),
+            (Lang::Ru, None),
+            (Lang::Ar, None),
+        ] {
+            let (title, unit) = chart_title(lang, &Subject::Total, Span::Month);
+            let input = ChartInput {
+                title: &title,
+                unit: &unit,
+                points: &points,
+                tz: zone,
+            };
+            let png = render_png_in(&input, Kind::Line, &chart_labels(lang)).unwrap();
+            assert!(png.len() > 10_000, "{lang}");
+            let Some(file) = file else { continue };
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/img")
+                .join(file);
+            if std::env::var_os("WRITE_DOCS_IMG").is_some() {
+                std::fs::write(&path, &png).unwrap();
+            }
+            assert!(
+                path.exists(),
+                "{}: WRITE_DOCS_IMG=1 cargo test --lib persian_and_russian",
+                path.display()
+            );
+        }
+    }
 
     #[test]
     fn signs_and_zones_read_as_people_expect() {
@@ -405,7 +596,7 @@ mod tests {
         assert_eq!(signed_percent(Decimal::from_str("-3.1").unwrap()), "−3.1 %");
         // 2026-03-29 01:30 UTC is 03:30 in Berlin (summer time began at 02:00 local).
         assert_eq!(
-            zoned(1_774_747_800, chrono_tz::Europe::Berlin),
+            zoned(Lang::En, 1_774_747_800, chrono_tz::Europe::Berlin),
             "Sun 29 Mar 2026 03:30 (Europe/Berlin)"
         );
     }

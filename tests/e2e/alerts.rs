@@ -263,7 +263,9 @@ async fn a_repeat_interval_repeats_while_low() {
 async fn bad_alert_arguments_are_explained_and_nothing_is_stored() {
     let app = TestApp::spawn(btc("5"), Setup::default()).await;
     app.checks_completed(1).await;
-    let usage = crate::support::html::plain_text(oxapay_bot::texts::ALERT_USAGE);
+    let usage = crate::support::html::plain_text(&oxapay_bot::texts::alert_usage(
+        oxapay_bot::texts::Lang::En,
+    ));
     let not_plain = "the amount must be a plain number like 0.5, 1000 or 1234.5678";
     let not_currency = "a currency code is 2 to 10 letters or digits, like BTC or USDT";
     let cases = [

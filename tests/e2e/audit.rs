@@ -1,4 +1,4 @@
-//! The audit log (issue 11), end to end: each change of access, alert levels and report
+//! The audit log, end to end: each change of access, alert levels and report
 //! schedules writes one entry (who with their name, where, what, old → new) and nothing else
 //! does; `/audit`, `/audit N` and `/audit ID` for admins only, newest first; a change the
 //! database refuses writes no entry; entries older than 400 days are dropped, younger ones kept.
@@ -105,20 +105,20 @@ async fn each_audited_change_writes_one_entry_and_nothing_else_does() {
     let mut entries = audit(&app, "", start, end).await;
     entries[5..7].sort();
     let expected = [
-        "@u1001 (1001) in 1001: deny 2002 allowed → denied; 0 alert level(s) and 0 report schedule(s) it served removed",
-        "@u2002 (2002) in 2002: report_off report mon 10:00 Europe/Berlin → (off)",
-        "@u2002 (2002) in 2002: report_set report 09:00 Europe/Berlin → mon 10:00 Europe/Berlin",
-        "@u2002 (2002) in 2002: report_set report (none) → 09:00 Europe/Berlin",
-        "@u2002 (2002) in -3003: alert_off total below 1000 → (off)",
+        "@u1001 (1001) in 1001: denied 2002 allowed → denied; 0 alert level(s) and 0 report schedule(s) it served removed",
+        "@u2002 (2002) in 2002: stopped report report mon 10:00 Europe/Berlin → (off)",
+        "@u2002 (2002) in 2002: set report report 09:00 Europe/Berlin → mon 10:00 Europe/Berlin",
+        "@u2002 (2002) in 2002: set report report (none) → 09:00 Europe/Berlin",
+        "@u2002 (2002) in -3003: removed alert total below 1000 → (off)",
         // One command, two entries: written in the order SQLite deleted them (unspecified).
-        "@u2002 (2002) in -3003: alert_off BTC above 5 → (off)",
-        "@u2002 (2002) in -3003: alert_off BTC below 2 → (off)",
-        "@u2002 (2002) in -3003: alert_set total below (none) → 1000",
-        "@u2002 (2002) in -3003: alert_set BTC above (none) → 5",
-        "@u2002 (2002) in -3003: alert_set BTC below 1 → 2",
-        "@u2002 (2002) in -3003: alert_set BTC below (none) → 1",
-        "@u1001 (1001) in -3003: allow -3003 not allowed → allowed",
-        "@u1001 (1001) in 1001: allow 2002 not allowed → allowed",
+        "@u2002 (2002) in -3003: removed alert BTC above 5 → (off)",
+        "@u2002 (2002) in -3003: removed alert BTC below 2 → (off)",
+        "@u2002 (2002) in -3003: set alert total below (none) → 1000",
+        "@u2002 (2002) in -3003: set alert BTC above (none) → 5",
+        "@u2002 (2002) in -3003: set alert BTC below 1 → 2",
+        "@u2002 (2002) in -3003: set alert BTC below (none) → 1",
+        "@u1001 (1001) in -3003: allowed -3003 not allowed → allowed",
+        "@u1001 (1001) in 1001: allowed 2002 not allowed → allowed",
     ];
     assert_eq!(entries, expected);
 
@@ -131,7 +131,7 @@ async fn each_audited_change_writes_one_entry_and_nothing_else_does() {
     assert_eq!(
         newest,
         [
-            "@u1001 (1001) in 1001: deny 2002 allowed → denied; 1 alert level(s) and 1 report schedule(s) it served removed"
+            "@u1001 (1001) in 1001: denied 2002 allowed → denied; 1 alert level(s) and 1 report schedule(s) it served removed"
         ]
     );
 }
@@ -150,20 +150,20 @@ async fn audit_shows_20_by_default_n_on_request_and_the_entries_about_an_id() {
 
     let set = |old: u32, new: u32| {
         if old == 0 {
-            "@u1001 (1001) in 1001: alert_set BTC below (none) → 1".to_owned()
+            "@u1001 (1001) in 1001: set alert BTC below (none) → 1".to_owned()
         } else {
-            format!("@u1001 (1001) in 1001: alert_set BTC below {old} → {new}")
+            format!("@u1001 (1001) in 1001: set alert BTC below {old} → {new}")
         }
     };
     let all = audit(&app, "", start, end).await;
     assert_eq!(all.len(), 20, "{all:#?}");
     assert_eq!(
         all[0],
-        "@u2002 (2002) in 2002: alert_set USDT below (none) → 7"
+        "@u2002 (2002) in 2002: set alert USDT below (none) → 7"
     );
     assert_eq!(
         all[1],
-        "@u1001 (1001) in 1001: allow 2002 not allowed → allowed"
+        "@u1001 (1001) in 1001: allowed 2002 not allowed → allowed"
     );
     assert_eq!(all[2], set(24, 25));
     assert_eq!(all[19], set(7, 8), "newest first, the 20 newest");
@@ -254,7 +254,7 @@ async fn a_change_the_database_refuses_writes_no_entry() {
     let after = audit(&app, "", start, now()).await;
     assert_eq!(
         after[0],
-        "@u1001 (1001) in 1001: allow 2002 not allowed → allowed"
+        "@u1001 (1001) in 1001: allowed 2002 not allowed → allowed"
     );
     assert_eq!(after[1..], before);
 }
@@ -291,6 +291,6 @@ async fn audit_entries_are_kept_400_days() {
     assert_eq!(dropped[0].field("dropped"), Some("1"));
     assert_eq!(
         audit(&app, "", kept, kept).await,
-        ["@root (1001) in 1001: allow 8008 not allowed → allowed"]
+        ["@root (1001) in 1001: allowed 8008 not allowed → allowed"]
     );
 }

@@ -212,13 +212,13 @@ async fn a_failure_after_the_cache_window_never_shows_the_old_balance() {
 /// quoted (shortened, escaped), and the bot goes on serving.
 #[tokio::test]
 async fn bad_arguments_get_clear_replies() {
-    use oxapay_bot::texts::{BALANCE_USAGE, ID_USAGE};
+    use oxapay_bot::texts::{ID_USAGE, Lang, balance_usage};
 
     use crate::support::html::plain_text;
 
     let app = TestApp::spawn(account(), Setup::default()).await;
     let ids = plain_text(ID_USAGE);
-    let balance = plain_text(BALANCE_USAGE);
+    let balance = plain_text(&balance_usage(Lang::En));
     let not_currency =
         "is not a currency: a currency code is 2 to 10 letters or digits, like BTC or USDT";
     let long = "A".repeat(300);

@@ -397,7 +397,7 @@ async fn balance_shows_values_largest_first_the_total_and_the_dust() {
     let btc = app.ask(ADMIN, ADMIN, "/balance btc").await;
     assert_eq!(
         btc.lines()[..2],
-        ["BTC  0.0022866845  $216.95", "1 BTC = 94876.55 USD"],
+        ["BTC  0.0022866845  $216.95", "1 BTC = 94,876.55 USD"],
         "{btc}"
     );
     assert!(priced_stamp(&btc.lines()[2]).is_some() && btc.lines().len() == 3);

@@ -15,7 +15,9 @@ use oxapay_bot::rules::alerts::{Direction, Notice};
 use oxapay_bot::rules::domain::parse_chat_id;
 use oxapay_bot::rules::flood::FloodSettings;
 use oxapay_bot::rules::oxapay_health::HealthNotice;
-use oxapay_bot::telegram::commands::{parse_alert, parse_alerts, parse_balance, parse_id};
+use oxapay_bot::telegram::commands::{
+    parse_alert, parse_alerts, parse_balance, parse_id, parse_lang,
+};
 use oxapay_bot::texts::{self, MESSAGE_LIMIT, split_html};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -550,7 +552,10 @@ proptest! {
     }
 
     #[test]
-    fn odd_data_is_balances_or_an_error(data in r#"\{("[A-Za-z<&]{1,5}":("[-0-9.e,a-z]{0,12}"|[-0-9.eE]{1,12}|null|true|\{\}|\[\]),?){0,4}\}|\[.{0,20}\]|null|"x""#) {
+    fn odd_data_is_balances_or_an_error(
+        data in r#"\{("[A-Za-z<&]{1,5}":("[-0-9.e,a-z]{0,12}"|[-0-9.eE]{1,12}|null|true|\{\}|\[\]),?){0,4}\}|\[.{0,20}\]|null|"x""#,
+        lang in ids::any_lang(),
+    ) {
         let body = format!(r#"{{"result":100,"data":{data}}}"#);
         if let Ok(read) = parse_balance_response(200, None, body.as_bytes()) {
             prop_assert!(!read.amounts.is_empty());
@@ -563,7 +568,7 @@ proptest! {
                 texts::PriceView::Unavailable("No prices."),
                 texts::PriceView::Current(&prices, chrono::Utc::now()),
             ] {
-                assert_telegram_accepts(&texts::balances(&read, chrono::Utc::now(), view, true))?;
+                assert_telegram_accepts(&texts::balances(lang, &read, chrono::Utc::now(), view, true))?;
             }
         }
     }
@@ -572,33 +577,35 @@ proptest! {
     /// symbols) is valid Telegram HTML, whatever that text is.
     #[test]
     fn replies_built_from_any_text_are_valid_telegram_html(
-        s in prop_oneof![any::<String>(), r#"[<>&;#/a-z0-9 "'=\n]{0,40}"#, r"(&[a-z]{0,5};?|<[a-z/]{0,5}>?|[A-Z0-9]{1,3}){0,8}"]
+        s in prop_oneof![any::<String>(), r#"[<>&;#/a-z0-9 "'=\n]{0,40}"#, r"(&[a-z]{0,5};?|<[a-z/]{0,5}>?|[A-Z0-9]{1,3}){0,8}"],
+        lang in ids::any_lang(),
     ) {
-        for reply in [parse_balance(&s).err(), parse_alert(&s).err(), parse_alerts(&s).err(), parse_id(&s).err()]
+        for reply in [parse_balance(lang, &s).err(), parse_alert(lang, &s).err(), parse_alerts(lang, &s).err(), parse_lang(lang, &s).err(), parse_id(&s).err()]
             .into_iter()
             .flatten()
         {
             assert_telegram_accepts(&reply)?;
         }
         for args in [format!("BTC {s}"), format!("{s} 5")] {
-            if let Err(reply) = parse_alert(&args) {
+            if let Err(reply) = parse_alert(lang, &args) {
                 assert_telegram_accepts(&reply)?;
             }
         }
         let error = OxaPayError::Api { code: 131, message: s.clone() };
-        assert_telegram_accepts(&texts::oxapay_failed(&error))?;
-        assert_telegram_accepts(&texts::unknown_currency(&s, &[s.as_str(), "BTC"]))?;
-        assert_telegram_accepts(&texts::unreadable_balance(&s, &s))?;
+        assert_telegram_accepts(&texts::oxapay_failed(lang, &error))?;
+        assert_telegram_accepts(&texts::unknown_currency(lang, &s, &[s.as_str(), "BTC"]))?;
+        assert_telegram_accepts(&texts::unreadable_balance(lang, &s, &s))?;
         assert_telegram_accepts(&texts::health_notice(
             &HealthNotice::Unreachable { since: 0, failures: 3, error: error.to_string() },
             0,
         ))?;
         for direction in [Direction::Below, Direction::Above] {
-            assert_telegram_accepts(&texts::alert_notice(&ids::subject("BTC"), direction, Decimal::ONE, Notice::Crossed { balance: Decimal::ZERO }))?;
+            assert_telegram_accepts(&texts::alert_notice(lang, &ids::subject("BTC"), direction, Decimal::ONE, Notice::Crossed { balance: Decimal::ZERO }))?;
         }
         let mut read = Balances::new(BTreeMap::from([(ids::cur("BTC"), Decimal::ONE)]));
         read.unreadable.insert(s.clone(), s.clone());
-        assert_telegram_accepts(&texts::balances(&read, chrono::Utc::now(), texts::PriceView::Unavailable(&s), false))?;
+        let why = teloxide::utils::html::escape(&s);
+        assert_telegram_accepts(&texts::balances(lang, &read, chrono::Utc::now(), texts::PriceView::Unavailable(&why), false))?;
         // The parsers themselves never panic, whatever the text.
         let _ = (Currency::parse(&s), parse_chat_id(&s), parse_api_amount(&s));
     }

@@ -19,6 +19,7 @@ mod fakes;
 mod hardening;
 mod hostile_input;
 mod init;
+mod languages;
 mod operations;
 mod oxapay_failures;
 mod payments_client;

@@ -1,4 +1,4 @@
-//! Reports and history (issue 10), end to end: `/report now` with exact numbers and changes,
+//! Reports and history, end to end: `/report now` with exact numbers and changes,
 //! scheduled slots (due at start, late after downtime, too late, exactly once across restarts),
 //! OxaPay down at report time (the labelled stale report), `/report` settings and bad input, and
 //! `/history` charts (a real PNG with a drawn line, an exact caption) and its replies without one.
@@ -1274,6 +1274,8 @@ fn assert_telegram_accepts(html: &str, kind: TextKind) -> Result<(), TestCaseErr
     Ok(())
 }
 
+use crate::support::ids::any_lang;
+
 fn any_zone() -> impl Strategy<Value = Option<Tz>> {
     proptest::option::of(proptest::sample::select(&chrono_tz::TZ_VARIANTS[..]))
 }
@@ -1293,6 +1295,7 @@ proptest! {
         ],
         zone in any_zone(),
         at in 0i64..4_102_444_800,
+        lang in any_lang(),
     ) {
         match parse_report_args(&s, zone) {
             Ok(ReportRequest::Set(schedule)) => {
@@ -1302,12 +1305,13 @@ proptest! {
                 );
                 let next = next_slot(&schedule, DateTime::from_timestamp(at, 0).unwrap());
                 prop_assert!(next.timestamp() > at);
-                assert_telegram_accepts(&texts::report_set(&schedule, next.timestamp()), TextKind::Message)?;
-                assert_telegram_accepts(&texts::report_status(Some((&schedule, next.timestamp()))), TextKind::Message)?;
+                assert_telegram_accepts(&texts::report_set(lang, &schedule, next.timestamp()), TextKind::Message)?;
+                assert_telegram_accepts(&texts::report_status(lang, Some((&schedule, next.timestamp()))), TextKind::Message)?;
             }
             Ok(_) => {}
             Err(e) => {
-                let reply = texts::bad_argument(&e.to_string(), texts::REPORT_USAGE);
+                let problem = texts::report_args_problem(lang, &e);
+                let reply = texts::bad_argument(lang, &problem, &texts::report_usage(lang));
                 assert_telegram_accepts(&reply, TextKind::Message)?;
                 // What is quoted back is short and cannot reorder or break the reply.
                 let plain = check_text(&reply, Some("HTML"), TextKind::Message).unwrap();
@@ -1332,6 +1336,7 @@ proptest! {
         last in any::<i64>(),
         scale in 0u32..=28,
         at in 0i64..4_102_444_800,
+        lang in any_lang(),
     ) {
         let zone = zone.unwrap_or(Tz::UTC);
         match parse_history_args(&s) {
@@ -1341,16 +1346,20 @@ proptest! {
                     (at, Decimal::new(last, scale)),
                 ];
                 if let Ok(summary) = summarize(&series) {
-                    let caption = texts::history_caption(&request.subject, request.span, &summary, zone);
+                    let caption = texts::history_caption(lang, &request.subject, request.span, &summary, zone);
                     if let Err(why) = check_text(&caption, Some("HTML"), TextKind::Caption) {
                         return Err(TestCaseError::fail(format!("{why}: {caption:?}")));
                     }
                 }
-                assert_telegram_accepts(&texts::history_too_few(1, at, zone), TextKind::Message)?;
+                assert_telegram_accepts(&texts::history_too_few(lang, 1, at, zone), TextKind::Message)?;
             }
             Err(e) => {
                 assert_telegram_accepts(
-                    &texts::bad_argument(&e.to_string(), texts::HISTORY_USAGE),
+                    &texts::bad_argument(
+                        lang,
+                        &texts::history_args_problem(lang, &e),
+                        &texts::history_usage(lang),
+                    ),
                     TextKind::Message,
                 )?;
             }

@@ -60,6 +60,7 @@ async fn the_command_menus_are_registered_as_telegram_stores_them() {
             "sales",
             "/sales [today|yesterday|7d|30d]: what was paid, against the period before",
         ),
+        ("lang", "the language of this chat: /lang ru, /lang auto"),
     ];
     let admin_only = [
         ("allow", "admin: allow a user or group id"),
@@ -79,7 +80,8 @@ async fn the_command_menus_are_registered_as_telegram_stores_them() {
         app.tg.menu(&json!({ "type": "chat", "chat_id": ADMIN })),
         Some(pairs(&all))
     );
-    assert_eq!(app.tg.menus().len(), 2, "{:#?}", app.tg.menus());
+    // The same two in each of the other five languages (see `languages::`).
+    assert_eq!(app.tg.menus().len(), 12, "{:#?}", app.tg.menus());
 }
 
 #[tokio::test]

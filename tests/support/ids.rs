@@ -30,6 +30,11 @@ pub fn subject(key: &str) -> Subject {
     Subject::from_key(key).expect("a currency code or the total's key")
 }
 
+/// Any language the bot speaks, for property tests.
+pub fn any_lang() -> impl proptest::strategy::Strategy<Value = oxapay_bot::texts::Lang> {
+    proptest::sample::select(oxapay_bot::texts::Lang::ALL.to_vec())
+}
+
 pub fn usd(amount: &str) -> Usd {
     Usd::new(Decimal::from_str(amount).expect("a decimal"))
 }

@@ -256,6 +256,8 @@ struct TgState {
     allowed_updates: Option<Vec<String>>,
     /// Updates a test injected that Telegram would not have created: their kind was not allowed.
     dropped: Vec<Value>,
+    /// The `language_code` Telegram sends with each user (their app's language), if any.
+    user_languages: HashMap<i64, String>,
 }
 
 #[derive(Clone)]
@@ -451,7 +453,7 @@ impl FakeTelegram {
             "message_id": mid,
             "date": chrono::Utc::now().timestamp(),
             "chat": chat_json(chat_id),
-            "from": user_json(user_id),
+            "from": self.user_json(user_id),
         });
         for (k, v) in fields.as_object().expect("fields are an object") {
             m[k] = v.clone();
@@ -514,7 +516,7 @@ impl FakeTelegram {
             "date": now - 5,
             "edit_date": now,
             "chat": chat_json(chat_id),
-            "from": user_json(user_id),
+            "from": self.user_json(user_id),
             "text": text,
         });
         self.push("edited_message", m).map(|update_id| Pushed {
@@ -596,7 +598,7 @@ impl FakeTelegram {
             "callback_query",
             json!({
                 "id": id,
-                "from": user_json(user_id),
+                "from": self.user_json(user_id),
                 "message": message,
                 "chat_instance": format!("ci{chat_id}"),
                 "data": data,
@@ -655,10 +657,35 @@ impl FakeTelegram {
 
     /// The commands registered for `scope` (e.g. `{"type":"default"}`), without language.
     pub fn menu(&self, scope: &Value) -> Option<Vec<(String, String)>> {
+        self.menu_in(scope, "")
+    }
+
+    /// The commands registered for `scope` and `language_code` (`""`: for every language
+    /// without a menu of its own).
+    pub fn menu_in(&self, scope: &Value, language_code: &str) -> Option<Vec<(String, String)>> {
         self.lock()
             .menus
-            .get(&(scope.to_string(), String::new()))
+            .get(&(scope.to_string(), language_code.to_owned()))
             .map(|m| m.commands.clone())
+    }
+
+    /// From now on Telegram sends `user_id`'s app language (`Some("fa")`, `Some("ru-RU")`) with
+    /// everything they do, or none.
+    pub fn set_user_language(&self, user_id: i64, language_code: Option<&str>) {
+        let mut g = self.lock();
+        match language_code {
+            Some(code) => g.user_languages.insert(user_id, code.to_owned()),
+            None => g.user_languages.remove(&user_id),
+        };
+    }
+
+    /// Telegram's user object, with the user's language when they have one.
+    fn user_json(&self, user_id: i64) -> Value {
+        let mut user = user_json(user_id);
+        if let Some(code) = self.lock().user_languages.get(&user_id) {
+            user["language_code"] = json!(code);
+        }
+        user
     }
 
     /// Requests refused because Telegram would refuse them.
@@ -912,18 +939,29 @@ impl FakeTelegram {
 
 /// Whether the bot sent this on its own (an alert, a mute's end summary or an OxaPay notice)
 /// rather than as a reply: those messages open with one of these marks.
+/// In every language the bot speaks.
 pub fn is_broadcast(text: &str) -> bool {
-    [
-        "⚠️ Low balance",
-        "⚠️ Still low",
-        "✅ ",
-        "🔺 ",
-        "🔔 Mute over",
-        "🔴 ",
-        "🟢 ",
-    ]
-    .iter()
-    .any(|mark| text.starts_with(mark))
+    static OPENINGS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        use oxapay_bot::texts::Lang;
+        use oxapay_bot::texts::l10n::{Var, render};
+        let mut marks: Vec<String> = ["✅ ", "🔺 ", "🔴 ", "🟢 "].map(String::from).to_vec();
+        // A message's words before its first variable.
+        let cut = '\u{1}';
+        for lang in Lang::ALL {
+            for id in ["alert-low", "alert-still-low", "mute-over"] {
+                let vars = [
+                    ("subject", Var::Html(cut.into())),
+                    ("balance", Var::Html(cut.into())),
+                    ("level", Var::Html(cut.into())),
+                    ("since", Var::Html(cut.into())),
+                ];
+                let text = render(lang, id, &vars);
+                marks.push(text.split(cut).next().unwrap_or_default().to_owned());
+            }
+        }
+        marks
+    });
+    OPENINGS.iter().any(|mark| text.starts_with(mark.as_str()))
 }
 
 /// The bot's whole reply to one message: one part, or several when it was split.
@@ -993,6 +1031,16 @@ pub fn chat_json(chat_id: i64) -> Value {
 
 fn user_json(user_id: i64) -> Value {
     json!({ "id": user_id, "is_bot": false, "first_name": "User", "username": format!("u{user_id}") })
+}
+
+/// What Telegram accepts as `setMyCommands`' `language_code`: empty (every language without a
+/// menu of its own) or a two-letter ISO 639-1 code.
+fn check_language_code(code: &str) -> Result<(), String> {
+    if code.is_empty() || (code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())) {
+        Ok(())
+    } else {
+        Err("Bad Request: invalid language code specified".into())
+    }
 }
 
 fn bot_json() -> Value {
@@ -1831,6 +1879,10 @@ impl FakeTelegram {
             }
         };
         let language_code = p.string("language_code").filter(|l| !l.is_empty());
+        if let Err(why) = check_language_code(language_code.as_deref().unwrap_or("")) {
+            let text = language_code.clone().unwrap_or_default();
+            return self.refuse("setMyCommands", None, &text, why);
+        }
         let key = (scope.to_string(), language_code.clone().unwrap_or_default());
         self.lock().menus.insert(
             key,

@@ -12,7 +12,7 @@ use crate::rules::domain::{ChatId, Subject};
 use crate::rules::quote::quote;
 use crate::store::Actor;
 use crate::telegram::gate::{Ctx, Outcome, Status};
-use crate::texts::{self, ALERT_USAGE};
+use crate::texts::{self, Lang, Problem, Quoted};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlertRequest {
@@ -23,8 +23,16 @@ pub enum AlertRequest {
     AllOff,
 }
 
-pub fn parse_alert(args: &str) -> Result<AlertRequest, String> {
-    let bad = |problem: String| texts::bad_argument(&problem, ALERT_USAGE);
+pub fn parse_alert(lang: Lang, args: &str) -> Result<AlertRequest, String> {
+    let bad = |problem: String| texts::bad_argument(lang, &problem, &texts::alert_usage(lang));
+    let said = |p: Problem| bad(texts::problem(lang, p));
+    let not_direction = |dir: &str| {
+        bad(texts::quoted_problem(
+            lang,
+            Quoted::NotDirection,
+            &quote(dir),
+        ))
+    };
     // `total` is the account's USD total, not a coin (a coin called TOTAL cannot have levels).
     let currency = |cur: &str| {
         if cur.eq_ignore_ascii_case("total") {
@@ -32,11 +40,10 @@ pub fn parse_alert(args: &str) -> Result<AlertRequest, String> {
         }
         Currency::parse(cur)
             .map(Subject::Coin)
-            .map_err(|e| bad(format!("{} is not a currency: {e}", quote(cur))))
+            .map_err(|e| bad(texts::not_a_currency(lang, &quote(cur), &e)))
     };
     let level = |amount: &str| {
-        parse_user_amount(amount)
-            .map_err(|e| bad(format!("{} is not accepted: {e}", quote(amount))))
+        parse_user_amount(amount).map_err(|e| bad(texts::amount_refused(lang, &quote(amount), &e)))
     };
     let direction = |word: &str| match word.to_ascii_lowercase().as_str() {
         "below" => Some(Direction::Below),
@@ -44,19 +51,18 @@ pub fn parse_alert(args: &str) -> Result<AlertRequest, String> {
         _ => None,
     };
     let off = |word: &str| word.eq_ignore_ascii_case("off");
-    let too_many =
-        || bad("too many words: give a currency, optionally below or above, and an amount".into());
+    let too_many = || said(Problem::AlertTooMany);
     match words(args).as_slice() {
-        [] => Err(bad("a currency and an amount are missing".into())),
+        [] => Err(said(Problem::AlertMissing)),
         [w] if off(w) => Ok(AlertRequest::AllOff),
         [cur] => {
             currency(cur)?;
-            Err(bad("the amount is missing".into()))
+            Err(said(Problem::AmountMissing))
         }
         [cur, w] if off(w) => Ok(AlertRequest::Off(currency(cur)?, None)),
         [cur, dir] if direction(dir).is_some() => {
             currency(cur)?;
-            Err(bad("the amount is missing".into()))
+            Err(said(Problem::AmountMissing))
         }
         [cur, amount] => Ok(AlertRequest::Set(
             currency(cur)?,
@@ -65,27 +71,21 @@ pub fn parse_alert(args: &str) -> Result<AlertRequest, String> {
         )),
         [cur, dir, w] if off(w) => match direction(dir) {
             Some(d) => Ok(AlertRequest::Off(currency(cur)?, Some(d))),
-            None => Err(bad(format!(
-                "{} is not a direction: say below or above",
-                quote(dir)
-            ))),
+            None => Err(not_direction(dir)),
         },
         [cur, dir, amount] => match direction(dir) {
             Some(d) => Ok(AlertRequest::Set(currency(cur)?, d, level(amount)?)),
             // `/alert BTC 5 6`: two amounts, not a misspelt direction.
             None if parse_user_amount(dir).is_ok() => Err(too_many()),
-            None => Err(bad(format!(
-                "{} is not a direction: say below or above",
-                quote(dir)
-            ))),
+            None => Err(not_direction(dir)),
         },
         _ => Err(too_many()),
     }
 }
 
-pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, lang: Lang, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
     let ok = |text| Outcome::text(text, Status::Ok);
-    match parse_alert(args) {
+    match parse_alert(lang, args) {
         Err(text) => Outcome::text(text, Status::BadInput),
         Ok(AlertRequest::Set(subject, direction, level)) => {
             match ctx
@@ -93,8 +93,8 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outco
                 .set_threshold(chat_id, &subject, direction, level, actor, now_unix())
                 .await
             {
-                Ok(()) => ok(texts::alert_set(&subject, direction, level)),
-                Err(e) => Outcome::storage_error(e),
+                Ok(()) => ok(texts::alert_set(lang, &subject, direction, level)),
+                Err(e) => Outcome::storage_error(lang, e),
             }
         }
         Ok(AlertRequest::Off(subject, direction)) => match ctx
@@ -102,16 +102,16 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outco
             .remove_threshold(chat_id, &subject, direction, actor, now_unix())
             .await
         {
-            Ok(n) => ok(texts::alert_removed(&subject, direction, n)),
-            Err(e) => Outcome::storage_error(e),
+            Ok(n) => ok(texts::alert_removed(lang, &subject, direction, n)),
+            Err(e) => Outcome::storage_error(lang, e),
         },
         Ok(AlertRequest::AllOff) => match ctx
             .store
             .remove_all_thresholds(chat_id, actor, now_unix())
             .await
         {
-            Ok(n) => ok(texts::alerts_removed(n)),
-            Err(e) => Outcome::storage_error(e),
+            Ok(n) => ok(texts::alerts_removed(lang, n)),
+            Err(e) => Outcome::storage_error(lang, e),
         },
     }
 }
@@ -124,6 +124,7 @@ mod tests {
 
     #[test]
     fn alert_arguments() {
+        let parse_alert = |args: &str| parse_alert(Lang::En, args);
         let btc = Subject::Coin(Currency::parse("BTC").unwrap());
         let half = Decimal::from_str("0.5").unwrap();
         assert_eq!(

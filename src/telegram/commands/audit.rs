@@ -5,7 +5,7 @@ use super::words;
 use crate::rules::domain::{ChatId, parse_chat_id};
 use crate::rules::quote::quote;
 use crate::telegram::gate::{Ctx, Outcome, Status};
-use crate::texts::{self, AUDIT_USAGE, ID_USAGE};
+use crate::texts::{self, AUDIT_USAGE, ID_USAGE, Lang};
 
 /// How many entries `/audit` shows by default, and at most.
 pub const AUDIT_DEFAULT: u32 = 20;
@@ -25,19 +25,19 @@ pub fn parse_audit(args: &str) -> Result<AuditRequest, String> {
     match words(args).as_slice() {
         [] => Ok(AuditRequest::Recent(AUDIT_DEFAULT)),
         [w] => match w.parse::<u32>() {
-            Ok(0) => Err(texts::bad_argument(
+            Ok(0) => Err(texts::admin_bad_argument(
                 "a count must be at least 1",
                 AUDIT_USAGE,
             )),
             Ok(n) if n <= AUDIT_MAX => Ok(AuditRequest::Recent(n)),
             _ => parse_chat_id(w).map(AuditRequest::About).map_err(|_| {
-                texts::bad_argument(
+                texts::admin_bad_argument(
                     &format!("{} is neither a count (1–200) nor a Telegram id", quote(w)),
                     AUDIT_USAGE,
                 )
             }),
         },
-        _ => Err(texts::bad_argument(
+        _ => Err(texts::admin_bad_argument(
             "one count or one id at a time",
             AUDIT_USAGE,
         )),
@@ -46,11 +46,11 @@ pub fn parse_audit(args: &str) -> Result<AuditRequest, String> {
 
 pub fn parse_id(args: &str) -> Result<ChatId, String> {
     match words(args).as_slice() {
-        [] => Err(texts::bad_argument("an id is missing", ID_USAGE)),
+        [] => Err(texts::admin_bad_argument("an id is missing", ID_USAGE)),
         [id] => parse_chat_id(id).map_err(|_| {
-            texts::bad_argument(&format!("{} is not a Telegram id", quote(id)), ID_USAGE)
+            texts::admin_bad_argument(&format!("{} is not a Telegram id", quote(id)), ID_USAGE)
         }),
-        _ => Err(texts::bad_argument("one id at a time", ID_USAGE)),
+        _ => Err(texts::admin_bad_argument("one id at a time", ID_USAGE)),
     }
 }
 
@@ -62,7 +62,7 @@ pub async fn run(ctx: &Ctx, args: &str) -> Outcome {
     };
     match entries {
         Ok(entries) => Outcome::text(texts::audit(&entries), Status::Ok),
-        Err(e) => Outcome::storage_error(e),
+        Err(e) => Outcome::storage_error(Lang::En, e),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::texts;
 
 pub fn run(ctx: &Ctx, who: &Asker<'_>) -> Outcome {
     Outcome::text(
-        texts::help(who.user_id, who.is_admin, ctx.source.api()),
+        texts::help(who.lang, who.user_id, who.is_admin, ctx.source.api()),
         Status::Ok,
     )
 }

@@ -8,6 +8,7 @@ mod audit;
 pub mod balance;
 mod help;
 mod history;
+mod lang;
 mod mute;
 mod payments;
 mod payouts;
@@ -21,11 +22,13 @@ use teloxide::utils::command::BotCommands;
 use crate::rules::domain::{ChatId, UserId};
 use crate::store::Actor;
 use crate::telegram::gate::{Ctx, Outcome};
+use crate::texts::{self, Lang};
 
 pub use alert::{AlertRequest, parse_alert};
 pub use alerts::{AlertsScope, parse_alerts};
 pub use audit::{AUDIT_MAX, AuditRequest, parse_audit, parse_id};
 pub use balance::parse_balance;
+pub use lang::{LangRequest, parse_lang};
 pub use mute::{MAX_MUTE, MuteRequest, parse_mute};
 
 /// Every command takes its whole argument as text; parsing and its error replies are ours, so
@@ -61,6 +64,8 @@ pub enum Command {
         description = "/sales [today|yesterday|7d|30d]: what was paid, against the period before"
     )]
     Sales(String),
+    #[command(description = "the language of this chat: /lang ru, /lang auto")]
+    Lang(String),
     #[command(description = "admin: allow a user or group id")]
     Allow(String),
     #[command(description = "admin: deny a user or group id")]
@@ -86,6 +91,7 @@ impl Command {
             Command::Payouts(_) => "payouts",
             Command::Tx(_) => "tx",
             Command::Sales(_) => "sales",
+            Command::Lang(_) => "lang",
             Command::Allow(_) => "allow",
             Command::Deny(_) => "deny",
             Command::Users(_) => "users",
@@ -97,7 +103,7 @@ impl Command {
     pub fn is_switch_off(&self) -> bool {
         match self {
             Command::Alert(args) => matches!(
-                parse_alert(args),
+                parse_alert(Lang::En, args),
                 Ok(AlertRequest::Off(..) | AlertRequest::AllOff)
             ),
             Command::Report(args) | Command::Payments(args) | Command::Payouts(args) => {
@@ -128,39 +134,52 @@ pub fn parse(text: &str, bot_name: &str) -> Option<Command> {
     Command::parse(&normalized, bot_name).ok()
 }
 
-/// The menu everyone sees, and the one admins see in their own chats.
-pub fn menu(admin: bool) -> Vec<teloxide::types::BotCommand> {
+/// The menu everyone sees, and the one admins see in their own chats, in `lang`: the users'
+/// commands described in it, the admins' in English.
+pub fn menu(lang: Lang, admin: bool) -> Vec<teloxide::types::BotCommand> {
     Command::bot_commands()
         .into_iter()
         .filter(|c| {
             admin || !matches!(c.command.as_str(), "/allow" | "/deny" | "/users" | "/audit")
         })
+        .map(|mut c| {
+            let name = c.command.trim_start_matches('/');
+            if let Some(description) = texts::menu_description(lang, name) {
+                c.description = description;
+            }
+            c
+        })
         .collect()
 }
 
-/// Who asked, and where.
+/// Who asked, where, and the language the chat reads.
 pub struct Asker<'a> {
     pub chat_id: ChatId,
     pub user_id: Option<UserId>,
     pub actor: &'a Actor,
     pub is_admin: bool,
+    pub lang: Lang,
+    /// The `language_code` Telegram sent with the user (what `/lang auto` goes back to).
+    pub language_code: Option<&'a str>,
 }
 
 /// Runs a command that passed the gate (admin-only commands are checked by the caller).
 pub async fn run(ctx: &Ctx, command: &Command, who: &Asker<'_>) -> Outcome {
     let chat_id = who.chat_id;
+    let lang = who.lang;
     match command {
         Command::Start(_) | Command::Help(_) => help::run(ctx, who),
-        Command::Balance(args) => balance::run(ctx, args).await,
-        Command::Alert(args) => alert::run(ctx, chat_id, who.actor, args).await,
-        Command::Alerts(args) => alerts::run(ctx, chat_id, who.is_admin, args).await,
-        Command::Mute(args) => mute::run(ctx, chat_id, who.actor.id, args).await,
-        Command::Report(args) => report::run(ctx, chat_id, who.actor, args).await,
-        Command::History(args) => history::run(ctx, chat_id, args).await,
-        Command::Payments(args) => payments::run(ctx, chat_id, who.actor, args).await,
-        Command::Payouts(args) => payouts::run(ctx, chat_id, who.actor, args).await,
-        Command::Tx(args) => tx::run(ctx, chat_id, args).await,
-        Command::Sales(args) => sales::run(ctx, chat_id, args).await,
+        Command::Balance(args) => balance::run(ctx, lang, args).await,
+        Command::Alert(args) => alert::run(ctx, lang, chat_id, who.actor, args).await,
+        Command::Alerts(args) => alerts::run(ctx, lang, chat_id, who.is_admin, args).await,
+        Command::Mute(args) => mute::run(ctx, lang, chat_id, who.actor.id, args).await,
+        Command::Report(args) => report::run(ctx, lang, chat_id, who.actor, args).await,
+        Command::History(args) => history::run(ctx, lang, chat_id, args).await,
+        Command::Lang(args) => lang::run(ctx, who, args).await,
+        Command::Payments(args) => payments::run(ctx, lang, chat_id, who.actor, args).await,
+        Command::Payouts(args) => payouts::run(ctx, lang, chat_id, who.actor, args).await,
+        Command::Tx(args) => tx::run(ctx, lang, chat_id, args).await,
+        Command::Sales(args) => sales::run(ctx, lang, chat_id, args).await,
         Command::Allow(args) => users::allow(ctx, who.actor, chat_id, args).await,
         Command::Deny(args) => users::deny(ctx, who.actor, chat_id, args).await,
         Command::Users(_) => users::list(ctx).await,
@@ -215,7 +234,15 @@ mod tests {
 
     #[test]
     fn admins_get_a_bigger_menu() {
-        assert_eq!(menu(true).len(), 16);
-        assert_eq!(menu(false).len(), 12);
+        assert_eq!(menu(Lang::En, true).len(), 17);
+        assert_eq!(menu(Lang::En, false).len(), 13);
+        for lang in Lang::ALL {
+            let menu = menu(lang, false);
+            assert!(menu.iter().all(|c| !c.description.is_empty()));
+            assert!(menu.iter().all(|c| c.description.chars().count() <= 256));
+        }
+        let ru = menu(Lang::Ru, true);
+        let allow = ru.iter().find(|c| c.command == "/allow").unwrap();
+        assert_eq!(allow.description, "admin: allow a user or group id");
     }
 }

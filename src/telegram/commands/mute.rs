@@ -9,7 +9,7 @@ use crate::rules::alerts::{AlertState, Threshold};
 use crate::rules::domain::ChatId;
 use crate::rules::quote::quote;
 use crate::telegram::gate::{Ctx, Outcome, Status};
-use crate::texts::{self, MUTE_USAGE};
+use crate::texts::{self, Lang, Problem, Quoted};
 
 /// The longest `/mute`: past that, removing the level is the honest tool.
 pub const MAX_MUTE: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -22,8 +22,10 @@ pub enum MuteRequest {
 }
 
 /// `/mute`, `/mute off`, `/mute 30m` / `2h` / `1d` (at most 30 days).
-pub fn parse_mute(args: &str) -> Result<MuteRequest, String> {
-    let bad = |problem: String| texts::bad_argument(&problem, MUTE_USAGE);
+pub fn parse_mute(lang: Lang, args: &str) -> Result<MuteRequest, String> {
+    let bad = |problem: String| texts::bad_argument(lang, &problem, &texts::mute_usage(lang));
+    let said = |p: Problem| bad(texts::problem(lang, p));
+    let not_duration = |w: &str| bad(texts::quoted_problem(lang, Quoted::NotDuration, &quote(w)));
     match words(args).as_slice() {
         [] => Ok(MuteRequest::Show),
         [w] if w.eq_ignore_ascii_case("off") => Ok(MuteRequest::Off),
@@ -37,37 +39,27 @@ pub fn parse_mute(args: &str) -> Result<MuteRequest, String> {
                 "m" | "min" => 60,
                 "h" => 3_600,
                 "d" => 86_400,
-                _ => {
-                    return Err(bad(format!(
-                        "{} is not a duration like 30m, 2h or 1d",
-                        quote(w)
-                    )));
-                }
+                _ => return Err(not_duration(w)),
             };
             let n: u64 = match digits.parse() {
                 Ok(n) if digits.len() <= 6 => n,
-                _ => {
-                    return Err(bad(format!(
-                        "{} is not a duration like 30m, 2h or 1d",
-                        quote(w)
-                    )));
-                }
+                _ => return Err(not_duration(w)),
             };
             let d = Duration::from_secs(n * unit_secs);
             if n == 0 {
-                Err(bad("a mute must last longer than zero".into()))
+                Err(said(Problem::MuteZero))
             } else if d > MAX_MUTE {
-                Err(bad("a mute lasts at most 30 days (30d)".into()))
+                Err(said(Problem::MuteTooLong))
             } else {
                 Ok(MuteRequest::For(d))
             }
         }
-        _ => Err(bad("one duration at a time".into())),
+        _ => Err(said(Problem::OneDuration)),
     }
 }
 
-pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: ChatId, args: &str) -> Outcome {
-    let request = match parse_mute(args) {
+pub async fn run(ctx: &Ctx, lang: Lang, chat_id: ChatId, actor: ChatId, args: &str) -> Outcome {
+    let request = match parse_mute(lang, args) {
         Ok(r) => r,
         Err(text) => return Outcome::text(text, Status::BadInput),
     };
@@ -75,39 +67,39 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: ChatId, args: &str) -> Outco
     // The end of a mute is said in the chat's zone, if it set one (`/report … TZ`).
     let zone = match ctx.store.chat_zone(chat_id).await {
         Ok(z) => z,
-        Err(e) => return Outcome::storage_error(e),
+        Err(e) => return Outcome::storage_error(lang, e),
     };
     let ok = |text| Outcome::text(text, Status::Ok);
     match request {
         MuteRequest::Show => match ctx.store.mute_of(chat_id, now).await {
-            Ok(m) => ok(texts::mute_status(m.map(|m| m.until), zone)),
-            Err(e) => Outcome::storage_error(e),
+            Ok(m) => ok(texts::mute_status(lang, m.map(|m| m.until), zone)),
+            Err(e) => Outcome::storage_error(lang, e),
         },
         MuteRequest::For(d) => {
             let until = now + d.as_secs() as i64;
             match ctx.store.set_mute(chat_id, until, actor, now).await {
-                Ok(()) => ok(texts::muted(until, zone)),
-                Err(e) => Outcome::storage_error(e),
+                Ok(()) => ok(texts::muted(lang, until, zone)),
+                Err(e) => Outcome::storage_error(lang, e),
             }
         }
         MuteRequest::Off => {
             let held = match ctx.store.held(chat_id, now).await {
                 Ok(h) => h,
-                Err(e) => return Outcome::storage_error(e),
+                Err(e) => return Outcome::storage_error(lang, e),
             };
             let was_muted = match ctx.store.end_mute(chat_id, now).await {
                 Ok(w) => w,
-                Err(e) => return Outcome::storage_error(e),
+                Err(e) => return Outcome::storage_error(lang, e),
             };
             let levels = match ctx.store.thresholds_of(chat_id).await {
                 Ok((levels, _)) => levels,
-                Err(e) => return Outcome::storage_error(e),
+                Err(e) => return Outcome::storage_error(lang, e),
             };
             let crossed: Vec<&Threshold> = levels
                 .iter()
                 .filter(|t| matches!(t.state, AlertState::Crossed { .. }))
                 .collect();
-            ok(texts::unmuted(was_muted, &crossed, &held))
+            ok(texts::unmuted(lang, was_muted, &crossed, &held))
         }
     }
 }
@@ -118,6 +110,7 @@ mod tests {
 
     #[test]
     fn mute_arguments() {
+        let parse_mute = |args: &str| parse_mute(Lang::En, args);
         let mins = |m: u64| Ok(MuteRequest::For(Duration::from_secs(m * 60)));
         assert_eq!(parse_mute(""), Ok(MuteRequest::Show));
         assert_eq!(parse_mute("OFF"), Ok(MuteRequest::Off));

@@ -14,7 +14,7 @@ use crate::rules::feed::parse_event_list;
 use crate::rules::quote::quote;
 use crate::store::{Actor, PaymentFeedChange};
 use crate::telegram::gate::{Ctx, Outcome, Status};
-use crate::texts::{self, PAYMENTS_USAGE};
+use crate::texts::{self, Lang, Quoted};
 
 /// How many payments `/payments` lists.
 const RECENT: u32 = 10;
@@ -28,8 +28,8 @@ pub enum PaymentsRequest {
 }
 
 /// `/payments`, `/payments on [MIN_USD]`, `/payments off`, `/payments events a,b,c`.
-pub fn parse_payments(args: &str) -> Result<PaymentsRequest, String> {
-    let bad = |problem: String| texts::bad_argument(&problem, PAYMENTS_USAGE);
+pub fn parse_payments(lang: Lang, args: &str) -> Result<PaymentsRequest, String> {
+    let bad = |problem: String| texts::bad_argument(lang, &problem, &texts::payments_usage(lang));
     let list = words(args);
     match list.as_slice() {
         [] => Ok(PaymentsRequest::Show),
@@ -38,29 +38,33 @@ pub fn parse_payments(args: &str) -> Result<PaymentsRequest, String> {
             let min = amount.trim_start_matches('$');
             parse_user_amount(min)
                 .map(|m| PaymentsRequest::On { min_usd: Some(m) })
-                .map_err(|e| bad(format!("{} is not accepted: {e}", quote(amount))))
+                .map_err(|e| bad(texts::amount_refused(lang, &quote(amount), &e)))
         }
         [w] if w.eq_ignore_ascii_case("off") => Ok(PaymentsRequest::Off),
         [w, ..] if w.eq_ignore_ascii_case("events") => {
             let rest = args.trim_start()[w.len()..].trim();
             parse_event_list::<PaymentStatus>(rest)
                 .map(PaymentsRequest::Events)
-                .map_err(|e| bad(e.to_string()))
+                .map_err(|e| bad(texts::event_list_problem(lang, &e)))
         }
-        [w, ..] => Err(bad(format!("{} is not understood", quote(w)))),
+        [w, ..] => Err(bad(texts::quoted_problem(
+            lang,
+            Quoted::NotUnderstood,
+            &quote(w),
+        ))),
     }
 }
 
-pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, lang: Lang, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
     if ctx.payments.is_none() {
-        return Outcome::text(texts::payments_need_key(), Status::Refused);
+        return Outcome::text(texts::payments_need_key(lang), Status::Refused);
     }
-    let request = match parse_payments(args) {
+    let request = match parse_payments(lang, args) {
         Ok(r) => r,
         Err(text) => return Outcome::text(text, Status::BadInput),
     };
     let change = match request {
-        PaymentsRequest::Show => return show(ctx, chat_id).await,
+        PaymentsRequest::Show => return show(ctx, lang, chat_id).await,
         PaymentsRequest::On { min_usd } => PaymentFeedChange::On { min_usd },
         PaymentsRequest::Off => PaymentFeedChange::Off,
         PaymentsRequest::Events(set) => PaymentFeedChange::Events(set),
@@ -73,31 +77,31 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outco
         Ok(setting) => {
             let text = match change {
                 PaymentFeedChange::Events(_) => {
-                    texts::payment_events_set(&setting.feed, setting.enabled)
+                    texts::payment_events_set(lang, &setting.feed, setting.enabled)
                 }
-                _ => texts::payments_set(&setting),
+                _ => texts::payments_set(lang, &setting),
             };
             Outcome::text(text, Status::Ok)
         }
-        Err(e) => Outcome::storage_error(e),
+        Err(e) => Outcome::storage_error(lang, e),
     }
 }
 
-async fn show(ctx: &Ctx, chat_id: ChatId) -> Outcome {
+async fn show(ctx: &Ctx, lang: Lang, chat_id: ChatId) -> Outcome {
     let setting = match ctx.store.payment_feed_of(chat_id).await {
         Ok(s) => s,
-        Err(e) => return Outcome::storage_error(e),
+        Err(e) => return Outcome::storage_error(lang, e),
     };
     let recent = match ctx.store.recent_payments(RECENT).await {
         Ok(r) => r,
-        Err(e) => return Outcome::storage_error(e),
+        Err(e) => return Outcome::storage_error(lang, e),
     };
     let zone = match ctx.store.chat_zone(chat_id).await {
         Ok(z) => z,
-        Err(e) => return Outcome::storage_error(e),
+        Err(e) => return Outcome::storage_error(lang, e),
     };
     Outcome::text(
-        texts::payments_overview(setting.as_ref(), &recent, zone),
+        texts::payments_overview(lang, setting.as_ref(), &recent, zone),
         Status::Ok,
     )
 }
@@ -109,20 +113,20 @@ mod tests {
 
     #[test]
     fn payments_arguments() {
-        assert_eq!(parse_payments(" "), Ok(PaymentsRequest::Show));
+        assert_eq!(parse_payments(Lang::En, " "), Ok(PaymentsRequest::Show));
         assert_eq!(
-            parse_payments("ON"),
+            parse_payments(Lang::En, "ON"),
             Ok(PaymentsRequest::On { min_usd: None })
         );
         assert_eq!(
-            parse_payments("on $100.50"),
+            parse_payments(Lang::En, "on $100.50"),
             Ok(PaymentsRequest::On {
                 min_usd: Some(Decimal::from_str("100.50").unwrap())
             })
         );
-        assert_eq!(parse_payments("off"), Ok(PaymentsRequest::Off));
+        assert_eq!(parse_payments(Lang::En, "off"), Ok(PaymentsRequest::Off));
         assert_eq!(
-            parse_payments("events Paid, expired"),
+            parse_payments(Lang::En, "events Paid, expired"),
             Ok(PaymentsRequest::Events(
                 [PaymentStatus::Paid, PaymentStatus::Expired].into()
             ))
@@ -134,7 +138,7 @@ mod tests {
             ("events paid,shipped", "“shipped” is not a status"),
             ("maybe", "not understood"),
         ] {
-            let e = parse_payments(bad).unwrap_err();
+            let e = parse_payments(Lang::En, bad).unwrap_err();
             assert!(e.contains(says), "{bad}: {e}");
             assert!(e.contains("/payments on"), "{bad}: {e}");
         }

@@ -8,7 +8,7 @@ use crate::rules::domain::ChatId;
 use crate::rules::schedule::{ReportRequest, next_slot, parse_report_args};
 use crate::store::{Actor, ReportRecord};
 use crate::telegram::gate::{Ctx, Outcome, Status};
-use crate::texts;
+use crate::texts::{self, Lang};
 
 fn sources(ctx: &Ctx) -> ReportSources {
     ReportSources {
@@ -20,16 +20,17 @@ fn sources(ctx: &Ctx) -> ReportSources {
     }
 }
 
-pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, lang: Lang, chat_id: ChatId, actor: &Actor, args: &str) -> Outcome {
     let zone = match ctx.store.chat_zone(chat_id).await {
         Ok(z) => z,
-        Err(e) => return Outcome::storage_error(e),
+        Err(e) => return Outcome::storage_error(lang, e),
     };
     let request = match parse_report_args(args, Some(zone)) {
         Ok(r) => r,
         Err(e) => {
+            let problem = texts::report_args_problem(lang, &e);
             return Outcome::text(
-                texts::bad_argument(&e.to_string(), texts::REPORT_USAGE),
+                texts::bad_argument(lang, &problem, &texts::report_usage(lang)),
                 Status::BadInput,
             );
         }
@@ -43,16 +44,16 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outco
                 let next = schedule
                     .as_ref()
                     .map(|s| next_slot(s, utc(now)).timestamp());
-                ok(texts::report_status(schedule.as_ref().zip(next)))
+                ok(texts::report_status(lang, schedule.as_ref().zip(next)))
             }
-            Err(e) => Outcome::storage_error(e),
+            Err(e) => Outcome::storage_error(lang, e),
         },
         ReportRequest::Off => match ctx.store.remove_report(chat_id, actor, now).await {
             Ok(existed) => {
                 ctx.report_changed.notify_one();
-                ok(texts::report_removed(existed))
+                ok(texts::report_removed(lang, existed))
             }
-            Err(e) => Outcome::storage_error(e),
+            Err(e) => Outcome::storage_error(lang, e),
         },
         ReportRequest::Set(schedule) => {
             let spec = schedule.to_args();
@@ -64,22 +65,22 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, actor: &Actor, args: &str) -> Outco
                 Ok(()) => {
                     ctx.report_changed.notify_one();
                     let next = next_slot(&schedule, utc(now)).timestamp();
-                    ok(texts::report_set(&schedule, next))
+                    ok(texts::report_set(lang, &schedule, next))
                 }
-                Err(e) => Outcome::storage_error(e),
+                Err(e) => Outcome::storage_error(lang, e),
             }
         }
-        ReportRequest::Now => now_report(ctx, chat_id, now).await,
+        ReportRequest::Now => now_report(ctx, lang, chat_id, now).await,
     }
 }
 
 /// The same content and the same path as a scheduled report: through the outbox.
-async fn now_report(ctx: &Ctx, chat_id: ChatId, now: i64) -> Outcome {
+async fn now_report(ctx: &Ctx, lang: Lang, chat_id: ChatId, now: i64) -> Outcome {
     let built = match sources(ctx).build(chat_id, None, now, true).await {
         Ok(built) => built,
-        Err(BuildError::Store(e)) => return Outcome::storage_error(e),
+        Err(BuildError::Store(e)) => return Outcome::storage_error(lang, e),
         Err(BuildError::Unavailable(e)) => {
-            return Outcome::text(texts::oxapay_failed(&e), Status::OxaPayError);
+            return Outcome::text(texts::oxapay_failed(lang, &e), Status::OxaPayError);
         }
     };
     let recorded = ctx
@@ -97,6 +98,6 @@ async fn now_report(ctx: &Ctx, chat_id: ChatId, now: i64) -> Outcome {
             ctx.wake_delivery.notify_one();
             Outcome::silent(Status::Ok)
         }
-        Err(e) => Outcome::storage_error(e),
+        Err(e) => Outcome::storage_error(lang, e),
     }
 }

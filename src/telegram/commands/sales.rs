@@ -8,16 +8,16 @@ use crate::rules::quote::quote;
 use crate::rules::sales::{self, Period, Sale, Span};
 use crate::store::LedgerPayment;
 use crate::telegram::gate::{Ctx, Outcome, Status};
-use crate::texts::{self, SALES_USAGE};
+use crate::texts::{self, Lang, Problem, Quoted};
 
 /// `/sales`, `/sales yesterday`, `/sales 7d`, `/sales 30d`.
-pub fn parse_sales(args: &str) -> Result<Period, String> {
+pub fn parse_sales(lang: Lang, args: &str) -> Result<Period, String> {
+    let bad = |problem: String| texts::bad_argument(lang, &problem, &texts::sales_usage(lang));
     match words(args).as_slice() {
         [] => Ok(Period::Today),
-        [w] => Period::parse(w).ok_or_else(|| {
-            texts::bad_argument(&format!("{} is not a period", quote(w)), SALES_USAGE)
-        }),
-        _ => Err(texts::bad_argument("one period at a time", SALES_USAGE)),
+        [w] => Period::parse(w)
+            .ok_or_else(|| bad(texts::quoted_problem(lang, Quoted::NotPeriod, &quote(w)))),
+        _ => Err(bad(texts::problem(lang, Problem::OnePeriod))),
     }
 }
 
@@ -31,17 +31,17 @@ pub fn sale(p: &LedgerPayment) -> Sale<'_> {
     }
 }
 
-pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, lang: Lang, chat_id: ChatId, args: &str) -> Outcome {
     if ctx.payments.is_none() {
-        return Outcome::text(texts::payments_need_key(), Status::Refused);
+        return Outcome::text(texts::payments_need_key(lang), Status::Refused);
     }
-    let period = match parse_sales(args) {
+    let period = match parse_sales(lang, args) {
         Ok(p) => p,
         Err(text) => return Outcome::text(text, Status::BadInput),
     };
     let zone = match ctx.store.chat_zone(chat_id).await {
         Ok(z) => z,
-        Err(e) => return Outcome::storage_error(e),
+        Err(e) => return Outcome::storage_error(lang, e),
     };
     let (span, before) = sales::spans(period, now_unix(), zone);
     let figures = |s: Span| async move {
@@ -50,11 +50,11 @@ pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
     };
     let (now, then) = match (figures(span).await, figures(before).await) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return Outcome::storage_error(e),
+        (Err(e), _) | (_, Err(e)) => return Outcome::storage_error(lang, e),
     };
     let change = sales::compare(&now, &then);
     Outcome::text(
-        texts::sales(period, span, &now, &then, &change, zone),
+        texts::sales(lang, period, span, &now, &then, &change, zone),
         Status::Ok,
     )
 }
@@ -65,11 +65,16 @@ mod tests {
 
     #[test]
     fn sales_arguments() {
-        assert_eq!(parse_sales(""), Ok(Period::Today));
-        assert_eq!(parse_sales("Yesterday"), Ok(Period::Yesterday));
-        assert_eq!(parse_sales("7d"), Ok(Period::Week));
+        assert_eq!(parse_sales(Lang::En, ""), Ok(Period::Today));
+        assert_eq!(parse_sales(Lang::En, "Yesterday"), Ok(Period::Yesterday));
+        assert_eq!(parse_sales(Lang::En, "7d"), Ok(Period::Week));
         for bad in ["1y", "today 7d", "<b>"] {
-            assert!(parse_sales(bad).unwrap_err().contains("/sales 7d"), "{bad}");
+            assert!(
+                parse_sales(Lang::En, bad)
+                    .unwrap_err()
+                    .contains("/sales 7d"),
+                "{bad}"
+            );
         }
     }
 }

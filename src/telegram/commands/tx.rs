@@ -6,65 +6,66 @@ use crate::oxapay::TrackId;
 use crate::rules::domain::ChatId;
 use crate::rules::quote::quote;
 use crate::telegram::gate::{Ctx, Outcome, Status};
-use crate::texts::{self, TX_USAGE};
+use crate::texts::{self, Lang, Problem};
 
 /// `/tx TRACK_ID`.
-pub fn parse_tx(args: &str) -> Result<TrackId, String> {
+pub fn parse_tx(lang: Lang, args: &str) -> Result<TrackId, String> {
+    let bad = |problem: String| texts::bad_argument(lang, &problem, &texts::tx_usage(lang));
     match words(args).as_slice() {
-        [] => Err(texts::bad_argument("the track id is missing", TX_USAGE)),
-        [id] => TrackId::new(id).map_err(|e| {
-            texts::bad_argument(&format!("{} is not a track id: {e}", quote(id)), TX_USAGE)
-        }),
-        _ => Err(texts::bad_argument("one track id at a time", TX_USAGE)),
+        [] => Err(bad(texts::problem(lang, Problem::TrackIdMissing))),
+        [id] => TrackId::new(id).map_err(|e| bad(texts::track_id_problem(lang, &quote(id), &e))),
+        _ => Err(bad(texts::problem(lang, Problem::OneTrackId))),
     }
 }
 
-pub async fn run(ctx: &Ctx, chat_id: ChatId, args: &str) -> Outcome {
+pub async fn run(ctx: &Ctx, lang: Lang, chat_id: ChatId, args: &str) -> Outcome {
     if ctx.payments.is_none() && ctx.payouts.is_none() {
-        return Outcome::text(texts::payments_need_key(), Status::Refused);
+        return Outcome::text(texts::payments_need_key(lang), Status::Refused);
     }
-    let track_id = match parse_tx(args) {
+    let track_id = match parse_tx(lang, args) {
         Ok(id) => id,
         Err(text) => return Outcome::text(text, Status::BadInput),
     };
     let zone = match ctx.store.chat_zone(chat_id).await {
         Ok(z) => z,
-        Err(e) => return Outcome::storage_error(e),
+        Err(e) => return Outcome::storage_error(lang, e),
     };
     match ctx.store.payment_record(&track_id).await {
-        Ok(Some(record)) => return Outcome::text(texts::payment_record(&record, zone), Status::Ok),
+        Ok(Some(record)) => {
+            return Outcome::text(texts::payment_record(lang, &record, zone), Status::Ok);
+        }
         Ok(None) => {}
-        Err(e) => return Outcome::storage_error(e),
+        Err(e) => return Outcome::storage_error(lang, e),
     }
     match ctx.store.payout_record(&track_id).await {
-        Ok(Some(p)) => return Outcome::text(texts::payout_record(&p, zone), Status::Ok),
+        Ok(Some(p)) => return Outcome::text(texts::payout_record(lang, &p, zone), Status::Ok),
         Ok(None) => {}
-        Err(e) => return Outcome::storage_error(e),
+        Err(e) => return Outcome::storage_error(lang, e),
     }
-    live(ctx, &track_id, zone).await
+    live(ctx, lang, &track_id, zone).await
 }
 
 /// Neither ledger holds it: asked of OxaPay, payments first, then payouts.
-async fn live(ctx: &Ctx, track_id: &TrackId, zone: chrono_tz::Tz) -> Outcome {
+async fn live(ctx: &Ctx, lang: Lang, track_id: &TrackId, zone: chrono_tz::Tz) -> Outcome {
     if let Some(payments) = &ctx.payments {
         match payments.one(track_id).await {
-            Ok(Some(p)) => return Outcome::text(texts::payment_live(&p, zone), Status::Ok),
+            Ok(Some(p)) => return Outcome::text(texts::payment_live(lang, &p, zone), Status::Ok),
             Ok(None) => {}
             Err(e) => {
-                return Outcome::text(texts::payment_read_failed(&e), Status::OxaPayError);
+                return Outcome::text(texts::oxapay_failed(lang, &e), Status::OxaPayError);
             }
         }
     }
     if let Some(payouts) = &ctx.payouts {
         match payouts.one(track_id).await {
-            Ok(Some(p)) => return Outcome::text(texts::payout_live(&p), Status::Ok),
+            Ok(Some(p)) => return Outcome::text(texts::payout_live(lang, &p), Status::Ok),
             Ok(None) => {}
             Err(e) => {
-                return Outcome::text(texts::payment_read_failed(&e), Status::OxaPayError);
+                return Outcome::text(texts::oxapay_failed(lang, &e), Status::OxaPayError);
             }
         }
     }
-    Outcome::text(texts::payment_unknown(track_id), Status::BadInput)
+    Outcome::text(texts::payment_unknown(lang, track_id), Status::BadInput)
 }
 
 #[cfg(test)]
@@ -73,14 +74,17 @@ mod tests {
 
     #[test]
     fn tx_arguments() {
-        assert_eq!(parse_tx(" 188225613 ").unwrap().as_str(), "188225613");
-        assert_eq!(parse_tx("<b>x</b>").unwrap().as_str(), "<b>x</b>");
+        assert_eq!(
+            parse_tx(Lang::En, " 188225613 ").unwrap().as_str(),
+            "188225613"
+        );
+        assert_eq!(parse_tx(Lang::En, "<b>x</b>").unwrap().as_str(), "<b>x</b>");
         for (bad, says) in [
             ("", "missing"),
             ("a b", "one track id"),
             (&"9".repeat(101), "at most"),
         ] {
-            let e = parse_tx(bad).unwrap_err();
+            let e = parse_tx(Lang::En, bad).unwrap_err();
             assert!(e.contains(says) && e.contains("/tx TRACK_ID"), "{bad}: {e}");
         }
     }

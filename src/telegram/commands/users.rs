@@ -5,7 +5,7 @@ use crate::clock::now_unix;
 use crate::rules::domain::{ChatId, UserId};
 use crate::store::Actor;
 use crate::telegram::gate::{Ctx, Outcome, Status};
-use crate::texts;
+use crate::texts::{self, Lang};
 
 pub async fn allow(ctx: &Ctx, actor: &Actor, chat_id: ChatId, args: &str) -> Outcome {
     let id = match parse_id(args) {
@@ -14,7 +14,7 @@ pub async fn allow(ctx: &Ctx, actor: &Actor, chat_id: ChatId, args: &str) -> Out
     };
     match ctx.store.allow(id, actor, chat_id, now_unix()).await {
         Ok(added) => Outcome::text(texts::allowed(id, added), Status::Ok),
-        Err(e) => Outcome::storage_error(e),
+        Err(e) => Outcome::storage_error(Lang::En, e),
     }
 }
 
@@ -37,7 +37,7 @@ pub async fn deny(ctx: &Ctx, actor: &Actor, chat_id: ChatId, args: &str) -> Outc
             }
             Outcome::text(texts::denied(id, &outcome), Status::Ok)
         }
-        Err(e) => Outcome::storage_error(e),
+        Err(e) => Outcome::storage_error(Lang::En, e),
     }
 }
 
@@ -47,6 +47,6 @@ pub async fn list(ctx: &Ctx) -> Outcome {
             let admins: Vec<UserId> = ctx.admins.iter().copied().collect();
             Outcome::text(texts::users(&admins, &allowed), Status::Ok)
         }
-        Err(e) => Outcome::storage_error(e),
+        Err(e) => Outcome::storage_error(Lang::En, e),
     }
 }
