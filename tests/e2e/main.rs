@@ -24,6 +24,7 @@ mod operations;
 mod oxapay_failures;
 mod payments;
 mod payments_client;
+mod payouts;
 mod reports;
 mod service;
 mod shutdown;
