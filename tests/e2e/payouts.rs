@@ -441,7 +441,7 @@ async fn payouts_are_told_once_after_a_silent_first_reading() {
             "🔔 This chat hears payouts: confirmed, canceled, rejected, and any stuck one. \
              /payouts off stops it."
                 .to_owned(),
-            "Last 3 payouts".to_owned(),
+            "The last 3 payouts".to_owned(),
             format!("✅ confirmed · {body} · new-1 · {}", zoned(t0 - 60)),
             format!("✅ confirmed · {body} · old-1 · {}", zoned(t0 - 3_600)),
             format!(
@@ -687,7 +687,7 @@ async fn a_mute_holds_payouts_and_its_end_counts_them() {
          them."
     );
     let list = reply_text(&app, ADMIN, "/payouts").await;
-    assert!(list.contains("Last 2 payouts"), "{list}");
+    assert!(list.contains("The last 2 payouts"), "{list}");
 
     app.oxa.add_payout(payout("m-3", "confirmed"));
     wait_told(&app, ADMIN, "✅ Payout confirmed", "m-3").await;
