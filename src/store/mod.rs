@@ -163,9 +163,90 @@ mod tests {
             .execute(&s.pool)
             .await
             .unwrap();
+        // A subject with characters JSON escapes is read, and reported, exactly as stored.
+        sqlx::query(
+            "INSERT INTO thresholds (chat_id, currency, level, updated_at)
+             VALUES (3, 'E\"T\\H', '1', 0)",
+        )
+        .execute(&s.pool)
+        .await
+        .unwrap();
         let (good, bad) = s.all_thresholds(None).await.unwrap();
         assert_eq!(good.len(), 1);
         assert_eq!((bad[0].chat_id, bad[0].currency.as_str()), (c(2), "ETH"));
+        assert_eq!(
+            (bad[1].chat_id, bad[1].currency.as_str()),
+            (c(3), "E\"T\\H")
+        );
+        assert!(bad[1].problem.contains("subject"), "{}", bad[1].problem);
+    }
+
+    #[tokio::test]
+    async fn a_check_larger_than_one_statement_writes_every_state_and_message_once() {
+        let (s, _dir) = store().await;
+        // 1,201 levels: more than two statements' worth of rows, the last one partly filled.
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1201)
+             INSERT INTO thresholds (chat_id, currency, direction, level, updated_at, owner_id)
+             SELECT i, 'BTC', 'below', '1.0', 0, i FROM n",
+        )
+        .execute(&s.pool)
+        .await
+        .unwrap();
+        let state = |i: i64| match i % 3 {
+            0 => AlertState::Ok,
+            1 => low(i),
+            _ => AlertState::Crossed {
+                since: i,
+                last_alert_at: i + 7,
+            },
+        };
+        let transitions: Vec<Transition> = (1..=1201)
+            .map(|i| Transition {
+                chat_id: c(i),
+                subject: coin("BTC"),
+                direction: Direction::Below,
+                // One level changed since the check read it: that row stays unchecked.
+                level: d(if i == 600 { "2" } else { "1.0" }),
+                new_state: state(i),
+                notice: None,
+            })
+            .collect();
+        let kinds = [MessageKind::Alert, MessageKind::Notice];
+        let messages: Vec<Owed> = (1..=1001)
+            .map(|i| Owed::new(c(i), format!("m{i} <b>&</b>"), kinds[i as usize % 2]))
+            .collect();
+        s.record_check(&CheckRecord {
+            transitions: &transitions,
+            messages: &messages,
+            health: &Health::default(),
+            success_at: Some(5),
+            mutes_ended: &[],
+            now: 5,
+        })
+        .await
+        .unwrap();
+        let (all, bad) = s.all_thresholds(None).await.unwrap();
+        assert!(bad.is_empty());
+        assert_eq!(all.len(), 1201);
+        for t in &all {
+            let expected = if t.chat_id == c(600) {
+                AlertState::Unchecked
+            } else {
+                state(t.chat_id.0)
+            };
+            assert_eq!(t.state, expected, "chat {}", t.chat_id.0);
+        }
+        let rows: Vec<(i64, String, String, i64)> =
+            sqlx::query_as("SELECT chat_id, text, kind, created_at FROM outbox ORDER BY id")
+                .fetch_all(&s.pool)
+                .await
+                .unwrap();
+        let expected: Vec<(i64, String, String, i64)> = messages
+            .iter()
+            .map(|m| (m.chat_id.0, m.text.clone(), m.kind.as_str().to_owned(), 5))
+            .collect();
+        assert_eq!(rows, expected);
     }
 
     #[tokio::test]

@@ -51,13 +51,6 @@ impl Owed {
     }
 }
 
-/// As SQLite's `json_each` reads it: `[chat_id, text, kind]`.
-impl serde::Serialize for Owed {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (self.chat_id.0, &self.text, self.kind).serialize(s)
-    }
-}
-
 /// An owed message the delivery worker is to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
