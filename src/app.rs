@@ -249,6 +249,7 @@ impl App {
             failures_before_notice: config.alerts.failures_before_notice,
             progress: tuning.progress.clone(),
             wake: wake.clone(),
+            held: Default::default(),
         };
         let checker = tokio::spawn(checker.run(shutdown.clone()));
         let report_changed = Arc::new(Notify::new());

@@ -315,6 +315,7 @@ pub async fn alert_cycle(chats: i64, until: Stage) -> CycleReport {
         failures_before_notice: 3,
         progress: Default::default(),
         wake: Default::default(),
+        held: Default::default(),
     };
 
     let mut fresh = CycleRun::default();

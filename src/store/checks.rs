@@ -66,7 +66,11 @@ impl Store {
     /// the outbox, delivered afterwards), the mutes whose end was summarized, and the checker's
     /// health. A crash before the commit leaves everything as it was (the next check decides
     /// again); after it, the messages are owed and will be sent, exactly one summary included.
-    pub async fn record_check(&self, check: &CheckRecord<'_>) -> sqlx::Result<()> {
+    ///
+    /// Returns the count of changes (`threshold_changes`) in that transaction: when it is the
+    /// one the check's thresholds were read at, nothing else changed them, and every new state
+    /// was written.
+    pub async fn record_check(&self, check: &CheckRecord<'_>) -> sqlx::Result<i64> {
         let CheckRecord {
             transitions,
             messages,
@@ -81,6 +85,9 @@ impl Store {
         // json_each, and a tenth of one statement per row (docs/BENCHMARKS.md).
         let levels: Vec<String> = transitions.iter().map(|t| t.level.to_string()).collect();
         let mut tx = self.write().await?;
+        let changes: i64 = sqlx::query_scalar("SELECT n FROM threshold_changes WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
         for (chunk, levels) in transitions.chunks(ROWS).zip(levels.chunks(ROWS)) {
             // Matching the level too: a threshold changed during the check is left unchecked.
             let mut update = sqlx::query(&UPDATE_STATES);
@@ -149,7 +156,8 @@ impl Store {
         .bind(health.notice_sent)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(changes)
     }
 }
 

@@ -24,7 +24,7 @@ pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use pool::Store;
 pub use reports::{ReportRecord, StoredSchedule};
 pub use stats::OutboxCount;
-pub use thresholds::BadRow;
+pub use thresholds::{BadRow, Served};
 
 #[cfg(test)]
 mod tests {
@@ -179,6 +179,90 @@ mod tests {
             (c(3), "E\"T\\H")
         );
         assert!(bad[1].problem.contains("subject"), "{}", bad[1].problem);
+    }
+
+    /// Asserts the count of changes moved since `seen`, and moves `seen` on.
+    async fn counted(s: &Store, seen: &mut i64, what: &str) {
+        let now = s.threshold_changes().await.unwrap();
+        assert!(now > *seen, "{what} was not counted");
+        *seen = now;
+    }
+
+    #[tokio::test]
+    async fn every_change_to_what_the_checker_reads_is_counted_and_its_own_states_are_not() {
+        let (s, _dir) = store().await;
+        let admins = BTreeSet::new();
+        let by = Actor::id_only(c(1));
+        let mut seen = s.threshold_changes().await.unwrap();
+        s.set_threshold(c(1), &coin("BTC"), Direction::Below, d("1"), &by, 0)
+            .await
+            .unwrap();
+        counted(&s, &mut seen, "a level set").await;
+        s.set_threshold(c(1), &coin("BTC"), Direction::Below, d("1"), &by, 0)
+            .await
+            .unwrap();
+        counted(&s, &mut seen, "a level set again").await;
+        s.set_threshold(
+            c(2),
+            &coin("BTC"),
+            Direction::Above,
+            d("9"),
+            &Actor::id_only(c(2)),
+            0,
+        )
+        .await
+        .unwrap();
+        counted(&s, &mut seen, "another level").await;
+        s.allow(c(1), &by, c(1), 0).await.unwrap();
+        counted(&s, &mut seen, "a chat allowed").await;
+        s.pause_chat(c(1), "blocked", 0).await.unwrap();
+        counted(&s, &mut seen, "a chat paused").await;
+        s.unpause_chat(c(1)).await.unwrap();
+        counted(&s, &mut seen, "a chat resumed").await;
+        s.migrate_chat(c(2), c(-1002)).await.unwrap();
+        counted(&s, &mut seen, "a chat's new id").await;
+
+        // What the checker read, and its own write: the states are not counted, and the write
+        // answers with the count the levels were read at.
+        let read = s.served_thresholds(&admins).await.unwrap();
+        assert_eq!(read.changes, seen);
+        assert_eq!(
+            read.thresholds.len(),
+            1,
+            "only the allowed chat's level is served"
+        );
+        let transitions = [Transition {
+            chat_id: c(1),
+            subject: coin("BTC"),
+            direction: Direction::Below,
+            level: d("1"),
+            new_state: low(5),
+            notice: None,
+        }];
+        let at_write = s
+            .record_check(&CheckRecord {
+                transitions: &transitions,
+                messages: &[Owed::new(c(1), "low".into(), MessageKind::Alert)],
+                health: &Health::default(),
+                success_at: Some(5),
+                mutes_ended: &[],
+                now: 5,
+            })
+            .await
+            .unwrap();
+        assert_eq!(at_write, seen);
+        assert_eq!(s.threshold_changes().await.unwrap(), seen);
+        assert_eq!(
+            s.served_thresholds(&admins).await.unwrap().thresholds[0].state,
+            low(5)
+        );
+
+        s.remove_threshold(c(1), &coin("BTC"), None, &by, 0)
+            .await
+            .unwrap();
+        counted(&s, &mut seen, "a level removed").await;
+        s.deny(c(1), &admins, &by, c(1), 0).await.unwrap();
+        counted(&s, &mut seen, "a chat denied").await;
     }
 
     #[tokio::test]

@@ -320,30 +320,63 @@ impl Store {
     /// before owners were recorded have none and stay served.) `/deny` already removes levels
     /// that lose their permission; this keeps, say, an admin dropped from `ADMIN_IDS` from
     /// alerting on.
-    ///
-    /// SQLite builds one JSON array of all rows and serde reads it: measured on 30,000 rows,
-    /// 23 ms against 103 ms for fetching them row by row through sqlx (docs/BENCHMARKS.md).
     pub async fn all_thresholds(
         &self,
         live_for: Option<&BTreeSet<UserId>>,
     ) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
+        let read = self.read_thresholds(live_for).await?;
+        Ok((read.thresholds, read.bad))
+    }
+
+    /// The thresholds the checker evaluates (`all_thresholds(Some(admins))`) with the count of
+    /// changes they were read at (`threshold_changes`), from one statement: one snapshot.
+    pub async fn served_thresholds(&self, admins: &BTreeSet<UserId>) -> sqlx::Result<Served> {
+        self.read_thresholds(Some(admins)).await
+    }
+
+    /// How many times what the checker reads has changed: a level set, changed or removed, a
+    /// chat allowed, denied, paused or resumed (counted by triggers, whoever writes). The
+    /// checker's own state writes are not counted.
+    pub async fn threshold_changes(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT n FROM threshold_changes WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// SQLite builds one JSON array of all rows and serde reads it: measured on 30,000 rows,
+    /// 23 ms against 103 ms for fetching them row by row through sqlx (docs/BENCHMARKS.md).
+    async fn read_thresholds(&self, live_for: Option<&BTreeSet<UserId>>) -> sqlx::Result<Served> {
         let filter = if live_for.is_some() {
             format!("WHERE {SERVED}")
         } else {
             String::new()
         };
-        let json: String = sqlx::query_scalar(&format!(
-            "SELECT json_group_array(json_array({THRESHOLD_COLUMNS})) FROM
-                 (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter}
-                  ORDER BY chat_id, currency, direction)"
+        let (changes, json): (i64, String) = sqlx::query_as(&format!(
+            "SELECT (SELECT n FROM threshold_changes WHERE id = 1),
+                    json_group_array(json_array({THRESHOLD_COLUMNS}))
+             FROM (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter}
+                   ORDER BY chat_id, currency, direction)"
         ))
         .bind(admins_json(live_for))
         .fetch_one(&self.pool)
         .await?;
         let rows: Rows =
             serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        Ok((rows.good, rows.bad))
+        Ok(Served {
+            changes,
+            thresholds: rows.good,
+            bad: rows.bad,
+        })
     }
+}
+
+/// Thresholds as read at one moment: the count of changes then (`Store::threshold_changes`), the
+/// thresholds, and the rows that could not be read.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub changes: i64,
+    pub thresholds: Vec<Threshold>,
+    pub bad: Vec<BadRow>,
 }
 
 /// The admins as the JSON array of ids that `SERVED` reads.
