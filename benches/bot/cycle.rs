@@ -55,6 +55,8 @@ pub struct CycleReport {
     pub fresh: CycleRun,
     pub steady: Vec<CycleRun>,
     pub moving: Vec<CycleRun>,
+    /// A cycle after one level changed: every level is read again.
+    pub reread: CycleRun,
     pub load_rows: Vec<(Duration, Duration)>,
     pub evaluate: Vec<(Duration, Duration)>,
     pub oxapay_read: Vec<(Duration, Duration)>,
@@ -78,7 +80,13 @@ pub struct SqlParts {
     /// The same rows changed by one UPDATE … FROM json_each(?) statement.
     pub batched: (Duration, Duration),
     pub batched_rows: u64,
+    /// The same rows as rows of 500-row VALUES lists, as `Store::record_check` writes them.
+    pub values: (Duration, Duration),
+    pub values_rows: u64,
 }
+
+/// Rows per VALUES list, as `Store::record_check` writes states.
+const VALUES_ROWS: usize = 500;
 
 pub async fn timed<T>(f: impl Future<Output = T>) -> (T, (Duration, Duration)) {
     let (c0, t0) = (cpu_self(), Instant::now());
@@ -171,8 +179,39 @@ pub async fn sql_parts(url: &str, updates: usize) -> SqlParts {
     })
     .await;
     tx.rollback().await.unwrap();
+
+    let mut tx = pool.begin().await.unwrap();
+    let list = vec!["(?, ?, ?, ?, ?, ?, ?)"; VALUES_ROWS].join(", ");
+    let sql = format!(
+        "UPDATE thresholds AS t \
+         SET state = u.column5, crossed_since = u.column6, last_alert_at = u.column7 \
+         FROM (VALUES {list}) AS u \
+         WHERE t.chat_id = u.column1 AND t.currency = u.column2 \
+           AND t.direction = u.column3 AND t.level = u.column4"
+    );
+    let (values_rows, values) = timed(async {
+        let mut changed = 0;
+        for chunk in picked.chunks(VALUES_ROWS) {
+            let mut q = sqlx::query(&sql);
+            for (chat, cur, level, state, since, last) in chunk {
+                q = q.bind(chat).bind(cur).bind("below").bind(level);
+                q = q.bind(state).bind(since).bind(last);
+            }
+            for _ in chunk.len()..VALUES_ROWS {
+                q = q.bind(None::<i64>).bind(None::<&str>).bind(None::<&str>);
+                q = q.bind(None::<&str>).bind(None::<&str>);
+                q = q.bind(None::<i64>).bind(None::<i64>);
+            }
+            changed += q.execute(&mut *tx).await.unwrap().rows_affected();
+        }
+        changed
+    })
+    .await;
+    tx.rollback().await.unwrap();
     pool.close().await;
     SqlParts {
+        values,
+        values_rows,
         engine_scan,
         tuples,
         one_json,
@@ -205,6 +244,8 @@ pub enum Stage {
     Steady,
     /// … and the 4 cycles where 10 % cross.
     Moving,
+    /// … and one cycle after a level changed (every level read again).
+    Reread,
     /// … and the parts (all_thresholds, evaluate, the OxaPay read, the SQL done by hand).
     All,
 }
@@ -216,6 +257,7 @@ impl Stage {
             Ok("fresh") => Stage::Fresh,
             Ok("steady") => Stage::Steady,
             Ok("moving") => Stage::Moving,
+            Ok("reread") => Stage::Reread,
             _ => Stage::All,
         }
     }
@@ -335,6 +377,22 @@ pub async fn alert_cycle(chats: i64, until: Stage) -> CycleReport {
             moving.push(measure_cycle(&checker).await);
         }
     }
+    let mut reread = CycleRun::default();
+    if until >= Stage::Reread {
+        // One level changes (as a chat's /alert would): the next cycle reads every level again.
+        store
+            .set_threshold(
+                ids::chat(20_000_000),
+                &ids::subject(CURRENCIES[0]),
+                Direction::Below,
+                level(0, 0),
+                &ids::actor(20_000_000),
+                now,
+            )
+            .await
+            .unwrap();
+        reread = measure_cycle(&checker).await;
+    }
     if until < Stage::All {
         store.close().await;
         oxa.go_down().await;
@@ -344,6 +402,7 @@ pub async fn alert_cycle(chats: i64, until: Stage) -> CycleReport {
             fresh,
             steady,
             moving,
+            reread,
             load_rows: Vec::new(),
             evaluate: Vec::new(),
             oxapay_read: Vec::new(),
@@ -380,6 +439,7 @@ pub async fn alert_cycle(chats: i64, until: Stage) -> CycleReport {
         fresh,
         steady,
         moving,
+        reread,
         load_rows,
         evaluate,
         oxapay_read,

@@ -338,6 +338,12 @@ pub fn print_cycle(c: &CycleReport) {
             &median_run(&c.moving),
         );
     }
+    if c.reread.thresholds > 0 {
+        cyc_row(
+            "after one level changed (every level read again)",
+            &c.reread,
+        );
+    }
     if c.load_rows.is_empty() {
         // BENCH_CYCLE_UNTIL stopped before the parts.
         return;
@@ -385,7 +391,14 @@ pub fn print_cycle(c: &CycleReport) {
         q.batched_rows,
         pair(q.batched)
     );
+    println!(
+        "| the same {} rows as 500-row VALUES lists (Store::record_check since the proof residue; {} rows matched) | {} |",
+        q.updates,
+        q.values_rows,
+        pair(q.values)
+    );
 }
+
 pub fn print_command_parts(p: &CommandParts) {
     let us = |d: Duration| format!("{:.2}", d.as_secs_f64() * 1e6);
     let row =

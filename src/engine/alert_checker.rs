@@ -144,13 +144,8 @@ impl Checker {
             self.failures_before_notice,
         );
         let mutes = self.store.mutes().await?;
-        let (mut messages, mutes_ended) = self.alert_messages(
-            thresholds,
-            &transitions,
-            &mutes,
-            reading.as_ref().ok(),
-            now,
-        );
+        let (mut messages, mutes_ended) =
+            self.alert_messages(thresholds, &transitions, &mutes, reading.as_ref().ok(), now);
         // The admins hear about OxaPay whatever their chats' mutes.
         if let Some(n) = &notice {
             let text = texts::health_notice(n, now);
