@@ -41,7 +41,7 @@
 //! counts under callgrind),
 //! `BENCH_ONLY=history`, `BENCH_ONLY=fanout` (only that part; `BENCH_FANOUT_CHATS=N`),
 //! `BENCH_ONLY=footprint` (sizes, idle memory, `/balance` and echo latency: what a build's
-//! profile settings change),
+//! profile settings change; `BENCH_SMAPS_TO=FILE` saves the idle bot's `/proc/PID/smaps`),
 //! `BENCH_BOT_BIN=PATH`, `BENCH_ECHO_BIN=PATH` (measure other builds, e.g. with other profile
 //! settings, in place of the shipped ones).
 
@@ -230,6 +230,11 @@ async fn footprint(bins: &Bins, n: usize) -> Footprint {
     let settle = Duration::from_secs(3);
     let mut run = start(Kind::Bot, 5, bins, false).await;
     let bot_idle = idle(&run, settle).await;
+    if let Some(to) = std::env::var_os("BENCH_SMAPS_TO") {
+        // Which of the bot's pages are resident when idle, mapping by mapping.
+        let smaps = std::fs::read(format!("/proc/{}/smaps", run.proc.pid())).unwrap_or_default();
+        std::fs::write(to, smaps).expect("BENCH_SMAPS_TO is writable");
+    }
     let bot_spaced = latency(&mut run, USER_BASE + SPACED_AT, n, "/balance", SPACING).await;
     let bot_b2b = latency(
         &mut run,
