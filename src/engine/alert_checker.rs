@@ -175,7 +175,10 @@ impl Checker {
         };
         // Nothing else changed the levels since they were read: they are now what the store
         // holds, new states included.
-        if changes == levels.changes && alerts::apply(&mut levels.thresholds, &transitions) {
+        if changes.is_some()
+            && changes == levels.changes
+            && alerts::apply(&mut levels.thresholds, &transitions)
+        {
             self.held.keep(levels);
         }
         Ok(report)
@@ -186,7 +189,7 @@ impl Checker {
     async fn levels(&self) -> sqlx::Result<Served> {
         let changes = self.store.threshold_changes().await?;
         match self.held.take() {
-            Some(held) if held.changes == changes => Ok(held),
+            Some(held) if changes.is_some() && held.changes == changes => Ok(held),
             _ => self.store.served_thresholds(&self.admins).await,
         }
     }

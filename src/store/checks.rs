@@ -6,6 +6,7 @@ use sqlx::FromRow;
 
 use super::outbox::Owed;
 use super::pool::{Store, json, values_rows};
+use super::thresholds::CHANGES;
 use crate::rules::alerts::{AlertState, Transition};
 use crate::rules::domain::ChatId;
 use crate::rules::oxapay_health::Health;
@@ -70,7 +71,7 @@ impl Store {
     /// Returns the count of changes (`threshold_changes`) in that transaction: when it is the
     /// one the check's thresholds were read at, nothing else changed them, and every new state
     /// was written.
-    pub async fn record_check(&self, check: &CheckRecord<'_>) -> sqlx::Result<i64> {
+    pub async fn record_check(&self, check: &CheckRecord<'_>) -> sqlx::Result<Option<i64>> {
         let CheckRecord {
             transitions,
             messages,
@@ -85,9 +86,7 @@ impl Store {
         // json_each, and a tenth of one statement per row (docs/BENCHMARKS.md).
         let levels: Vec<String> = transitions.iter().map(|t| t.level.to_string()).collect();
         let mut tx = self.write().await?;
-        let changes: i64 = sqlx::query_scalar("SELECT n FROM threshold_changes WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
+        let changes: Option<i64> = sqlx::query_scalar(CHANGES).fetch_optional(&mut *tx).await?;
         for (chunk, levels) in transitions.chunks(ROWS).zip(levels.chunks(ROWS)) {
             // Matching the level too: a threshold changed during the check is left unchecked.
             let mut update = sqlx::query(&UPDATE_STATES);

@@ -181,9 +181,23 @@ mod tests {
         assert!(bad[1].problem.contains("subject"), "{}", bad[1].problem);
     }
 
+    /// A check that writes nothing but its health: the count it answers with.
+    async fn owe_at(s: &Store) -> Option<i64> {
+        s.record_check(&CheckRecord {
+            transitions: &[],
+            messages: &[],
+            health: &Health::default(),
+            success_at: None,
+            mutes_ended: &[],
+            now: 0,
+        })
+        .await
+        .unwrap()
+    }
+
     /// Asserts the count of changes moved since `seen`, and moves `seen` on.
     async fn counted(s: &Store, seen: &mut i64, what: &str) {
-        let now = s.threshold_changes().await.unwrap();
+        let now = s.threshold_changes().await.unwrap().unwrap();
         assert!(now > *seen, "{what} was not counted");
         *seen = now;
     }
@@ -193,7 +207,7 @@ mod tests {
         let (s, _dir) = store().await;
         let admins = BTreeSet::new();
         let by = Actor::id_only(c(1));
-        let mut seen = s.threshold_changes().await.unwrap();
+        let mut seen = s.threshold_changes().await.unwrap().unwrap();
         s.set_threshold(c(1), &coin("BTC"), Direction::Below, d("1"), &by, 0)
             .await
             .unwrap();
@@ -225,7 +239,7 @@ mod tests {
         // What the checker read, and its own write: the states are not counted, and the write
         // answers with the count the levels were read at.
         let read = s.served_thresholds(&admins).await.unwrap();
-        assert_eq!(read.changes, seen);
+        assert_eq!(read.changes, Some(seen));
         assert_eq!(
             read.thresholds.len(),
             1,
@@ -250,12 +264,26 @@ mod tests {
             })
             .await
             .unwrap();
-        assert_eq!(at_write, seen);
-        assert_eq!(s.threshold_changes().await.unwrap(), seen);
+        assert_eq!(at_write, Some(seen));
+        assert_eq!(s.threshold_changes().await.unwrap(), Some(seen));
         assert_eq!(
             s.served_thresholds(&admins).await.unwrap().thresholds[0].state,
             low(5)
         );
+
+        // Without the count's row (removed by hand), nothing is known unchanged.
+        sqlx::query("DELETE FROM threshold_changes")
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        assert_eq!(s.threshold_changes().await.unwrap(), None);
+        assert_eq!(s.served_thresholds(&admins).await.unwrap().changes, None);
+        assert_eq!(owe_at(&s).await, None);
+        sqlx::query("INSERT INTO threshold_changes (id, n) VALUES (1, ?1)")
+            .bind(seen)
+            .execute(&s.pool)
+            .await
+            .unwrap();
 
         s.remove_threshold(c(1), &coin("BTC"), None, &by, 0)
             .await

@@ -336,11 +336,10 @@ impl Store {
 
     /// How many times what the checker reads has changed: a level set, changed or removed, a
     /// chat allowed, denied, paused or resumed (counted by triggers, whoever writes). The
-    /// checker's own state writes are not counted.
-    pub async fn threshold_changes(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT n FROM threshold_changes WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await
+    /// checker's own state writes are not counted. `None` when the count's row is gone (removed
+    /// by hand, say): nothing can be known unchanged then.
+    pub async fn threshold_changes(&self) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar(CHANGES).fetch_optional(&self.pool).await
     }
 
     /// SQLite builds one JSON array of all rows and serde reads it: measured on 30,000 rows,
@@ -351,8 +350,8 @@ impl Store {
         } else {
             String::new()
         };
-        let (changes, json): (i64, String) = sqlx::query_as(&format!(
-            "SELECT (SELECT n FROM threshold_changes WHERE id = 1),
+        let (changes, json): (Option<i64>, String) = sqlx::query_as(&format!(
+            "SELECT ({CHANGES}),
                     json_group_array(json_array({THRESHOLD_COLUMNS}))
              FROM (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter}
                    ORDER BY chat_id, currency, direction)"
@@ -370,11 +369,14 @@ impl Store {
     }
 }
 
+/// The count of changes to what the checker reads (`Store::threshold_changes`).
+pub(super) const CHANGES: &str = "SELECT n FROM threshold_changes WHERE id = 1";
+
 /// Thresholds as read at one moment: the count of changes then (`Store::threshold_changes`), the
 /// thresholds, and the rows that could not be read.
 #[derive(Debug, Clone)]
 pub struct Served {
-    pub changes: i64,
+    pub changes: Option<i64>,
     pub thresholds: Vec<Threshold>,
     pub bad: Vec<BadRow>,
 }
