@@ -255,6 +255,7 @@ impl App {
             progress: progress.clone(),
             metrics: self.metrics.clone(),
             wake: wake.clone(),
+            held: Default::default(),
         };
         let scheduler = Scheduler {
             sources: self.report_sources(),

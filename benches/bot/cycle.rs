@@ -55,6 +55,8 @@ pub struct CycleReport {
     pub fresh: CycleRun,
     pub steady: Vec<CycleRun>,
     pub moving: Vec<CycleRun>,
+    /// A cycle after one level changed: every level is read again.
+    pub reread: CycleRun,
     pub load_rows: Vec<(Duration, Duration)>,
     pub evaluate: Vec<(Duration, Duration)>,
     pub oxapay_read: Vec<(Duration, Duration)>,
@@ -78,7 +80,13 @@ pub struct SqlParts {
     /// The same rows changed by one UPDATE … FROM json_each(?) statement.
     pub batched: (Duration, Duration),
     pub batched_rows: u64,
+    /// The same rows as rows of 500-row VALUES lists, as `Store::record_check` writes them.
+    pub values: (Duration, Duration),
+    pub values_rows: u64,
 }
+
+/// Rows per VALUES list, as `Store::record_check` writes states.
+const VALUES_ROWS: usize = 500;
 
 pub async fn timed<T>(f: impl Future<Output = T>) -> (T, (Duration, Duration)) {
     let (c0, t0) = (cpu_self(), Instant::now());
@@ -171,8 +179,39 @@ pub async fn sql_parts(url: &str, updates: usize) -> SqlParts {
     })
     .await;
     tx.rollback().await.unwrap();
+
+    let mut tx = pool.begin().await.unwrap();
+    let list = vec!["(?, ?, ?, ?, ?, ?, ?)"; VALUES_ROWS].join(", ");
+    let sql = format!(
+        "UPDATE thresholds AS t \
+         SET state = u.column5, crossed_since = u.column6, last_alert_at = u.column7 \
+         FROM (VALUES {list}) AS u \
+         WHERE t.chat_id = u.column1 AND t.currency = u.column2 \
+           AND t.direction = u.column3 AND t.level = u.column4"
+    );
+    let (values_rows, values) = timed(async {
+        let mut changed = 0;
+        for chunk in picked.chunks(VALUES_ROWS) {
+            let mut q = sqlx::query(&sql);
+            for (chat, cur, level, state, since, last) in chunk {
+                q = q.bind(chat).bind(cur).bind("below").bind(level);
+                q = q.bind(state).bind(since).bind(last);
+            }
+            for _ in chunk.len()..VALUES_ROWS {
+                q = q.bind(None::<i64>).bind(None::<&str>).bind(None::<&str>);
+                q = q.bind(None::<&str>).bind(None::<&str>);
+                q = q.bind(None::<i64>).bind(None::<i64>);
+            }
+            changed += q.execute(&mut *tx).await.unwrap().rows_affected();
+        }
+        changed
+    })
+    .await;
+    tx.rollback().await.unwrap();
     pool.close().await;
     SqlParts {
+        values,
+        values_rows,
         engine_scan,
         tuples,
         one_json,
@@ -193,17 +232,48 @@ pub fn level(chat: i64, currency: usize) -> Decimal {
     step * Decimal::from(k)
 }
 
-pub async fn alert_cycle(chats: i64) -> CycleReport {
-    // Balances A: about half of every currency's thresholds are low.
-    let a = OxaReply::balances(&[("BTC", "0.505"), ("USDT", "505"), ("LTC", "5.05")]);
-    // Balances B: 15 % of BTC thresholds recover and 15 % of USDT ones go low (10 % of all).
-    let b = OxaReply::balances(&[("BTC", "0.655"), ("USDT", "355"), ("LTC", "5.05")]);
-    let oxa = FakeOxaPay::start(a.clone()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("alerts.db").display());
-    let store = Store::open(&url).await.unwrap();
-    let now = chrono::Utc::now().timestamp();
-    let t0 = Instant::now();
+/// Where `BENCH_ONLY=cycle` stops (`BENCH_CYCLE_UNTIL`): instruction counts of one stage are the
+/// difference between two runs under `valgrind --tool=callgrind`, say `fresh` minus `open`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// The store opened and the checker built: no cycle.
+    Open,
+    /// The first check.
+    Fresh,
+    /// … and the 5 steady cycles.
+    Steady,
+    /// … and the 4 cycles where 10 % cross.
+    Moving,
+    /// … and one cycle after a level changed (every level read again).
+    Reread,
+    /// … and the parts (all_thresholds, evaluate, the OxaPay read, the SQL done by hand).
+    All,
+}
+
+impl Stage {
+    pub fn from_env() -> Self {
+        match std::env::var("BENCH_CYCLE_UNTIL").as_deref() {
+            Ok("open") => Stage::Open,
+            Ok("fresh") => Stage::Fresh,
+            Ok("steady") => Stage::Steady,
+            Ok("moving") => Stage::Moving,
+            Ok("reread") => Stage::Reread,
+            _ => Stage::All,
+        }
+    }
+}
+
+/// 10,000 chats allowed, each with 3 levels, through `Store::allow` and `Store::set_threshold` as
+/// an admin's `/allow` and the chat's `/alert` leave them. With `BENCH_CYCLE_SEED=FILE` the
+/// result is saved to FILE (`VACUUM INTO`) and, on later runs, copied from it instead: populating
+/// takes seconds natively and many minutes under valgrind.
+async fn populate(url: &str, path: &std::path::Path, chats: i64, now: i64) -> Store {
+    let seed = std::env::var_os("BENCH_CYCLE_SEED").map(std::path::PathBuf::from);
+    if let Some(seed) = seed.as_ref().filter(|s| s.exists()) {
+        std::fs::copy(seed, path).expect("copy the seed database");
+        return Store::open(url).await.unwrap();
+    }
+    let store = Store::open(url).await.unwrap();
     for chat in 0..chats {
         // Each chat is allowed, as an admin's /allow leaves it: the checker only evaluates levels
         // someone serves.
@@ -230,6 +300,34 @@ pub async fn alert_cycle(chats: i64) -> CycleReport {
                 .unwrap();
         }
     }
+    if let Some(seed) = seed {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await
+            .unwrap();
+        sqlx::query("VACUUM INTO ?1")
+            .bind(seed.to_string_lossy().into_owned())
+            .execute(&pool)
+            .await
+            .expect("save the seed database");
+        pool.close().await;
+    }
+    store
+}
+
+pub async fn alert_cycle(chats: i64, until: Stage) -> CycleReport {
+    // Balances A: about half of every currency's thresholds are low.
+    let a = OxaReply::balances(&[("BTC", "0.505"), ("USDT", "505"), ("LTC", "5.05")]);
+    // Balances B: 15 % of BTC thresholds recover and 15 % of USDT ones go low (10 % of all).
+    let b = OxaReply::balances(&[("BTC", "0.655"), ("USDT", "355"), ("LTC", "5.05")]);
+    let oxa = FakeOxaPay::start(a.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alerts.db");
+    let url = format!("sqlite://{}", path.display());
+    let now = chrono::Utc::now().timestamp();
+    let t0 = Instant::now();
+    let store = populate(&url, &path, chats, now).await;
     let populate = t0.elapsed();
 
     let base = reqwest::Url::parse(&oxa.url()).unwrap();
@@ -260,17 +358,57 @@ pub async fn alert_cycle(chats: i64) -> CycleReport {
         progress: Default::default(),
         metrics: Default::default(),
         wake: Default::default(),
+        held: Default::default(),
     };
 
-    let fresh = measure_cycle(&checker).await;
+    let mut fresh = CycleRun::default();
     let mut steady = Vec::new();
-    for _ in 0..5 {
-        steady.push(measure_cycle(&checker).await);
-    }
     let mut moving = Vec::new();
-    for i in 0..4 {
-        oxa.set(if i % 2 == 0 { b.clone() } else { a.clone() });
-        moving.push(measure_cycle(&checker).await);
+    if until >= Stage::Fresh {
+        fresh = measure_cycle(&checker).await;
+    }
+    if until >= Stage::Steady {
+        for _ in 0..5 {
+            steady.push(measure_cycle(&checker).await);
+        }
+    }
+    if until >= Stage::Moving {
+        for i in 0..4 {
+            oxa.set(if i % 2 == 0 { b.clone() } else { a.clone() });
+            moving.push(measure_cycle(&checker).await);
+        }
+    }
+    let mut reread = CycleRun::default();
+    if until >= Stage::Reread {
+        // One level changes (as a chat's /alert would): the next cycle reads every level again.
+        store
+            .set_threshold(
+                ids::chat(20_000_000),
+                &ids::subject(CURRENCIES[0]),
+                Direction::Below,
+                level(0, 0),
+                &ids::actor(20_000_000),
+                now,
+            )
+            .await
+            .unwrap();
+        reread = measure_cycle(&checker).await;
+    }
+    if until < Stage::All {
+        store.close().await;
+        oxa.go_down().await;
+        return CycleReport {
+            chats,
+            populate,
+            fresh,
+            steady,
+            moving,
+            reread,
+            load_rows: Vec::new(),
+            evaluate: Vec::new(),
+            oxapay_read: Vec::new(),
+            sql: SqlParts::default(),
+        };
     }
 
     // Where a steady cycle's time goes.
@@ -302,6 +440,7 @@ pub async fn alert_cycle(chats: i64) -> CycleReport {
         fresh,
         steady,
         moving,
+        reread,
         load_rows,
         evaluate,
         oxapay_read,

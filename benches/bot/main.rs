@@ -36,7 +36,12 @@
 //! Knobs: `BENCH_LATENCY_N` (measured requests per latency run, default 500, after 10 warm-up
 //! requests), `BENCH_QUICK=1` (small runs, to check that the bench works),
 //! `BENCH_ONLY=inprocess` (only the in-process parts: no build, no subprocesses),
+//! `BENCH_ONLY=cycle` (only the alert cycle; `BENCH_CYCLE_UNTIL=open|fresh|steady|moving` stops
+//! after that stage and `BENCH_CYCLE_SEED=FILE` keeps the populated database, for instruction
+//! counts under callgrind),
 //! `BENCH_ONLY=history`, `BENCH_ONLY=fanout` (only that part; `BENCH_FANOUT_CHATS=N`),
+//! `BENCH_ONLY=footprint` (sizes, idle memory, `/balance` and echo latency: what a build's
+//! profile settings change; `BENCH_SMAPS_TO=FILE` saves the idle bot's `/proc/PID/smaps`),
 //! `BENCH_BOT_BIN=PATH`, `BENCH_ECHO_BIN=PATH` (measure other builds, e.g. with other profile
 //! settings, in place of the shipped ones).
 
@@ -59,11 +64,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use cycle::alert_cycle;
+use cycle::{Stage, alert_cycle};
 use fanout::fanout_bench;
 use history::history_bench;
 use parts::command_parts;
-use report::{Report, print_command_parts, print_cycle, print_fanout, print_history, print_report};
+use report::{
+    Footprint, Report, print_command_parts, print_cycle, print_fanout, print_footprint,
+    print_history, print_report,
+};
 use running::{
     Bins, Kind, Latency, Running, Throughput, idle, latency, start, startup_probe, throughput,
 };
@@ -119,13 +127,24 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .unwrap();
-    if std::env::var("BENCH_ONLY").as_deref() == Ok("inprocess") {
-        let chats = if quick { 1_000 } else { 10_000 };
-        let (parts, cycle) =
-            runtime.block_on(async { (command_parts().await, alert_cycle(chats).await) });
-        print_command_parts(&parts);
-        print_cycle(&cycle);
-        return ExitCode::SUCCESS;
+    let alert_chats = if quick { 1_000 } else { 10_000 };
+    match std::env::var("BENCH_ONLY").as_deref() {
+        Ok("inprocess") => {
+            let (parts, cycle) = runtime.block_on(async {
+                (
+                    command_parts().await,
+                    alert_cycle(alert_chats, Stage::All).await,
+                )
+            });
+            print_command_parts(&parts);
+            print_cycle(&cycle);
+            return ExitCode::SUCCESS;
+        }
+        Ok("cycle") => {
+            print_cycle(&runtime.block_on(alert_cycle(alert_chats, Stage::from_env())));
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
     }
     let me = std::env::current_exe().unwrap();
     // <target>/release/deps/bot-… → <target>/bench-shipped
@@ -166,6 +185,11 @@ fn main() -> ExitCode {
         .and_then(|v| v.parse().ok())
         .unwrap_or(if quick { 30 } else { 500 })
         .clamp(10, 1_000);
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("footprint") {
+        let f = runtime.block_on(footprint(&bins, n));
+        print_footprint(&f);
+        return ExitCode::SUCCESS;
+    }
     runtime.block_on(bench(bins, n, quick));
     ExitCode::SUCCESS
 }
@@ -197,6 +221,52 @@ async fn runs(
     let b2b = latency(run, USER_BASE + BACK_TO_BACK_AT, n, text, Duration::ZERO).await;
     let tp = throughput(run, USER_BASE + THROUGHPUT_AT, tp_chats, tp_total, text).await;
     Runs { spaced, b2b, tp }
+}
+
+/// `BENCH_ONLY=footprint`: what a build's profile settings change, in a few minutes: sizes, idle
+/// memory and `/balance` latency (default cache) against the echo floor.
+async fn footprint(bins: &Bins, n: usize) -> Footprint {
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let settle = Duration::from_secs(3);
+    let mut run = start(Kind::Bot, 5, bins, false).await;
+    let bot_idle = idle(&run, settle).await;
+    if let Some(to) = std::env::var_os("BENCH_SMAPS_TO") {
+        // Which of the bot's pages are resident when idle, mapping by mapping.
+        let smaps = std::fs::read(format!("/proc/{}/smaps", run.proc.pid())).unwrap_or_default();
+        std::fs::write(to, smaps).expect("BENCH_SMAPS_TO is writable");
+    }
+    let bot_spaced = latency(&mut run, USER_BASE + SPACED_AT, n, "/balance", SPACING).await;
+    let bot_b2b = latency(
+        &mut run,
+        USER_BASE + BACK_TO_BACK_AT,
+        n,
+        "/balance",
+        Duration::ZERO,
+    )
+    .await;
+    run.stop().await;
+    let mut run = start(Kind::Echo, 0, bins, true).await;
+    let echo_idle = idle(&run, settle).await;
+    let echo_spaced = latency(&mut run, USER_BASE + SPACED_AT, n, "hello", SPACING).await;
+    let echo_b2b = latency(
+        &mut run,
+        USER_BASE + BACK_TO_BACK_AT,
+        n,
+        "hello",
+        Duration::ZERO,
+    )
+    .await;
+    run.stop().await;
+    Footprint {
+        bot_size: size(&bins.bot),
+        echo_size: size(&bins.echo),
+        bot_idle,
+        echo_idle,
+        bot_spaced,
+        bot_b2b,
+        echo_spaced,
+        echo_b2b,
+    }
 }
 
 async fn bench(bins: Bins, n: usize, quick: bool) {
@@ -258,7 +328,7 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
 
     eprintln!("[6/8] in process: pieces of a /balance reply; alert cycle, {alert_chats} chats");
     let parts = command_parts().await;
-    let cycle = alert_cycle(alert_chats).await;
+    let cycle = alert_cycle(alert_chats, Stage::All).await;
 
     eprintln!("[7/8] a year of history: size, queries, chart, /history through the binary");
     let history = history_bench(&bins, if quick { 5 } else { 20 }).await;

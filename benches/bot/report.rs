@@ -27,6 +27,62 @@ pub struct Report {
     pub cycle: CycleReport,
 }
 
+/// `BENCH_ONLY=footprint`: one build's size, idle memory and latency, beside the echo floor's.
+pub struct Footprint {
+    pub bot_size: u64,
+    pub echo_size: u64,
+    pub bot_idle: Idle,
+    pub echo_idle: Idle,
+    pub bot_spaced: Latency,
+    pub bot_b2b: Latency,
+    pub echo_spaced: Latency,
+    pub echo_b2b: Latency,
+}
+
+pub fn print_footprint(f: &Footprint) {
+    println!();
+    println!("## Footprint and latency (BENCH_ONLY=footprint)");
+    println!();
+    println!("| | bot | echo floor |\n|---|---|---|");
+    println!("| binary (bytes) | {} | {} |", f.bot_size, f.echo_size);
+    let mem = |i: &Idle| {
+        format!(
+            "{} ({} anon, {} file, {} executable)",
+            mb(i.mem.rss_kb),
+            mb(i.mem.anon_kb),
+            mb(i.mem.file_kb),
+            mb(i.mem.exe_kb)
+        )
+    };
+    println!(
+        "| idle VmRSS 3 s after start, MB | {} | {} |",
+        mem(&f.bot_idle),
+        mem(&f.echo_idle)
+    );
+    let lat = |l: &Latency| {
+        format!(
+            "p50 {} / p99 {} / max {} ms (n {}, {} lost, {:.0} µs CPU)",
+            ms(l.stats.p50),
+            ms(l.stats.p99),
+            ms(l.stats.max),
+            l.stats.n,
+            l.lost,
+            l.cpu_per_req.as_secs_f64() * 1e6
+        )
+    };
+    println!(
+        "| spaced ({} ms) | {} | {} |",
+        SPACING.as_millis(),
+        lat(&f.bot_spaced),
+        lat(&f.echo_spaced)
+    );
+    println!(
+        "| back to back | {} | {} |",
+        lat(&f.bot_b2b),
+        lat(&f.echo_b2b)
+    );
+}
+
 pub fn verdict(ok: bool) -> &'static str {
     if ok { "met" } else { "MISSED" }
 }
@@ -269,11 +325,29 @@ pub fn print_cycle(c: &CycleReport) {
         "| cycle | thresholds | transitions | messages queued | CPU ms | wall ms | RSS Δ / peak (MB) |"
     );
     println!("|---|---|---|---|---|---|---|");
-    let steady = median_run(&c.steady);
-    let moving = median_run(&c.moving);
     cyc_row("first check (all unchecked)", &c.fresh);
-    cyc_row("steady, nothing changes (median of 5)", &steady);
-    cyc_row("10 % of thresholds cross (median of 4)", &moving);
+    if !c.steady.is_empty() {
+        cyc_row(
+            "steady, nothing changes (median of 5)",
+            &median_run(&c.steady),
+        );
+    }
+    if !c.moving.is_empty() {
+        cyc_row(
+            "10 % of thresholds cross (median of 4)",
+            &median_run(&c.moving),
+        );
+    }
+    if c.reread.thresholds > 0 {
+        cyc_row(
+            "after one level changed (every level read again)",
+            &c.reread,
+        );
+    }
+    if c.load_rows.is_empty() {
+        // BENCH_CYCLE_UNTIL stopped before the parts.
+        return;
+    }
     let (lw, lc) = median_pair(&c.load_rows);
     let (ew, ec) = median_pair(&c.evaluate);
     let (ow, oc) = median_pair(&c.oxapay_read);
@@ -317,7 +391,14 @@ pub fn print_cycle(c: &CycleReport) {
         q.batched_rows,
         pair(q.batched)
     );
+    println!(
+        "| the same {} rows as 500-row VALUES lists (Store::record_check since the proof residue; {} rows matched) | {} |",
+        q.updates,
+        q.values_rows,
+        pair(q.values)
+    );
 }
+
 pub fn print_command_parts(p: &CommandParts) {
     let us = |d: Duration| format!("{:.2}", d.as_secs_f64() * 1e6);
     let row =

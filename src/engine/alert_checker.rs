@@ -1,10 +1,11 @@
 //! The periodic balance check: one OxaPay read per cycle for every chat, the pure alert rules, and
 //! one transaction recording the new states together with the messages they cause (the outbox).
+//! The levels a check evaluated are held for the next one while nothing else changes them.
 //! Sending is the delivery worker's job (`delivery::worker`): the check never waits for
 //! Telegram, so a slow or refusing chat cannot delay the next check or anyone's alert.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -21,7 +22,7 @@ use crate::rules::oxapay_health;
 use crate::rules::valuation;
 use crate::sources::balances::BalanceSource;
 use crate::sources::prices::{self, PriceSnapshot, PriceSource};
-use crate::store::{CheckRecord, Held, MessageKind, Mute, Owed, Store};
+use crate::store::{CheckRecord, Held, MessageKind, Mute, Owed, Served, Store};
 use crate::texts::{self, Lang};
 
 pub struct Checker {
@@ -37,6 +38,25 @@ pub struct Checker {
     pub metrics: Metrics,
     /// Wakes the delivery worker when a check owes messages.
     pub wake: Arc<Notify>,
+    /// The levels the last check evaluated, with the states it recorded.
+    pub held: HeldLevels,
+}
+
+/// The levels the last check evaluated, with the states it recorded, kept for the next check
+/// while nothing else changes them (`Store::threshold_changes`): that check then reads one
+/// number instead of every level, which is most of a check's cost when a few thousand
+/// levels are set (docs/BENCHMARKS.md, alert cycle).
+#[derive(Debug, Default)]
+pub struct HeldLevels(Mutex<Option<Served>>);
+
+impl HeldLevels {
+    fn take(&self) -> Option<Served> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+
+    fn keep(&self, levels: Served) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(levels);
+    }
 }
 
 /// What one cycle did, for the log and for benchmarks.
@@ -90,16 +110,19 @@ impl Checker {
         tracing::info!("balance checker stopped");
     }
 
-    /// One check: read, evaluate, record, and wake the delivery worker if messages are owed.
+    /// One check: read (the levels held from the last check when nothing changed them since),
+    /// evaluate, record, and wake the delivery worker if messages are owed.
     pub async fn cycle(&self) -> anyhow::Result<CycleReport> {
-        let (thresholds, bad) = self.store.all_thresholds(Some(&self.admins)).await?;
-        for b in &bad {
+        let mut levels = self.levels().await?;
+        for b in &levels.bad {
             tracing::error!(chat_id = b.chat_id.0, currency = %b.currency, problem = %b.problem, "unreadable threshold row skipped");
         }
+        let thresholds = &levels.thresholds;
         if thresholds.is_empty() {
             // Nobody is waiting for an alert: no reason to ask OxaPay. Mutes still end (a chat
             // may hear only payments) and say what they held.
             self.end_quiet_mutes(now_unix()).await?;
+            self.held.keep(levels);
             return Ok(CycleReport::default());
         }
         // One balance read, and one price read only when some level watches the total.
@@ -117,7 +140,7 @@ impl Checker {
             balances: b,
             total_usd: total_usd(b, priced.as_ref()),
         });
-        let transitions = alerts::evaluate(&thresholds, reading, now, self.repeat);
+        let transitions = alerts::evaluate(thresholds, reading, now, self.repeat);
         let (_, health) = self.store.checker().await?;
         let (health, notice) = oxapay_health::next_health(
             &health,
@@ -132,10 +155,10 @@ impl Checker {
             Ok(_) => ended(&mutes, now),
             Err(_) => Vec::new(),
         };
-        let held = self.held(&mutes_ended, now).await?;
+        let held = self.feeds_held(&mutes_ended, now).await?;
         let langs = self.languages(&transitions, &mutes, now).await?;
         let mut messages = alert_messages(
-            &thresholds,
+            thresholds,
             &transitions,
             (&mutes, &mutes_ended),
             reading.as_ref().ok(),
@@ -149,7 +172,8 @@ impl Checker {
             messages.extend(admins.map(|a| Owed::new(a, text.clone(), MessageKind::Notice)));
             tracing::warn!(notice = ?n, "telling the admins about OxaPay");
         }
-        self.store
+        let changes = self
+            .store
             .record_check(&CheckRecord {
                 transitions: &transitions,
                 messages: &messages,
@@ -162,12 +186,31 @@ impl Checker {
         if !messages.is_empty() {
             self.wake.notify_one();
         }
-        Ok(CycleReport {
+        let report = CycleReport {
             read_ok: read.is_ok(),
             thresholds: thresholds.len(),
             transitions: transitions.len(),
             messages: messages.len(),
-        })
+        };
+        // Nothing else changed the levels since they were read: they are now what the store
+        // holds, new states included.
+        if changes.is_some()
+            && changes == levels.changes
+            && alerts::apply(&mut levels.thresholds, &transitions)
+        {
+            self.held.keep(levels);
+        }
+        Ok(report)
+    }
+
+    /// The levels to evaluate: those the last check held, when nothing changed them since;
+    /// otherwise read again.
+    async fn levels(&self) -> sqlx::Result<Served> {
+        let changes = self.store.threshold_changes().await?;
+        match self.held.take() {
+            Some(held) if changes.is_some() && held.changes == changes => Ok(held),
+            _ => self.store.served_thresholds(&self.admins).await,
+        }
     }
 
     /// The languages of the chats this check may write to (those with a notice, those whose
@@ -189,7 +232,7 @@ impl Checker {
     }
 
     /// What the feeds held back for each of `chats` up to `now`.
-    async fn held(&self, chats: &[ChatId], now: i64) -> sqlx::Result<BTreeMap<ChatId, Held>> {
+    async fn feeds_held(&self, chats: &[ChatId], now: i64) -> sqlx::Result<BTreeMap<ChatId, Held>> {
         let mut held = BTreeMap::new();
         for &chat in chats {
             held.insert(chat, self.store.held(chat, now).await?);
@@ -203,7 +246,7 @@ impl Checker {
         if chats.is_empty() {
             return Ok(());
         }
-        let held = self.held(&chats, now).await?;
+        let held = self.feeds_held(&chats, now).await?;
         let langs = self.chat_languages(chats.clone()).await?;
         let summaries: Vec<Owed> = held
             .iter()

@@ -180,6 +180,27 @@ pub fn evaluate(
         .collect()
 }
 
+/// Applies a check's transitions to the thresholds it evaluated (as the store just recorded
+/// them), so the next check can start from them without reading every level again. The
+/// transitions must come in the thresholds' order, as `evaluate` returns them; `false` (and the
+/// thresholds partly updated: read them again) when one matches no threshold.
+pub fn apply(thresholds: &mut [Threshold], transitions: &[Transition]) -> bool {
+    let mut rest = thresholds.iter_mut();
+    for tr in transitions {
+        let found = rest.find(|t| {
+            t.chat_id == tr.chat_id
+                && t.direction == tr.direction
+                && t.subject == tr.subject
+                && t.level == tr.level
+        });
+        match found {
+            Some(t) => t.state = tr.new_state,
+            None => return false,
+        }
+    }
+    true
+}
+
 /// The levels of one chat that are crossed once `transitions` are applied to `thresholds`: what
 /// a chat is told when its mute ends. Sorted by currency, below before above.
 pub fn crossed_after<'a>(
@@ -289,6 +310,56 @@ mod tests {
             let tr = run(t("BTC", "1", AlertState::Unchecked), &b, None).unwrap();
             assert_eq!((tr.new_state, tr.notice), (AlertState::Ok, None));
         }
+    }
+
+    #[test]
+    fn applying_a_checks_transitions_gives_the_states_it_recorded() {
+        let b = balances(&[("BTC", "0.5"), ("ETH", "3")]);
+        let mut ths = vec![
+            t("BTC", "1", AlertState::Unchecked),
+            above("BTC", "2", AlertState::Ok),
+            t("ETH", "1", LOW),
+            t("ETH", "5", AlertState::Ok),
+            Threshold {
+                chat_id: ChatId(8),
+                ..t("BTC", "1", AlertState::Ok)
+            },
+        ];
+        let transitions = evaluate(&ths, Ok(Reading::balances(&b)), NOW, None);
+        assert_eq!(transitions.len(), 4, "{transitions:?}");
+        assert!(apply(&mut ths, &transitions));
+        let crossed_now = AlertState::Crossed {
+            since: NOW,
+            last_alert_at: NOW,
+        };
+        let states: Vec<AlertState> = ths.iter().map(|t| t.state).collect();
+        assert_eq!(
+            states,
+            [
+                crossed_now,
+                AlertState::Ok,
+                AlertState::Ok,
+                crossed_now,
+                crossed_now
+            ]
+        );
+        // Evaluated again against the same balances: nothing changes any more.
+        assert!(evaluate(&ths, Ok(Reading::balances(&b)), NOW, None).is_empty());
+    }
+
+    #[test]
+    fn a_transition_of_no_threshold_held_or_out_of_order_is_refused() {
+        let b = balances(&[("BTC", "0.5"), ("ETH", "0.5")]);
+        let ths = vec![t("BTC", "1", AlertState::Ok), t("ETH", "1", AlertState::Ok)];
+        let transitions = evaluate(&ths, Ok(Reading::balances(&b)), NOW, None);
+        // Another level (its level changed since): refused.
+        let mut other = vec![t("BTC", "2", AlertState::Ok), t("ETH", "1", AlertState::Ok)];
+        assert!(!apply(&mut other, &transitions));
+        // Out of order: refused.
+        let mut reversed: Vec<Transition> = transitions.clone();
+        reversed.reverse();
+        let mut held = ths.clone();
+        assert!(!apply(&mut held, &reversed));
     }
 
     #[test]

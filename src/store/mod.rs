@@ -34,7 +34,7 @@ pub use payouts::{LedgerPayout, OpenPayout, PayoutFeedChange, PayoutFeedSetting,
 pub use pool::Store;
 pub use reports::{ReportRecord, StoredSchedule};
 pub use stats::OutboxCount;
-pub use thresholds::BadRow;
+pub use thresholds::{BadRow, Served};
 
 #[cfg(test)]
 mod tests {
@@ -173,9 +173,202 @@ mod tests {
             .execute(&s.pool)
             .await
             .unwrap();
+        // A subject with characters JSON escapes is read, and reported, exactly as stored.
+        sqlx::query(
+            "INSERT INTO thresholds (chat_id, currency, level, updated_at)
+             VALUES (3, 'E\"T\\H', '1', 0)",
+        )
+        .execute(&s.pool)
+        .await
+        .unwrap();
         let (good, bad) = s.all_thresholds(None).await.unwrap();
         assert_eq!(good.len(), 1);
         assert_eq!((bad[0].chat_id, bad[0].currency.as_str()), (c(2), "ETH"));
+        assert_eq!(
+            (bad[1].chat_id, bad[1].currency.as_str()),
+            (c(3), "E\"T\\H")
+        );
+        assert!(bad[1].problem.contains("subject"), "{}", bad[1].problem);
+    }
+
+    /// A check that writes nothing but its health: the count it answers with.
+    async fn owe_at(s: &Store) -> Option<i64> {
+        s.record_check(&CheckRecord {
+            transitions: &[],
+            messages: &[],
+            health: &Health::default(),
+            success_at: None,
+            mutes_ended: &[],
+            now: 0,
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Asserts the count of changes moved since `seen`, and moves `seen` on.
+    async fn counted(s: &Store, seen: &mut i64, what: &str) {
+        let now = s.threshold_changes().await.unwrap().unwrap();
+        assert!(now > *seen, "{what} was not counted");
+        *seen = now;
+    }
+
+    #[tokio::test]
+    async fn every_change_to_what_the_checker_reads_is_counted_and_its_own_states_are_not() {
+        let (s, _dir) = store().await;
+        let admins = BTreeSet::new();
+        let by = Actor::id_only(c(1));
+        let mut seen = s.threshold_changes().await.unwrap().unwrap();
+        s.set_threshold(c(1), &coin("BTC"), Direction::Below, d("1"), &by, 0)
+            .await
+            .unwrap();
+        counted(&s, &mut seen, "a level set").await;
+        s.set_threshold(c(1), &coin("BTC"), Direction::Below, d("1"), &by, 0)
+            .await
+            .unwrap();
+        counted(&s, &mut seen, "a level set again").await;
+        s.set_threshold(
+            c(2),
+            &coin("BTC"),
+            Direction::Above,
+            d("9"),
+            &Actor::id_only(c(2)),
+            0,
+        )
+        .await
+        .unwrap();
+        counted(&s, &mut seen, "another level").await;
+        s.allow(c(1), &by, c(1), 0).await.unwrap();
+        counted(&s, &mut seen, "a chat allowed").await;
+        s.pause_chat(c(1), "blocked", 0).await.unwrap();
+        counted(&s, &mut seen, "a chat paused").await;
+        s.unpause_chat(c(1)).await.unwrap();
+        counted(&s, &mut seen, "a chat resumed").await;
+        s.migrate_chat(c(2), c(-1002)).await.unwrap();
+        counted(&s, &mut seen, "a chat's new id").await;
+
+        // What the checker read, and its own write: the states are not counted, and the write
+        // answers with the count the levels were read at.
+        let read = s.served_thresholds(&admins).await.unwrap();
+        assert_eq!(read.changes, Some(seen));
+        assert_eq!(
+            read.thresholds.len(),
+            1,
+            "only the allowed chat's level is served"
+        );
+        let transitions = [Transition {
+            chat_id: c(1),
+            subject: coin("BTC"),
+            direction: Direction::Below,
+            level: d("1"),
+            new_state: low(5),
+            notice: None,
+        }];
+        let at_write = s
+            .record_check(&CheckRecord {
+                transitions: &transitions,
+                messages: &[Owed::new(c(1), "low".into(), MessageKind::Alert)],
+                health: &Health::default(),
+                success_at: Some(5),
+                mutes_ended: &[],
+                now: 5,
+            })
+            .await
+            .unwrap();
+        assert_eq!(at_write, Some(seen));
+        assert_eq!(s.threshold_changes().await.unwrap(), Some(seen));
+        assert_eq!(
+            s.served_thresholds(&admins).await.unwrap().thresholds[0].state,
+            low(5)
+        );
+
+        // Without the count's row (removed by hand), nothing is known unchanged.
+        sqlx::query("DELETE FROM threshold_changes")
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        assert_eq!(s.threshold_changes().await.unwrap(), None);
+        assert_eq!(s.served_thresholds(&admins).await.unwrap().changes, None);
+        assert_eq!(owe_at(&s).await, None);
+        sqlx::query("INSERT INTO threshold_changes (id, n) VALUES (1, ?1)")
+            .bind(seen)
+            .execute(&s.pool)
+            .await
+            .unwrap();
+
+        s.remove_threshold(c(1), &coin("BTC"), None, &by, 0)
+            .await
+            .unwrap();
+        counted(&s, &mut seen, "a level removed").await;
+        s.deny(c(1), &admins, &by, c(1), 0).await.unwrap();
+        counted(&s, &mut seen, "a chat denied").await;
+    }
+
+    #[tokio::test]
+    async fn a_check_larger_than_one_statement_writes_every_state_and_message_once() {
+        let (s, _dir) = store().await;
+        // 1,201 levels: more than two statements' worth of rows, the last one partly filled.
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1201)
+             INSERT INTO thresholds (chat_id, currency, direction, level, updated_at, owner_id)
+             SELECT i, 'BTC', 'below', '1.0', 0, i FROM n",
+        )
+        .execute(&s.pool)
+        .await
+        .unwrap();
+        let state = |i: i64| match i % 3 {
+            0 => AlertState::Ok,
+            1 => low(i),
+            _ => AlertState::Crossed {
+                since: i,
+                last_alert_at: i + 7,
+            },
+        };
+        let transitions: Vec<Transition> = (1..=1201)
+            .map(|i| Transition {
+                chat_id: c(i),
+                subject: coin("BTC"),
+                direction: Direction::Below,
+                // One level changed since the check read it: that row stays unchecked.
+                level: d(if i == 600 { "2" } else { "1.0" }),
+                new_state: state(i),
+                notice: None,
+            })
+            .collect();
+        let kinds = [MessageKind::Alert, MessageKind::Notice];
+        let messages: Vec<Owed> = (1..=1001)
+            .map(|i| Owed::new(c(i), format!("m{i} <b>&</b>"), kinds[i as usize % 2]))
+            .collect();
+        s.record_check(&CheckRecord {
+            transitions: &transitions,
+            messages: &messages,
+            health: &Health::default(),
+            success_at: Some(5),
+            mutes_ended: &[],
+            now: 5,
+        })
+        .await
+        .unwrap();
+        let (all, bad) = s.all_thresholds(None).await.unwrap();
+        assert!(bad.is_empty());
+        assert_eq!(all.len(), 1201);
+        for t in &all {
+            let expected = if t.chat_id == c(600) {
+                AlertState::Unchecked
+            } else {
+                state(t.chat_id.0)
+            };
+            assert_eq!(t.state, expected, "chat {}", t.chat_id.0);
+        }
+        let rows: Vec<(i64, String, String, i64)> =
+            sqlx::query_as("SELECT chat_id, text, kind, created_at FROM outbox ORDER BY id")
+                .fetch_all(&s.pool)
+                .await
+                .unwrap();
+        let expected: Vec<(i64, String, String, i64)> = messages
+            .iter()
+            .map(|m| (m.chat_id.0, m.text.clone(), m.kind.as_str().to_owned(), 5))
+            .collect();
+        assert_eq!(rows, expected);
     }
 
     #[tokio::test]

@@ -55,13 +55,6 @@ impl Owed {
     }
 }
 
-/// As SQLite's `json_each` reads it: `[chat_id, text, kind]`.
-impl serde::Serialize for Owed {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (self.chat_id.0, &self.text, self.kind).serialize(s)
-    }
-}
-
 /// An owed message the delivery worker is to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
@@ -291,16 +284,33 @@ impl Store {
 
 /// Queues messages in the outbox, inside the transaction of the state that caused them.
 pub(super) async fn queue(tx: &mut Write, messages: &[Owed], now: i64) -> sqlx::Result<()> {
-    if messages.is_empty() {
-        return Ok(());
+    for chunk in messages.chunks(QUEUE_ROWS) {
+        let mut insert = sqlx::query(&QUEUE_INSERT);
+        for m in chunk {
+            insert = insert
+                .bind(m.chat_id.0)
+                .bind(m.text.as_str())
+                .bind(m.kind.as_str())
+                .bind(now);
+        }
+        for _ in chunk.len()..QUEUE_ROWS {
+            insert = insert.bind(None::<i64>).bind(None::<&str>);
+            insert = insert.bind(None::<&str>).bind(None::<i64>);
+        }
+        insert.execute(&mut **tx).await?;
     }
-    sqlx::query(
-        "INSERT INTO outbox (chat_id, text, kind, created_at)
-         SELECT value ->> 0, value ->> 1, value ->> 2, ?2 FROM json_each(?1)",
-    )
-    .bind(json(&messages))
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
     Ok(())
 }
+
+/// Rows per statement when messages are queued.
+const QUEUE_ROWS: usize = 500;
+
+/// `QUEUE_ROWS` messages as one multi-row `VALUES` list, `(chat_id, text, kind, created_at)`; the
+/// rows past the last message are NULLs and skipped. One prepared statement serves every size.
+static QUEUE_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO outbox (chat_id, text, kind, created_at)
+         SELECT column1, column2, column3, column4 FROM (VALUES {}) WHERE column1 IS NOT NULL",
+        super::pool::values_rows(QUEUE_ROWS, 4)
+    )
+});

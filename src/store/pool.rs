@@ -112,6 +112,15 @@ pub(super) const SERVED: &str = "chat_id NOT IN (SELECT chat_id FROM paused_chat
          OR +chat_id IN (SELECT value FROM json_each(?1))
          OR +owner_id IN (SELECT value FROM json_each(?1)))";
 
+/// `(?, ?, …), (?, ?, …), …`: `rows` rows of `columns` parameters, for one statement that takes
+/// many rows as a multi-row `VALUES` list (its columns are `column1`, `column2`, …). Anonymous
+/// parameters only: for each parameter sqlx asks SQLite its name, which with numbered ones
+/// (`?NNN`) is a search through all of them, quadratic in the number of parameters.
+pub(super) fn values_rows(rows: usize, columns: usize) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    vec![row; rows].join(", ")
+}
+
 pub(super) fn json(value: &(impl serde::Serialize + ?Sized)) -> String {
     serde_json::to_string(value).expect("plain tuples always serialize")
 }

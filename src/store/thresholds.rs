@@ -1,5 +1,6 @@
 //! Alert levels per (chat, subject, direction) with their alert states.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
@@ -11,8 +12,7 @@ use super::pool::{SERVED, Store, json};
 use crate::rules::alerts::{AlertState, Direction, Threshold};
 use crate::rules::domain::{ChatId, Subject, UserId};
 
-/// Also read from a JSON array in `THRESHOLD_COLUMNS` order.
-#[derive(FromRow, serde::Deserialize)]
+#[derive(FromRow)]
 struct ThresholdRow {
     chat_id: i64,
     currency: String,
@@ -23,16 +23,40 @@ struct ThresholdRow {
     last_alert_at: Option<i64>,
 }
 
-impl ThresholdRow {
-    /// A row that cannot be read (edited by hand, say) is reported, not fatal for the others.
-    fn into_threshold(self) -> Result<Threshold, String> {
-        let level = Decimal::from_str(&self.level)
+/// One row as `all_thresholds` receives it: a JSON array in `THRESHOLD_COLUMNS` order, its
+/// strings borrowed from the text SQLite sent whenever they hold no escapes.
+#[derive(serde::Deserialize)]
+struct JsonRow<'a>(
+    i64,
+    #[serde(borrow)] Cow<'a, str>,
+    #[serde(borrow)] Cow<'a, str>,
+    #[serde(borrow)] Cow<'a, str>,
+    #[serde(borrow)] Cow<'a, str>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// A row's columns, read into a threshold. A row that cannot be read (edited by hand, say) is
+/// reported, not fatal for the others.
+struct Columns<'a> {
+    chat_id: i64,
+    currency: &'a str,
+    direction: &'a str,
+    level: &'a str,
+    state: &'a str,
+    crossed_since: Option<i64>,
+    last_alert_at: Option<i64>,
+}
+
+impl Columns<'_> {
+    fn read(&self) -> Result<Threshold, String> {
+        let level = Decimal::from_str(self.level)
             .map_err(|_| format!("level {:?} is not a decimal", self.level))?;
-        let subject = Subject::from_key(&self.currency)
+        let subject = Subject::from_key(self.currency)
             .ok_or_else(|| format!("subject {:?} is not a currency or the total", self.currency))?;
-        let direction = Direction::parse(&self.direction)
+        let direction = Direction::parse(self.direction)
             .ok_or_else(|| format!("direction {:?} is not valid", self.direction))?;
-        let state = match (self.state.as_str(), self.crossed_since, self.last_alert_at) {
+        let state = match (self.state, self.crossed_since, self.last_alert_at) {
             ("unchecked", _, _) => AlertState::Unchecked,
             ("ok", _, _) => AlertState::Ok,
             ("crossed", Some(since), last) => AlertState::Crossed {
@@ -49,6 +73,46 @@ impl ThresholdRow {
             state,
         })
     }
+
+    /// Into the good thresholds or the bad rows.
+    fn sort_into(&self, rows: &mut Rows) {
+        match self.read() {
+            Ok(t) => rows.good.push(t),
+            Err(problem) => rows.bad.push(BadRow {
+                chat_id: ChatId(self.chat_id),
+                currency: self.currency.to_owned(),
+                problem,
+            }),
+        }
+    }
+}
+
+impl ThresholdRow {
+    fn columns(&self) -> Columns<'_> {
+        Columns {
+            chat_id: self.chat_id,
+            currency: &self.currency,
+            direction: &self.direction,
+            level: &self.level,
+            state: &self.state,
+            crossed_since: self.crossed_since,
+            last_alert_at: self.last_alert_at,
+        }
+    }
+}
+
+impl<'a> JsonRow<'a> {
+    fn columns(&self) -> Columns<'_> {
+        Columns {
+            chat_id: self.0,
+            currency: &self.1,
+            direction: &self.2,
+            level: &self.3,
+            state: &self.4,
+            crossed_since: self.5,
+            last_alert_at: self.6,
+        }
+    }
 }
 
 /// A threshold row the store could not read, with why.
@@ -60,21 +124,45 @@ pub struct BadRow {
     pub problem: String,
 }
 
-fn split_rows(rows: Vec<ThresholdRow>) -> (Vec<Threshold>, Vec<BadRow>) {
-    let mut good = Vec::with_capacity(rows.len());
-    let mut bad = Vec::new();
-    for row in rows {
-        let (chat_id, currency) = (ChatId(row.chat_id), row.currency.clone());
-        match row.into_threshold() {
-            Ok(t) => good.push(t),
-            Err(problem) => bad.push(BadRow {
-                chat_id,
-                currency,
-                problem,
-            }),
+/// The thresholds read, and the rows that could not be.
+#[derive(Default)]
+struct Rows {
+    good: Vec<Threshold>,
+    bad: Vec<BadRow>,
+}
+
+/// The JSON array of rows read one row at a time, each straight into a threshold: no row is
+/// kept as strings in between.
+impl<'de> serde::Deserialize<'de> for Rows {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Rows;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of threshold rows")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Rows, A::Error> {
+                let mut rows = Rows::default();
+                rows.good.reserve(seq.size_hint().unwrap_or(0));
+                while let Some(row) = seq.next_element::<JsonRow<'de>>()? {
+                    row.columns().sort_into(&mut rows);
+                }
+                Ok(rows)
+            }
         }
+        d.deserialize_seq(Visit)
     }
-    (good, bad)
+}
+
+fn split_rows(rows: Vec<ThresholdRow>) -> (Vec<Threshold>, Vec<BadRow>) {
+    let mut out = Rows {
+        good: Vec::with_capacity(rows.len()),
+        bad: Vec::new(),
+    };
+    for row in &rows {
+        row.columns().sort_into(&mut out);
+    }
+    (out.good, out.bad)
 }
 
 const THRESHOLD_COLUMNS: &str =
@@ -232,30 +320,65 @@ impl Store {
     /// before owners were recorded have none and stay served.) `/deny` already removes levels
     /// that lose their permission; this keeps, say, an admin dropped from `ADMIN_IDS` from
     /// alerting on.
-    ///
-    /// SQLite builds one JSON array of all rows and serde reads it: measured on 30,000 rows,
-    /// 23 ms against 103 ms for fetching them row by row through sqlx (docs/BENCHMARKS.md).
     pub async fn all_thresholds(
         &self,
         live_for: Option<&BTreeSet<UserId>>,
     ) -> sqlx::Result<(Vec<Threshold>, Vec<BadRow>)> {
+        let read = self.read_thresholds(live_for).await?;
+        Ok((read.thresholds, read.bad))
+    }
+
+    /// The thresholds the checker evaluates (`all_thresholds(Some(admins))`) with the count of
+    /// changes they were read at (`threshold_changes`), from one statement: one snapshot.
+    pub async fn served_thresholds(&self, admins: &BTreeSet<UserId>) -> sqlx::Result<Served> {
+        self.read_thresholds(Some(admins)).await
+    }
+
+    /// How many times what the checker reads has changed: a level set, changed or removed, a
+    /// chat allowed, denied, paused or resumed (counted by triggers, whoever writes). The
+    /// checker's own state writes are not counted. `None` when the count's row is gone (removed
+    /// by hand, say): nothing can be known unchanged then.
+    pub async fn threshold_changes(&self) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar(CHANGES).fetch_optional(&self.pool).await
+    }
+
+    /// SQLite builds one JSON array of all rows and serde reads it: measured on 30,000 rows,
+    /// 23 ms against 103 ms for fetching them row by row through sqlx (docs/BENCHMARKS.md).
+    async fn read_thresholds(&self, live_for: Option<&BTreeSet<UserId>>) -> sqlx::Result<Served> {
         let filter = if live_for.is_some() {
             format!("WHERE {SERVED}")
         } else {
             String::new()
         };
-        let json: String = sqlx::query_scalar(&format!(
-            "SELECT json_group_array(json_array({THRESHOLD_COLUMNS})) FROM
-                 (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter}
-                  ORDER BY chat_id, currency, direction)"
+        let (changes, json): (Option<i64>, String) = sqlx::query_as(&format!(
+            "SELECT ({CHANGES}),
+                    json_group_array(json_array({THRESHOLD_COLUMNS}))
+             FROM (SELECT {THRESHOLD_COLUMNS} FROM thresholds {filter}
+                   ORDER BY chat_id, currency, direction)"
         ))
         .bind(admins_json(live_for))
         .fetch_one(&self.pool)
         .await?;
-        let rows: Vec<ThresholdRow> =
+        let rows: Rows =
             serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        Ok(split_rows(rows))
+        Ok(Served {
+            changes,
+            thresholds: rows.good,
+            bad: rows.bad,
+        })
     }
+}
+
+/// The count of changes to what the checker reads (`Store::threshold_changes`).
+pub(super) const CHANGES: &str = "SELECT n FROM threshold_changes WHERE id = 1";
+
+/// Thresholds as read at one moment: the count of changes then (`Store::threshold_changes`), the
+/// thresholds, and the rows that could not be read.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub changes: Option<i64>,
+    pub thresholds: Vec<Threshold>,
+    pub bad: Vec<BadRow>,
 }
 
 /// The admins as the JSON array of ids that `SERVED` reads.

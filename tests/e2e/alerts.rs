@@ -220,6 +220,31 @@ async fn a_changed_level_starts_not_yet_checked() {
     app.stop().await;
 }
 
+/// The checker keeps the levels it evaluated between checks; a level changed or removed in
+/// between is read again by the next check.
+#[tokio::test]
+async fn a_level_changed_or_removed_between_checks_is_what_the_next_check_sees() {
+    let app = checking(btc("5"), Setup::default()).await;
+    app.ask(CHAT, CHAT, "/alert BTC 1").await;
+    // Checked and held: 5 is above 1, nothing to tell.
+    app.wait_deliveries(2).await;
+    assert_eq!(app.tg.broadcasts_to(CHAT), Vec::<String>::new());
+    app.ask(CHAT, CHAT, "/alert BTC 10").await;
+    app.wait_deliveries(2).await;
+    assert_eq!(
+        app.tg.broadcasts_to(CHAT),
+        ["⚠️ Low balance: BTC 5 is below your alert level 10"]
+    );
+    app.ask(CHAT, CHAT, "/alert btc off").await;
+    app.oxa.set(btc("20"));
+    app.wait_deliveries(2).await;
+    assert_eq!(
+        app.tg.broadcasts_to(CHAT).len(),
+        1,
+        "a removed level is not told"
+    );
+}
+
 #[tokio::test]
 async fn alert_off_means_silence() {
     let app = checking(btc("5"), Setup::default()).await;
