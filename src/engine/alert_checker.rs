@@ -15,15 +15,18 @@ use crate::clock::now_unix;
 use crate::metrics::Metrics;
 use crate::metrics::progress::Progress;
 use crate::money::Usd;
-use crate::oxapay::{Balances, PriceError};
+use crate::oxapay::{Balances, OxaPayError, PriceError};
 use crate::rules::alerts::{self, Reading, Threshold, Transition};
 use crate::rules::domain::{ChatId, Subject, UserId};
 use crate::rules::oxapay_health;
 use crate::rules::valuation;
-use crate::sources::balances::BalanceSource;
+use crate::sources::balances::{BalanceSource, Snapshot};
 use crate::sources::prices::{self, PriceSnapshot, PriceSource};
 use crate::store::{CheckRecord, Held, MessageKind, Mute, Owed, Served, Store};
 use crate::texts::{self, Lang};
+
+type BalanceRead = Result<Arc<Snapshot>, OxaPayError>;
+type PriceRead = Result<Arc<PriceSnapshot>, PriceError>;
 
 pub struct Checker {
     pub store: Store,
@@ -113,7 +116,7 @@ impl Checker {
     /// One check: read (the levels held from the last check when nothing changed them since),
     /// evaluate, record, and wake the delivery worker if messages are owed.
     pub async fn cycle(&self) -> anyhow::Result<CycleReport> {
-        let mut levels = self.levels().await?;
+        let levels = self.levels().await?;
         for b in &levels.bad {
             tracing::error!(chat_id = b.chat_id.0, currency = %b.currency, problem = %b.problem, "unreadable threshold row skipped");
         }
@@ -125,15 +128,7 @@ impl Checker {
             self.held.keep(levels);
             return Ok(CycleReport::default());
         }
-        // One balance read, and one price read only when some level watches the total.
-        let watch_total = thresholds.iter().any(|t| t.subject == Subject::Total);
-        let (read, priced) = tokio::join!(self.source.read(), async {
-            if watch_total {
-                Some(self.prices.read().await)
-            } else {
-                None
-            }
-        });
+        let (read, priced) = self.read(thresholds).await;
         let now = now_unix();
         let balances = read.as_ref().map(|s| &s.balances);
         let reading = balances.map(|b| Reading {
@@ -192,15 +187,31 @@ impl Checker {
             transitions: transitions.len(),
             messages: messages.len(),
         };
-        // Nothing else changed the levels since they were read: they are now what the store
-        // holds, new states included.
+        self.hold(levels, changes, &transitions);
+        Ok(report)
+    }
+
+    /// One balance read, and one price read only when some level watches the total.
+    async fn read(&self, thresholds: &[Threshold]) -> (BalanceRead, Option<PriceRead>) {
+        let watch_total = thresholds.iter().any(|t| t.subject == Subject::Total);
+        tokio::join!(self.source.read(), async {
+            if watch_total {
+                Some(self.prices.read().await)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Keeps the levels for the next check when nothing else changed them since they were read:
+    /// with this check's transitions applied they are what the store now holds.
+    fn hold(&self, mut levels: Served, changes: Option<i64>, transitions: &[Transition]) {
         if changes.is_some()
             && changes == levels.changes
-            && alerts::apply(&mut levels.thresholds, &transitions)
+            && alerts::apply(&mut levels.thresholds, transitions)
         {
             self.held.keep(levels);
         }
-        Ok(report)
     }
 
     /// The levels to evaluate: those the last check held, when nothing changed them since;
