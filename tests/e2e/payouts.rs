@@ -622,13 +622,8 @@ async fn the_report_says_what_payouts_sent_since_the_last_one() {
     }
     payouts_polled(&app).await;
     let report = report_now(&app, ADMIN).await;
-    let lines: Vec<&str> = report.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.starts_with("Payouts since the last report"))
-        .unwrap_or_else(|| panic!("no payouts section: {report}"));
     assert_eq!(
-        lines[at..at + 4],
+        payouts_section(&report, 4),
         [
             "Payouts since the last report: ✅ 2 confirmed, ⏳ 1 processing, ⛔ 1 rejected",
             "Sent: $3.00",
@@ -645,13 +640,8 @@ async fn the_report_says_what_payouts_sent_since_the_last_one() {
     app.oxa.add_payout(more);
     payouts_polled(&app).await;
     let report = report_now(&app, ADMIN).await;
-    let lines: Vec<&str> = report.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.starts_with("Payouts since the last report"))
-        .unwrap_or_else(|| panic!("no payouts section: {report}"));
     assert_eq!(
-        lines[at..at + 3],
+        payouts_section(&report, 3),
         [
             "Payouts since the last report: ✅ 1 confirmed",
             "Sent: $1.00",
@@ -1463,4 +1453,14 @@ async fn check_says_whether_the_callback_listener_can_bind() {
         )
     );
     server.abort();
+}
+
+/// The first `n` lines of a report's payouts section.
+fn payouts_section(report: &str, n: usize) -> Vec<&str> {
+    let lines: Vec<&str> = report.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Payouts since the last report"))
+        .unwrap_or_else(|| panic!("no payouts section: {report}"));
+    lines[at..at + n].to_vec()
 }
