@@ -489,17 +489,19 @@ fn amount_key(literal: &str) -> Decimal {
     literal.trim_matches('"').parse().unwrap_or(Decimal::ZERO)
 }
 
-/// One record as (json, status, created, pay date, amount) for filtering and sorting.
-type Row = (String, String, i64, i64, Decimal);
+/// One record as (its index, status, created, pay date, amount) for filtering and sorting; only
+/// the records a page holds are rendered (a listing of 10,000 records is paged 50 times).
+type Row = (usize, String, i64, i64, Decimal);
 
 fn rows(history: &History, feed: Feed) -> Vec<Row> {
     match feed {
         Feed::Payments => history
             .payments
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 (
-                    p.json(),
+                    i,
                     p.status.clone(),
                     p.date,
                     p.pay_date(),
@@ -510,16 +512,17 @@ fn rows(history: &History, feed: Feed) -> Vec<Row> {
         Feed::Payouts => history
             .payouts
             .iter()
-            .map(|p| {
-                (
-                    p.json(),
-                    p.status.clone(),
-                    p.date,
-                    p.date,
-                    amount_key(&p.amount),
-                )
-            })
+            .enumerate()
+            .map(|(i, p)| (i, p.status.clone(), p.date, p.date, amount_key(&p.amount)))
             .collect(),
+    }
+}
+
+/// Record `i` of `feed` as OxaPay lists it.
+fn render_record(history: &History, feed: Feed, i: usize) -> String {
+    match feed {
+        Feed::Payments => history.payments[i].json(),
+        Feed::Payouts => history.payouts[i].json(),
     }
 }
 
@@ -594,11 +597,11 @@ fn list(history: &mut History, feed: Feed, request: &OxaRequest) -> OxaReply {
         }
     }
     let total = rows.len();
-    let items: Vec<&str> = rows
+    let items: Vec<String> = rows
         .iter()
         .skip(offset)
         .take(f.size)
-        .map(|r| r.0.as_str())
+        .map(|r| render_record(history, feed, r.0))
         .collect();
     let last_page =
         history.claimed_last_page[feed.index()].unwrap_or(total.div_ceil(f.size).max(1) as u64);
