@@ -12,19 +12,17 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
-use crate::engine::feed;
-use crate::engine::languages::{self, Worded};
+use crate::engine::feed::{self, Audience, PollReport};
 use crate::metrics::Metrics;
 use crate::metrics::progress::Progress;
 use crate::money::Usd;
 use crate::oxapay::{Payout, TrackId};
-use crate::rules::domain::{ChatId, UserId};
+use crate::rules::domain::UserId;
 use crate::rules::feed::{Mode, listing_from};
-use crate::rules::payments::usd_value;
 use crate::rules::payouts::{Decision, chat_hears, decide};
 use crate::sources::payouts::PayoutSource;
-use crate::sources::prices::{self as price_source, PriceSource};
-use crate::store::{Feed, FeedUpdate, MessageKind, Owed, PayoutPoll, Source, Store, Told};
+use crate::sources::prices::PriceSource;
+use crate::store::{Feed, FeedUpdate, Owed, PayoutPoll, Source, Store, Told};
 use crate::texts;
 
 pub struct PayoutWatcher {
@@ -38,47 +36,20 @@ pub struct PayoutWatcher {
     pub stuck_after: Duration,
     pub failures_before_notice: u32,
     pub progress: Progress,
-    /// The operator\'s metrics.
+    /// The operator's metrics.
     pub metrics: Metrics,
+    /// Wakes the delivery worker when a poll owes messages.
     pub wake: Arc<Notify>,
-}
-
-/// What one poll did.
-#[derive(Debug, Default, Clone)]
-pub struct PollReport {
-    pub read: usize,
-    pub events: usize,
-    pub queued: usize,
-    pub held: usize,
-    pub failures: u32,
-    pub retry_after: Option<Duration>,
 }
 
 impl PayoutWatcher {
     /// Runs until `shutdown`: a poll at once, then one every interval (longer while failing).
     pub async fn run(&self, shutdown: CancellationToken) {
-        loop {
-            let wait = tokio::select! {
-                biased;
-                _ = shutdown.cancelled() => break,
-                r = self.poll() => match r {
-                    Ok(r) => feed::next_wait(self.interval, r.failures, r.retry_after),
-                    Err(e) => {
-                        self.metrics
-                            .database_error(crate::metrics::Component::Feed);
-                        tracing::error!(error = format!("{e:#}"), "payout poll failed");
-                        self.interval
-                    }
-                },
-            };
-            self.progress.feed_poll_done();
-            tokio::select! {
-                biased;
-                _ = shutdown.cancelled() => break,
-                _ = tokio::time::sleep(wait) => {}
-            }
-        }
-        tracing::info!("payout feed stopped");
+        let (interval, metrics, progress) = (self.interval, &self.metrics, &self.progress);
+        feed::run(Feed::Payouts, interval, metrics, progress, shutdown, || {
+            self.poll()
+        })
+        .await;
     }
 
     /// One poll: read, decide, word, record.
@@ -89,44 +60,25 @@ impl PayoutWatcher {
         let from = listing_from(state.cursor, now, self.backfill_days);
         let open = self.store.open_payouts().await?;
         let read = self.source.poll(from, &open, now).await;
-        let polled = feed::Polled {
-            listed_created: &read.listed_created,
-            complete: read.complete,
-            error: read.error.as_ref(),
-        };
-        let (update, notice) =
-            feed::feed_update(&state, &polled, mode, now, self.failures_before_notice);
-        let notices = match &notice {
-            Some(n) => {
-                tracing::warn!(notice = ?n, "telling the admins about the payout feed");
-                let text = texts::payout_feed_notice(n, now, read.error.as_ref());
-                feed::to_admins(&self.admins, &text)
-            }
-            None => Vec::new(),
-        };
-        let source = match mode {
-            Mode::Backfill => Source::Backfill,
-            Mode::Live => Source::Poll,
-        };
+        let (update, notices) = feed::after_poll(
+            Feed::Payouts,
+            &state,
+            &read,
+            mode,
+            now,
+            self.failures_before_notice,
+            &self.admins,
+        );
+        let source = feed::source_of(mode);
         let outcome = self
-            .record(&read.payouts, mode, source, Some(&update), &notices, now)
+            .record(&read.items, mode, source, Some(&update), &notices, now)
             .await?;
         let report = PollReport {
             failures: update.health.failures,
             retry_after: read.error.as_ref().and_then(feed::retry_after),
             ..outcome
         };
-        if report.read > 0 || report.failures > 0 {
-            tracing::info!(
-                read = report.read,
-                events = report.events,
-                queued = report.queued,
-                held = report.held,
-                backfill = mode == Mode::Backfill,
-                failures = report.failures,
-                "payout poll done"
-            );
-        }
+        report.log(Feed::Payouts, mode);
         Ok(report)
     }
 
@@ -138,6 +90,8 @@ impl PayoutWatcher {
             .await
     }
 
+    /// Decides what `reads` mean, words the events for the chats that hear them, and writes it
+    /// all (with `update` and `notices`) in one transaction.
     async fn record(
         &self,
         reads: &[Payout],
@@ -162,7 +116,10 @@ impl PayoutWatcher {
                 tracing::warn!(track_id = %p.track_id, anomaly = ?a, status = %p.status_text, "payout status stored but not told");
             }
         }
-        let values = self.values(&decided).await;
+        let amounts = decided
+            .iter()
+            .map(|(p, _)| (&p.track_id, p.amount, p.currency.as_ref()));
+        let values = feed::usd_values(&self.prices, amounts).await;
         let told = self.told(&decided, &values, now).await?;
         let written = self
             .store
@@ -179,32 +136,8 @@ impl PayoutWatcher {
         if written.queued > 0 || !notices.is_empty() {
             self.wake.notify_one();
         }
-        Ok(PollReport {
-            read: decided.len(),
-            events: decided.iter().map(|(_, d)| d.events.len()).sum(),
-            queued: written.queued,
-            held: written.held,
-            ..PollReport::default()
-        })
-    }
-
-    /// USD values at the current prices, for payouts that have none yet.
-    async fn values(&self, decided: &[(Payout, Decision)]) -> HashMap<TrackId, (Usd, i64)> {
-        if decided.is_empty() {
-            return HashMap::new();
-        }
-        let read = self.prices.read().await;
-        let Some(prices) = price_source::current(&read) else {
-            return HashMap::new();
-        };
-        let at = prices.fetched_at.timestamp();
-        decided
-            .iter()
-            .filter_map(|(p, _)| {
-                let usd = usd_value(p.amount?, p.currency.as_ref()?, &prices.prices)?;
-                Some((p.track_id.clone(), (usd, at)))
-            })
-            .collect()
+        let events = decided.iter().map(|(_, d)| d.events.len()).sum();
+        Ok(PollReport::recorded(decided.len(), events, written))
     }
 
     /// Who hears each event; a muted chat has it held for the mute's summary.
@@ -217,29 +150,20 @@ impl PayoutWatcher {
         if decided.iter().all(|(_, d)| d.events.is_empty()) {
             return Ok(Vec::new());
         }
-        let feeds = self.store.payout_feeds(&self.admins).await?;
-        let muted = feed::muted_chats(&self.store, now).await?;
-        let chats: Vec<ChatId> = feeds.iter().map(|(chat, _)| *chat).collect();
-        let langs = languages::of_chats(&self.store, &chats).await?;
+        let chats = self.store.payout_feeds(&self.admins).await?;
+        let audience = Audience::of(&self.store, chats, now).await?;
         let stuck_mins = self.stuck_after.as_secs() / 60;
         let mut told = Vec::new();
         for (payout, decision) in decided {
             let usd = values.get(&payout.track_id).copied();
             for event in &decision.events {
-                let mut text =
-                    Worded::new(|lang| texts::payout_event(lang, payout, event, usd, stuck_mins));
-                for (chat, _) in feeds.iter().filter(|(_, f)| chat_hears(f, event)) {
-                    let message = (!muted.contains(chat)).then(|| {
-                        let lang = langs.get(chat).copied().unwrap_or_default();
-                        Owed::new(*chat, text.in_lang(lang), MessageKind::Feed)
-                    });
-                    told.push(Told {
-                        chat_id: *chat,
-                        track_id: payout.track_id.clone(),
-                        what: event.told_key(),
-                        message,
-                    });
-                }
+                audience.tell(
+                    &mut told,
+                    &payout.track_id,
+                    &event.told_key(),
+                    |f| chat_hears(f, event),
+                    |lang| texts::payout_event(lang, payout, event, usd, stuck_mins),
+                );
             }
         }
         Ok(told)

@@ -10,12 +10,15 @@
 //! is committed, so OxaPay retries whatever could not be stored.
 //!
 //! Answers: `401` for a missing or wrong signature, or a body signed with the other key (logged
-//! at most once a minute with the peer's address, never with the body); `400` for a body too
+//! at most once a minute with the peer's address, never with the body; a signature that only a
+//! key the bot does not hold could have made is named once by that key, whatever the minute's
+//! other refusals, as it is the operator's to fix); `400` for a body too
 //! large, or one that is not a payment or payout after a valid signature; `500` when the
 //! database failed (OxaPay retries); `200 ok` otherwise, a replay included (it tells nothing).
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use axum::Router;
@@ -33,8 +36,9 @@ use tokio_util::sync::CancellationToken;
 use crate::engine::payment_watcher::PaymentWatcher;
 use crate::engine::payout_watcher::PayoutWatcher;
 use crate::listeners::rejections::RejectionLog;
+use crate::oxapay::KeyKind;
 use crate::oxapay::callbacks::{
-    Callback, CallbackKeys, MAX_CALLBACK_BYTES, OK_BODY, SIGNATURE_HEADER, verify,
+    Callback, CallbackKeys, CallbackRefusal, MAX_CALLBACK_BYTES, OK_BODY, SIGNATURE_HEADER, verify,
 };
 
 pub use crate::config::CALLBACK_PATH as PATH;
@@ -62,6 +66,8 @@ struct Shared {
     receiver: Receiver,
     turns: Semaphore,
     refused: RejectionLog,
+    /// The keys the bot lacks that a callback's log line has named.
+    missing_named: Mutex<BTreeSet<KeyKind>>,
 }
 
 /// Serves callbacks on `socket` until `shutdown`.
@@ -74,6 +80,7 @@ pub fn serve(
         receiver,
         turns: Semaphore::new(CONCURRENCY),
         refused: RejectionLog::default(),
+        missing_named: Mutex::default(),
     });
     let router = Router::new().route(PATH, post(callback)).with_state(shared);
     tokio::spawn(async move {
@@ -110,11 +117,7 @@ async fn callback(
     };
     let verified = match verify(&raw, signature.as_deref(), &shared.receiver.keys) {
         Ok(v) => v,
-        Err(refusal) => {
-            let status =
-                StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
-            return shared.refuse(peer, status, &refusal.to_string());
-        }
+        Err(refusal) => return shared.refuse_unverified(peer, &refusal),
     };
     let parsed = match verified.parse() {
         Ok(c) => c,
@@ -135,6 +138,24 @@ async fn read_body(body: Body) -> Result<Vec<u8>, ()> {
 }
 
 impl Shared {
+    /// A callback whose signature no held key made: the first that a missing key could have
+    /// signed is logged naming that key; the others as every refusal, at most once a minute.
+    fn refuse_unverified(&self, peer: SocketAddr, refusal: &CallbackRefusal) -> Response {
+        let status =
+            StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+        if let CallbackRefusal::Mismatch { missing: Some(key) } = refusal
+            && self
+                .missing_named
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(*key)
+        {
+            tracing::warn!(%peer, status = status.as_u16(), "OxaPay callback refused: {refusal}");
+            return status.into_response();
+        }
+        self.refuse(peer, status, &refusal.to_string())
+    }
+
     /// Answers `status` and logs why, at most once a minute, with the peer (never the body).
     fn refuse(&self, peer: SocketAddr, status: StatusCode, why: &str) -> Response {
         if let Some(unlogged) = self.refused.due(Instant::now()) {

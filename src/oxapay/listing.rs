@@ -208,9 +208,12 @@ impl<T> Page<T> {
     }
 }
 
-/// A record that has a track id, so a listing can tell a record seen twice.
+/// A record that has a track id, so a listing can tell a record seen twice, and a creation
+/// time, so a feed can move its cursor past it.
 pub trait Listed {
     fn track_id(&self) -> &TrackId;
+    /// When OxaPay created it (Unix seconds), if it said.
+    fn created_at(&self) -> Option<i64>;
 }
 
 /// Why a listing ended before its last page although every page read was fine.
@@ -606,6 +609,10 @@ mod tests {
     impl Listed for Item {
         fn track_id(&self) -> &TrackId {
             &self.0
+        }
+
+        fn created_at(&self) -> Option<i64> {
+            Some(i64::from(self.1))
         }
     }
 

@@ -183,6 +183,10 @@ impl Listed for Payment {
     fn track_id(&self) -> &TrackId {
         &self.track_id
     }
+
+    fn created_at(&self) -> Option<i64> {
+        self.created_at
+    }
 }
 
 /// One payment from its JSON (a listing entry, `GET /v1/payment/{id}`'s data, or a callback

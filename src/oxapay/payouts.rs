@@ -99,6 +99,10 @@ impl Listed for Payout {
     fn track_id(&self) -> &TrackId {
         &self.track_id
     }
+
+    fn created_at(&self) -> Option<i64> {
+        self.created_at
+    }
 }
 
 /// One payout from its JSON (a listing entry, `GET /v1/payout/{id}`'s data, or a callback body).

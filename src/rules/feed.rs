@@ -37,6 +37,18 @@ pub enum Mode {
     Live,
 }
 
+/// The mode a record read now is decided in. Until the first reading has been read to its end
+/// (`backfill_done`), records are stored silently — except those created since the feed's first
+/// failed reading (`failing_since`, kept while it fails): those were made while the bot ran and
+/// could not read them, and are told as any later record.
+pub fn mode_for(backfill_done: bool, failing_since: Option<i64>, created_at: Option<i64>) -> Mode {
+    match (backfill_done, failing_since, created_at) {
+        (true, _, _) => Mode::Live,
+        (false, Some(since), Some(created)) if created >= since => Mode::Live,
+        _ => Mode::Backfill,
+    }
+}
+
 /// `from_date` of a feed's listing: the cursor less the overlap, or, on a first start (no
 /// cursor), `backfill_days` back from `now` (and the overlap, which the silent backfill makes
 /// harmless).
@@ -150,6 +162,18 @@ mod tests {
         assert_eq!(listing_from(None, NOW, 9999), NOW - 365 * DAY_SECS - 300);
         assert_eq!(listing_from(Some(NOW - 50), NOW, 30), NOW - 350);
         assert_eq!(listing_from(Some(i64::MIN + 5), NOW, 30), i64::MIN);
+    }
+
+    #[test]
+    fn the_first_reading_is_silent_except_for_what_was_made_while_it_failed() {
+        assert_eq!(mode_for(true, None, Some(NOW - 9_000_000)), Mode::Live);
+        assert_eq!(mode_for(false, None, Some(NOW)), Mode::Backfill);
+        assert_eq!(
+            mode_for(false, Some(NOW - 60), Some(NOW - 61)),
+            Mode::Backfill
+        );
+        assert_eq!(mode_for(false, Some(NOW - 60), Some(NOW - 60)), Mode::Live);
+        assert_eq!(mode_for(false, Some(NOW - 60), None), Mode::Backfill);
     }
 
     #[test]

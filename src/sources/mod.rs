@@ -5,5 +5,6 @@
 pub mod balances;
 pub mod payments;
 pub mod payouts;
+pub mod poll_read;
 pub mod prices;
 pub mod single_flight;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::poll_read::PollRead;
 use crate::metrics::{Endpoint, Metrics};
 use crate::oxapay::listing::{DEFAULT_MAX_ITEMS, ListQuery, Listing, ListingError};
 use crate::oxapay::{OxaPayError, Payment, PaymentsClient, TrackId};
@@ -21,38 +22,6 @@ pub struct PaymentSource {
     metrics: Option<Metrics>,
 }
 
-/// What one poll read.
-#[derive(Debug, Default)]
-pub struct PollRead {
-    /// Every payment read: the new listing first, then the reads again (a later read of the same
-    /// payment replaces the earlier one, keeping its place).
-    pub payments: Vec<Payment>,
-    /// The new listing's creation times in the order listed, for the cursor.
-    pub listed_created: Vec<Option<i64>>,
-    /// Every page of the new listing was read.
-    pub complete: bool,
-    /// The first read that failed; the others were still tried.
-    pub error: Option<OxaPayError>,
-}
-
-impl PollRead {
-    /// Adds `more` reads; a payment read twice keeps its first place and takes the later copy.
-    fn add(&mut self, more: Vec<Payment>) {
-        for p in more {
-            match self.payments.iter_mut().find(|q| q.track_id == p.track_id) {
-                Some(q) => *q = p,
-                None => self.payments.push(p),
-            }
-        }
-    }
-
-    fn failed(&mut self, e: OxaPayError) {
-        if self.error.is_none() {
-            self.error = Some(e);
-        }
-    }
-}
-
 impl PaymentSource {
     pub fn new(client: PaymentsClient, metrics: Option<Metrics>) -> Self {
         Self { client, metrics }
@@ -60,20 +29,14 @@ impl PaymentSource {
 
     /// One poll's reads: payments created from `from` on, `open` payments due again, and (at
     /// every tenth `poll`) the settled ones of the last week.
-    pub async fn poll(&self, from: i64, open: &[OpenRow], poll: u64, now: i64) -> PollRead {
-        let mut read = PollRead::default();
-        match self.list(&ListQuery::since(from)).await {
-            Ok(listing) => {
-                read.complete = listing.cut.is_none();
-                read.listed_created = listing.items.iter().map(|p| p.created_at).collect();
-                read.add(listing.items);
-            }
-            Err(stopped) => {
-                read.listed_created = stopped.read.items.iter().map(|p| p.created_at).collect();
-                read.add(stopped.read.items);
-                read.failed(stopped.error);
-            }
-        }
+    pub async fn poll(
+        &self,
+        from: i64,
+        open: &[OpenRow],
+        poll: u64,
+        now: i64,
+    ) -> PollRead<Payment> {
+        let mut read = PollRead::of_listing(self.list(&ListQuery::since(from)).await);
         self.read_open_again(&mut read, open, now).await;
         if let Some(settled) = plan_settled_reread(poll, now) {
             for status in &settled.statuses {
@@ -86,7 +49,7 @@ impl PaymentSource {
 
     /// The open payments due again: one by one when few, else one listing per status and the
     /// due ones no listing returned (they changed status) one by one.
-    async fn read_open_again(&self, read: &mut PollRead, open: &[OpenRow], now: i64) {
+    async fn read_open_again(&self, read: &mut PollRead<Payment>, open: &[OpenRow], now: i64) {
         let one_by_one = match plan_open_reread(open, now) {
             OpenReread::Nothing => return,
             OpenReread::OneByOne(ids) => ids,
@@ -116,7 +79,7 @@ impl PaymentSource {
     }
 
     /// Adds a listing's payments (what was read of it, when it failed); returns their ids.
-    async fn add_listing(&self, read: &mut PollRead, query: &ListQuery) -> Vec<TrackId> {
+    async fn add_listing(&self, read: &mut PollRead<Payment>, query: &ListQuery) -> Vec<TrackId> {
         let (items, error) = match self.list(query).await {
             Ok(listing) => (listing.items, None),
             Err(stopped) => (stopped.read.items, Some(stopped.error)),

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::poll_read::PollRead;
 use crate::metrics::{Endpoint, Metrics};
 use crate::oxapay::listing::{DEFAULT_MAX_ITEMS, ListQuery, Listing, ListingError};
 use crate::oxapay::{OxaPayError, Payout, PayoutsClient, TrackId};
@@ -21,31 +22,6 @@ pub struct PayoutSource {
     metrics: Option<Metrics>,
 }
 
-/// What one poll read.
-#[derive(Debug, Default)]
-pub struct PollRead {
-    /// The new listing first, then the reads again (a later read of a payout replaces the
-    /// earlier one, keeping its place).
-    pub payouts: Vec<Payout>,
-    /// The new listing's creation times in the order listed, for the cursor.
-    pub listed_created: Vec<Option<i64>>,
-    /// Every page of the new listing was read.
-    pub complete: bool,
-    /// The first read that failed.
-    pub error: Option<OxaPayError>,
-}
-
-impl PollRead {
-    fn add(&mut self, more: Vec<Payout>) {
-        for p in more {
-            match self.payouts.iter_mut().find(|q| q.track_id == p.track_id) {
-                Some(q) => *q = p,
-                None => self.payouts.push(p),
-            }
-        }
-    }
-}
-
 impl PayoutSource {
     pub fn new(client: PayoutsClient, metrics: Option<Metrics>) -> Self {
         Self { client, metrics }
@@ -53,24 +29,12 @@ impl PayoutSource {
 
     /// One poll's reads: payouts created from `from` on, and the `open` ones still watched,
     /// oldest first (those the listing already returned are not read twice).
-    pub async fn poll(&self, from: i64, open: &[OpenPayout], now: i64) -> PollRead {
-        let mut read = PollRead::default();
-        match self.list(&ListQuery::since(from)).await {
-            Ok(listing) => {
-                read.complete = listing.cut.is_none();
-                read.listed_created = listing.items.iter().map(|p| p.created_at).collect();
-                read.add(listing.items);
-            }
-            Err(stopped) => {
-                read.listed_created = stopped.read.items.iter().map(|p| p.created_at).collect();
-                read.add(stopped.read.items);
-                read.error = Some(stopped.error);
-            }
-        }
+    pub async fn poll(&self, from: i64, open: &[OpenPayout], now: i64) -> PollRead<Payout> {
+        let mut read = PollRead::of_listing(self.list(&ListQuery::since(from)).await);
         let mut due: Vec<&OpenPayout> = open
             .iter()
             .filter(|o| watch(&o.status, o.open_since, now))
-            .filter(|o| !read.payouts.iter().any(|p| p.track_id == o.track_id))
+            .filter(|o| !read.has(&o.track_id))
             .collect();
         due.sort_by_key(|o| o.open_since);
         for o in due.into_iter().take(ONE_BY_ONE_MAX) {
@@ -79,9 +43,7 @@ impl PayoutSource {
                 Ok(None) => {
                     tracing::warn!(track_id = %o.track_id, "OxaPay no longer knows a payout")
                 }
-                Err(e) => {
-                    read.error.get_or_insert(e);
-                }
+                Err(e) => read.failed(e),
             }
         }
         read

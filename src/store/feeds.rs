@@ -1,10 +1,12 @@
 //! What the payment and payout feeds share in the database: each feed's reading position and
 //! health (`feed_cursors`), and the messages a chat's mute held back (`*_told.held`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::outbox::Owed;
 use super::pool::{Store, Write};
+use crate::money::Usd;
+use crate::oxapay::TrackId;
 use crate::rules::domain::{ChatId, UserId};
 use crate::rules::oxapay_health::Health;
 
@@ -66,6 +68,88 @@ type StateRow = (
     Option<String>,
     bool,
 );
+
+/// How a ledger row was last written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The silent first reading.
+    Backfill,
+    Poll,
+    Callback,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Backfill => "backfill",
+            Source::Poll => "poll",
+            Source::Callback => "callback",
+        }
+    }
+}
+
+/// One chat to be told one event (or, while the chat is muted, to have it held for the summary).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Told {
+    pub chat_id: ChatId,
+    pub track_id: TrackId,
+    /// The event's once-only key (`status:paid`, `tx:<hash>`).
+    pub what: String,
+    /// `None`: held by the chat's mute, no message.
+    pub message: Option<Owed>,
+}
+
+/// Everything one poll (or one callback) of a feed writes, in one transaction: `reads` are the
+/// records read with what the rules decided of each.
+pub struct Poll<'a, R> {
+    pub reads: &'a [R],
+    /// Values to keep for records that have none yet: USD and when its price was read.
+    pub values: &'a HashMap<TrackId, (Usd, i64)>,
+    pub told: &'a [Told],
+    /// Messages to the admins (the feed cannot be read, or can again).
+    pub notices: &'a [Owed],
+    /// The feed's new position and health; `None` for a callback (it moves no cursor).
+    pub state: Option<&'a FeedUpdate>,
+    pub source: Source,
+    pub now: i64,
+}
+
+impl<R> Poll<'_, R> {
+    /// Everything but the ledger rows, in the poll's transaction: the USD values kept, who was
+    /// told what (a "told" row exists exactly when its message was queued or held, so nothing
+    /// is told twice), the admins' notices and the feed's new position.
+    pub(super) async fn write_rest(&self, tx: &mut Write, feed: Feed) -> sqlx::Result<PollWritten> {
+        let keep_value = format!(
+            "UPDATE {} SET usd_value = ?2, usd_at = ?3 WHERE track_id = ?1 AND usd_value IS NULL",
+            feed.as_str()
+        );
+        for (track_id, (usd, at)) in self.values {
+            sqlx::query(&keep_value)
+                .bind(track_id.as_str())
+                .bind(usd.amount().to_string())
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let written = write_told(tx, feed, self.told, self.now).await?;
+        super::outbox::queue(tx, self.notices, self.now).await?;
+        if let Some(state) = self.state {
+            write_state(tx, feed, state, self.now).await?;
+        }
+        Ok(written)
+    }
+}
+
+/// What a poll's transaction did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PollWritten {
+    /// Messages queued (events told now).
+    pub queued: usize,
+    /// Events held by mutes.
+    pub held: usize,
+    /// Events already told before (a repeated read or callback): nothing written for them.
+    pub repeated: usize,
+}
 
 impl Store {
     pub async fn feed_state(&self, feed: Feed) -> sqlx::Result<FeedState> {
@@ -205,4 +289,42 @@ pub(super) async fn record_status_change(
 /// The admins as the JSON array the served-chat filter reads.
 pub(super) fn admins_json(admins: &BTreeSet<UserId>) -> String {
     super::thresholds::admins_json(Some(admins))
+}
+
+/// Writes who was told what; each new row's message goes to the outbox in the same
+/// transaction, a row already there (told before) writes nothing.
+async fn write_told(
+    tx: &mut Write,
+    feed: Feed,
+    told: &[Told],
+    now: i64,
+) -> sqlx::Result<PollWritten> {
+    let mut written = PollWritten::default();
+    let insert = format!(
+        "INSERT OR IGNORE INTO {} (chat_id, track_id, what, told_at, held)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        feed.told_table()
+    );
+    for t in told {
+        let held = t.message.is_none();
+        let added = sqlx::query(&insert)
+            .bind(t.chat_id.0)
+            .bind(t.track_id.as_str())
+            .bind(&t.what)
+            .bind(now)
+            .bind(held)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+            == 1;
+        match (&t.message, added) {
+            (_, false) => written.repeated += 1,
+            (None, true) => written.held += 1,
+            (Some(message), true) => {
+                super::outbox::queue(tx, std::slice::from_ref(message), now).await?;
+                written.queued += 1;
+            }
+        }
+    }
+    Ok(written)
 }

@@ -22,14 +22,13 @@ mod thresholds;
 pub use access::{Access, AllowedChat, DenyOutcome};
 pub use audit::{Actor, AuditAction, AuditEntry};
 pub use checks::CheckRecord;
-pub use feeds::{Feed, FeedState, FeedUpdate};
+pub use feeds::{Feed, FeedState, FeedUpdate, Poll, PollWritten, Source, Told};
 pub use history::StoredSnapshot;
 pub use languages::ChatLanguage;
 pub use mutes::Mute;
 pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use payments::{
     Held, LedgerPayment, PaymentFeedChange, PaymentFeedSetting, PaymentPoll, PaymentRecord,
-    PollWritten, Source, Told,
 };
 pub use payouts::{LedgerPayout, OpenPayout, PayoutFeedChange, PayoutFeedSetting, PayoutPoll};
 pub use pool::Store;

@@ -12,8 +12,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::feeds::{Feed, FeedUpdate, admins_json, record_status_change, write_state};
-use super::outbox::Owed;
+use super::feeds::{Feed, Poll, PollWritten, Source, admins_json, record_status_change};
 use super::pool::{Store, Write, json};
 use crate::money::{Currency, Usd};
 use crate::oxapay::{Payment, PaymentKind, PaymentStatus, PaymentTx, TrackId};
@@ -21,60 +20,8 @@ use crate::rules::domain::{ChatId, UserId};
 use crate::rules::feed::{FeedStatus, event_list_text, parse_event_list};
 use crate::rules::payments::{Anomaly, ChatFeed, Decision, Known, OpenRow};
 
-/// How a ledger row was last written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// The silent first reading.
-    Backfill,
-    Poll,
-    Callback,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Backfill => "backfill",
-            Source::Poll => "poll",
-            Source::Callback => "callback",
-        }
-    }
-}
-
-/// One chat to be told one event (or, while the chat is muted, to have it held for the summary).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Told {
-    pub chat_id: ChatId,
-    pub track_id: TrackId,
-    /// The event's once-only key (`status:paid`, `tx:<hash>`).
-    pub what: String,
-    /// `None`: held by the chat's mute, no message.
-    pub message: Option<Owed>,
-}
-
-/// Everything one poll (or one callback) writes, in one transaction.
-pub struct PaymentPoll<'a> {
-    pub reads: &'a [(Payment, Decision)],
-    /// Values to keep for payments that have none yet: USD and when its price was read.
-    pub values: &'a HashMap<TrackId, (Usd, i64)>,
-    pub told: &'a [Told],
-    /// Messages to the admins (the feed cannot be read, or can again).
-    pub notices: &'a [Owed],
-    /// The feed's new position and health; `None` for a callback (it moves no cursor).
-    pub state: Option<&'a FeedUpdate>,
-    pub source: Source,
-    pub now: i64,
-}
-
-/// What a poll's transaction did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PollWritten {
-    /// Messages queued (events told now).
-    pub queued: usize,
-    /// Events held by mutes.
-    pub held: usize,
-    /// Events already told before (a repeated read or callback): nothing written for them.
-    pub repeated: usize,
-}
+/// Everything one payment poll (or callback) writes, in one transaction.
+pub type PaymentPoll<'a> = Poll<'a, (Payment, Decision)>;
 
 /// A chat's `/payments` setting as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,30 +291,14 @@ impl Store {
         })
     }
 
-    /// Writes one poll (or callback): the ledger rows, what each chat was told (with its message
-    /// in the outbox) or had held, admin notices and the feed's position — one transaction. An
-    /// event a chat was already told (a repeated read or callback) writes nothing.
+    /// Writes one poll (or callback): the ledger rows, then what [`Poll`] says (who was told,
+    /// their messages, the notices, the feed's position) — one transaction.
     pub async fn record_payment_poll(&self, poll: &PaymentPoll<'_>) -> sqlx::Result<PollWritten> {
         let mut tx = self.write().await?;
         for (payment, decision) in poll.reads {
             write_payment(&mut tx, payment, decision, poll.source, poll.now).await?;
         }
-        for (track_id, (usd, at)) in poll.values {
-            sqlx::query(
-                "UPDATE payments SET usd_value = ?2, usd_at = ?3
-                 WHERE track_id = ?1 AND usd_value IS NULL",
-            )
-            .bind(track_id.as_str())
-            .bind(usd.amount().to_string())
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let written = write_told(&mut tx, Feed::Payments, poll.told, poll.now).await?;
-        super::outbox::queue(&mut tx, poll.notices, poll.now).await?;
-        if let Some(state) = poll.state {
-            write_state(&mut tx, Feed::Payments, state, poll.now).await?;
-        }
+        let written = poll.write_rest(&mut tx, Feed::Payments).await?;
         tx.commit().await?;
         Ok(written)
     }
@@ -656,42 +587,4 @@ async fn write_txs(tx: &mut Write, p: &Payment, now: i64) -> sqlx::Result<()> {
         .await?;
     }
     Ok(())
-}
-
-/// Writes who was told what; each new row's message goes to the outbox in the same
-/// transaction, a row already there (told before) writes nothing.
-pub(super) async fn write_told(
-    tx: &mut Write,
-    feed: Feed,
-    told: &[Told],
-    now: i64,
-) -> sqlx::Result<PollWritten> {
-    let mut written = PollWritten::default();
-    let insert = format!(
-        "INSERT OR IGNORE INTO {} (chat_id, track_id, what, told_at, held)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        feed.told_table()
-    );
-    for t in told {
-        let held = t.message.is_none();
-        let added = sqlx::query(&insert)
-            .bind(t.chat_id.0)
-            .bind(t.track_id.as_str())
-            .bind(&t.what)
-            .bind(now)
-            .bind(held)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected()
-            == 1;
-        match (&t.message, added) {
-            (_, false) => written.repeated += 1,
-            (None, true) => written.held += 1,
-            (Some(message), true) => {
-                super::outbox::queue(tx, std::slice::from_ref(message), now).await?;
-                written.queued += 1;
-            }
-        }
-    }
-    Ok(written)
 }

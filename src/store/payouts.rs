@@ -9,9 +9,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::feeds::{Feed, FeedUpdate, admins_json, record_status_change, write_state};
-use super::outbox::Owed;
-use super::payments::{PollWritten, Source, Told, write_told};
+use super::feeds::{Feed, Poll, PollWritten, Source, admins_json, record_status_change};
 use super::pool::{Store, Write, json};
 use crate::money::{Currency, Usd};
 use crate::oxapay::{Payout, PayoutStatus, TrackId};
@@ -20,17 +18,7 @@ use crate::rules::feed::{FeedStatus, event_list_text, parse_event_list};
 use crate::rules::payouts::{Anomaly, ChatFeed, Decision, Known};
 
 /// Everything one payout poll (or callback) writes, in one transaction.
-pub struct PayoutPoll<'a> {
-    pub reads: &'a [(Payout, Decision)],
-    /// Values to keep for payouts that have none yet: USD and when its price was read.
-    pub values: &'a HashMap<TrackId, (Usd, i64)>,
-    pub told: &'a [Told],
-    pub notices: &'a [Owed],
-    /// `None` for a callback.
-    pub state: Option<&'a FeedUpdate>,
-    pub source: Source,
-    pub now: i64,
-}
+pub type PayoutPoll<'a> = Poll<'a, (Payout, Decision)>;
 
 /// A chat's `/payouts` setting as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,22 +267,7 @@ impl Store {
         for (payout, decision) in poll.reads {
             write_payout(&mut tx, payout, decision, poll.source, poll.now).await?;
         }
-        for (track_id, (usd, at)) in poll.values {
-            sqlx::query(
-                "UPDATE payouts SET usd_value = ?2, usd_at = ?3
-                 WHERE track_id = ?1 AND usd_value IS NULL",
-            )
-            .bind(track_id.as_str())
-            .bind(usd.amount().to_string())
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let written = write_told(&mut tx, Feed::Payouts, poll.told, poll.now).await?;
-        super::outbox::queue(&mut tx, poll.notices, poll.now).await?;
-        if let Some(state) = poll.state {
-            write_state(&mut tx, Feed::Payouts, state, poll.now).await?;
-        }
+        let written = poll.write_rest(&mut tx, Feed::Payouts).await?;
         tx.commit().await?;
         Ok(written)
     }

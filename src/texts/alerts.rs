@@ -201,7 +201,6 @@ pub fn alert_notice(
     }
 }
 
-/// What a chat is told when its mute ends: what is low or high now, worded like the alerts.
 /// What a chat is told when its mute ends: what is low or high now, worded like the alerts, and
 /// what its feeds held back. `None`: nothing to say.
 pub fn mute_over(

@@ -205,7 +205,9 @@ pub fn commands_left_to_right(text: &str) -> String {
     while let Some(c) = chars.next() {
         let starts_command = c == '/'
             && chars.peek().is_some_and(|n| n.is_ascii_lowercase())
-            && prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '«' | '>'));
+            && prev.is_none_or(|p| {
+                p.is_whitespace() || matches!(p, '(' | '«' | '>') || is_rtl_letter(p)
+            });
         if starts_command {
             if out.ends_with(CODE) {
                 let at = out.len() - CODE.len();
@@ -220,6 +222,12 @@ pub fn commands_left_to_right(text: &str) -> String {
         prev = Some(c);
     }
     out
+}
+
+/// A letter of a right-to-left script (Arabic, Persian, Hebrew): a word such as Arabic «و»
+/// ("and") may be written joined to the command that follows it.
+fn is_rtl_letter(c: char) -> bool {
+    c.is_alphabetic() && matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
 }
 
 /// Renders a message: `t!(lang, "alert-set", subject = html(s), level = fig(l))`. Each value is
@@ -372,6 +380,11 @@ mod tests {
         let once = commands_left_to_right("(/help)");
         assert_eq!(commands_left_to_right(&once), once);
         assert_eq!(once, format!("({l}/help)"));
+        // Arabic writes «and» joined to the word after it: «و/report off».
+        assert_eq!(
+            commands_left_to_right("و/report off"),
+            format!("و{l}/report off")
+        );
     }
 
     #[test]

@@ -46,6 +46,15 @@ pub fn time(unix: i64) -> String {
         .unwrap_or_else(|| "an unknown time".into())
 }
 
+/// A change in percent with its sign, a true minus for a fall: `+4.2 %`, `−3.1 %`.
+fn signed_percent(p: rust_decimal::Decimal) -> String {
+    if p.is_sign_negative() {
+        format!("−{} %", p.abs())
+    } else {
+        format!("+{p} %")
+    }
+}
+
 fn time_of(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }

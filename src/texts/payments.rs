@@ -11,14 +11,15 @@ use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
 use super::l10n::{Var, code, fig, html};
-use super::{Lang, time, utc_time, zoned};
+use super::{Lang, signed_percent, time, utc_time, zoned};
 use crate::money::{Currency, Usd};
 use crate::oxapay::{OxaPayError, Payment, PaymentStatus, PaymentTx, TrackId};
+use crate::rules::domain::ChatId;
 use crate::rules::explorers::tx_url;
 use crate::rules::oxapay_health::HealthNotice;
 use crate::rules::payments::{ChatFeed, PaymentEvent};
 use crate::rules::sales::{Comparison, Figures, Movement, Period, Span};
-use crate::store::{Held, LedgerPayment, PaymentFeedSetting, PaymentRecord};
+use crate::store::{Feed, Held, LedgerPayment, PaymentFeedSetting, PaymentRecord};
 use crate::t;
 
 /// A status's emoji.
@@ -46,12 +47,15 @@ pub fn status_word(lang: Lang, status: &PaymentStatus) -> (&'static str, String)
     (status_emoji(status), word)
 }
 
-/// An amount with its currency, exact: `<code>0.01500000</code> BTC`; `?` where unreadable.
+/// An amount with its currency, exact: `<code>0.01500000</code> BTC`; one that could not be read
+/// exactly (too many digits, not a number) is named as such, never shown rounded.
 pub(super) fn amount(lang: Lang, amount: Option<Decimal>, currency: Option<&Currency>) -> String {
-    let a = code(amount.map_or_else(|| "?".to_owned(), |a| a.to_string())).to_html(lang);
-    match currency {
-        Some(c) => format!("{a} {}", fig(c.as_str()).to_html(lang)),
-        None => a,
+    let currency = currency.map_or_else(String::new, |c| fig(c.as_str()).to_html(lang));
+    match amount {
+        Some(a) if currency.is_empty() => code(a.to_string()).to_html(lang),
+        Some(a) => format!("{} {currency}", code(a.to_string()).to_html(lang)),
+        None if currency.is_empty() => t!(lang, "payment-amount-unreadable-bare"),
+        None => t!(lang, "payment-amount-unreadable", currency = html(currency)),
     }
 }
 
@@ -261,6 +265,11 @@ pub fn payments_need_key(lang: Lang) -> String {
     t!(lang, "payments-need-key")
 }
 
+/// `/payments on` in a chat the feed does not reach (neither allowed nor an admin's own).
+pub fn payments_chat_not_allowed(lang: Lang, chat_id: ChatId) -> String {
+    t!(lang, "payments-chat-not-allowed", chat = code(chat_id))
+}
+
 /// `/tx`: a payment's whole record from the ledger.
 pub fn payment_record(lang: Lang, r: &PaymentRecord, zone: Tz) -> String {
     let p = &r.payment;
@@ -440,10 +449,7 @@ pub fn sales(
     };
     let percent = change
         .usd_percent
-        .map(|p| {
-            let sign = if p.is_sign_negative() { "" } else { "+" };
-            format!(" {}", fig(format!("({sign}{p} %)")).to_html(lang))
-        })
+        .map(|p| format!(" {}", fig(format!("({})", signed_percent(p))).to_html(lang)))
         .unwrap_or_default();
     let before_line = t!(
         lang,
@@ -532,25 +538,30 @@ pub fn held_line(lang: Lang, held: &Held) -> Option<String> {
     Some(t!(lang, "held-line", parts = html(parts.join("; "))))
 }
 
-/// The admins hear when the payment list cannot be read, and when it can again. A refused
-/// merchant key is said as the sentence that names the variable to fix.
-pub fn payment_feed_notice(n: &HealthNotice, now: i64, error: Option<&OxaPayError>) -> String {
+/// The admins hear when a feed's list cannot be read, and when it can again. A refused key is
+/// said as the sentence that names the variable to fix.
+pub fn feed_notice(list: Feed, n: &HealthNotice, now: i64, error: Option<&OxaPayError>) -> String {
+    let (what, told) = match list {
+        Feed::Payments => ("payment", "Payments"),
+        Feed::Payouts => ("payout", "Payouts"),
+    };
     match n {
         HealthNotice::Unreachable {
             since,
             failures,
             error: logged,
         } => format!(
-            "⚠️ OxaPay's payment list cannot be read since {} ({failures} polls failed): {}\n\
-             Payments are told once it can be read again; none is lost.",
+            "⚠️ OxaPay's {what} list cannot be read since {} ({failures} polls failed): {}\n\
+             {told} are told once it can be read again; none is lost.",
             time(*since),
             escape(&error.map_or_else(|| logged.clone(), OxaPayError::user_message))
         ),
         HealthNotice::Back { since } => format!(
-            "✅ OxaPay's payment list can be read again (it failed from {} to {}); payments \
-             since then are being told.",
+            "✅ OxaPay's {what} list can be read again (it failed from {} to {}); {} since then \
+             are being told.",
             time(*since),
-            time(now)
+            time(now),
+            told.to_lowercase()
         ),
     }
 }

@@ -13,10 +13,9 @@ use super::l10n::{code, fig, html};
 use super::payments::{
     amount, dollars, field, problems, seen, short, status_counts, tx_link, usd_at,
 };
-use super::{Lang, time, utc_time, zoned};
+use super::{Lang, utc_time, zoned};
 use crate::money::{Currency, Usd};
-use crate::oxapay::{OxaPayError, Payout, PayoutStatus};
-use crate::rules::oxapay_health::HealthNotice;
+use crate::oxapay::{Payout, PayoutStatus};
 use crate::rules::payouts::{ChatFeed, Outflow, PayoutEvent};
 use crate::store::{LedgerPayout, PayoutFeedSetting};
 use crate::t;
@@ -275,27 +274,6 @@ pub fn report_payouts(lang: Lang, o: &Outflow) -> String {
         }
     }
     s
-}
-
-/// The admins hear when the payout list cannot be read, and when it can again.
-pub fn payout_feed_notice(n: &HealthNotice, now: i64, error: Option<&OxaPayError>) -> String {
-    match n {
-        HealthNotice::Unreachable {
-            since,
-            failures,
-            error: logged,
-        } => format!(
-            "⚠️ OxaPay's payout list cannot be read since {} ({failures} polls failed): {}\n\
-             Payouts are told once it can be read again; none is lost.",
-            time(*since),
-            escape(&error.map_or_else(|| logged.clone(), OxaPayError::user_message))
-        ),
-        HealthNotice::Back { since } => format!(
-            "✅ OxaPay's payout list can be read again (it failed from {} to {}).",
-            time(*since),
-            time(now)
-        ),
-    }
 }
 
 pub fn payouts_usage(lang: Lang) -> String {

@@ -6,10 +6,10 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use teloxide::utils::html::escape;
 
-use super::Lang;
 use super::alerts::direction_key;
 use super::balance::{PriceView, wallets_block};
 use super::l10n::{Var, fig, html, ltr};
+use super::{Lang, signed_percent};
 use crate::money::Usd;
 use crate::oxapay::Balances;
 use crate::rules::alerts::{AlertState, Direction, Threshold};
@@ -112,14 +112,6 @@ fn signed_usd(d: Decimal) -> String {
         format!("−{text}")
     } else {
         format!("+{text}")
-    }
-}
-
-fn signed_percent(p: Decimal) -> String {
-    if p.is_sign_negative() {
-        format!("−{} %", p.abs())
-    } else {
-        format!("+{p} %")
     }
 }
 

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use super::logs::Logs;
 use super::oxapay::{FakeOxaPay, OxaReply};
 use super::telegram::{FakeTelegram, PATIENCE, Reply};
-use super::{ADMIN, KEY, TOKEN};
+use super::{ADMIN, KEY, MERCHANT, TOKEN};
 
 /// How one test's bot differs from the shipped defaults.
 #[derive(Clone)]
@@ -78,6 +78,19 @@ impl Setup {
     /// being answered (`/healthz` judges silence against it).
     pub fn polling_timeout(mut self, timeout: Duration) -> Self {
         self.polling_timeout = Some(timeout);
+        self
+    }
+
+    /// The payment feed on: the merchant key [`MERCHANT`], and the payment list read every 5 s
+    /// (the shortest `PAYMENT_POLL_SECS` the configuration allows).
+    pub fn payment_feed(self) -> Self {
+        self.env("OXAPAY_MERCHANT_API_KEY", MERCHANT)
+            .env("PAYMENT_POLL_SECS", "5")
+    }
+
+    /// Telegram's pacing as given (the delivery worker's `Throttle` keeps to it).
+    pub fn telegram_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -280,6 +293,66 @@ impl TestApp {
     /// Waits until `n` balance snapshots have been recorded since the first start.
     pub async fn snapshots_recorded(&self, n: u64) {
         wait_counter(self.progress.snapshots(), n, "history snapshots").await
+    }
+
+    /// Payment feed polls recorded in the database (each poll writes its count with what it
+    /// read, in one transaction; restarts included).
+    pub async fn payment_polls(&self) -> u64 {
+        let store = self.store().await;
+        let polls = store
+            .feed_state(oxapay_bot::store::Feed::Payments)
+            .await
+            .expect("the feed state can be read")
+            .polls;
+        store.close().await;
+        polls
+    }
+
+    /// Waits until the payment feed has recorded `n` more polls than when called. With `n >= 2`
+    /// the last of them started after the call, so it read everything set up before it. Payout
+    /// polls bump the same progress counter; the count waited for is the payment feed's own.
+    pub async fn wait_payment_polls(&self, n: u64) {
+        let rx = self.progress.feed_polls();
+        let target = self.payment_polls().await + n;
+        self.payment_polls_recorded_since(rx, target).await
+    }
+
+    /// Waits until the payment feed has recorded `n` polls in all (restarts included).
+    pub async fn payment_polls_recorded(&self, n: u64) {
+        let rx = self.progress.feed_polls();
+        self.payment_polls_recorded_since(rx, n).await
+    }
+
+    async fn payment_polls_recorded_since(&self, mut rx: watch::Receiver<u64>, target: u64) {
+        let store = self.store().await;
+        let done = tokio::time::timeout(PATIENCE, async {
+            loop {
+                let polls = store
+                    .feed_state(oxapay_bot::store::Feed::Payments)
+                    .await
+                    .expect("the feed state can be read")
+                    .polls;
+                if polls >= target {
+                    return;
+                }
+                rx.changed()
+                    .await
+                    .expect("the progress counter lives as long as the app");
+            }
+        })
+        .await;
+        store.close().await;
+        assert!(
+            done.is_ok(),
+            "the payment feed did not record {target} polls within {PATIENCE:?}"
+        );
+    }
+
+    /// Waits until the payment feed has recorded `n` more polls and the delivery worker has
+    /// settled everything they owed.
+    pub async fn wait_payment_deliveries(&self, n: u64) {
+        self.wait_payment_polls(n).await;
+        self.outbox_settled().await;
     }
 
     /// Waits until no owed message is due: each one was sent, refused, parked, or is waiting

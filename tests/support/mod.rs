@@ -23,6 +23,8 @@ pub use telegram::{FakeTelegram, TgFault};
 
 pub const TOKEN: &str = "123456789:TEST-bot-token-SECRET_abcdef";
 pub const KEY: &str = "oxapay-payout-key-SECRET-0042";
+/// The merchant key `Setup::payment_feed` gives the bot (the payment list's key).
+pub const MERCHANT: &str = "oxapay-merchant-key-SECRET-0077";
 pub const ADMIN: i64 = 1001;
 pub const BOT_ID: i64 = 999;
 pub const BOT_NAME: &str = "oxabot";

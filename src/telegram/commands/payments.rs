@@ -65,7 +65,16 @@ pub async fn run(ctx: &Ctx, lang: Lang, chat_id: ChatId, actor: &Actor, args: &s
     };
     let change = match request {
         PaymentsRequest::Show => return show(ctx, lang, chat_id).await,
-        PaymentsRequest::On { min_usd } => PaymentFeedChange::On { min_usd },
+        // The feed reaches allowed chats and admins' own: anywhere else "on" would be a
+        // promise it never keeps.
+        PaymentsRequest::On { min_usd } => match served(ctx, chat_id).await {
+            Ok(true) => PaymentFeedChange::On { min_usd },
+            Ok(false) => {
+                let text = texts::payments_chat_not_allowed(lang, chat_id);
+                return Outcome::text(text, Status::Refused);
+            }
+            Err(e) => return Outcome::storage_error(lang, e),
+        },
         PaymentsRequest::Off => PaymentFeedChange::Off,
         PaymentsRequest::Events(set) => PaymentFeedChange::Events(set),
     };
@@ -85,6 +94,14 @@ pub async fn run(ctx: &Ctx, lang: Lang, chat_id: ChatId, actor: &Actor, args: &s
         }
         Err(e) => Outcome::storage_error(lang, e),
     }
+}
+
+/// Whether the feed's messages may go to `chat_id`: an allowed chat, or an admin's own.
+async fn served(ctx: &Ctx, chat_id: ChatId) -> sqlx::Result<bool> {
+    if ctx.admins.iter().any(|a| ChatId::from(*a) == chat_id) {
+        return Ok(true);
+    }
+    Ok(ctx.store.access(None, chat_id).await?.allowed)
 }
 
 async fn show(ctx: &Ctx, lang: Lang, chat_id: ChatId) -> Outcome {

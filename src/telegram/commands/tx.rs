@@ -65,6 +65,10 @@ async fn live(ctx: &Ctx, lang: Lang, track_id: &TrackId, zone: chrono_tz::Tz) ->
             }
         }
     }
+    if ctx.payments.is_none() {
+        // Without the merchant key OxaPay was not asked about payments: the id may be one.
+        return Outcome::text(texts::payments_need_key(lang), Status::Refused);
+    }
     Outcome::text(texts::payment_unknown(lang, track_id), Status::BadInput)
 }
 

@@ -59,7 +59,7 @@ schedule-weekly = كل { $day } الساعة { $time } { $zone }
 ## /start and /help
 
 help = <b>بوت أرصدة OxaPay</b>
-    يعرض أرصدة محافظ حساب OxaPay هذا، وينبّه هذه المحادثة عندما ينخفض رصيد إحداها.
+    يعرض أرصدة محافظ حساب OxaPay هذا، وينبّه هذه المحادثة عندما ينخفض رصيد إحداها، ويخبرها بالمدفوعات الواردة والصادرة فور حدوثها.
 
     /balance — كل محفظة فيها رصيد، مع قيمتها بالدولار والإجمالي
     /balance all — مثلها مع المحافظ التي تقل قيمتها عن سنت واحد
@@ -72,6 +72,11 @@ help = <b>بوت أرصدة OxaPay</b>
     /mute 2h — إيقاف تنبيهات هذه المحادثة مؤقتًا (30m أو 2h أو 1d؛ /mute off يستأنفها)
     /report 09:00 [TZ] — تقرير أرصدة هنا كل يوم في هذا الوقت (TZ مثل Asia/Riyadh؛ <code>/report mon 09:00</code>: أسبوعيًا)؛ /report يعرضه، و/report off يوقفه، و/report now يرسل تقريرًا الآن
     /history [CUR|total] [7d|30d|90d|1y] — رسم بياني للرصيد، مثل <code>/history BTC 7d</code>
+    /payments — إشعارات المدفوعات في هذه المحادثة فور حدوثها (<code>/payments on</code>، <code>/payments on 100</code>: بقيمة $100 أو أكثر، <code>/payments off</code>)؛ وآخر المدفوعات
+    /payouts — الشيء نفسه للمدفوعات الصادرة، مع أي دفعة صادرة عالقة
+    /tx TRACK_ID — دفعة واحدة أو دفعة صادرة بكل تفاصيلها
+    /sales [today|yesterday|7d|30d] — ما استُلم، مقارنةً بالفترة السابقة
+    /history payments [7d|30d|90d] — رسم بياني لما استُلم بالدولار يوميًا
     /lang — لغة هذه المحادثة (<code>/lang en</code>، <code>/lang auto</code>)
     /help — هذه الرسالة
 help-your-id = معرّف المستخدم الخاص بك في تيليجرام: { $id }
@@ -87,6 +92,10 @@ menu-mute = /mute 2h يوقف تنبيهات هذه المحادثة مؤقتً�
 menu-report = /report 09:00 [TZ] تقرير يومي أو /report mon 09:00 أسبوعي؛ off، now
 menu-history = /history [CUR|total] [7d|30d|90d|1y]: رسم بياني للرصيد
 menu-lang = لغة هذه المحادثة: /lang en، /lang auto
+menu-payments = إشعارات المدفوعات فور حدوثها: /payments on، /payments off؛ وآخر المدفوعات
+menu-payouts = إشعارات المدفوعات الصادرة فور حدوثها: /payouts on، /payouts off؛ وآخرها
+menu-tx = /tx TRACK_ID: دفعة أو دفعة صادرة بكل تفاصيلها
+menu-sales = /sales [today|yesterday|7d|30d]: ما استُلم
 
 ## Refusals and failures
 
@@ -184,6 +193,16 @@ problem-two-spans = فترة واحدة في كل مرة: 7d أو 30d أو 90d �
 problem-history-too-many = كلمات كثيرة: عملة واحدة على الأكثر (أو total) وفترة واحدة، مثل BTC 90d
 problem-unknown-lang = { $given } ليست لغة يتحدثها هذا البوت
 problem-one-lang = لغة واحدة في كل مرة
+problem-events-empty = اذكر حالة واحدة على الأقل، مفصولة بفواصل (أو all أو default)
+problem-event-unknown = { $given } ليست حالة؛ الحالات: { $known } (أو all أو default)
+problem-track-id = { $given } ليس معرّف تتبع: { $why ->
+    [long] لا يتجاوز عدد أحرف معرّف التتبع { $max }
+   *[control] لا يحتوي معرّف التتبع على محارف تحكم
+}
+problem-track-id-missing = معرّف التتبع غير موجود
+problem-one-track-id = معرّف تتبع واحد في كل مرة
+problem-not-period = { $given } ليست فترة
+problem-one-period = فترة واحدة في كل مرة
 
 usage-balance = استخدم /balance لكل المحافظ، و<code>/balance all</code> لتشمل الأرصدة الضئيلة، أو /balance CUR لعملة واحدة، مثل <code>/balance BTC</code>.
 usage-alert = استخدم <code>/alert CUR AMOUNT</code> (مثل <code>/alert BTC 0.5</code>: نبّه عندما ينخفض BTC عن 0.5)، أو <code>/alert CUR above AMOUNT</code> (عندما يرتفع فوقه)، أو <code>/alert total AMOUNT</code> (القيمة الإجمالية بالدولار)، أو <code>/alert CUR off</code> أو <code>/alert off</code>؛ وAMOUNT رقم بسيط أكبر من صفر مثل 0.5 أو 1000 أو 1234.5678.
@@ -295,6 +314,7 @@ alert-high = 🔺 { $subject } { $balance } فوق حدّك { $level }؛ يُس�
 alert-still-high = 🔺 ما زال مرتفعًا: { $subject } { $balance } فوق حدّك { $level } (منذ { $since })
 alert-high-back = ✅ عاد { $subject } إلى حدّك { $level } أو دونه: { $balance }
 mute-over = 🔔 انتهى الإيقاف المؤقت. الوضع الآن:
+mute-over-quiet = 🔔 انتهى الإيقاف المؤقت.
 mute-over-low = ⚠️ { $subject }{ $balance } دون حد التنبيه { $level } (منخفض منذ { $since })
 mute-over-high = 🔺 { $subject }{ $balance } فوق حدّك { $level } (مرتفع منذ { $since })
 
@@ -367,3 +387,184 @@ lang-current = لغة هذه المحادثة: { $name } ({ $code }){ $source ->
     اللغات: { $languages }
 lang-set = أصبحت لغة هذه المحادثة { $name } ({ $code }). يعيد <code>/lang auto</code> لغة تيليجرام لكل مستخدم.
 lang-auto = تتبع هذه المحادثة لغة تيليجرام لكل مستخدم من جديد؛ وهي هنا { $name } ({ $code }).
+
+## Payments: the feed, /payments, /tx, /sales, reports, charts
+# Statuses are OxaPay's words ($status); a status OxaPay adds later is shown as it spells it ($name).
+# Status names in $events are what the user types in /payments events: never translate them.
+# A status reads after «دفعة» (feminine): «دفعة مكتملة».
+
+payment-status = { $status ->
+    [new] جديدة
+    [waiting] بانتظار الدفع
+    [paying] قيد الدفع
+    [paid] مكتملة
+    [manual_accept] مقبولة يدويًا
+    [underpaid] ناقصة
+    [refunding] قيد الاسترداد
+    [refunded] مستردّة
+    [expired] منتهية الصلاحية
+   *[other] { $name }
+}
+payment-received = 💰 <b>مبلغ وارد</b> إلى عنوان ثابت: { $amount } (الدفعة { $status })
+payment-event = { $emoji } <b>دفعة { $status }</b>: { $amount }{ $usd }
+payment-usd = ≈ { $usd } (بسعر { $at })
+payment-amount-unreadable = مبلغ غير مقروء بعملة { $currency }
+payment-amount-unreadable-bare = مبلغ غير مقروء
+payment-track = معرّف التتبع { $track }
+payment-order-track = الطلب { $order } · معرّف التتبع { $track }
+payment-tx = المعاملة { $tx }
+payments-on = 🔔 تتلقى هذه المحادثة إشعارات المدفوعات ذات الحالات: { $events }. يوقفها <code>/payments off</code>.
+payments-on-min = 🔔 تتلقى هذه المحادثة إشعارات المدفوعات ذات الحالات: { $events }، بقيمة { $min } أو أكثر. يوقفها <code>/payments off</code>.
+payments-off-setting = 🔕 لا تتلقى هذه المحادثة إشعارات المدفوعات. يفعّلها <code>/payments on</code> (<code>/payments on 100</code>: فقط المدفوعات بقيمة $100 أو أكثر).
+payments-none = لا توجد مدفوعات مسجّلة بعد.
+payments-last = <b>{ $count ->
+    [1] آخر دفعة
+    [2] آخر دفعتين
+    [few] آخر { $count } دفعات
+   *[other] آخر { $count } دفعة
+}</b>
+payment-line = { $emoji } { $status } · { $amount } · { $track } · { $when }
+payment-line-order = { $emoji } { $status } · { $amount } · { $track } · الطلب { $order } · { $when }
+payments-events-set = تتلقى هذه المحادثة إشعارات المدفوعات ذات الحالات: { $events }.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}الإشعارات متوقفة هنا: يفعّلها <code>/payments on</code>.
+}
+payments-chat-not-allowed = لا يُبلَّغ عن المدفوعات إلا في المحادثات التي سمح بها أحد المشرفين: اطلب من أحد المشرفين أولًا تنفيذ /allow { $chat }.
+payments-need-key = إشعارات المدفوعات متوقفة: على مشغّل البوت ضبط OXAPAY_MERCHANT_API_KEY (مفتاح API التاجر من OxaPay) ثم إعادة تشغيل البوت.
+tx-payment-heading = { $emoji } <b>الدفعة { $track }</b>: { $status } منذ { $since }
+tx-amount = المبلغ: { $amount }{ $usd }
+tx-field = { $field ->
+    [type] النوع
+    [order] الطلب
+    [email] البريد الإلكتروني
+    [description] الوصف
+    [created] تاريخ الإنشاء
+   *[expires] تاريخ الانتهاء
+}: { $value }
+tx-on-network = على شبكة { $network }
+tx-confirmations = ، { $count ->
+    [0] بلا تأكيدات بعد
+    [one] تأكيد واحد
+    [two] تأكيدان
+    [few] { $count } تأكيدات
+    [many] { $count } تأكيدًا
+   *[other] { $count } تأكيد
+}
+tx-to = إلى { $address }
+tx-seen = سجل الحالات: { $steps }
+tx-problems = ⚠️ تعذّرت قراءة ما يلي في رد OxaPay: { $problems }
+tx-payment-live = <i>قُرئت من OxaPay الآن؛ ليست في سجل البوت (أقدم من تاريخه).</i>
+tx-unknown = لا يعرف OxaPay أي دفعة أو دفعة صادرة بمعرّف التتبع { $track }.
+sales-heading = 💵 <b>المبيعات { $period ->
+    [today] اليوم
+    [yesterday] أمس
+    [week] في آخر 7 أيام
+   *[month] في آخر 30 يومًا
+}</b> (منذ { $from })
+sales-paid = { $paid ->
+    [one] دفعة واحدة مكتملة
+    [two] دفعتان مكتملتان
+    [few] { $paid } دفعات مكتملة
+   *[other] { $paid } دفعة مكتملة
+} · <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(لم تُحتسب دفعات بلا قيمة بالدولار: { $unvalued })
+}
+sales-unreadable = لم تُحتسب في المجاميع دفعات بمبلغ غير مقروء: { $count }.
+sales-before = الفترة السابقة: { $paid ->
+    [one] دفعة واحدة مكتملة
+    [two] دفعتان مكتملتان
+    [few] { $paid } دفعات مكتملة
+   *[other] { $paid } دفعة مكتملة
+} · { $usd }. التغيّر: عدد الدفعات { $paid_change }، والقيمة { $usd_change }{ $percent }
+sales-counts = ناقصة: { $underpaid } · منتهية الصلاحية: { $expired }
+report-count = { $emoji } { $status }: { $count }
+report-payments = <b>المدفوعات منذ التقرير السابق</b>: { $counts }
+report-payments-none = <b>المدفوعات منذ التقرير السابق</b>: لا شيء.
+report-received = المستلَم: { $received }
+held-payments = { $count ->
+    [one] دفعة واحدة
+    [two] دفعتان
+    [few] { $count } دفعات
+   *[other] { $count } دفعة
+}، { $usd }{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(بلا قيمة بالدولار: { $unvalued })
+}
+held-payouts = { $count ->
+    [one] دفعة صادرة واحدة
+    [two] دفعتان صادرتان
+    [few] { $count } دفعات صادرة
+   *[other] { $count } دفعة صادرة
+}
+held-line = 💰 أثناء الإيقاف المؤقت: { $parts }؛ يعرضها /payments و /payouts.
+payments-chart-empty = لا توجد دفعات مكتملة في هذه الفترة، فلا شيء يُرسم بعد.
+payments-chart-caption = 💵 المستلَم يوميًا، آخر { $days ->
+    [one] يوم
+    [two] يومين
+    [few] { $days } أيام
+    [many] { $days } يومًا
+   *[other] { $days } يوم
+}: <b>{ $total }</b> من { $paid ->
+    [one] دفعة واحدة مكتملة
+    [two] دفعتين مكتملتين
+    [few] { $paid } دفعات مكتملة
+   *[other] { $paid } دفعة مكتملة
+}{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(لم تُحتسب دفعات بلا قيمة بالدولار: { $unvalued })
+}
+# Drawn on the chart: plain text.
+payments-chart-title = المستلَم يوميًا (USD)، آخر { $days ->
+    [one] يوم
+    [two] يومين
+    [few] { $days } أيام
+    [many] { $days } يومًا
+   *[other] { $days } يوم
+}
+problem-payments-span = { $given } ليست فترة للمدفوعات: اكتب 7d أو 30d أو 90d
+usage-payments = استخدم /payments لعرض إعداد هذه المحادثة وآخر المدفوعات، أو <code>/payments on</code> (أو <code>/payments on 100</code>: فقط المدفوعات بقيمة $100 أو أكثر)، أو <code>/payments off</code>، أو <code>/payments events paid,underpaid,expired</code> (الحالات: new وwaiting وpaying وpaid وmanual_accept وunderpaid وrefunding وrefunded وexpired؛ أو all أو default).
+usage-tx = استخدم <code>/tx TRACK_ID</code> مع معرّف التتبع للدفعة أو الدفعة الصادرة من OxaPay، مثل <code>/tx 188225613</code>.
+usage-sales = استخدم /sales (اليوم)، أو <code>/sales yesterday</code>، أو <code>/sales 7d</code>، أو <code>/sales 30d</code>.
+
+## Payouts: the feed, /payouts, /tx, reports
+# A status reads after «دفعة صادرة» (feminine): «دفعة صادرة مؤكَّدة».
+
+payout-status = { $status ->
+    [pending] قيد الانتظار
+    [processing] قيد المعالجة
+    [confirming] قيد التأكيد على البلوكتشين
+    [confirmed] مؤكَّدة
+    [canceled] ملغاة
+    [rejected] مرفوضة
+   *[other] { $name }
+}
+payout-event = { $emoji } <b>دفعة صادرة { $status }</b>: { $body }
+payout-stuck = ⏳ <b>دفعة صادرة عالقة</b>: ما زالت { $status } منذ { $since } (أكثر من { $mins } دقيقة): { $body }
+payout-fee = ، الرسوم { $fee }
+payout-to = إلى { $address }
+payouts-on = 🔔 تتلقى هذه المحادثة إشعارات المدفوعات الصادرة ذات الحالات: { $events }، وأي دفعة صادرة عالقة. يوقفها <code>/payouts off</code>.
+payouts-off-setting = 🔕 لا تتلقى هذه المحادثة إشعارات المدفوعات الصادرة. يفعّلها <code>/payouts on</code>.
+payouts-none = لا توجد مدفوعات صادرة مسجّلة بعد.
+payouts-last = <b>{ $count ->
+    [1] آخر دفعة صادرة
+    [2] آخر دفعتين صادرتين
+    [few] آخر { $count } دفعات صادرة
+   *[other] آخر { $count } دفعة صادرة
+}</b>
+payouts-events-set = تتلقى هذه المحادثة إشعارات المدفوعات الصادرة ذات الحالات: { $events }، وأي دفعة صادرة عالقة.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}الإشعارات متوقفة هنا: يفعّلها <code>/payouts on</code>.
+}
+payouts-need-key = إشعارات المدفوعات الصادرة متوقفة: على مشغّل البوت ضبط OXAPAY_PAYOUT_API_KEY (مفتاح API المدفوعات الصادرة من OxaPay) ثم إعادة تشغيل البوت.
+tx-payout-heading = { $emoji } <b>الدفعة الصادرة { $track }</b>: { $status } منذ { $since }
+tx-payout-live-heading = { $emoji } <b>الدفعة الصادرة { $track }</b>: { $status }
+tx-memo = المذكرة (Memo): { $memo }
+tx-internal = إلى حساب OxaPay آخر (دون تحويل على البلوكتشين).
+tx-payout-live = <i>قُرئت من OxaPay الآن؛ ليست في سجل البوت.</i>
+report-payouts = <b>المدفوعات الصادرة منذ التقرير السابق</b>: { $counts }
+report-sent = المُرسَل: <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(لم تُحتسب دفعات بلا قيمة بالدولار: { $unvalued })
+}
+usage-payouts = استخدم /payouts لعرض إعداد هذه المحادثة وآخر المدفوعات الصادرة، أو <code>/payouts on</code>، أو <code>/payouts off</code>، أو <code>/payouts events confirmed,rejected</code> (الحالات: pending وprocessing وconfirming وconfirmed وcanceled وrejected؛ أو all أو default). يُبلَّغ عن الدفعة الصادرة العالقة أيًّا كانت القائمة.

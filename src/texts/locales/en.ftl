@@ -64,7 +64,7 @@ schedule-weekly = every { $day } at { $time } { $zone }
 ## /start and /help
 
 help = <b>OxaPay balance bot</b>
-    Shows this OxaPay account's wallet balances and tells this chat when one runs low.
+    Shows this OxaPay account's wallet balances, tells this chat when one runs low, and tells it of payments and payouts as they happen.
 
     /balance — every wallet that holds something, with its USD value and the total
     /balance all — the same with wallets worth under a cent
@@ -404,6 +404,9 @@ payment-status = { $status ->
 payment-received = 💰 <b>Received</b> on a static address: { $amount } (payment { $status })
 payment-event = { $emoji } <b>Payment { $status }</b>: { $amount }{ $usd }
 payment-usd = ≈ { $usd } (at the price of { $at })
+# An amount OxaPay sent that is not an exact number (40 digits, say): never shown rounded.
+payment-amount-unreadable = an unreadable amount of { $currency }
+payment-amount-unreadable-bare = an unreadable amount
 payment-track = track { $track }
 payment-order-track = order { $order } · track { $track }
 payment-tx = tx { $tx }
@@ -411,13 +414,17 @@ payments-on = 🔔 This chat hears payments: { $events }. <code>/payments off</c
 payments-on-min = 🔔 This chat hears payments: { $events }; payments worth { $min } or more. <code>/payments off</code> stops it.
 payments-off-setting = 🔕 This chat does not hear payments. <code>/payments on</code> turns it on (<code>/payments on 100</code>: only those worth $100 or more).
 payments-none = No payments recorded yet.
-payments-last = <b>Last { $count } payments</b>
+payments-last = <b>{ $count ->
+    [one] The last payment
+   *[other] The last { $count } payments
+}</b>
 payment-line = { $emoji } { $status } · { $amount } · { $track } · { $when }
 payment-line-order = { $emoji } { $status } · { $amount } · { $track } · order { $order } · { $when }
 payments-events-set = This chat hears payments that are { $events }.{ $enabled ->
     [yes] {""}
    *[no] {" "}The feed is off here: <code>/payments on</code> turns it on.
 }
+payments-chat-not-allowed = Payments are told only in chats an admin allowed: ask an admin to /allow { $chat } first.
 payments-need-key = The payment feed is off: the bot's operator must set OXAPAY_MERCHANT_API_KEY (the merchant API key from OxaPay) and restart the bot.
 tx-payment-heading = { $emoji } <b>Payment { $track }</b>: { $status } since { $since }
 tx-amount = Amount: { $amount }{ $usd }
@@ -477,7 +484,7 @@ payments-chart-caption = 💵 Received per day, last { $days } days: <b>{ $total
 payments-chart-title = Received per day (USD), last { $days } days
 problem-payments-span = { $given } is not a period for payments: write 7d, 30d or 90d
 usage-payments = use /payments to see this chat's setting and the last payments, <code>/payments on</code> (or <code>/payments on 100</code>: only payments worth $100 or more), <code>/payments off</code>, or <code>/payments events paid,underpaid,expired</code> (statuses: new, waiting, paying, paid, manual_accept, underpaid, refunding, refunded, expired; or all, or default).
-usage-tx = use <code>/tx TRACK_ID</code> with the payment's track id from OxaPay, e.g. <code>/tx 188225613</code>.
+usage-tx = use <code>/tx TRACK_ID</code> with the track id OxaPay gave the payment or payout, e.g. <code>/tx 188225613</code>.
 usage-sales = use /sales (today), <code>/sales yesterday</code>, <code>/sales 7d</code> or <code>/sales 30d</code>.
 
 ## Payouts: the feed, /payouts, /tx, reports
@@ -498,7 +505,10 @@ payout-to = To { $address }
 payouts-on = 🔔 This chat hears payouts: { $events }, and any stuck one. <code>/payouts off</code> stops it.
 payouts-off-setting = 🔕 This chat does not hear payouts. <code>/payouts on</code> turns it on.
 payouts-none = No payouts recorded yet.
-payouts-last = <b>Last { $count } payouts</b>
+payouts-last = <b>{ $count ->
+    [one] The last payout
+   *[other] The last { $count } payouts
+}</b>
 payouts-events-set = This chat hears payouts that are { $events }, and any stuck one.{ $enabled ->
     [yes] {""}
    *[no] {" "}The feed is off here: <code>/payouts on</code> turns it on.

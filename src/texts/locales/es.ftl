@@ -59,7 +59,7 @@ schedule-weekly = cada { $day } a las { $time } { $zone }
 ## /start and /help
 
 help = <b>Bot de saldos de OxaPay</b>
-    Muestra los saldos de las billeteras de esta cuenta de OxaPay y avisa en este chat cuando alguno baja demasiado.
+    Muestra los saldos de las billeteras de esta cuenta de OxaPay, avisa en este chat cuando alguno baja demasiado y cuenta los pagos entrantes y salientes en cuanto ocurren.
 
     /balance — cada billetera con saldo, su valor en USD y el total
     /balance all — lo mismo, incluidas las billeteras que valen menos de un centavo
@@ -72,6 +72,11 @@ help = <b>Bot de saldos de OxaPay</b>
     /mute 2h — pausar las alertas de este chat por un tiempo (30m, 2h, 1d; /mute off las reanuda)
     /report 09:00 [TZ] — un informe de saldos aquí cada día a esa hora (TZ como America/Mexico_City; <code>/report mon 09:00</code>: semanal); /report lo muestra, /report off lo detiene, /report now envía uno ahora
     /history [CUR|total] [7d|30d|90d|1y] — un gráfico del saldo, p. ej. <code>/history BTC 7d</code>
+    /payments — este chat recibe un aviso de cada pago en cuanto ocurre (<code>/payments on</code>, <code>/payments on 100</code>: solo de $100 o más, <code>/payments off</code>); los últimos pagos
+    /payouts — lo mismo para los pagos salientes, y cualquiera que se quede atascado
+    /tx TRACK_ID — todos los datos de un pago o de un pago saliente
+    /sales [today|yesterday|7d|30d] — lo recibido, comparado con el periodo anterior
+    /history payments [7d|30d|90d] — un gráfico de lo recibido en USD por día
     /lang — el idioma de este chat (<code>/lang en</code>, <code>/lang auto</code>)
     /help — este mensaje
 help-your-id = Tu ID de usuario de Telegram: { $id }
@@ -87,6 +92,10 @@ menu-mute = /mute 2h pausa las alertas de este chat; /mute off las reanuda
 menu-report = /report 09:00 [TZ] diario o /report mon 09:00 semanal; off, now
 menu-history = /history [CUR|total] [7d|30d|90d|1y]: un gráfico del saldo
 menu-lang = el idioma de este chat: /lang en, /lang auto
+menu-payments = avisos de pagos en cuanto ocurren: /payments on, /payments off; los últimos pagos
+menu-payouts = avisos de pagos salientes en cuanto ocurren: /payouts on, /payouts off; los últimos
+menu-tx = /tx TRACK_ID: todos los datos de un pago o de un pago saliente
+menu-sales = /sales [today|yesterday|7d|30d]: lo recibido
 
 ## Refusals and failures
 
@@ -184,6 +193,16 @@ problem-two-spans = un solo periodo a la vez: 7d, 30d, 90d o 1y
 problem-history-too-many = demasiadas palabras: como mucho una moneda (o total) y un periodo, como BTC 90d
 problem-unknown-lang = { $given } no es un idioma que hable este bot
 problem-one-lang = un solo idioma a la vez
+problem-events-empty = indica al menos un estado, separados por comas (o all, o default)
+problem-event-unknown = { $given } no es un estado; los estados son: { $known } (o all, o default)
+problem-track-id = { $given } no es un Track ID: { $why ->
+    [long] un Track ID tiene como máximo { $max } caracteres
+   *[control] un Track ID no contiene caracteres de control
+}
+problem-track-id-missing = falta el Track ID
+problem-one-track-id = un solo Track ID a la vez
+problem-not-period = { $given } no es un periodo
+problem-one-period = un solo periodo a la vez
 
 usage-balance = usa /balance para todas las billeteras, <code>/balance all</code> para incluir los saldos mínimos, o /balance CUR para una, p. ej. <code>/balance BTC</code>.
 usage-alert = usa <code>/alert CUR AMOUNT</code> (p. ej. <code>/alert BTC 0.5</code>: avisar cuando BTC baje de 0.5), <code>/alert CUR above AMOUNT</code> (cuando lo supere), <code>/alert total AMOUNT</code> (el valor total en USD), <code>/alert CUR off</code> o <code>/alert off</code>; AMOUNT es un número simple mayor que cero, como 0.5, 1000 o 1234.5678.
@@ -286,6 +305,7 @@ alert-high = 🔺 { $subject } { $balance } está por encima de tu umbral { $lev
 alert-still-high = 🔺 Sigue alto: { $subject } { $balance } está por encima de tu umbral { $level } (desde { $since })
 alert-high-back = ✅ { $subject } volvió a tu umbral { $level } o por debajo: { $balance }
 mute-over = 🔔 Terminó la pausa. Ahora mismo:
+mute-over-quiet = 🔔 Terminó la pausa.
 mute-over-low = ⚠️ { $subject }{ $balance } está por debajo de tu umbral de alerta { $level } (bajo desde { $since })
 mute-over-high = 🔺 { $subject }{ $balance } está por encima de tu umbral { $level } (alto desde { $since })
 
@@ -358,3 +378,160 @@ lang-current = Este chat está en { $name } ({ $code }){ $source ->
     Idiomas: { $languages }
 lang-set = Este chat ahora está en { $name } ({ $code }). <code>/lang auto</code> vuelve al idioma de Telegram de cada usuario.
 lang-auto = Este chat vuelve a seguir el idioma de Telegram de cada usuario; aquí es { $name } ({ $code }).
+
+## Payments: the feed, /payments, /tx, /sales, reports, charts
+# Statuses are OxaPay's words ($status); a status OxaPay adds later is shown as it spells it ($name).
+# Status names in $events are what the user types in /payments events: never translate them.
+# A status reads after «Pago» (masculine): «Pago completado».
+
+payment-status = { $status ->
+    [new] creado
+    [waiting] en espera
+    [paying] en curso
+    [paid] completado
+    [manual_accept] aceptado manualmente
+    [underpaid] insuficiente
+    [refunding] en reembolso
+    [refunded] reembolsado
+    [expired] expirado
+   *[other] { $name }
+}
+payment-received = 💰 <b>Recibido</b> en una dirección estática: { $amount } (pago { $status })
+payment-event = { $emoji } <b>Pago { $status }</b>: { $amount }{ $usd }
+payment-usd = ≈ { $usd } (al precio de { $at })
+payment-amount-unreadable = un importe ilegible en { $currency }
+payment-amount-unreadable-bare = un importe ilegible
+payment-track = Track ID { $track }
+payment-order-track = pedido { $order } · Track ID { $track }
+payment-tx = tx { $tx }
+payments-on = 🔔 Este chat recibe avisos de pagos con estado { $events }. <code>/payments off</code> los desactiva.
+payments-on-min = 🔔 Este chat recibe avisos de pagos de { $min } o más con estado { $events }. <code>/payments off</code> los desactiva.
+payments-off-setting = 🔕 Este chat no recibe avisos de pagos. <code>/payments on</code> los activa (<code>/payments on 100</code>: solo los de $100 o más).
+payments-none = Todavía no hay pagos registrados.
+payments-last = <b>{ $count ->
+    [one] Último pago
+   *[other] Últimos { $count } pagos
+}</b>
+payment-line = { $emoji } { $status } · { $amount } · { $track } · { $when }
+payment-line-order = { $emoji } { $status } · { $amount } · { $track } · pedido { $order } · { $when }
+payments-events-set = Este chat recibe avisos de pagos con estado { $events }.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}Los avisos están desactivados aquí: <code>/payments on</code> los activa.
+}
+payments-chat-not-allowed = Los pagos solo se avisan en los chats que un administrador autorizó: pide primero a un administrador que use /allow { $chat }.
+payments-need-key = Los avisos de pagos están desactivados: el operador del bot debe configurar OXAPAY_MERCHANT_API_KEY (la clave API de comercio de OxaPay) y reiniciar el bot.
+tx-payment-heading = { $emoji } <b>Pago { $track }</b>: { $status } desde { $since }
+tx-amount = Importe: { $amount }{ $usd }
+tx-field = { $field ->
+    [type] Tipo
+    [order] Pedido
+    [email] Email
+    [description] Descripción
+    [created] Fecha de creación
+   *[expires] Fecha de expiración
+}: { $value }
+tx-on-network = en la red { $network }
+tx-confirmations = , { $count ->
+    [one] 1 confirmación
+   *[other] { $count } confirmaciones
+}
+tx-to = a la dirección { $address }
+tx-seen = Historial de estados: { $steps }
+tx-problems = ⚠️ No se pudo leer en la respuesta de OxaPay: { $problems }
+tx-payment-live = <i>Leído ahora de OxaPay; no está en el registro del bot (es anterior a su historial).</i>
+tx-unknown = OxaPay no tiene ningún pago ni pago saliente con el Track ID { $track }.
+sales-heading = 💵 <b>Ventas { $period ->
+    [today] de hoy
+    [yesterday] de ayer
+    [week] de los últimos 7 días
+   *[month] de los últimos 30 días
+}</b> (desde { $from })
+sales-paid = { $paid ->
+    [one] 1 pago completado
+   *[other] { $paid } pagos completados
+} · <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+    [one] {" "}(queda fuera 1 sin valor en USD)
+   *[other] {" "}(quedan fuera { $unvalued } sin valor en USD)
+}
+sales-unreadable = { $count ->
+    [one] 1 pago con un importe ilegible queda fuera de las sumas.
+   *[other] { $count } pagos con un importe ilegible quedan fuera de las sumas.
+}
+sales-before = Periodo anterior: { $paid ->
+    [one] 1 pago completado
+   *[other] { $paid } pagos completados
+} · { $usd }. Cambio: { $paid_change } pagos, { $usd_change }{ $percent }
+sales-counts = Insuficientes: { $underpaid } · Expirados: { $expired }
+report-count = { $emoji } { $status }: { $count }
+report-payments = <b>Pagos desde el último informe</b>: { $counts }
+report-payments-none = <b>Pagos desde el último informe</b>: ninguno.
+report-received = Recibido: { $received }
+held-payments = { $count ->
+    [one] 1 pago
+   *[other] { $count } pagos
+}, { $usd }{ $unvalued ->
+    [0] {""}
+   *[other] {" "}({ $unvalued } sin valor en USD)
+}
+held-payouts = { $count ->
+    [one] 1 pago saliente
+   *[other] { $count } pagos salientes
+}
+held-line = 💰 Durante la pausa: { $parts }; /payments y /payouts los muestran.
+payments-chart-empty = No hay pagos completados en ese periodo, así que todavía no hay nada que graficar.
+payments-chart-caption = 💵 Recibido por día, últimos { $days } días: <b>{ $total }</b> de { $paid ->
+    [one] 1 pago completado
+   *[other] { $paid } pagos completados
+}{ $unvalued ->
+    [0] {""}
+    [one] {" "}(queda fuera 1 sin valor en USD)
+   *[other] {" "}(quedan fuera { $unvalued } sin valor en USD)
+}
+# Drawn on the chart: plain text.
+payments-chart-title = Recibido por día (USD), últimos { $days } días
+problem-payments-span = { $given } no es un periodo para pagos: escribe 7d, 30d o 90d
+usage-payments = usa /payments para ver la configuración de este chat y los últimos pagos, <code>/payments on</code> (o <code>/payments on 100</code>: solo pagos de $100 o más), <code>/payments off</code>, o <code>/payments events paid,underpaid,expired</code> (estados: new, waiting, paying, paid, manual_accept, underpaid, refunding, refunded, expired; o all, o default).
+usage-tx = usa <code>/tx TRACK_ID</code> con el Track ID de OxaPay del pago o pago saliente, p. ej. <code>/tx 188225613</code>.
+usage-sales = usa /sales (hoy), <code>/sales yesterday</code>, <code>/sales 7d</code> o <code>/sales 30d</code>.
+
+## Payouts: the feed, /payouts, /tx, reports
+# A status reads after «Pago saliente» (masculine): «Pago saliente confirmado».
+
+payout-status = { $status ->
+    [pending] pendiente
+    [processing] en proceso
+    [confirming] confirmándose en la blockchain
+    [confirmed] confirmado
+    [canceled] cancelado
+    [rejected] rechazado
+   *[other] { $name }
+}
+payout-event = { $emoji } <b>Pago saliente { $status }</b>: { $body }
+payout-stuck = ⏳ <b>Pago saliente atascado</b>: sigue { $status } desde { $since } (más de { $mins } min): { $body }
+payout-fee = , comisión { $fee }
+payout-to = A la dirección { $address }
+payouts-on = 🔔 Este chat recibe avisos de pagos salientes con estado { $events }, y de cualquiera que se atasque. <code>/payouts off</code> los desactiva.
+payouts-off-setting = 🔕 Este chat no recibe avisos de pagos salientes. <code>/payouts on</code> los activa.
+payouts-none = Todavía no hay pagos salientes registrados.
+payouts-last = <b>{ $count ->
+    [one] Último pago saliente
+   *[other] Últimos { $count } pagos salientes
+}</b>
+payouts-events-set = Este chat recibe avisos de pagos salientes con estado { $events }, y de cualquiera que se atasque.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}Los avisos están desactivados aquí: <code>/payouts on</code> los activa.
+}
+payouts-need-key = Los avisos de pagos salientes están desactivados: el operador del bot debe configurar OXAPAY_PAYOUT_API_KEY (la clave API de pagos salientes de OxaPay) y reiniciar el bot.
+tx-payout-heading = { $emoji } <b>Pago saliente { $track }</b>: { $status } desde { $since }
+tx-payout-live-heading = { $emoji } <b>Pago saliente { $track }</b>: { $status }
+tx-memo = Memo: { $memo }
+tx-internal = A otra cuenta de OxaPay (sin transferencia en la blockchain).
+tx-payout-live = <i>Leído ahora de OxaPay; no está en el registro del bot.</i>
+report-payouts = <b>Pagos salientes desde el último informe</b>: { $counts }
+report-sent = Enviado: <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+    [one] {" "}(queda fuera 1 sin valor en USD)
+   *[other] {" "}(quedan fuera { $unvalued } sin valor en USD)
+}
+usage-payouts = usa /payouts para ver la configuración de este chat y los últimos pagos salientes, <code>/payouts on</code>, <code>/payouts off</code>, o <code>/payouts events confirmed,rejected</code> (estados: pending, processing, confirming, confirmed, canceled, rejected; o all, o default). Un pago saliente atascado se avisa siempre, sea cual sea la lista.

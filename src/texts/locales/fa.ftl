@@ -59,7 +59,7 @@ schedule-weekly = هر { $day } ساعت { $time } { $zone }
 ## /start and /help
 
 help = <b>ربات موجودی OxaPay</b>
-    موجودی کیف‌پول‌های این حساب OxaPay را نشان می‌دهد و وقتی موجودی یکی از آن‌ها کم شود، در همین گفتگو خبر می‌دهد.
+    موجودی کیف‌پول‌های این حساب OxaPay را نشان می‌دهد و وقتی موجودی یکی از آن‌ها کم شود، در همین گفتگو خبر می‌دهد؛ پرداخت‌ها و برداشت‌ها را هم همان لحظه اطلاع می‌دهد.
 
     /balance — همهٔ کیف‌پول‌های دارای موجودی، با ارزش دلاری هرکدام و جمع کل
     /balance all — همان، به‌همراه کیف‌پول‌هایی که ارزششان کمتر از یک سنت است
@@ -72,6 +72,11 @@ help = <b>ربات موجودی OxaPay</b>
     /mute 2h — توقف موقت هشدارهای این گفتگو (30m، 2h، 1d؛ /mute off ادامه می‌دهد)
     /report 09:00 [TZ] — گزارش روزانهٔ موجودی در این ساعت (TZ مثل Asia/Tehran؛ <code>/report mon 09:00</code>: هفتگی)؛ /report برنامه را نشان می‌دهد، /report off متوقفش می‌کند و /report now همین حالا گزارشی می‌فرستد
     /history [CUR|total] [7d|30d|90d|1y] — نمودار موجودی، مثلاً <code>/history BTC 7d</code>
+    /payments — اعلان هر پرداخت در همین گفتگو، همان لحظه که انجام می‌شود (<code>/payments on</code>، <code>/payments on 100</code>: فقط $100 و بیشتر، <code>/payments off</code>)؛ و آخرین پرداخت‌ها
+    /payouts — همین برای برداشت‌ها، به‌همراه هر برداشتی که گیر کرده باشد
+    /tx TRACK_ID — همهٔ جزئیات یک پرداخت یا برداشت
+    /sales [today|yesterday|7d|30d] — مبلغ دریافتی، در مقایسه با دورهٔ قبل
+    /history payments [7d|30d|90d] — نمودار دریافتی روزانه به دلار
     /lang — زبان این گفتگو (<code>/lang en</code>، <code>/lang auto</code>)
     /help — همین راهنما
 help-your-id = شناسهٔ کاربری تلگرام شما: { $id }
@@ -87,6 +92,10 @@ menu-mute = /mute 2h هشدارهای این گفتگو را موقتاً متو
 menu-report = /report 09:00 [TZ] گزارش روزانه، /report mon 09:00 هفتگی؛ off، now
 menu-history = /history [CUR|total] [7d|30d|90d|1y]: نمودار موجودی
 menu-lang = زبان این گفتگو: /lang en، /lang auto
+menu-payments = اعلان پرداخت‌ها همان لحظه: /payments on، /payments off؛ آخرین پرداخت‌ها
+menu-payouts = اعلان برداشت‌ها همان لحظه: /payouts on، /payouts off؛ آخرین برداشت‌ها
+menu-tx = /tx TRACK_ID: همهٔ جزئیات یک پرداخت یا برداشت
+menu-sales = /sales [today|yesterday|7d|30d]: مبلغ دریافتی
 
 ## Refusals and failures
 
@@ -184,6 +193,16 @@ problem-two-spans = هر بار فقط یک بازه: 7d، 30d، 90d یا 1y
 problem-history-too-many = کلمه‌ها زیاد است: حداکثر یک ارز (یا total) و یک بازه، مثل BTC 90d
 problem-unknown-lang = { $given } از زبان‌هایی نیست که این ربات می‌داند
 problem-one-lang = هر بار فقط یک زبان
+problem-events-empty = دست‌کم یک وضعیت بنویسید و وضعیت‌ها را با کاما جدا کنید (یا all، یا default)
+problem-event-unknown = { $given } وضعیت نیست؛ وضعیت‌ها: { $known } (یا all، یا default)
+problem-track-id = { $given } کد پیگیری نیست: { $why ->
+    [long] کد پیگیری حداکثر { $max } نویسه است
+   *[control] کد پیگیری نویسهٔ کنترلی ندارد
+}
+problem-track-id-missing = کد پیگیری وارد نشده است
+problem-one-track-id = هر بار فقط یک کد پیگیری
+problem-not-period = { $given } بازهٔ زمانی نیست
+problem-one-period = هر بار فقط یک بازه
 
 usage-balance = برای همهٔ کیف‌پول‌ها /balance، برای دیدن ریزموجودی‌ها هم <code>/balance all</code>، یا برای یک ارز /balance CUR را بفرستید، مثلاً <code>/balance BTC</code>.
 usage-alert = <code>/alert CUR AMOUNT</code> (مثلاً <code>/alert BTC 0.5</code>: وقتی BTC کمتر از 0.5 شد خبر بده)، <code>/alert CUR above AMOUNT</code> (وقتی بیشتر شد)، <code>/alert total AMOUNT</code> (ارزش دلاری کل)، <code>/alert CUR off</code> یا <code>/alert off</code> را بفرستید؛ AMOUNT عددی ساده و بزرگ‌تر از صفر است، مثل 0.5، 1000 یا 1234.5678.
@@ -282,6 +301,7 @@ alert-high = 🔺 { $subject } { $balance } بیشتر از آستانهٔ شم�
 alert-still-high = 🔺 همچنان زیاد: { $subject } { $balance } بیشتر از آستانهٔ شما { $level } است (از { $since })
 alert-high-back = ✅ { $subject } دوباره به آستانهٔ شما { $level } یا کمتر رسید: { $balance }
 mute-over = 🔔 توقف هشدارها تمام شد. وضعیت فعلی:
+mute-over-quiet = 🔔 توقف هشدارها تمام شد.
 mute-over-low = ⚠️ { $subject }{ $balance } کمتر از آستانهٔ هشدار شما { $level } است (از { $since })
 mute-over-high = 🔺 { $subject }{ $balance } بیشتر از آستانهٔ شما { $level } است (از { $since })
 
@@ -354,3 +374,130 @@ lang-current = زبان این گفتگو: { $name } ({ $code }){ $source ->
     زبان‌ها: { $languages }
 lang-set = از این پس زبان این گفتگو { $name } ({ $code }) است. <code>/lang auto</code> به زبان تلگرام هر کاربر برمی‌گردد.
 lang-auto = این گفتگو دوباره از زبان تلگرام هر کاربر پیروی می‌کند؛ اینجا یعنی { $name } ({ $code }).
+
+## Payments: the feed, /payments, /tx, /sales, reports, charts
+# Statuses are OxaPay's words ($status); a status OxaPay adds later is shown as it spells it ($name).
+# Status names in $events are what the user types in /payments events: never translate them.
+# A status reads after «پرداخت»: «پرداخت انجام‌شده».
+
+payment-status = { $status ->
+    [new] جدید
+    [waiting] منتظر واریز
+    [paying] در حال واریز
+    [paid] انجام‌شده
+    [manual_accept] دستی پذیرفته‌شده
+    [underpaid] ناقص
+    [refunding] در حال بازپرداخت
+    [refunded] بازپرداخت‌شده
+    [expired] منقضی‌شده
+   *[other] { $name }
+}
+payment-received = 💰 <b>واریز</b> به آدرس ثابت: { $amount } (پرداخت { $status })
+payment-event = { $emoji } <b>پرداخت { $status }</b>: { $amount }{ $usd }
+payment-usd = ≈ { $usd } (با قیمت { $at })
+payment-amount-unreadable = مبلغی ناخوانا به { $currency }
+payment-amount-unreadable-bare = مبلغی ناخوانا
+payment-track = کد پیگیری { $track }
+payment-order-track = سفارش { $order } · کد پیگیری { $track }
+payment-tx = تراکنش { $tx }
+payments-on = 🔔 این گفتگو اعلان پرداخت‌هایی با این وضعیت‌ها را دریافت می‌کند: { $events }. <code>/payments off</code> آن را خاموش می‌کند.
+payments-on-min = 🔔 این گفتگو اعلان پرداخت‌های { $min } و بیشتر را با این وضعیت‌ها دریافت می‌کند: { $events }. <code>/payments off</code> آن را خاموش می‌کند.
+payments-off-setting = 🔕 این گفتگو اعلان پرداخت دریافت نمی‌کند. <code>/payments on</code> آن را روشن می‌کند (<code>/payments on 100</code>: فقط پرداخت‌های $100 و بیشتر).
+payments-none = هنوز پرداختی ثبت نشده است.
+payments-last = <b>{ $count } پرداخت آخر</b>
+payment-line = { $emoji } { $status } · { $amount } · { $track } · { $when }
+payment-line-order = { $emoji } { $status } · { $amount } · { $track } · سفارش { $order } · { $when }
+payments-events-set = این گفتگو اعلان پرداخت‌هایی با این وضعیت‌ها را دریافت می‌کند: { $events }.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}اعلان‌ها در این گفتگو خاموش است: <code>/payments on</code> روشنشان می‌کند.
+}
+payments-chat-not-allowed = پرداخت‌ها فقط در گفتگوهایی اعلام می‌شوند که یکی از مدیران مجاز کرده باشد: ابتدا از یکی از مدیران بخواهید /allow { $chat } را بفرستد.
+payments-need-key = اعلان پرداخت‌ها خاموش است: اپراتور ربات باید OXAPAY_MERCHANT_API_KEY (کلید API پذیرنده از OxaPay) را تنظیم کند و ربات را دوباره راه‌اندازی کند.
+tx-payment-heading = { $emoji } <b>پرداخت { $track }</b>: { $status } از { $since }
+tx-amount = مبلغ: { $amount }{ $usd }
+tx-field = { $field ->
+    [type] نوع
+    [order] سفارش
+    [email] ایمیل
+    [description] توضیحات
+    [created] زمان ایجاد
+   *[expires] زمان انقضا
+}: { $value }
+tx-on-network = در شبکهٔ { $network }
+tx-confirmations = ، { $count } تأیید
+tx-to = به آدرس { $address }
+tx-seen = تاریخچهٔ وضعیت: { $steps }
+tx-problems = ⚠️ این موارد در پاسخ OxaPay خوانا نبود: { $problems }
+tx-payment-live = <i>همین حالا از OxaPay خوانده شد؛ در دفتر ربات نیست (قدیمی‌تر از سابقهٔ ربات است).</i>
+tx-unknown = OxaPay هیچ پرداخت یا برداشتی با کد پیگیری { $track } نمی‌شناسد.
+sales-heading = 💵 <b>فروش { $period ->
+    [today] امروز
+    [yesterday] دیروز
+    [week] 7 روز گذشته
+   *[month] 30 روز گذشته
+}</b> (از { $from })
+sales-paid = { $paid } پرداخت انجام‌شده · <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+   *[other] {" "}({ $unvalued } پرداخت بدون ارزش دلاری در جمع نیامده است)
+}
+sales-unreadable = { $count } پرداخت با مبلغ ناخوانا در جمع‌ها نیامده است.
+sales-before = دورهٔ قبل: { $paid } پرداخت انجام‌شده · { $usd }. تغییر: { $paid_change } پرداخت، { $usd_change }{ $percent }
+sales-counts = ناقص: { $underpaid } · منقضی‌شده: { $expired }
+report-count = { $emoji } { $status }: { $count }
+report-payments = <b>پرداخت‌ها از گزارش قبلی</b>: { $counts }
+report-payments-none = <b>پرداخت‌ها از گزارش قبلی</b>: هیچ.
+report-received = دریافتی: { $received }
+held-payments = { $count } پرداخت، { $usd }{ $unvalued ->
+    [0] {""}
+   *[other] {" "}({ $unvalued } پرداخت بدون ارزش دلاری)
+}
+held-payouts = { $count } برداشت
+held-line = 💰 در زمان توقف: { $parts }؛ /payments و /payouts فهرستشان را نشان می‌دهند.
+payments-chart-empty = در این بازه پرداخت انجام‌شده‌ای نیست، پس هنوز چیزی برای رسم نمودار وجود ندارد.
+payments-chart-caption = 💵 دریافتی روزانه، { $days } روز گذشته: <b>{ $total }</b> از { $paid } پرداخت انجام‌شده{ $unvalued ->
+    [0] {""}
+   *[other] {" "}({ $unvalued } پرداخت بدون ارزش دلاری در جمع نیامده است)
+}
+# Drawn on the chart: plain text.
+payments-chart-title = دریافتی روزانه (USD)، { $days } روز گذشته
+problem-payments-span = { $given } بازهٔ زمانی پرداخت‌ها نیست: 7d، 30d یا 90d بنویسید
+usage-payments = برای دیدن تنظیم این گفتگو و آخرین پرداخت‌ها /payments، <code>/payments on</code> (یا <code>/payments on 100</code>: فقط پرداخت‌های $100 و بیشتر)، <code>/payments off</code>، یا <code>/payments events paid,underpaid,expired</code> را بفرستید (وضعیت‌ها: new، waiting، paying، paid، manual_accept، underpaid، refunding، refunded، expired؛ یا all، یا default).
+usage-tx = <code>/tx TRACK_ID</code> را با کد پیگیری پرداخت یا برداشت در OxaPay بفرستید، مثلاً <code>/tx 188225613</code>.
+usage-sales = /sales (امروز)، <code>/sales yesterday</code>، <code>/sales 7d</code> یا <code>/sales 30d</code> را بفرستید.
+
+## Payouts: the feed, /payouts, /tx, reports
+# A status reads after «برداشت»: «برداشت تأییدشده».
+
+payout-status = { $status ->
+    [pending] در انتظار
+    [processing] در حال پردازش
+    [confirming] در حال تأیید روی بلاکچین
+    [confirmed] تأییدشده
+    [canceled] لغوشده
+    [rejected] ردشده
+   *[other] { $name }
+}
+payout-event = { $emoji } <b>برداشت { $status }</b>: { $body }
+payout-stuck = ⏳ <b>برداشت گیر کرده است</b>: از { $since } همچنان { $status } (بیش از { $mins } دقیقه): { $body }
+payout-fee = ، کارمزد { $fee }
+payout-to = به آدرس { $address }
+payouts-on = 🔔 این گفتگو اعلان برداشت‌هایی با این وضعیت‌ها را دریافت می‌کند: { $events }؛ و نیز هر برداشتی که گیر کند. <code>/payouts off</code> آن را خاموش می‌کند.
+payouts-off-setting = 🔕 این گفتگو اعلان برداشت دریافت نمی‌کند. <code>/payouts on</code> آن را روشن می‌کند.
+payouts-none = هنوز برداشتی ثبت نشده است.
+payouts-last = <b>{ $count } برداشت آخر</b>
+payouts-events-set = این گفتگو اعلان برداشت‌هایی با این وضعیت‌ها را دریافت می‌کند: { $events }؛ و نیز هر برداشتی که گیر کند.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}اعلان‌ها در این گفتگو خاموش است: <code>/payouts on</code> روشنشان می‌کند.
+}
+payouts-need-key = اعلان برداشت‌ها خاموش است: اپراتور ربات باید OXAPAY_PAYOUT_API_KEY (کلید API برداشت از OxaPay) را تنظیم کند و ربات را دوباره راه‌اندازی کند.
+tx-payout-heading = { $emoji } <b>برداشت { $track }</b>: { $status } از { $since }
+tx-payout-live-heading = { $emoji } <b>برداشت { $track }</b>: { $status }
+tx-memo = ممو: { $memo }
+tx-internal = به حساب OxaPay دیگری (بدون انتقال روی بلاکچین).
+tx-payout-live = <i>همین حالا از OxaPay خوانده شد؛ در دفتر ربات نیست.</i>
+report-payouts = <b>برداشت‌ها از گزارش قبلی</b>: { $counts }
+report-sent = ارسالی: <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+   *[other] {" "}({ $unvalued } برداشت بدون ارزش دلاری در جمع نیامده است)
+}
+usage-payouts = برای دیدن تنظیم این گفتگو و آخرین برداشت‌ها /payouts، <code>/payouts on</code>، <code>/payouts off</code>، یا <code>/payouts events confirmed,rejected</code> را بفرستید (وضعیت‌ها: pending، processing، confirming، confirmed، canceled، rejected؛ یا all، یا default). برداشتی که گیر کند، فهرست هر چه باشد، همیشه اعلام می‌شود.

@@ -60,7 +60,7 @@ schedule-weekly = { $day } в { $time } { $zone }
 ## /start and /help
 
 help = <b>Бот балансов OxaPay</b>
-    Показывает балансы кошельков этого аккаунта OxaPay и сообщает в этот чат, когда какой-то из них опускается ниже порога.
+    Показывает балансы кошельков этого аккаунта OxaPay и сообщает в этот чат, когда какой-то из них опускается ниже порога, и рассказывает о платежах и выплатах, как только они происходят.
 
     /balance — все непустые кошельки, их стоимость в USD и итог
     /balance all — то же вместе с кошельками дешевле цента
@@ -73,6 +73,11 @@ help = <b>Бот балансов OxaPay</b>
     /mute 2h — приостановить оповещения чата на время (30m, 2h, 1d; /mute off — возобновить)
     /report 09:00 [TZ] — отчёт о балансах в этот чат каждый день в это время (TZ вида Europe/Moscow; <code>/report mon 09:00</code> — еженедельно); /report показывает расписание, /report off отключает, /report now присылает отчёт сейчас
     /history [CUR|total] [7d|30d|90d|1y] — график баланса, например <code>/history BTC 7d</code>
+    /payments — уведомления о платежах в этот чат по мере поступления (<code>/payments on</code>, <code>/payments on 100</code> — только от $100, <code>/payments off</code>); последние платежи
+    /payouts — то же для выплат, включая зависшие
+    /tx TRACK_ID — всё об одном платеже или выплате
+    /sales [today|yesterday|7d|30d] — сколько получено, в сравнении с предыдущим периодом
+    /history payments [7d|30d|90d] — график поступлений в USD по дням
     /lang — язык этого чата (<code>/lang en</code>, <code>/lang auto</code>)
     /help — эта справка
 help-your-id = Ваш ID пользователя Telegram: { $id }
@@ -88,6 +93,10 @@ menu-mute = /mute 2h приостанавливает оповещения ча�
 menu-report = /report 09:00 [TZ] — ежедневный отчёт, /report mon 09:00 — еженедельный; off, now
 menu-history = /history [CUR|total] [7d|30d|90d|1y]: график баланса
 menu-lang = язык этого чата: /lang en, /lang auto
+menu-payments = уведомления о платежах: /payments on, /payments off; последние платежи
+menu-payouts = уведомления о выплатах: /payouts on, /payouts off; последние выплаты
+menu-tx = /tx TRACK_ID: всё об одном платеже или выплате
+menu-sales = /sales [today|yesterday|7d|30d]: сколько получено
 
 ## Refusals and failures
 
@@ -185,6 +194,19 @@ problem-two-spans = только один период за раз: 7d, 30d, 90d
 problem-history-too-many = слишком много слов: не больше одной валюты (или total) и одного периода, например BTC 90d
 problem-unknown-lang = { $given } — бот не говорит на этом языке
 problem-one-lang = только один язык за раз
+problem-events-empty = укажите хотя бы один статус, через запятую (или all, или default)
+problem-event-unknown = { $given } — не статус; статусы: { $known } (или all, или default)
+problem-track-id = { $given } — не Track ID: { $why ->
+    [long] Track ID — не длиннее { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }
+   *[control] в Track ID не бывает управляющих символов
+}
+problem-track-id-missing = не указан Track ID
+problem-one-track-id = только один Track ID за раз
+problem-not-period = { $given } — не период
+problem-one-period = только один период за раз
 
 usage-balance = используйте /balance для всех кошельков, <code>/balance all</code> — вместе с «пылью», или /balance CUR для одной валюты, например <code>/balance BTC</code>.
 usage-alert = используйте <code>/alert CUR AMOUNT</code> (например, <code>/alert BTC 0.5</code>: сообщить, когда BTC опустится ниже 0.5), <code>/alert CUR above AMOUNT</code> (когда поднимется выше), <code>/alert total AMOUNT</code> (общая стоимость в USD), <code>/alert CUR off</code> или <code>/alert off</code>; AMOUNT — обычное число больше нуля, например 0.5, 1000 или 1234.5678.
@@ -289,6 +311,7 @@ alert-high = 🔺 { $subject } { $balance } — выше порога { $level }
 alert-still-high = 🔺 Всё ещё высокий: { $subject } { $balance } — выше порога { $level } (с { $since })
 alert-high-back = ✅ { $subject } снова не выше порога { $level }: { $balance }
 mute-over = 🔔 Пауза закончилась. Сейчас:
+mute-over-quiet = 🔔 Пауза закончилась.
 mute-over-low = ⚠️ { $subject }{ $balance } — ниже порога { $level } (с { $since })
 mute-over-high = 🔺 { $subject }{ $balance } — выше порога { $level } (с { $since })
 
@@ -361,3 +384,168 @@ lang-current = Язык этого чата: { $name } ({ $code }){ $source ->
     Языки: { $languages }
 lang-set = Теперь этот чат на языке: { $name } ({ $code }). <code>/lang auto</code> вернёт язык Telegram каждого пользователя.
 lang-auto = Этот чат снова следует языку Telegram каждого пользователя; здесь это { $name } ({ $code }).
+
+## Payments: the feed, /payments, /tx, /sales, reports, charts
+# Statuses are OxaPay's words ($status); a status OxaPay adds later is shown as it spells it ($name).
+# Status names in $events are what the user types in /payments events: never translate them.
+# A status reads after «Платёж» (masculine): «Платёж оплачен».
+
+payment-status = { $status ->
+    [new] создан
+    [waiting] ожидает оплаты
+    [paying] оплачивается
+    [paid] оплачен
+    [manual_accept] принят вручную
+    [underpaid] недоплачен
+    [refunding] возвращается
+    [refunded] возвращён
+    [expired] истёк
+   *[other] { $name }
+}
+payment-received = 💰 <b>Поступление</b> на статический адрес: { $amount } (платёж { $status })
+payment-event = { $emoji } <b>Платёж { $status }</b>: { $amount }{ $usd }
+payment-usd = ≈ { $usd } (по курсу на { $at })
+payment-amount-unreadable = нечитаемая сумма в { $currency }
+payment-amount-unreadable-bare = нечитаемая сумма
+payment-track = Track ID { $track }
+payment-order-track = заказ { $order } · Track ID { $track }
+payment-tx = tx { $tx }
+payments-on = 🔔 Этот чат получает уведомления о платежах со статусами { $events }. <code>/payments off</code> отключит их.
+payments-on-min = 🔔 Этот чат получает уведомления о платежах со статусами { $events } на сумму от { $min }. <code>/payments off</code> отключит их.
+payments-off-setting = 🔕 Этот чат не получает уведомления о платежах. <code>/payments on</code> включит их (<code>/payments on 100</code> — только о платежах от $100).
+payments-none = Записанных платежей пока нет.
+payments-last = <b>{ $count ->
+    [1] Последний платёж
+    [one] Последние { $count } платёж
+    [few] Последние { $count } платежа
+   *[many] Последние { $count } платежей
+}</b>
+payment-line = { $emoji } { $status } · { $amount } · { $track } · { $when }
+payment-line-order = { $emoji } { $status } · { $amount } · { $track } · заказ { $order } · { $when }
+payments-events-set = Этот чат получает уведомления о платежах со статусами { $events }.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}Сейчас уведомления здесь выключены: <code>/payments on</code> включит их.
+}
+payments-chat-not-allowed = О платежах сообщается только в чатах, которые разрешил администратор: сначала попросите администратора выполнить /allow { $chat }.
+payments-need-key = Уведомления о платежах отключены: оператор бота должен задать OXAPAY_MERCHANT_API_KEY (API-ключ мерчанта из OxaPay) и перезапустить бота.
+tx-payment-heading = { $emoji } <b>Платёж { $track }</b>: { $status } с { $since }
+tx-amount = Сумма: { $amount }{ $usd }
+tx-field = { $field ->
+    [type] Тип
+    [order] Заказ
+    [email] Email
+    [description] Описание
+    [created] Дата создания
+   *[expires] Срок действия до
+}: { $value }
+tx-on-network = в сети { $network }
+tx-confirmations = , { $count ->
+    [one] { $count } подтверждение
+    [few] { $count } подтверждения
+   *[many] { $count } подтверждений
+}
+tx-to = на адрес { $address }
+tx-seen = История статусов: { $steps }
+tx-problems = ⚠️ В ответе OxaPay не удалось разобрать: { $problems }
+tx-payment-live = <i>Получено из OxaPay только что; в базе бота этого платежа нет (он старше истории бота).</i>
+tx-unknown = В OxaPay нет ни платежа, ни выплаты с Track ID { $track }.
+sales-heading = 💵 <b>Продажи { $period ->
+    [today] за сегодня
+    [yesterday] за вчера
+    [week] за последние 7 дней
+   *[month] за последние 30 дней
+}</b> (с { $from })
+sales-paid = { $paid ->
+    [one] { $paid } оплата
+    [few] { $paid } оплаты
+   *[many] { $paid } оплат
+} · <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(без стоимости в USD, не вошли в сумму: { $unvalued })
+}
+sales-unreadable = Платежей с нечитаемой суммой, не вошедших в итоги: { $count }.
+sales-before = Предыдущий период: { $paid ->
+    [one] { $paid } оплата
+    [few] { $paid } оплаты
+   *[many] { $paid } оплат
+} · { $usd }. Изменение: число оплат { $paid_change }, сумма { $usd_change }{ $percent }
+sales-counts = Недоплачено: { $underpaid } · Истекло: { $expired }
+report-count = { $emoji } { $status }: { $count }
+report-payments = <b>Платежи с прошлого отчёта</b>: { $counts }
+report-payments-none = <b>Платежи с прошлого отчёта</b>: нет.
+report-received = Получено: { $received }
+held-payments = { $count ->
+    [one] { $count } платёж
+    [few] { $count } платежа
+   *[many] { $count } платежей
+}, { $usd }{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(без стоимости в USD: { $unvalued })
+}
+held-payouts = { $count ->
+    [one] { $count } выплата
+    [few] { $count } выплаты
+   *[many] { $count } выплат
+}
+held-line = 💰 За время паузы: { $parts }; список — в /payments и /payouts.
+payments-chart-empty = За этот период оплаченных платежей нет, строить график пока не по чему.
+payments-chart-caption = 💵 Поступления по дням за последние { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[many] { $days } дней
+}: <b>{ $total }</b>, оплаченных платежей: { $paid }{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(без стоимости в USD, не вошли в сумму: { $unvalued })
+}
+# Drawn on the chart: plain text.
+payments-chart-title = Поступления по дням (USD), последние { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[many] { $days } дней
+}
+problem-payments-span = { $given } — не период для платежей: укажите 7d, 30d или 90d
+usage-payments = используйте /payments, чтобы увидеть настройку чата и последние платежи, <code>/payments on</code> (или <code>/payments on 100</code> — только платежи от $100), <code>/payments off</code> или <code>/payments events paid,underpaid,expired</code> (статусы: new, waiting, paying, paid, manual_accept, underpaid, refunding, refunded, expired; либо all или default).
+usage-tx = используйте <code>/tx TRACK_ID</code> с Track ID платежа или выплаты из OxaPay, например <code>/tx 188225613</code>.
+usage-sales = используйте /sales (сегодня), <code>/sales yesterday</code>, <code>/sales 7d</code> или <code>/sales 30d</code>.
+
+## Payouts: the feed, /payouts, /tx, reports
+# A status reads after «Выплата» (feminine): «Выплата подтверждена».
+
+payout-status = { $status ->
+    [pending] ожидает обработки
+    [processing] обрабатывается
+    [confirming] подтверждается в блокчейне
+    [confirmed] подтверждена
+    [canceled] отменена
+    [rejected] отклонена
+   *[other] { $name }
+}
+payout-event = { $emoji } <b>Выплата { $status }</b>: { $body }
+payout-stuck = ⏳ <b>Выплата зависла</b>: всё ещё { $status } с { $since } (дольше { $mins } мин): { $body }
+payout-fee = , комиссия { $fee }
+payout-to = На адрес { $address }
+payouts-on = 🔔 Этот чат получает уведомления о выплатах со статусами { $events }, а также о зависших. <code>/payouts off</code> отключит их.
+payouts-off-setting = 🔕 Этот чат не получает уведомления о выплатах. <code>/payouts on</code> включит их.
+payouts-none = Записанных выплат пока нет.
+payouts-last = <b>{ $count ->
+    [1] Последняя выплата
+    [one] Последние { $count } выплата
+    [few] Последние { $count } выплаты
+   *[many] Последние { $count } выплат
+}</b>
+payouts-events-set = Этот чат получает уведомления о выплатах со статусами { $events }, а также о зависших.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}Сейчас уведомления здесь выключены: <code>/payouts on</code> включит их.
+}
+payouts-need-key = Уведомления о выплатах отключены: оператор бота должен задать OXAPAY_PAYOUT_API_KEY (API-ключ выплат из OxaPay) и перезапустить бота.
+tx-payout-heading = { $emoji } <b>Выплата { $track }</b>: { $status } с { $since }
+tx-payout-live-heading = { $emoji } <b>Выплата { $track }</b>: { $status }
+tx-memo = Memo: { $memo }
+tx-internal = Перевод на другой аккаунт OxaPay (без транзакции в блокчейне).
+tx-payout-live = <i>Получено из OxaPay только что; в базе бота этой выплаты нет.</i>
+report-payouts = <b>Выплаты с прошлого отчёта</b>: { $counts }
+report-sent = Отправлено: <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(без стоимости в USD, не вошли в сумму: { $unvalued })
+}
+usage-payouts = используйте /payouts, чтобы увидеть настройку чата и последние выплаты, <code>/payouts on</code>, <code>/payouts off</code> или <code>/payouts events confirmed,rejected</code> (статусы: pending, processing, confirming, confirmed, canceled, rejected; либо all или default). О зависшей выплате бот сообщит при любом списке.

@@ -59,7 +59,7 @@ schedule-weekly = her { $day } saat { $time } { $zone }
 ## /start and /help
 
 help = <b>OxaPay bakiye botu</b>
-    Bu OxaPay hesabındaki cüzdan bakiyelerini gösterir ve bir cüzdanın bakiyesi azaldığında bu sohbete haber verir.
+    Bu OxaPay hesabındaki cüzdan bakiyelerini gösterir, bir cüzdanın bakiyesi azaldığında bu sohbete haber verir ve ödemeleri ile ödeme gönderimlerini olduğu anda bildirir.
 
     /balance — bakiyesi olan tüm cüzdanlar, USD değerleri ve toplam
     /balance all — aynısı, değeri bir sentin altındaki cüzdanlarla birlikte
@@ -72,6 +72,11 @@ help = <b>OxaPay bakiye botu</b>
     /mute 2h — bu sohbetin uyarılarını bir süre duraklat (30m, 2h, 1d; /mute off devam ettirir)
     /report 09:00 [TZ] — her gün bu saatte buraya bakiye raporu (TZ ör. Europe/Istanbul; <code>/report mon 09:00</code>: haftalık); /report gösterir, /report off durdurur, /report now şimdi bir rapor gönderir
     /history [CUR|total] [7d|30d|90d|1y] — bakiye grafiği, ör. <code>/history BTC 7d</code>
+    /payments — ödemeler gerçekleştikçe bu sohbete bildirilir (<code>/payments on</code>, <code>/payments on 100</code>: yalnızca $100 ve üzeri, <code>/payments off</code>); son ödemeler
+    /payouts — aynısı ödeme gönderimleri için, takılanlar dahil
+    /tx TRACK_ID — tek bir ödemenin veya ödeme gönderiminin tüm ayrıntıları
+    /sales [today|yesterday|7d|30d] — alınan tutar, önceki dönemle karşılaştırmalı
+    /history payments [7d|30d|90d] — günlük alınan tutarın USD grafiği
     /lang — bu sohbetin dili (<code>/lang en</code>, <code>/lang auto</code>)
     /help — bu mesaj
 help-your-id = Telegram kullanıcı kimliğiniz: { $id }
@@ -87,6 +92,10 @@ menu-mute = /mute 2h bu sohbetin uyarılarını duraklatır; /mute off devam ett
 menu-report = /report 09:00 [TZ] günlük veya /report mon 09:00 haftalık; off, now
 menu-history = /history [CUR|total] [7d|30d|90d|1y]: bakiye grafiği
 menu-lang = bu sohbetin dili: /lang en, /lang auto
+menu-payments = anlık ödeme bildirimleri: /payments on, /payments off; son ödemeler
+menu-payouts = anlık ödeme gönderimi bildirimleri: /payouts on, /payouts off; son gönderimler
+menu-tx = /tx TRACK_ID: tek bir ödemenin veya ödeme gönderiminin tüm ayrıntıları
+menu-sales = /sales [today|yesterday|7d|30d]: alınan tutar
 
 ## Refusals and failures
 
@@ -184,6 +193,16 @@ problem-two-spans = bir seferde tek dönem: 7d, 30d, 90d veya 1y
 problem-history-too-many = kelime sayısı fazla: en çok bir para birimi (veya total) ve bir dönem, ör. BTC 90d
 problem-unknown-lang = { $given }, bu botun konuştuğu bir dil değil
 problem-one-lang = bir seferde tek dil
+problem-events-empty = virgülle ayırarak en az bir durum yazın (ya da all veya default)
+problem-event-unknown = { $given } bir durum değil; durumlar: { $known } (ya da all veya default)
+problem-track-id = { $given } bir Track ID değil: { $why ->
+    [long] Track ID en çok { $max } karakterdir
+   *[control] Track ID kontrol karakteri içermez
+}
+problem-track-id-missing = Track ID eksik
+problem-one-track-id = bir seferde tek Track ID
+problem-not-period = { $given } bir dönem değil
+problem-one-period = bir seferde tek dönem
 
 usage-balance = tüm cüzdanlar için /balance, küçük bakiyeler dahil <code>/balance all</code>, tek para birimi için /balance CUR kullanın, ör. <code>/balance BTC</code>.
 usage-alert = <code>/alert CUR AMOUNT</code> (ör. <code>/alert BTC 0.5</code>: BTC 0.5 altına düşünce haber ver), <code>/alert CUR above AMOUNT</code> (üstüne çıkınca), <code>/alert total AMOUNT</code> (toplam USD değeri), <code>/alert CUR off</code> veya <code>/alert off</code> kullanın; AMOUNT sıfırdan büyük düz bir sayıdır, ör. 0.5, 1000 veya 1234.5678.
@@ -282,6 +301,7 @@ alert-high = 🔺 { $subject } { $balance }, eşiğiniz { $level } üstünde; fo
 alert-still-high = 🔺 Hâlâ yüksek: { $subject } { $balance }, eşiğiniz { $level } üstünde ({ $since } tarihinden beri)
 alert-high-back = ✅ { $subject } yeniden eşiğiniz { $level } veya altında: { $balance }
 mute-over = 🔔 Duraklatma bitti. Şu anda:
+mute-over-quiet = 🔔 Duraklatma bitti.
 mute-over-low = ⚠️ { $subject }{ $balance }, uyarı eşiğiniz { $level } altında ({ $since } tarihinden beri düşük)
 mute-over-high = 🔺 { $subject }{ $balance }, eşiğiniz { $level } üstünde ({ $since } tarihinden beri yüksek)
 
@@ -354,3 +374,130 @@ lang-current = Bu sohbetin dili: { $name } ({ $code }){ $source ->
     Diller: { $languages }
 lang-set = Bu sohbetin dili artık { $name } ({ $code }). <code>/lang auto</code> her kullanıcının Telegram diline döner.
 lang-auto = Bu sohbet yeniden her kullanıcının Telegram dilini izliyor; burada bu { $name } ({ $code }).
+
+## Payments: the feed, /payments, /tx, /sales, reports, charts
+# Statuses are OxaPay's words ($status); a status OxaPay adds later is shown as it spells it ($name).
+# Status names in $events are what the user types in /payments events: never translate them.
+# A status reads after «Ödeme»: «Ödeme alındı», «Ödeme bekleniyor».
+
+payment-status = { $status ->
+    [new] oluşturuldu
+    [waiting] bekleniyor
+    [paying] yapılıyor
+    [paid] alındı
+    [manual_accept] elle kabul edildi
+    [underpaid] eksik
+    [refunding] iade ediliyor
+    [refunded] iade edildi
+    [expired] süresi doldu
+   *[other] { $name }
+}
+payment-received = 💰 Statik adrese <b>para girişi</b>: { $amount } (ödeme { $status })
+payment-event = { $emoji } <b>Ödeme { $status }</b>: { $amount }{ $usd }
+payment-usd = ≈ { $usd } ({ $at } fiyatıyla)
+payment-amount-unreadable = okunamayan bir { $currency } tutarı
+payment-amount-unreadable-bare = okunamayan bir tutar
+payment-track = Track ID { $track }
+payment-order-track = sipariş { $order } · Track ID { $track }
+payment-tx = tx { $tx }
+payments-on = 🔔 Bu sohbet şu durumlardaki ödemeler için bildirim alıyor: { $events }. <code>/payments off</code> kapatır.
+payments-on-min = 🔔 Bu sohbet { $min } ve üzeri ödemeler için şu durumlarda bildirim alıyor: { $events }. <code>/payments off</code> kapatır.
+payments-off-setting = 🔕 Bu sohbet ödeme bildirimi almıyor. <code>/payments on</code> açar (<code>/payments on 100</code>: yalnızca $100 ve üzeri ödemeler).
+payments-none = Henüz kayıtlı ödeme yok.
+payments-last = <b>Son { $count } ödeme</b>
+payment-line = { $emoji } { $status } · { $amount } · { $track } · { $when }
+payment-line-order = { $emoji } { $status } · { $amount } · { $track } · sipariş { $order } · { $when }
+payments-events-set = Bu sohbet şu durumlardaki ödemeler için bildirim alıyor: { $events }.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}Bildirimler burada kapalı: <code>/payments on</code> açar.
+}
+payments-chat-not-allowed = Ödemeler yalnızca bir yöneticinin izin verdiği sohbetlerde bildirilir: önce bir yöneticiden /allow { $chat } komutunu çalıştırmasını isteyin.
+payments-need-key = Ödeme bildirimleri kapalı: botun operatörü OXAPAY_MERCHANT_API_KEY değerini (OxaPay'in üye işyeri API anahtarı) ayarlayıp botu yeniden başlatmalı.
+tx-payment-heading = { $emoji } <b>Ödeme { $track }</b>: { $status } — { $since } itibarıyla
+tx-amount = Tutar: { $amount }{ $usd }
+tx-field = { $field ->
+    [type] Tür
+    [order] Sipariş
+    [email] E-posta
+    [description] Açıklama
+    [created] Oluşturulma
+   *[expires] Son geçerlilik
+}: { $value }
+tx-on-network = { $network } ağında
+tx-confirmations = , { $count } onay
+tx-to = adres: { $address }
+tx-seen = Durum geçmişi: { $steps }
+tx-problems = ⚠️ OxaPay'in yanıtında okunamayanlar: { $problems }
+tx-payment-live = <i>Şimdi OxaPay'den okundu; botun kayıtlarında yok (botun geçmişinden daha eski).</i>
+tx-unknown = OxaPay'de bu Track ID ile bir ödeme veya ödeme gönderimi yok: { $track }.
+sales-heading = 💵 <b>{ $period ->
+    [today] Bugünkü satışlar
+    [yesterday] Dünkü satışlar
+    [week] Son 7 günün satışları
+   *[month] Son 30 günün satışları
+}</b> ({ $from } itibarıyla)
+sales-paid = { $paid } ödeme · <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(USD değeri olmayan { $unvalued } ödeme hariç)
+}
+sales-unreadable = Tutarı okunamayan { $count } ödeme toplamlara katılmadı.
+sales-before = Önceki dönem: { $paid } ödeme · { $usd }. Değişim: { $paid_change } ödeme, { $usd_change }{ $percent }
+sales-counts = Eksik ödenen: { $underpaid } · Süresi dolan: { $expired }
+report-count = { $emoji } { $status }: { $count }
+report-payments = <b>Son rapordan bu yana ödemeler</b>: { $counts }
+report-payments-none = <b>Son rapordan bu yana ödemeler</b>: yok.
+report-received = Alınan: { $received }
+held-payments = { $count } ödeme, { $usd }{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(USD değeri olmayan { $unvalued })
+}
+held-payouts = { $count } ödeme gönderimi
+held-line = 💰 Duraklatma sırasında: { $parts }; /payments ve /payouts bunları listeler.
+payments-chart-empty = Bu dönemde alınan ödeme yok, bu yüzden henüz çizilecek bir grafik yok.
+payments-chart-caption = 💵 Günlük alınan tutar, son { $days } gün: <b>{ $total }</b> ({ $paid } ödeme){ $unvalued ->
+    [0] {""}
+   *[other] {" "}(USD değeri olmayan { $unvalued } ödeme hariç)
+}
+# Drawn on the chart: plain text.
+payments-chart-title = Günlük alınan tutar (USD), son { $days } gün
+problem-payments-span = { $given } ödemeler için bir dönem değil: 7d, 30d veya 90d yazın
+usage-payments = bu sohbetin ayarını ve son ödemeleri görmek için /payments, <code>/payments on</code> (veya <code>/payments on 100</code>: yalnızca $100 ve üzeri ödemeler), <code>/payments off</code> ya da <code>/payments events paid,underpaid,expired</code> kullanın (durumlar: new, waiting, paying, paid, manual_accept, underpaid, refunding, refunded, expired; ya da all veya default).
+usage-tx = OxaPay'deki ödemenin veya ödeme gönderiminin Track ID'siyle <code>/tx TRACK_ID</code> kullanın, ör. <code>/tx 188225613</code>.
+usage-sales = /sales (bugün), <code>/sales yesterday</code>, <code>/sales 7d</code> veya <code>/sales 30d</code> kullanın.
+
+## Payouts: the feed, /payouts, /tx, reports
+# A status reads after «Ödeme gönderimi»: «Ödeme gönderimi onaylandı».
+
+payout-status = { $status ->
+    [pending] beklemede
+    [processing] işleniyor
+    [confirming] zincirde onaylanıyor
+    [confirmed] onaylandı
+    [canceled] iptal edildi
+    [rejected] reddedildi
+   *[other] { $name }
+}
+payout-event = { $emoji } <b>Ödeme gönderimi { $status }</b>: { $body }
+payout-stuck = ⏳ <b>Ödeme gönderimi takıldı</b>: { $since } tarihinden beri hâlâ { $status } ({ $mins } dk'dan uzun süredir): { $body }
+payout-fee = , işlem ücreti { $fee }
+payout-to = Alıcı adres: { $address }
+payouts-on = 🔔 Bu sohbet şu durumlardaki ödeme gönderimleri için bildirim alıyor: { $events }; takılan gönderimler de bildirilir. <code>/payouts off</code> kapatır.
+payouts-off-setting = 🔕 Bu sohbet ödeme gönderimi bildirimi almıyor. <code>/payouts on</code> açar.
+payouts-none = Henüz kayıtlı ödeme gönderimi yok.
+payouts-last = <b>Son { $count } ödeme gönderimi</b>
+payouts-events-set = Bu sohbet şu durumlardaki ödeme gönderimleri için bildirim alıyor: { $events }; takılan gönderimler de bildirilir.{ $enabled ->
+    [yes] {""}
+   *[no] {" "}Bildirimler burada kapalı: <code>/payouts on</code> açar.
+}
+payouts-need-key = Ödeme gönderimi bildirimleri kapalı: botun operatörü OXAPAY_PAYOUT_API_KEY değerini (OxaPay'in ödeme gönderimi API anahtarı) ayarlayıp botu yeniden başlatmalı.
+tx-payout-heading = { $emoji } <b>Ödeme gönderimi { $track }</b>: { $status } — { $since } itibarıyla
+tx-payout-live-heading = { $emoji } <b>Ödeme gönderimi { $track }</b>: { $status }
+tx-memo = Memo: { $memo }
+tx-internal = Başka bir OxaPay hesabına (blokzincirde aktarım yok).
+tx-payout-live = <i>Şimdi OxaPay'den okundu; botun kayıtlarında yok.</i>
+report-payouts = <b>Son rapordan bu yana ödeme gönderimleri</b>: { $counts }
+report-sent = Gönderilen: <b>{ $usd }</b>{ $unvalued ->
+    [0] {""}
+   *[other] {" "}(USD değeri olmayan { $unvalued } gönderim hariç)
+}
+usage-payouts = bu sohbetin ayarını ve son ödeme gönderimlerini görmek için /payouts, <code>/payouts on</code>, <code>/payouts off</code> ya da <code>/payouts events confirmed,rejected</code> kullanın (durumlar: pending, processing, confirming, confirmed, canceled, rejected; ya da all veya default). Takılan bir gönderim, liste ne olursa olsun bildirilir.
