@@ -11,7 +11,7 @@ use oxapay_bot::store::Store;
 use crate::USER_BASE;
 use crate::feeds::POLL_SECS;
 use crate::ledger::{
-    DAY, POLL_DONE, chats_hearing, count, fake_payment, feed_env, feed_requests, track_id,
+    DAY, chats_hearing, count, fake_payment, feed_env, feed_requests, track_id, wait_payment_polls,
 };
 use crate::procfs::Mem;
 use crate::running::{Bins, start_bot_filled};
@@ -49,11 +49,12 @@ pub struct BurstReport {
 }
 
 /// The least time `messages` take at Telegram's limits, `per_chat` of them to each chat: 30 a
-/// second overall; 20 a minute in one chat (so message 21 of a chat waits a minute after its
-/// first).
+/// second overall; 1 a second and 20 a minute in one chat (so a chat's last message comes
+/// `per_chat - 1` seconds after its first at best, and message 21 a minute after the first).
 pub fn floor(per_chat: usize, chats: usize) -> Duration {
     let overall = (per_chat * chats) as f64 / 30.0;
-    let one_chat = 60.0 * (per_chat.saturating_sub(1) / 20) as f64;
+    let last = per_chat.saturating_sub(1);
+    let one_chat = (last as f64).max(60.0 * (last / 20) as f64);
     Duration::from_secs_f64(overall.max(one_chat))
 }
 
@@ -121,7 +122,7 @@ pub async fn burst_bench(bins: &Bins, payments: usize, chats: usize) -> BurstRep
         history.into_iter().for_each(|p| oxa.add_payment(p))
     })
     .await;
-    run.proc.wait_printed(POLL_DONE, 1).await;
+    wait_payment_polls(&run.proc, 1).await;
     run.drain();
     let now = run.oxa.oxapay_now();
     let burst: Vec<FakePayment> = (0..payments)

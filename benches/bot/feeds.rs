@@ -5,7 +5,7 @@
 //!
 //! Polls are seen from outside, on events: a poll starts when the first page of its listing of
 //! new payments reaches the fake OxaPay (the fake notes each request's arrival) and ends when the
-//! bot logs "payment poll done", which it writes after the poll's transaction committed. CPU is
+//! bot logs "feed poll done" for the payment feed, which it writes after the poll's transaction committed. CPU is
 //! the bot's `utime + stime` (10 ms ticks) sampled at those events.
 
 use std::time::{Duration, Instant};
@@ -15,8 +15,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
 use crate::ledger::{
-    DAY, POLL_DONE, chats_hearing, count, db_bytes, fake_payment, feed_env, feed_requests,
-    month_status, track_id,
+    DAY, chats_hearing, count, db_bytes, fake_payment, feed_env, feed_requests, month_status,
+    payment_polls_done, track_id, wait_payment_polls,
 };
 use crate::procfs::{Mem, cpu_of, cpu_self};
 use crate::running::{Bins, prepare_db, start_bot_filled, start_bot_on};
@@ -86,7 +86,7 @@ pub async fn backfill_bench(bins: &Bins, payments: usize) -> BackfillReport {
         fakes.into_iter().for_each(|p| oxa.add_payment(p))
     })
     .await;
-    run.proc.wait_printed(POLL_DONE, 1).await;
+    wait_payment_polls(&run.proc, 1).await;
     let read_at = Instant::now();
     let (bot_cpu, fakes_cpu, mem) = (run.cpu(), cpu_self().saturating_sub(self0), run.mem());
     let db = db_bytes(&path);
@@ -168,7 +168,12 @@ async fn watch_polls(
 ) -> Vec<PollSeen> {
     let pid = proc.pid();
     let started_before = feed_requests(oxa).iter().filter(|r| r.starts_poll).count();
-    let done_before = proc.output().matches(POLL_DONE).count();
+    // A poll may have started and not yet logged: counting its line as the next poll's would
+    // close that poll's window before it opened.
+    if logged {
+        wait_payment_polls(proc, started_before).await;
+    }
+    let done_before = payment_polls_done(&proc.output());
     let mut seen: Vec<PollSeen> = Vec::new();
     let mut last_cpu = Duration::ZERO;
     for k in 0..=polls {
@@ -197,7 +202,7 @@ async fn watch_polls(
         };
         if logged {
             tokio::select! {
-                _ = proc.wait_printed(POLL_DONE, done_before + k + 1) => {}
+                _ = wait_payment_polls(proc, done_before + k + 1) => {}
                 _ = stop.cancelled() => break,
             }
             poll.done = Some(Instant::now());
@@ -319,7 +324,7 @@ pub async fn feed_on_run(
     })
     .await;
     if logged {
-        run.proc.wait_printed(POLL_DONE, 1).await;
+        wait_payment_polls(&run.proc, 1).await;
     }
     let never = CancellationToken::new();
     let seen = watch_polls(&run.proc, &run.oxa, polls, logged, &never).await;

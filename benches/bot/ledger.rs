@@ -18,13 +18,31 @@ use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
 use crate::support::ids;
+use crate::support::process::BotProcess;
 use crate::support::{ADMIN, Endpoint, FakeOxaPay, FakePayment, FakeTx};
 
 /// The merchant key the bot is given (the fake takes any non-empty one).
 pub const MERCHANT: &str = "oxapay-merchant-key-SECRET-0077";
 pub const DAY: i64 = 86_400;
-/// The feed's log line after a poll that read something, written once its transaction committed.
-pub const POLL_DONE: &str = "payment poll done";
+/// The feeds' log line after a poll that read something (or failed), written once its
+/// transaction committed; the payment feed's names `payments`, the payout feed's `payouts`.
+const POLL_DONE: &str = "feed poll done";
+
+/// How many polls of the payment feed `output` (the bot's log) says are done.
+pub fn payment_polls_done(output: &str) -> usize {
+    output
+        .lines()
+        .filter(|l| l.contains(POLL_DONE) && l.contains("payments"))
+        .count()
+}
+
+/// Waits until the bot has logged `n` polls of the payment feed in all.
+pub async fn wait_payment_polls(proc: &BotProcess, n: usize) {
+    proc.wait_output(&format!("{n} payment polls done"), |o| {
+        payment_polls_done(o) >= n
+    })
+    .await;
+}
 
 /// The settings that turn the payment feed on, polling every `poll_secs`.
 pub fn feed_env(poll_secs: u64) -> Vec<(&'static str, String)> {

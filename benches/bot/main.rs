@@ -43,7 +43,8 @@
 //! requests), `BENCH_QUICK=1` (small runs, to check that the bench works),
 //! `BENCH_ONLY=inprocess` (only the in-process parts: no build, no subprocesses),
 //! `BENCH_ONLY=history`, `BENCH_ONLY=fanout` (only that part; `BENCH_FANOUT_CHATS=N`),
-//! `BENCH_ONLY=feeds` (the payment feed), `BENCH_ONLY=burst` (only its burst;
+//! `BENCH_ONLY=feeds` (the payment feed), `BENCH_ONLY=balance` (only `/balance` with the feed
+//! polling and without it), `BENCH_ONLY=burst` (only its burst;
 //! `BENCH_BURST_PAYMENTS=N`, `BENCH_BURST_CHATS=N`), `BENCH_ONLY=callbacks`,
 //! `BENCH_BOT_BIN=PATH`, `BENCH_ECHO_BIN=PATH` (measure other builds, e.g. with other profile
 //! settings, in place of the shipped ones).
@@ -179,6 +180,17 @@ fn main() -> ExitCode {
         Ok("feeds") => {
             let f = runtime.block_on(feeds_bench(&bins, &FeedSizes::new(quick)));
             print_feeds(&f);
+            return ExitCode::SUCCESS;
+        }
+        Ok("balance") => {
+            let sizes = FeedSizes::new(quick);
+            let (on, off) = runtime.block_on(async {
+                let (_, on) =
+                    feeds::feed_on_run(&bins, sizes.open, sizes.settled, sizes.polls, sizes.probes)
+                        .await;
+                (on, feeds::feed_off_run(&bins, sizes.probes).await)
+            });
+            report_feeds::print_balance(&on, &off);
             return ExitCode::SUCCESS;
         }
         Ok("burst") => {

@@ -120,7 +120,7 @@ fn print_steady(what: &str, s: &SteadyReport) {
     );
 }
 
-fn print_balance(on: &BalanceReport, off: &BalanceReport) {
+pub fn print_balance(on: &BalanceReport, off: &BalanceReport) {
     println!();
     println!("### `/balance` while the payment feed polls (update handed over → reply)");
     println!();
@@ -173,7 +173,7 @@ pub fn print_burst(b: &BurstReport) {
         secs(b.added_to_last)
     );
     println!(
-        "| floor at Telegram's limits (30/s overall, 20/min per chat) | {} |",
+        "| floor at Telegram's limits (30/s overall; 1/s and 20/min per chat) | {} |",
         secs(b.floor)
     );
     println!("| messages/s, first → last | {:.1} |", b.per_sec);
