@@ -13,7 +13,11 @@
 //! * a year of balance history (50 currencies): database size, the 1-year series queried and
 //!   downsampled, the chart rendered, `/history` through the binary and its RSS after;
 //! * a report fan-out to 10,000 chats at Telegram's real limits, with `/balance` latency during
-//!   it and after it.
+//!   it and after it;
+//! * the payment feed: the silent first reading of 10,000 payments, the steady poll with 1,000
+//!   open payments, `/balance` while it polls (and without it), a burst of new payments told to
+//!   100 chats at Telegram's limits, `/sales 30d` on a year of 100,000 payments;
+//! * OxaPay's signed callbacks: posted → message, and 1,000 in one second.
 //!
 //! The bot and the echo floor run as subprocesses. `cargo bench` itself rebuilds
 //! `target/release/oxapay-bot` with the dev-dependencies' features unified in (benches get
@@ -30,8 +34,10 @@
 //! side (the "bench (fakes) CPU" column) a little, never the bot's.
 //!
 //! Layout: `running.rs` (a process against its fakes: start-up, latency, throughput, idle),
-//! `cycle.rs` (the alert cycle in process), `parts.rs` (the pieces of a reply), `procfs.rs`,
-//! `stats.rs`, `report.rs`.
+//! `cycle.rs` (the alert cycle in process), `parts.rs` (the pieces of a reply), `history.rs`,
+//! `fanout.rs`, `ledger.rs` (payments for the fakes and the ledger), `feeds.rs` (the payment
+//! feed), `burst.rs`, `sales.rs`, `callbacks.rs`, `procfs.rs`, `stats.rs`, `report.rs` and
+//! `report_feeds.rs`.
 //!
 //! Knobs: `BENCH_LATENCY_N` (measured requests per latency run, default 500, after 10 warm-up
 //! requests), `BENCH_QUICK=1` (small runs, to check that the bench works),
@@ -42,6 +48,9 @@
 //! `BENCH_ONLY=history`, `BENCH_ONLY=fanout` (only that part; `BENCH_FANOUT_CHATS=N`),
 //! `BENCH_ONLY=footprint` (sizes, idle memory, `/balance` and echo latency: what a build's
 //! profile settings change; `BENCH_SMAPS_TO=FILE` saves the idle bot's `/proc/PID/smaps`),
+//! `BENCH_ONLY=feeds` (the payment feed), `BENCH_ONLY=balance` (only `/balance` with the feed
+//! polling and without it), `BENCH_ONLY=burst` (only its burst;
+//! `BENCH_BURST_PAYMENTS=N`, `BENCH_BURST_CHATS=N`), `BENCH_ONLY=callbacks`,
 //! `BENCH_BOT_BIN=PATH`, `BENCH_ECHO_BIN=PATH` (measure other builds, e.g. with other profile
 //! settings, in place of the shipped ones).
 
@@ -51,27 +60,36 @@
 #[path = "../../tests/support/mod.rs"]
 mod support;
 
+mod burst;
+mod callbacks;
 mod cycle;
 mod fanout;
+mod feeds;
 mod history;
+mod ledger;
 mod parts;
 mod procfs;
 mod report;
+mod report_feeds;
 mod running;
+mod sales;
 mod stats;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+use callbacks::callbacks_bench;
 use cycle::{Stage, alert_cycle};
 use fanout::fanout_bench;
+use feeds::{FeedSizes, FeedsReport, feeds_bench};
 use history::history_bench;
 use parts::command_parts;
 use report::{
     Footprint, Report, print_command_parts, print_cycle, print_fanout, print_footprint,
     print_history, print_report,
 };
+use report_feeds::{print_callbacks, print_feeds};
 use running::{
     Bins, Kind, Latency, Running, Throughput, idle, latency, start, startup_probe, throughput,
 };
@@ -178,6 +196,38 @@ fn main() -> ExitCode {
             print_fanout(&f);
             return ExitCode::SUCCESS;
         }
+        Ok("feeds") => {
+            let f = runtime.block_on(feeds_bench(&bins, &FeedSizes::new(quick)));
+            print_feeds(&f);
+            return ExitCode::SUCCESS;
+        }
+        Ok("balance") => {
+            let sizes = FeedSizes::new(quick);
+            let (on, off) = runtime.block_on(async {
+                let (_, on) =
+                    feeds::feed_on_run(&bins, sizes.open, sizes.settled, sizes.polls, sizes.probes)
+                        .await;
+                (on, feeds::feed_off_run(&bins, sizes.probes).await)
+            });
+            report_feeds::print_balance(&on, &off);
+            return ExitCode::SUCCESS;
+        }
+        Ok("burst") => {
+            let sizes = FeedSizes::new(quick);
+            let burst = runtime.block_on(burst::burst_bench(
+                &bins,
+                sizes.burst_payments,
+                sizes.burst_chats,
+            ));
+            report_feeds::print_burst(&burst);
+            return ExitCode::SUCCESS;
+        }
+        Ok("callbacks") => {
+            let (n, burst) = callback_sizes(quick);
+            let c = runtime.block_on(callbacks_bench(&bins, n, burst));
+            print_callbacks(&c);
+            return ExitCode::SUCCESS;
+        }
         _ => {}
     }
     let n: usize = std::env::var("BENCH_LATENCY_N")
@@ -192,6 +242,11 @@ fn main() -> ExitCode {
     }
     runtime.block_on(bench(bins, n, quick));
     ExitCode::SUCCESS
+}
+
+/// Callbacks timed one at a time, and callbacks in each one-second burst.
+fn callback_sizes(quick: bool) -> (usize, usize) {
+    if quick { (30, 200) } else { (200, 1_000) }
 }
 
 /// Chats in the report fan-out (`BENCH_FANOUT_CHATS`, default 10,000; 300 when quick).
@@ -279,7 +334,7 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     let alert_chats = if quick { 1_000 } else { 10_000 };
     let settle = Duration::from_secs(3);
 
-    eprintln!("[1/8] start-up times, idle footprint");
+    eprintln!("[1/10] start-up times, idle footprint");
     let probes = [
         startup_probe(Kind::Bot, true, &bins, 5).await,
         startup_probe(Kind::Bot, false, &bins, 5).await,
@@ -292,7 +347,7 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     let echo_fresh = idle(&run, settle).await;
     run.stop().await;
 
-    eprintln!("[2/8] bot, BALANCE_CACHE_SECS=5 (default): latency, throughput");
+    eprintln!("[2/10] bot, BALANCE_CACHE_SECS=5 (default): latency, throughput");
     let mut run = start(Kind::Bot, 5, &bins, false).await;
     let bot_idle = idle(&run, settle).await;
     let bot5 = runs(&mut run, "/balance", n, SPACING, tp_chats, tp_total).await;
@@ -300,12 +355,12 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     let bot_after = run.mem();
     run.stop().await;
 
-    eprintln!("[3/8] bot, BALANCE_CACHE_SECS=0: latency, throughput");
+    eprintln!("[3/10] bot, BALANCE_CACHE_SECS=0: latency, throughput");
     let mut run = start(Kind::Bot, 0, &bins, false).await;
     let bot0 = runs(&mut run, "/balance", n, SPACING, tp_chats, tp_total).await;
     run.stop().await;
 
-    eprintln!("[4/8] echo floor: latency, throughput");
+    eprintln!("[4/10] echo floor: latency, throughput");
     let mut run = start(Kind::Echo, 0, &bins, true).await;
     let echo_idle = idle(&run, settle).await;
     let echo = runs(&mut run, "hello, floor", n, SPACING, tp_chats, tp_total).await;
@@ -313,7 +368,7 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     let echo_after = run.mem();
     run.stop().await;
 
-    eprintln!("[5/8] echo floor through Throttle (Telegram's default limits)");
+    eprintln!("[5/10] echo floor through Throttle (Telegram's default limits)");
     let mut run = start(Kind::EchoThrottled, 0, &bins, true).await;
     let throttled = runs(
         &mut run,
@@ -326,18 +381,23 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     .await;
     run.stop().await;
 
-    eprintln!("[6/8] in process: pieces of a /balance reply; alert cycle, {alert_chats} chats");
+    eprintln!("[6/10] in process: pieces of a /balance reply; alert cycle, {alert_chats} chats");
     let parts = command_parts().await;
     let cycle = alert_cycle(alert_chats, Stage::All).await;
 
-    eprintln!("[7/8] a year of history: size, queries, chart, /history through the binary");
+    eprintln!("[7/10] a year of history: size, queries, chart, /history through the binary");
     let history = history_bench(&bins, if quick { 5 } else { 20 }).await;
     let chats = fanout_chats(quick);
     eprintln!(
-        "[8/8] report fan-out to {chats} chats, /balance meanwhile (about {} s)",
+        "[8/10] report fan-out to {chats} chats, /balance meanwhile (about {} s)",
         chats / 30 + 30
     );
     let fanout = fanout_bench(&bins, chats).await;
+    eprintln!("[9/10] the payment feed");
+    let feeds: FeedsReport = feeds_bench(&bins, &FeedSizes::new(quick)).await;
+    eprintln!("[10/10] OxaPay callbacks");
+    let (cb_n, cb_burst) = callback_sizes(quick);
+    let callbacks = callbacks_bench(&bins, cb_n, cb_burst).await;
 
     eprintln!("done in {:.0} s", started.elapsed().as_secs_f64());
     print_report(&Report {
@@ -359,4 +419,6 @@ async fn bench(bins: Bins, n: usize, quick: bool) {
     });
     print_history(&history);
     print_fanout(&fanout);
+    print_feeds(&feeds);
+    print_callbacks(&callbacks);
 }

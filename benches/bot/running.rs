@@ -69,7 +69,7 @@ pub async fn start(kind: Kind, cache_secs: u64, bins: &Bins, fresh_db: bool) -> 
         prepare_db(&db).await;
     }
     let extra = [("BALANCE_CACHE_SECS", cache_secs.to_string())];
-    spawn(kind, bins, dir, db, &extra).await
+    spawn(kind, bins, dir, db, &extra, |_| {}).await
 }
 
 /// Starts the bot on a database the caller prepared in `dir`, with extra settings.
@@ -79,7 +79,19 @@ pub async fn start_bot_on(
     db: String,
     extra: &[(&str, String)],
 ) -> Running {
-    spawn(Kind::Bot, bins, dir, db, extra).await
+    spawn(Kind::Bot, bins, dir, db, extra, |_| {}).await
+}
+
+/// The same, with the fake OxaPay given what it holds (payments, say) before the bot starts, so
+/// that its first request already sees it.
+pub async fn start_bot_filled(
+    bins: &Bins,
+    dir: tempfile::TempDir,
+    db: String,
+    extra: &[(&str, String)],
+    fill: impl FnOnce(&FakeOxaPay),
+) -> Running {
+    spawn(Kind::Bot, bins, dir, db, extra, fill).await
 }
 
 /// The USD prices the fake OxaPay gives the bot's runs (prices normally answer).
@@ -102,11 +114,13 @@ async fn spawn(
     dir: tempfile::TempDir,
     db: String,
     extra: &[(&str, String)],
+    fill: impl FnOnce(&FakeOxaPay),
 ) -> Running {
     let tg = FakeTelegram::start().await;
     let arrivals = tg.subscribe_sent();
     let oxa = FakeOxaPay::start(OxaReply::json(ACCOUNT)).await;
     oxa.set_prices(prices());
+    fill(&oxa);
     let mut env: Vec<(&str, String)> = vec![
         ("TELOXIDE_TOKEN", TOKEN.to_owned()),
         ("TELEGRAM_API_URL", tg.url.clone()),
@@ -183,7 +197,12 @@ impl Running {
     }
 
     /// SIGTERM (SIGKILL after 5 s), then the fakes; tells about warnings in the bot's log.
-    pub async fn stop(mut self) {
+    pub async fn stop(self) {
+        drop(self.stop_keeping_dir().await);
+    }
+
+    /// The same, handing back the bot's directory (its database) to be looked at.
+    pub async fn stop_keeping_dir(mut self) -> tempfile::TempDir {
         self.proc.stop().await;
         self.tg.stop();
         self.oxa.go_down().await;
@@ -199,6 +218,7 @@ impl Running {
                 eprintln!("    {line}");
             }
         }
+        self._dir
     }
 
     /// SIGKILL: for start-up probes, whose state is thrown away.

@@ -40,6 +40,10 @@ const MAX_BACKOFF_SECS: i64 = 15 * 60;
 const SHUTDOWN_DRAIN: Duration = Duration::from_secs(2);
 /// Checked at least this often even without a wake-up (a row's backoff ending, say).
 const IDLE_RECHECK: Duration = Duration::from_secs(30);
+/// After a round that sent nothing although a row is due (its chat already has a send under
+/// way, or every slot is taken), a send settling or a wake-up frees it; the clock only backs
+/// them up, so the loop does not spin on the outbox meanwhile.
+const BLOCKED_RECHECK: Duration = Duration::from_secs(1);
 
 pub struct DeliveryWorker {
     pub bot: TgBot,
@@ -90,6 +94,7 @@ impl DeliveryWorker {
             } else {
                 Vec::new()
             };
+            let dispatched = !due.is_empty();
             for item in due {
                 busy.insert(item.chat_id);
                 let bot = self.bot.clone();
@@ -115,7 +120,7 @@ impl DeliveryWorker {
                     (item, sent)
                 });
             }
-            let next_due = self.next_wait().await;
+            let next_due = self.next_wait(dispatched).await;
             tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => break,
@@ -151,9 +156,10 @@ impl DeliveryWorker {
         tracing::info!("delivery worker stopped");
     }
 
-    /// How long until the next owed message is due (at most `IDLE_RECHECK`).
-    async fn next_wait(&self) -> Duration {
-        match self.store.next_due_at().await {
+    /// How long until the next owed message is due (at most `IDLE_RECHECK`; at least
+    /// `BLOCKED_RECHECK` after a round that `dispatched` nothing).
+    async fn next_wait(&self, dispatched: bool) -> Duration {
+        let wait = match self.store.next_due_at().await {
             Ok(Some(at)) => {
                 let secs = (at - now_unix()).max(0) as u64;
                 Duration::from_secs(secs).min(IDLE_RECHECK)
@@ -164,6 +170,11 @@ impl DeliveryWorker {
                 tracing::error!(error = %e, "could not read the outbox");
                 IDLE_RECHECK
             }
+        };
+        if dispatched {
+            wait
+        } else {
+            wait.max(BLOCKED_RECHECK)
         }
     }
 

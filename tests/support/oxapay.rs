@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -199,6 +199,9 @@ pub struct OxaRequest {
     /// Names in lower case.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When it arrived (the benchmarks time the feeds' polls from it).
+    #[allow(dead_code)]
+    pub at: Instant,
 }
 
 impl OxaRequest {
@@ -499,6 +502,7 @@ async fn handle(
             })
             .collect(),
         body: body.to_vec(),
+        at: Instant::now(),
     };
     let only_currency: Option<String> = match endpoint {
         Some(Endpoint::LegacyBalance) => request.json()["currency"].as_str().map(str::to_owned),
