@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use chrono_tz::Tz;
-use oxapay_bot::rules::sales::{self, Period, Sale};
-use oxapay_bot::store::{LedgerPayment, Store};
+use oxapay_bot::rules::sales::{self, Period};
+use oxapay_bot::store::{SaleRow, Store};
 
 use crate::ledger::{DAY, db_bytes, fake_payment, feed_env, month_status, seed_ledger, track_id};
 use crate::procfs::Mem;
@@ -46,15 +46,6 @@ fn year_of_payments(payments: usize) -> Vec<FakePayment> {
         .collect()
 }
 
-fn sale(p: &LedgerPayment) -> Sale<'_> {
-    Sale {
-        status: &p.status,
-        amount: p.amount,
-        currency: p.currency.as_ref(),
-        usd: p.usd.map(|(v, _)| v),
-    }
-}
-
 /// The command's reads and sums for the last 30 days and the 30 before, `reps` times.
 async fn query_alone(store: &Store, reps: usize) -> (Stats, (usize, usize)) {
     let mut samples = Vec::with_capacity(reps);
@@ -62,14 +53,11 @@ async fn query_alone(store: &Store, reps: usize) -> (Stats, (usize, usize)) {
     for _ in 0..reps {
         let t0 = Instant::now();
         let (span, before) = sales::spans(Period::Month, chrono::Utc::now().timestamp(), Tz::UTC);
-        let now = store.payments_created(span.from, span.to).await.unwrap();
-        let then = store
-            .payments_created(before.from, before.to)
-            .await
-            .unwrap();
+        let now = store.sales_between(span.from, span.to).await.unwrap();
+        let then = store.sales_between(before.from, before.to).await.unwrap();
         let (a, b) = (
-            sales::figures(now.iter().map(sale)),
-            sales::figures(then.iter().map(sale)),
+            sales::figures(now.iter().map(SaleRow::sale)),
+            sales::figures(then.iter().map(SaleRow::sale)),
         );
         std::hint::black_box(sales::compare(&a, &b));
         samples.push(t0.elapsed());

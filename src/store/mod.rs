@@ -28,7 +28,7 @@ pub use languages::ChatLanguage;
 pub use mutes::Mute;
 pub use outbox::{MessageKind, OutboxItem, Owed};
 pub use payments::{
-    Held, LedgerPayment, PaymentFeedChange, PaymentFeedSetting, PaymentPoll, PaymentRecord,
+    Held, LedgerPayment, PaymentFeedChange, PaymentFeedSetting, PaymentPoll, PaymentRecord, SaleRow,
 };
 pub use payouts::{LedgerPayout, OpenPayout, PayoutFeedChange, PayoutFeedSetting, PayoutPoll};
 pub use pool::Store;
@@ -39,6 +39,8 @@ pub use thresholds::{BadRow, Served};
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::{Currency, Usd};
+    use crate::oxapay::PaymentStatus;
     use crate::rules::alerts::{AlertState, Direction, Transition};
     use crate::rules::domain::{ChatId, Subject, UserId};
     use crate::rules::oxapay_health::Health;
@@ -87,6 +89,81 @@ mod tests {
             since: at,
             last_alert_at: at,
         }
+    }
+
+    #[tokio::test]
+    async fn sales_read_every_payment_of_the_period_exactly_as_stored() {
+        let (s, _dir) = store().await;
+        let rows = [
+            // track, status, currency, amount, usd_value, usd_at, created_at
+            (
+                "a",
+                "paid",
+                Some("USDT"),
+                Some("125.50"),
+                Some("125.5"),
+                Some(5),
+            ),
+            (
+                "b",
+                "manual_accept",
+                Some("BTC"),
+                Some("0.000000010000000000000000001"),
+                None,
+                None,
+            ),
+            ("c", "paid", None, Some("not a number"), Some("3"), None),
+            ("d", "expired", Some("TRX"), None, None, None),
+        ];
+        for (i, (track, status, currency, amount, usd, usd_at)) in rows.into_iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO payments (track_id, amount, currency, status, status_text,
+                     status_since, created_at, usd_value, usd_at, first_seen_at, updated_at, source)
+                 VALUES (?1, ?2, ?3, ?4, ?4, 0, ?5, ?6, ?7, 0, 0, 'poll')",
+            )
+            .bind(track)
+            .bind(amount)
+            .bind(currency)
+            .bind(status)
+            .bind(100 + i as i64)
+            .bind(usd)
+            .bind(usd_at)
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        }
+        let mut read = s.sales_between(100, 103).await.unwrap();
+        read.sort_by_key(|r| r.created_at);
+        let usdt = Currency::from_api("USDT").unwrap();
+        let btc = Currency::from_api("BTC").unwrap();
+        assert_eq!(
+            read,
+            [
+                SaleRow {
+                    status: PaymentStatus::Paid,
+                    currency: Some(usdt),
+                    amount: Some(d("125.50")),
+                    usd: Some(Usd::new(d("125.5"))),
+                    created_at: Some(100),
+                },
+                SaleRow {
+                    status: PaymentStatus::ManualAccept,
+                    currency: Some(btc),
+                    amount: Some(d("0.000000010000000000000000001")),
+                    usd: None,
+                    created_at: Some(101),
+                },
+                // An unreadable amount and a value without its price's time: neither counts.
+                SaleRow {
+                    status: PaymentStatus::Paid,
+                    currency: None,
+                    amount: None,
+                    usd: None,
+                    created_at: Some(102),
+                },
+            ]
+        );
+        assert!(s.sales_between(0, 100).await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -19,6 +19,7 @@ use crate::oxapay::{Payment, PaymentKind, PaymentStatus, PaymentTx, TrackId};
 use crate::rules::domain::{ChatId, UserId};
 use crate::rules::feed::{FeedStatus, event_list_text, parse_event_list};
 use crate::rules::payments::{Anomaly, ChatFeed, Decision, Known, OpenRow};
+use crate::rules::sales::Sale;
 
 /// Everything one payment poll (or callback) writes, in one transaction.
 pub type PaymentPoll<'a> = Poll<'a, (Payment, Decision)>;
@@ -56,6 +57,49 @@ pub struct LedgerPayment {
     /// Its USD value and when the price was read.
     pub usd: Option<(Usd, i64)>,
     pub first_seen_at: i64,
+}
+
+/// A payment as the sales figures and the payments chart read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleRow {
+    pub status: PaymentStatus,
+    pub currency: Option<Currency>,
+    pub amount: Option<Decimal>,
+    /// Its USD value, when one was kept with the time of its price.
+    pub usd: Option<Usd>,
+    pub created_at: Option<i64>,
+}
+
+impl SaleRow {
+    pub fn sale(&self) -> Sale<'_> {
+        Sale {
+            status: &self.status,
+            amount: self.amount,
+            currency: self.currency.as_ref(),
+            usd: self.usd,
+        }
+    }
+}
+
+/// `[status, currency, amount, usd_value, created_at]`, as [`Store::sales_between`] reads it.
+type SaleJson = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+impl From<SaleJson> for SaleRow {
+    fn from((status, currency, amount, usd, created_at): SaleJson) -> Self {
+        SaleRow {
+            status: PaymentStatus::parse(&status),
+            currency: currency.as_deref().and_then(Currency::from_api),
+            amount: decimal(amount),
+            usd: decimal(usd).map(Usd::new),
+            created_at,
+        }
+    }
 }
 
 /// A payment's whole record for `/tx`: the ledger row, its transfers and its status history.
@@ -377,20 +421,23 @@ impl Store {
         }))
     }
 
-    /// Payments created from `from` to `to` (exclusive), on OxaPay's clock, by creation time.
-    pub async fn payments_created(&self, from: i64, to: i64) -> sqlx::Result<Vec<LedgerPayment>> {
-        let rows: Vec<LedgerRow> = sqlx::query_as(&format!(
-            "SELECT {LEDGER_COLUMNS} FROM payments
-             WHERE created_at >= ?1 AND created_at < ?2 ORDER BY created_at"
-        ))
+    /// The payments created from `from` to `to` (exclusive, OxaPay's clock), as the sales figures and the
+    /// payments chart read them: SQLite gathers the five columns of every row into one JSON
+    /// value, read in one piece (a year of 100,000 payments puts 16,000 in a 30-day period; row
+    /// by row through sqlx, with every column, that was most of `/sales`).
+    pub async fn sales_between(&self, from: i64, to: i64) -> sqlx::Result<Vec<SaleRow>> {
+        let (rows,): (String,) = sqlx::query_as(
+            "SELECT json_group_array(json_array(status, currency, amount,
+                        CASE WHEN usd_at IS NOT NULL THEN usd_value END, created_at))
+             FROM payments WHERE created_at >= ?1 AND created_at < ?2",
+        )
         .bind(from)
         .bind(to)
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(LedgerRow::into_payment)
-            .collect())
+        let rows: Vec<SaleJson> =
+            serde_json::from_str(&rows).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(rows.into_iter().map(SaleRow::from).collect())
     }
 
     /// Payments that reached a status from `from` to `to` (exclusive, our clock): each with the

@@ -10,6 +10,7 @@ use crate::money::Usd;
 use crate::rules::domain::{ChatId, Subject};
 use crate::rules::history::{self, Span, parse_history_args};
 use crate::rules::sales;
+use crate::store::SaleRow;
 use crate::telegram::gate::{Ctx, Outcome, Reply, Status};
 use crate::texts::{self, Lang};
 
@@ -109,16 +110,16 @@ async fn payments(ctx: &Ctx, lang: Lang, chat_id: ChatId, args: &[&str]) -> Outc
     };
     let now = now_unix();
     let from = sales::day_start(now - (days - 1) * 86_400, zone);
-    let rows = match ctx.store.payments_created(from, now + 1).await {
+    let rows = match ctx.store.sales_between(from, now + 1).await {
         Ok(r) => r,
         Err(e) => return Outcome::storage_error(lang, e),
     };
     let paid: Vec<(i64, Usd)> = rows
         .iter()
         .filter(|p| sales::is_sale(&p.status))
-        .filter_map(|p| Some((p.created_at?, p.usd?.0)))
+        .filter_map(|p| Some((p.created_at?, p.usd?)))
         .collect();
-    let figures = sales::figures(rows.iter().map(super::sales::sale));
+    let figures = sales::figures(rows.iter().map(SaleRow::sale));
     if figures.paid == 0 {
         return Outcome::text(texts::payments_chart_empty(lang), Status::NoHistory);
     }

@@ -5,8 +5,8 @@ use super::words;
 use crate::clock::now_unix;
 use crate::rules::domain::ChatId;
 use crate::rules::quote::quote;
-use crate::rules::sales::{self, Period, Sale, Span};
-use crate::store::LedgerPayment;
+use crate::rules::sales::{self, Period, Span};
+use crate::store::SaleRow;
 use crate::telegram::gate::{Ctx, Outcome, Status};
 use crate::texts::{self, Lang, Problem, Quoted};
 
@@ -18,16 +18,6 @@ pub fn parse_sales(lang: Lang, args: &str) -> Result<Period, String> {
         [w] => Period::parse(w)
             .ok_or_else(|| bad(texts::quoted_problem(lang, Quoted::NotPeriod, &quote(w)))),
         _ => Err(bad(texts::problem(lang, Problem::OnePeriod))),
-    }
-}
-
-/// A ledger payment as the figures read it.
-pub fn sale(p: &LedgerPayment) -> Sale<'_> {
-    Sale {
-        status: &p.status,
-        amount: p.amount,
-        currency: p.currency.as_ref(),
-        usd: p.usd.map(|(v, _)| v),
     }
 }
 
@@ -45,8 +35,8 @@ pub async fn run(ctx: &Ctx, lang: Lang, chat_id: ChatId, args: &str) -> Outcome 
     };
     let (span, before) = sales::spans(period, now_unix(), zone);
     let figures = |s: Span| async move {
-        let rows = ctx.store.payments_created(s.from, s.to).await?;
-        Ok::<_, sqlx::Error>(sales::figures(rows.iter().map(sale)))
+        let rows = ctx.store.sales_between(s.from, s.to).await?;
+        Ok::<_, sqlx::Error>(sales::figures(rows.iter().map(SaleRow::sale)))
     };
     let (now, then) = match (figures(span).await, figures(before).await) {
         (Ok(a), Ok(b)) => (a, b),
