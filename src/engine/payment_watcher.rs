@@ -2,9 +2,9 @@
 //! open payments again), decide with the rules what each read means, word the events for the
 //! chats that hear them, and write the ledger, the "told" rows, their messages and the new
 //! cursor in one transaction. The first reading stores the last `PAYMENT_BACKFILL_DAYS`
-//! silently (payments made while it failed are told). A failed read is retried with backoff (at least as long as OxaPay's `Retry-After`);
-//! after `ALERT_FAILURES_BEFORE_NOTICE` failures in a row the admins hear once, and once more
-//! when it reads again.
+//! silently (payments made while it failed are told). A failed read is retried with backoff (at
+//! least as long as OxaPay's `Retry-After`); after `ALERT_FAILURES_BEFORE_NOTICE` failures in a
+//! row the admins hear once, and once more when it reads again.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
