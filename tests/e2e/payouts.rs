@@ -401,19 +401,7 @@ async fn payouts_are_told_once_after_a_silent_first_reading() {
     wait_told(&app, ADMIN, "✅ Payout confirmed", "new-1").await;
     let told = payout_events(&app, ADMIN);
     assert_eq!(told.len(), 1, "{told:#?}");
-    let lines: Vec<&str> = told[0].lines().collect();
-    assert!(
-        lines[0].starts_with("✅ Payout confirmed: 5 TRX ≈ $0.50 (at the price of ")
-            && lines[0].ends_with(" UTC), fee 1"),
-        "{lines:#?}"
-    );
-    assert_eq!(
-        lines[1..],
-        [
-            format!("To {ADDRESS_SHORT} on TRC20 · tx {HASH_SHORT}"),
-            "track new-1".to_owned()
-        ]
-    );
+    assert_confirmed_5_trx(&told[0], "new-1");
     let html = &app
         .tg
         .sent_to(ADMIN)
@@ -889,19 +877,7 @@ async fn a_signed_payout_callback_is_told_once_before_its_ok() {
     app.outbox_settled().await;
     let told = payout_events(&app, ADMIN);
     assert_eq!(told.len(), 1, "{told:#?}");
-    let lines: Vec<&str> = told[0].lines().collect();
-    assert!(
-        lines[0].starts_with("✅ Payout confirmed: 5 TRX ≈ $0.50 (at the price of ")
-            && lines[0].ends_with(" UTC), fee 1"),
-        "{told:#?}"
-    );
-    assert_eq!(
-        lines[1..],
-        [
-            format!("To {ADDRESS_SHORT} on TRC20 · tx {HASH_SHORT}"),
-            "track cb-out-1".to_owned()
-        ]
-    );
+    assert_confirmed_5_trx(&told[0], "cb-out-1");
     assert_eq!(count(&app, "payout_told", "cb-out-1").await, 1);
 }
 
@@ -1463,4 +1439,21 @@ fn payouts_section(report: &str, n: usize) -> Vec<&str> {
         .position(|l| l.starts_with("Payouts since the last report"))
         .unwrap_or_else(|| panic!("no payouts section: {report}"));
     lines[at..at + n].to_vec()
+}
+
+/// The feed's message for a confirmed 5 TRX payout (fee 1) with the test's address and hash.
+fn assert_confirmed_5_trx(message: &str, track: &str) {
+    let lines: Vec<&str> = message.lines().collect();
+    assert!(
+        lines[0].starts_with("✅ Payout confirmed: 5 TRX ≈ $0.50 (at the price of ")
+            && lines[0].ends_with(" UTC), fee 1"),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            format!("To {ADDRESS_SHORT} on TRC20 · tx {HASH_SHORT}"),
+            format!("track {track}")
+        ]
+    );
 }
